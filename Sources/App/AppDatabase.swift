@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import Mirror
+
+/// The one SQLite database (WAL) every module's tables live in, migrated by one `DatabaseMigrator`.
+struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        MirrorSchema.registerMigrations(in: &migrator)
+        return migrator
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.
+    static func open(path: String?) throws -> AppDatabase {
+        guard let path else { return try AppDatabase(writer: DatabaseQueue()) }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Readers map the file: serving a cached document then costs no read syscalls.
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(10)
+        return try AppDatabase(writer: DatabasePool(path: path, configuration: configuration))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Mirror
+
+/// Builds the whole application; `serve` and the tests both call this.
+func buildApplication(configuration: AppConfiguration, logger: Logger,
+                      now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws
+    -> some ApplicationProtocol
+{
+    let database = try AppDatabase.open(path: configuration.inMemoryDatabase ? nil : configuration.databasePath)
+    let store = MirrorStore(writer: database.writer)
+    let mirror = MirrorRouteContext(store: store, staleAfterDays: configuration.mirror.staleAfterDays,
+                                    dailyLimit: configuration.mirror.dailyLimit, now: now)
+    let router = buildRouter(mirror: mirror, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
+                             serverName: "Anikura"),
+        logger: logger)
+    if !configuration.mirror.seedDir.isEmpty {
+        app.addServices(SeedImportService(importer: SeedImporter(store: store), directory: configuration.mirror.seedDir,
+                                          logger: logger))
+    }
+    return app
+}
+
+func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestLimitsMiddleware())
+    if configuration.server.requiresAuth {
+        router.add(middleware: BasicAuthMiddleware(username: configuration.server.username,
+                                                   password: configuration.server.password))
+    }
+    let kometa = KometaRoutes<BasicRequestContext>(mirror: mirror)
+    kometa.register(on: router.group(""))
+    kometa.register(on: router.group("anidb-service"))
+    AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
+    NativeAPIRoutes(mirror: mirror).register(on: router)
+    router.get("health") { _, _ in "ok\n" }
+    return router
+}

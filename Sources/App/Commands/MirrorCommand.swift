@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Mirror
+
+struct MirrorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror", abstract: "Work with the AniDB mirror.",
+        subcommands: [ImportCommand.self, GetCommand.self, StatsCommand.self])
+
+    struct ImportCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Import a folder of AniDB documents (<aid>.xml, AnimeDoc_<aid>.xml, zip archives of them).")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The folder to import.") var directory: String
+        @Flag(help: "List every skipped file with its reason.") var verbose = false
+
+        func run() async throws {
+            let report = try CommandFailure.wrap {
+                let configuration = try options.load()
+                let database = try AppDatabase.open(path: configuration.databasePath)
+                let importer = SeedImporter(store: MirrorStore(writer: database.writer))
+                let terminal = FileHandleStderr.isTerminal
+                return try importer.run(directory: directory) { progress in
+                    guard terminal else { return }
+                    let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
+                    FileHandleStderr.write("\r\u{1B}[Kimporting \(progress.done)/\(progress.total) files, \(rate)/s, "
+                        + "\(progress.failed) errors")
+                }
+            }
+            if FileHandleStderr.isTerminal { FileHandleStderr.write("\r\u{1B}[K") }
+            for failure in verbose ? report.failures : Array(report.failures.prefix(20)) {
+                FileHandleStderr.write("skipped \(failure.file): \(failure.reason)\n")
+            }
+            if !verbose && report.failures.count > 20 {
+                FileHandleStderr.write("… and \(report.failures.count - 20) more (use --verbose to list all)\n")
+            }
+            print(report.summary)
+        }
+    }
+
+    struct GetCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get", abstract: "Print the stored AniDB document for an aid.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The AniDB anime id.") var aid: String
+        @Flag(help: "Leave adult tags out, as mature=false does.") var safe = false
+
+        func run() async throws {
+            let document = try await CommandFailure.wrap { () async throws -> ServedDocument in
+                guard let value = Int(aid), value > 0, value <= RequestParsing.maxAID else {
+                    throw ValidationError("aid must be a positive integer, got '\(aid)'")
+                }
+                let configuration = try options.load()
+                let database = try AppDatabase.open(path: configuration.databasePath)
+                guard let document = try await MirrorStore(writer: database.writer).servedDocument(aid: value, mature: !safe)
+                else { throw ValidationError("aid \(value) is not in the mirror") }
+                return document
+            }
+            FileHandle.standardOutput.write(Data(document.xml))
+        }
+    }
+
+    struct StatsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Print counts of what is stored.")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let counts = try await CommandFailure.wrap {
+                let configuration = try options.load()
+                let database = try AppDatabase.open(path: configuration.databasePath)
+                return try await MirrorStore(writer: database.writer).counts()
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(counts), as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import HTTPTypes
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let configuration = try CommandFailure.wrap { try options.load() }
+        var logger = Logger(label: "anikura")
+        logger.logLevel = .info
+        let app = try await buildApplication(configuration: configuration, logger: logger)
+        logger.info("listening on \(configuration.server.host):\(configuration.server.port)")
+        try await app.runService()
+    }
+}
+
+/// Turns any error into one line on standard error and a non-zero exit.
+enum CommandFailure {
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ExitCode { throw error } catch {
+            FileHandleStderr.write("anikura: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    static func wrap<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as ExitCode { throw error } catch {
+            FileHandleStderr.write("anikura: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Typed, validated settings for the whole app. Built once from a `ConfigReader`; tests build it directly.
+struct AppConfiguration: Sendable {
+    struct Server: Sendable {
+        var host: String
+        var port: Int
+        /// HTTP Basic credentials; both empty means no authentication (allowed on loopback only).
+        var username: String
+        var password: String
+
+        var requiresAuth: Bool { !username.isEmpty || !password.isEmpty }
+    }
+
+    struct Mirror: Sendable {
+        var seedDir: String
+        var baseURL: String
+        var titlesURL: String
+        var client: String
+        var clientVersion: String
+        var username: String
+        var password: String
+        var minIntervalSeconds: Double
+        var dailyLimit: Int
+        var staleAfterDays: Double
+        var banPauseHours: Double
+        var httpapiWaitSeconds: Double
+    }
+
+    var server: Server
+    var dataDir: String
+    var mirror: Mirror
+    var mediaDirs: [String]
+    var minConfidence: Double
+    var segmentSeconds: Double
+    /// Tests keep everything in memory.
+    var inMemoryDatabase = false
+
+    init(reader: ConfigReader) throws {
+        let bind = reader.string("server.bind")
+        guard let (host, port) = Self.splitHostPort(bind) else {
+            throw reader.invalid("server.bind", "expected HOST:PORT (e.g. 127.0.0.1:8080), got '\(bind)'")
+        }
+        server = Server(host: host, port: port, username: reader.string("server.username"),
+                        password: reader.string("server.password"))
+        dataDir = reader.string("storage.data_dir")
+        guard !dataDir.isEmpty else { throw reader.invalid("storage.data_dir", "must not be empty") }
+        mirror = Mirror(
+            seedDir: reader.string("mirror.seed_dir"), baseURL: reader.string("mirror.base_url"),
+            titlesURL: reader.string("mirror.titles_url"), client: reader.string("mirror.client"),
+            clientVersion: reader.string("mirror.clientver"), username: reader.string("mirror.username"),
+            password: reader.string("mirror.password"), minIntervalSeconds: reader.double("mirror.min_interval_secs"),
+            dailyLimit: reader.int("mirror.daily_limit"), staleAfterDays: reader.double("mirror.stale_after_days"),
+            banPauseHours: reader.double("mirror.ban_pause_hours"),
+            httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs"))
+        // AniDB's rules are hard limits: a configuration may be stricter, never looser.
+        guard mirror.minIntervalSeconds >= 4 else { throw reader.invalid("mirror.min_interval_secs", "must be at least 4") }
+        guard (1...200).contains(mirror.dailyLimit) else { throw reader.invalid("mirror.daily_limit", "must be 1 to 200") }
+        guard mirror.staleAfterDays >= 1 else { throw reader.invalid("mirror.stale_after_days", "must be at least 1") }
+        guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
+        guard (0...600).contains(mirror.httpapiWaitSeconds) else {
+            throw reader.invalid("mirror.httpapi_wait_secs", "must be 0 to 600")
+        }
+        for key in ["mirror.base_url", "mirror.titles_url"] {
+            let url = reader.string(key)
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw reader.invalid(key, "expected an http(s) URL, got '\(url)'")
+            }
+        }
+        mediaDirs = reader.strings("library.media_dirs")
+        minConfidence = reader.double("matcher.min_confidence")
+        guard (0...1).contains(minConfidence) else { throw reader.invalid("matcher.min_confidence", "must be 0 to 1") }
+        segmentSeconds = reader.double("hls.segment_secs")
+        guard (1...60).contains(segmentSeconds) else { throw reader.invalid("hls.segment_secs", "must be 1 to 60") }
+        // Security by default: a public listener without credentials would expose the library to the network.
+        if !Self.isLoopback(host) && !server.requiresAuth {
+            throw reader.invalid("server.bind", "\(host) is not a loopback address; set server.username and "
+                + "server.password before listening on the network")
+        }
+    }
+
+    var databasePath: String { (dataDir as NSString).appendingPathComponent("anikura.sqlite") }
+
+    static func splitHostPort(_ text: String) -> (String, Int)? {
+        let host: Substring, portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {  // [::1]:8080
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import TOMLKit
+
+/// One setting: its `section.key` name, type and default. `config.toml` documents each in place.
+struct ConfigKey: Sendable {
+    enum Kind: Sendable { case string, int, double, strings }
+
+    var name: String
+    var kind: Kind
+    var defaultValue: ConfigReader.Value
+
+    var environmentVariable: String {
+        "ANIKURA_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    static let all: [ConfigKey] = [
+        .init(name: "server.bind", kind: .string, defaultValue: .string("127.0.0.1:8080")),
+        .init(name: "server.username", kind: .string, defaultValue: .string("")),
+        .init(name: "server.password", kind: .string, defaultValue: .string("")),
+        .init(name: "storage.data_dir", kind: .string, defaultValue: .string("./data")),
+        .init(name: "mirror.seed_dir", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.base_url", kind: .string, defaultValue: .string("http://api.anidb.net:9001/httpapi")),
+        .init(name: "mirror.titles_url", kind: .string, defaultValue: .string("https://anidb.net/api/anime-titles.xml.gz")),
+        .init(name: "mirror.client", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.clientver", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.username", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.password", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.min_interval_secs", kind: .double, defaultValue: .double(4)),
+        .init(name: "mirror.daily_limit", kind: .int, defaultValue: .int(200)),
+        .init(name: "mirror.stale_after_days", kind: .double, defaultValue: .double(7)),
+        .init(name: "mirror.ban_pause_hours", kind: .double, defaultValue: .double(24)),
+        .init(name: "mirror.httpapi_wait_secs", kind: .double, defaultValue: .double(30)),
+        .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
+        .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
+        .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),
+    ]
+
+    func convert(_ value: any TOMLValueConvertible, origin: String) throws -> ConfigReader.Value {
+        switch kind {
+        case .string:
+            if let string = value.string { return .string(string) }
+        case .int:
+            if let int = value.int { return .int(int) }
+        case .double:
+            if let double = value.double { return .double(double) }
+            if let int = value.int { return .double(Double(int)) }
+        case .strings:
+            if let array = value.array {
+                var items: [String] = []
+                for item in array {
+                    guard let string = item.string else { break }
+                    items.append(string)
+                }
+                if items.count == array.count { return .strings(items) }
+            }
+        }
+        throw ConfigReader.Error(description: "config: \(name) (from \(origin)): expected \(expected)")
+    }
+
+    func parse(environment raw: String, origin: String) throws -> ConfigReader.Value {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        case .string: return .string(raw)
+        case .int:
+            if let int = Int(trimmed) { return .int(int) }
+        case .double:
+            if let double = Double(trimmed), double.isFinite { return .double(double) }
+        case .strings:
+            // A TOML array (`["/a", "/b"]`) or a colon-separated list of paths.
+            if trimmed.hasPrefix("[") {
+                if let table = try? TOMLTable(string: "v = " + trimmed), let value = table["v"] {
+                    return try convert(value, origin: origin)
+                }
+            } else {
+                return .strings(trimmed.isEmpty ? [] : trimmed.split(separator: ":").map(String.init))
+            }
+        }
+        throw ConfigReader.Error(description: "config: \(name) (from \(origin)): expected \(expected), got '\(raw)'")
+    }
+
+    private var expected: String {
+        switch kind {
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number"
+        case .strings: "a list of strings"
+        }
+    }
+}

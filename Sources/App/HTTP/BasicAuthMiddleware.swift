@@ -1,0 +1,40 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// HTTP Basic authentication for every route, when `server.username`/`server.password` are set.
+struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let expected: String
+
+    init(username: String, password: String) {
+        expected = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let given = request.headers[.authorization], Self.constantTimeEqual(given, expected) else {
+            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"anikura\""])
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without an early exit, so response timing does not reveal how much of a guess was right.
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8), b = Array(rhs.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Refuses request targets longer than any real client sends, before any route parses them.
+struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
+    var maxTargetLength = 4_096
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.description.utf8.count <= maxTargetLength else {
+            throw APIError(status: .uriTooLong, message: "Request target longer than \(maxTargetLength) bytes.",
+                           dialect: .native)
+        }
+        return try await next(request, context)
+    }
+}

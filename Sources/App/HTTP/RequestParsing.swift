@@ -1,0 +1,36 @@
+import HTTPTypes
+import Hummingbird
+
+/// Strict parsing of path and query values, so bad input gets a clear 400 instead of a guess.
+enum RequestParsing {
+    /// AniDB aids are small positive integers (under 20,000 in 2026); anything past this is refused outright.
+    static let maxAID = 10_000_000
+
+    static func aid(_ text: String?, _ dialect: APIError.Dialect) throws -> Int {
+        guard let text, !text.isEmpty else { throw APIError.badRequest("Invalid AID. Must be a positive integer.", dialect) }
+        guard text.count <= 12, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text), value > 0 else {
+            throw APIError.badRequest("Invalid AID. Must be a positive integer.", dialect)
+        }
+        guard value <= maxAID else { throw APIError.badRequest("Invalid AID. Must be at most \(maxAID).", dialect) }
+        return value
+    }
+
+    static func positiveInt(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>,
+                            _ dialect: APIError.Dialect) throws -> Int {
+        guard let text else { return defaultValue }
+        guard text.count <= 12, let value = Int(text), range.contains(value) else {
+            throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).", dialect)
+        }
+        return value
+    }
+
+    /// FastAPI's boolean spellings, which Kometa and scripts written against AniDB-Service use.
+    static func bool(_ text: String?, name: String, _ dialect: APIError.Dialect) throws -> Bool {
+        guard let text else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw APIError.badRequest("\(name) must be true or false.", dialect)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import Mirror
+
+/// The AniDB HTTP API dialect (`/httpapi?request=anime&aid=N&client=..&clientver=..&protover=1`), for Shoko,
+/// older Kometa and the Jellyfin/Emby AniDB plugins: the stored bytes exactly as AniDB gave them, gzip-compressed,
+/// and AniDB's own `<error>` bodies (also gzip, also HTTP 200) where AniDB would give them.
+struct AniDBHTTPAPIRoutes<Context: RequestContext> {
+    let mirror: MirrorRouteContext
+
+    func register(on router: Router<Context>) {
+        router.get("httpapi") { request, _ in try await httpapi(request) }
+    }
+
+    enum AniDBError: String {
+        case clientVersion = "<error code=\"302\">client version missing or invalid</error>"
+        case aid = "<error>aid Missing or Invalid</error>"
+        case illegalInput = "<error code=\"310\">illegal input or access denied</error>"
+    }
+
+    func httpapi(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let client = query.get("client"), !client.isEmpty, client.count <= 64,
+            let version = query.get("clientver"), !version.isEmpty, version.count <= 16, version.allSatisfy(\.isNumber),
+            query.get("protover") == "1"
+        else { return try answer(.clientVersion) }
+        guard query.get("request") == "anime" else { return try answer(.illegalInput) }
+        guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return try answer(.aid) }
+        guard let document = try await mirror.store.servedDocument(aid: aid, mature: true) else {
+            _ = try await mirror.store.recordWanted(aid: aid, now: mirror.now())
+            // Not cached yet: the client should come back after the refresher has fetched it.
+            return Response(status: .serviceUnavailable, headers: [.retryAfter: "60", .contentType: "text/plain"],
+                            body: .init(byteBuffer: ByteBuffer(string: "aid \(aid) is queued for fetching\n")))
+        }
+        var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"]
+        return ConditionalGet.respond(to: request, bytes: try Gzip.compress(document.xml), etag: document.etag,
+                                      lastModified: document.fetchedAt, headers: &headers)
+    }
+
+    private func answer(_ error: AniDBError) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try Gzip.compress(Array(error.rawValue.utf8)))))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mirror
+
+/// The native JSON API under `/api/`: the shredded anime, its franchise graph, title search, tags, counts.
+struct NativeAPIRoutes<Context: RequestContext> {
+    let mirror: MirrorRouteContext
+
+    func register(on router: Router<Context>) {
+        let api = router.group("api")
+        api.get("anime/:aid") { _, context in
+            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            guard let record = try await mirror.store.animeRecord(aid: aid) else { throw notInMirror(aid) }
+            return try JSONResponse.make(record)
+        }
+        api.get("anime/:aid/franchise") { request, context in
+            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let maxNodes = try RequestParsing.positiveInt(request.uri.queryParameters.get("max_nodes"), name: "max_nodes",
+                                                          default: 1_000, range: 1...10_000, .native)
+            guard let franchise = try await mirror.store.franchise(aid: aid, maxNodes: maxNodes) else { throw notInMirror(aid) }
+            return try JSONResponse.make(franchise)
+        }
+        api.get("search") { request, _ in
+            let query = request.uri.queryParameters
+            guard let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw APIError.badRequest("q is required.", .native)
+            }
+            guard text.count <= 200 else { throw APIError.badRequest("q must be at most 200 characters.", .native) }
+            let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 20, range: 1...200, .native)
+            let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
+            let results = try await mirror.store.searchTitles(text, limit: limit, mature: mature)
+            return try JSONResponse.make(SearchResponse(query: text, mature: mature, results: results))
+        }
+        api.get("tags/:tag_id") { request, context in
+            guard let text = context.parameters.get("tag_id"), text.count <= 12, let tagID = Int(text), tagID > 0 else {
+                throw APIError.badRequest("tag id must be a positive integer.", .native)
+            }
+            let query = request.uri.queryParameters
+            let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000,
+                                                       .native)
+            let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
+            let listing = try await mirror.store.anime(withTag: tagID, limit: limit, mature: mature)
+            guard listing.tagName != nil else { throw APIError.notFound("No anime carries tag \(tagID).", .native) }
+            return try JSONResponse.make(listing)
+        }
+        api.get("stats") { _, _ in try JSONResponse.make(try await mirror.store.counts()) }
+    }
+
+    private func notInMirror(_ aid: Int) -> APIError {
+        .notFound("Anime \(aid) is not in the mirror.", .native)
+    }
+
+    struct SearchResponse: Encodable {
+        var query: String
+        var mature: Bool
+        var results: [TitleMatch]
+    }
+}

@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+internal import GRDB
+
+/// Imports a folder of AniDB documents (`<aid>.xml`, `AnimeDoc_<aid>.xml`, and zip archives of them).
+///
+/// Files are validated in parallel and written in batches, each batch one transaction holding whole
+/// documents, so a crash mid-import leaves every document either as it was or fully replaced.
+/// A file whose size and modification time match the last import is skipped without being read.
+public struct SeedImporter: Sendable {
+    public struct Progress: Sendable {
+        public var done: Int
+        public var total: Int
+        public var failed: Int
+        public var elapsed: Double
+    }
+
+    public struct Failure: Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var reason: String
+        public var description: String { "\(file): \(reason)" }
+    }
+
+    public struct Report: Sendable {
+        /// Documents stored for aids we did not have.
+        public var imported = 0
+        /// Documents that replaced a stored one with different bytes.
+        public var replaced = 0
+        /// Sources skipped: unchanged since the last import, identical bytes, or older than what is stored.
+        public var unchanged = 0
+        public var failures: [Failure] = []
+        public var seconds = 0.0
+
+        public var summary: String {
+            let rate = seconds > 0 ? Double(imported + replaced + unchanged) / seconds : 0
+            return "imported \(imported), replaced \(replaced), unchanged \(unchanged), failed \(failures.count) "
+                + "in \(String(format: "%.2f", seconds)) s (\(Int(rate)) files/s)"
+        }
+    }
+
+    let store: MirrorStore
+    let parser: AnimeDocumentParser
+    let batchSize: Int
+
+    public init(store: MirrorStore, parser: AnimeDocumentParser = .init(), batchSize: Int = 256) {
+        self.store = store
+        self.parser = parser
+        self.batchSize = batchSize
+    }
+
+    /// Runs the import synchronously (call it off the cooperative pool; it uses every core).
+    public func run(directory: String, progress: (@Sendable (Progress) -> Void)? = nil) throws -> Report {
+        let started = Date()
+        var report = Report()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SeedImportError(message: "seed folder \(directory) does not exist or is not a folder")
+        }
+        let known = try store.seedFileStates()
+        var sources: [SeedSource] = []
+        try discover(directory, known: known, into: &sources, report: &report)
+        sources = pickNewestPerAID(sources, report: &report)
+
+        // Sources whose size and time are unchanged since the last import are not read again.
+        let pending = sources.filter { source in
+            if let state = known[source.key], state.size == source.size, state.modifiedAt == source.modifiedAt,
+                state.aid == source.aid {
+                report.unchanged += 1
+                return false
+            }
+            return true
+        }
+        let stored = try storedVersions()
+        let total = pending.count
+        var done = 0
+        let writer = DispatchQueue(label: "anikura.seed-import.writer")
+        let writes = DispatchGroup()
+        let writeError = LockedBox<(any Swift.Error)?>(nil)
+        var start = 0
+        while start < pending.count {
+            let batch = Array(pending[start..<min(start + batchSize, pending.count)])
+            start += batch.count
+            let outcomes = validate(batch)
+            var documents: [StoredDocument] = []
+            var touched: [SeedFileState] = []
+            for (source, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .failure(let reason):
+                    report.failures.append(Failure(file: source.key, reason: reason.reason))
+                case .success(let document):
+                    if let existing = stored[source.aid] {
+                        if existing.etag == document.etag || existing.fetchedAt > document.fetchedAt {
+                            report.unchanged += 1  // same bytes, or older than what we already have
+                            touched.append(source.state)
+                            continue
+                        }
+                        report.replaced += 1
+                    } else {
+                        report.imported += 1
+                    }
+                    documents.append(document)
+                    touched.append(source.state)
+                }
+            }
+            // One batch is written while the next is parsed; wait so at most one write is in flight.
+            writes.wait()
+            if let error = writeError.value { throw error }
+            let now = Date().timeIntervalSince1970
+            writer.async(group: writes) { [store, documents, touched] in
+                do { try store.store(documents, seedFiles: touched, now: now) } catch { writeError.value = error }
+            }
+            done += batch.count
+            progress?(Progress(done: done, total: total, failed: report.failures.count,
+                               elapsed: Date().timeIntervalSince(started)))
+        }
+        writes.wait()
+        if let error = writeError.value { throw error }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func validate(_ batch: [SeedSource]) -> [Result<StoredDocument, ValidationFailure>] {
+        let results = LockedBox([Result<StoredDocument, ValidationFailure>?](repeating: nil, count: batch.count))
+        let parser = parser
+        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            let source = batch[index]
+            let outcome: Result<StoredDocument, ValidationFailure>
+            do {
+                let bytes = try source.readBytes(limit: parser.maxBytes)
+                outcome = .success(try StoredDocument.validate(
+                    bytes, expectedAID: source.aid, fileTime: source.modifiedAt > 0 ? source.modifiedAt : nil,
+                    parser: parser))
+            } catch {
+                outcome = .failure(ValidationFailure(reason: "\(error)"))
+            }
+            results.withLock { $0[index] = outcome }
+        }
+        return results.value.map { $0! }
+    }
+
+    struct ValidationFailure: Swift.Error {
+        var reason: String
+    }
+
+    private func storedVersions() throws -> [Int: (etag: String, fetchedAt: Double)] {
+        try store.writer.read { db in
+            var result: [Int: (etag: String, fetchedAt: Double)] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT anime.id, etag, fetchedAt FROM anime JOIN document ON animeId = anime.id")
+            while let row = try rows.next() { result[row[0]] = (row[1], row[2]) }
+            return result
+        }
+    }
+
+    // MARK: - Discovery
+
+    private func discover(_ directory: String, known: [String: SeedFileState], into sources: inout [SeedSource],
+                          report: inout Report) throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            report.failures.append(Failure(file: directory, reason: "folder cannot be read"))
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                report.failures.append(Failure(file: path, reason: "cannot stat: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            let modifiedAt = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                var link = stat()
+                // Only real folders are entered, so a link to an ancestor cannot loop the walk.
+                if lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFDIR {
+                    try discover(path, known: known, into: &sources, report: &report)
+                }
+                continue
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            if name.lowercased().hasSuffix(".zip") {
+                discoverZip(path, size: Int(info.st_size), modifiedAt: modifiedAt, into: &sources, report: &report)
+            } else if name.lowercased().hasSuffix(".xml") {
+                guard let aid = SeedSource.aid(fromFileName: name) else {
+                    report.failures.append(Failure(file: path, reason: "name is not <aid>.xml or AnimeDoc_<aid>.xml"))
+                    continue
+                }
+                sources.append(SeedSource(location: .file(path: path), aid: aid, size: Int(info.st_size),
+                                          modifiedAt: modifiedAt))
+            }
+        }
+    }
+
+    private func discoverZip(_ path: String, size: Int, modifiedAt: Double, into sources: inout [SeedSource],
+                             report: inout Report) {
+        do {
+            for entry in try ZipArchive(path: path).entries() where !entry.name.hasSuffix("/") {
+                guard entry.name.lowercased().hasSuffix(".xml") else { continue }
+                guard let aid = SeedSource.aid(fromFileName: entry.name) else {
+                    report.failures.append(Failure(file: path + "!" + entry.name,
+                                                   reason: "name is not <aid>.xml or AnimeDoc_<aid>.xml"))
+                    continue
+                }
+                sources.append(SeedSource(location: .zipEntry(archive: path, entry: entry), aid: aid,
+                                          size: entry.uncompressedSize, modifiedAt: entry.modifiedAt))
+            }
+        } catch {
+            report.failures.append(Failure(file: path, reason: "\(error)"))
+        }
+    }
+
+    /// Two files for one aid (`1.xml` and `AnimeDoc_1.xml`): the newer one wins.
+    private func pickNewestPerAID(_ sources: [SeedSource], report: inout Report) -> [SeedSource] {
+        var best: [Int: SeedSource] = [:]
+        for source in sources {
+            if let current = best[source.aid] {
+                report.unchanged += 1
+                if source.modifiedAt > current.modifiedAt { best[source.aid] = source }
+            } else {
+                best[source.aid] = source
+            }
+        }
+        return best.values.sorted { $0.aid < $1.aid }
+    }
+}
+
+public struct SeedImportError: Swift.Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A value behind a lock, for results gathered from `concurrentPerform` and a writer queue.
+final class LockedBox<Value>: @unchecked Sendable {
+    // @unchecked: every access to `storage` goes through `lock`.
+    private let lock = NSLock()
+    private var storage: Value
+
+    init(_ value: Value) { storage = value }
+
+    var value: Value {
+        get { lock.withLock { storage } }
+        set { lock.withLock { storage = newValue } }
+    }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.withLock { body(&storage) }
+    }
+}

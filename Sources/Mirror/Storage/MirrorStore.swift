@@ -1,0 +1,236 @@
+public import GRDB
+import Foundation
+
+/// The mirror's tables behind one `DatabaseWriter` (a `DatabasePool` in production, a `DatabaseQueue` in tests).
+///
+/// Every write method is exactly one transaction, so a crash leaves each document either wholly old or wholly new.
+public struct MirrorStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// How many aids may wait for a fetch at once; past that, requests for unknown aids are refused
+    /// rather than letting a client grow the table without bound.
+    public static let wantedCapacity = 50_000
+
+    public init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    // MARK: - Writing documents
+
+    /// Stores documents and the seed-file states that produced them, in one transaction.
+    public func store(_ documents: [StoredDocument], seedFiles: [SeedFileState] = [], now: Double) throws {
+        try writer.write { db in
+            for document in documents { try Self.store(document, in: db, now: now) }
+            for file in seedFiles { try Self.record(file, in: db) }
+        }
+    }
+
+    /// Records seed files seen unchanged in content (touched, or identical bytes) without re-shredding.
+    public func record(seedFiles: [SeedFileState]) throws {
+        try writer.write { db in
+            for file in seedFiles { try Self.record(file, in: db) }
+        }
+    }
+
+    static func record(_ file: SeedFileState, in db: Database) throws {
+        try StatementBinder.run(db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO seedFile (path, size, modifiedAt, animeId) VALUES (?, ?, ?, ?)")) {
+            $0.bind(file.path)
+            $0.bind(file.size)
+            $0.bind(file.modifiedAt)
+            $0.bind(file.aid)
+        }
+    }
+
+    static func store(_ stored: StoredDocument, in db: Database, now: Double) throws {
+        let doc = stored.document
+        // Replacing a document replaces all of its rows: the cascade clears titles, tags, episodes…
+        try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM anime WHERE id = ?")) { $0.bind(doc.aid) }
+        func rating(_ kind: String) -> AnimeDocument.Rating? { doc.ratings.first { $0.kind == kind } }
+        let permanent = rating("permanent"), temporary = rating("temporary"), review = rating("review")
+        try StatementBinder.run(db.cachedStatement(sql: """
+            INSERT INTO anime (id, type, episodeCount, startDate, endDate, isRestricted, isAdult, mainTitle, url, picture,
+                description, ratingPermanent, ratingPermanentCount, ratingTemporary, ratingTemporaryCount, ratingReview,
+                ratingReviewCount, newestUpdate, fetchedAt, storedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)) {
+            $0.bind(doc.aid)
+            $0.bind(doc.type)
+            $0.bind(doc.episodeCount)
+            $0.bind(doc.startDate)
+            $0.bind(doc.endDate)
+            $0.bind(doc.isRestricted)
+            $0.bind(doc.isAdult)
+            $0.bind(doc.mainTitle)
+            $0.bind(doc.url)
+            $0.bind(doc.picture)
+            $0.bind(doc.description)
+            $0.bind(permanent?.value)
+            $0.bind(permanent?.count)
+            $0.bind(temporary?.value)
+            $0.bind(temporary?.count)
+            $0.bind(review?.value)
+            $0.bind(review?.count)
+            $0.bind(doc.newestUpdate)
+            $0.bind(stored.fetchedAt)
+            $0.bind(now)
+        }
+        try StatementBinder.run(db.cachedStatement(
+            sql: "INSERT INTO document (animeId, xml, matureSafeXml, etag) VALUES (?, ?, ?, ?)")) {
+            $0.bind(doc.aid)
+            $0.bind(blob: stored.xml)
+            $0.bind(blob: stored.matureSafeXml)
+            $0.bind(stored.etag)
+        }
+        let title = try db.cachedStatement(
+            sql: "INSERT INTO title (animeId, language, type, text, normalized) VALUES (?, ?, ?, ?, ?)")
+        for item in doc.titles {
+            try StatementBinder.run(title) {
+                $0.bind(doc.aid)
+                $0.bind(item.language)
+                $0.bind(item.type)
+                $0.bind(item.text)
+                $0.bind(TitleNormalizer.normalize(item.text))
+            }
+        }
+        let tag = try db.cachedStatement(sql: """
+            INSERT INTO tag (animeId, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler, verified,
+                updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for item in doc.tags {
+            try StatementBinder.run(tag) {
+                $0.bind(doc.aid)
+                $0.bind(item.kind)
+                $0.bind(item.id)
+                $0.bind(item.parentId)
+                $0.bind(item.name)
+                $0.bind(item.name.lowercased())
+                $0.bind(item.weight)
+                $0.bind(item.localSpoiler)
+                $0.bind(item.globalSpoiler)
+                $0.bind(item.verified)
+                $0.bind(item.update)
+            }
+        }
+        let relation = try db.cachedStatement(
+            sql: "INSERT INTO relation (animeId, relatedAnimeId, type, relatedTitle) VALUES (?, ?, ?, ?)")
+        for item in doc.relations {
+            try StatementBinder.run(relation) {
+                $0.bind(doc.aid)
+                $0.bind(item.aid)
+                $0.bind(item.type)
+                $0.bind(item.title)
+            }
+        }
+        // An episode id that moved to another anime on AniDB moves here too.
+        let episode = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO episode (id, animeId, number, type, length, airDate, rating, votes, updatedOn, titles)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for item in doc.episodes {
+            try StatementBinder.run(episode) {
+                $0.bind(item.id)
+                $0.bind(doc.aid)
+                $0.bind(item.number)
+                $0.bind(item.type.rawValue)
+                $0.bind(item.length)
+                $0.bind(item.airDate)
+                $0.bind(item.rating)
+                $0.bind(item.votes)
+                $0.bind(item.update)
+                $0.bind(JSONText.object(pairs: item.titles.map { ($0.language, $0.text) }))
+            }
+        }
+        let resource = try db.cachedStatement(
+            sql: "INSERT INTO resource (animeId, type, identifiers, url) VALUES (?, ?, ?, ?)")
+        for item in doc.resources {
+            try StatementBinder.run(resource) {
+                $0.bind(doc.aid)
+                $0.bind(item.type)
+                $0.bind(JSONText.array(item.identifiers))
+                $0.bind(item.url)
+            }
+        }
+        let creator = try db.cachedStatement(
+            sql: "INSERT INTO creator (animeId, creatorId, type, name) VALUES (?, ?, ?, ?)")
+        for item in doc.creators {
+            try StatementBinder.run(creator) {
+                $0.bind(doc.aid)
+                $0.bind(item.id)
+                $0.bind(item.type)
+                $0.bind(item.name)
+            }
+        }
+        // A document that arrives satisfies whoever was waiting for it.
+        try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM wantedAnime WHERE id = ?")) { $0.bind(doc.aid) }
+    }
+
+    // MARK: - Seed state
+
+    public func seedFileStates() throws -> [String: SeedFileState] {
+        try writer.read { db in
+            var states: [String: SeedFileState] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modifiedAt, animeId FROM seedFile")
+            while let row = try rows.next() {
+                let state = SeedFileState(path: row[0], size: row[1], modifiedAt: row[2], aid: row[3])
+                states[state.path] = state
+            }
+            return states
+        }
+    }
+
+    /// The stored document's ETag, to tell a touched-but-identical file from a changed one.
+    public func etags(for aids: [Int]) throws -> [Int: String] {
+        try writer.read { db in
+            var result: [Int: String] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT etag FROM document WHERE animeId = ?")
+            for aid in aids {
+                if let etag = try String.fetchOne(statement, arguments: [aid]) { result[aid] = etag }
+            }
+            return result
+        }
+    }
+}
+
+/// What the seed import last saw of one file (or one zip entry, as `archive.zip!entry.xml`).
+public struct SeedFileState: Sendable, Equatable {
+    public var path: String
+    public var size: Int
+    public var modifiedAt: Double
+    public var aid: Int?
+
+    public init(path: String, size: Int, modifiedAt: Double, aid: Int?) {
+        self.path = path
+        self.size = size
+        self.modifiedAt = modifiedAt
+        self.aid = aid
+    }
+}
+
+/// Small JSON texts for columns that hold lists (episode titles, resource identifiers).
+enum JSONText {
+    static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    static func array(_ items: [String]) -> String {
+        "[" + items.map(string).joined(separator: ",") + "]"
+    }
+
+    /// Pairs as an array of two-element arrays, keeping order and duplicates.
+    static func object(pairs: [(String, String)]) -> String {
+        "[" + pairs.map { "[" + string($0.0) + "," + string($0.1) + "]" }.joined(separator: ",") + "]"
+    }
+}

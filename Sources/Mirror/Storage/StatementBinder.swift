@@ -1,0 +1,71 @@
+internal import GRDB
+internal import GRDBSQLite
+
+/// Binds and steps a cached GRDB statement through the SQLite C API.
+///
+/// Seed import writes millions of rows; GRDB's `StatementArguments` boxing costs more than SQLite's
+/// own insert does, so the hot insert loop binds values directly.
+struct StatementBinder {
+    private let statement: OpaquePointer
+    private var index: Int32 = 0
+
+    /// `SQLITE_TRANSIENT`: SQLite copies the value before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    static func run(_ statement: Statement, _ bind: (inout StatementBinder) -> Void) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var binder = StatementBinder(statement: handle)
+        bind(&binder)
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+    }
+
+    private mutating func next() -> Int32 {
+        index += 1
+        return index
+    }
+
+    mutating func bind(_ value: Int?) {
+        let position = next()
+        if let value { sqlite3_bind_int64(statement, position, Int64(value)) } else { sqlite3_bind_null(statement, position) }
+    }
+
+    mutating func bind(_ value: Double?) {
+        let position = next()
+        if let value { sqlite3_bind_double(statement, position, value) } else { sqlite3_bind_null(statement, position) }
+    }
+
+    mutating func bind(_ value: Bool) {
+        sqlite3_bind_int64(statement, next(), value ? 1 : 0)
+    }
+
+    mutating func bind(_ value: String?) {
+        let position = next()
+        guard var value else { sqlite3_bind_null(statement, position); return }
+        value.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, utf8.count > 0 else {
+                _ = sqlite3_bind_text(statement, position, "", 0, nil)
+                return
+            }
+            _ = sqlite3_bind_text(statement, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                  Int32(utf8.count), Self.transient)
+        }
+    }
+
+    mutating func bind(blob value: [UInt8]?) {
+        let position = next()
+        guard let value else { sqlite3_bind_null(statement, position); return }
+        value.withUnsafeBytes { bytes in
+            guard bytes.count > 0 else {
+                _ = sqlite3_bind_zeroblob(statement, position, 0)
+                return
+            }
+            _ = sqlite3_bind_blob(statement, position, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
+    }
+}
