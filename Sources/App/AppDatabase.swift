@@ -24,9 +24,14 @@ struct AppDatabase: Sendable {
                                                 withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // Readers map the file: serving a cached document then costs no read syscalls.
-            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if db.configuration.readonly {
+                // Readers map the file: serving a cached document then costs no read syscalls.
+                try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            } else {
+                // The writer keeps the indexes it updates in memory during imports (64 MiB, allocated as used).
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         }
         configuration.busyMode = .timeout(10)
         return try AppDatabase(writer: DatabasePool(path: path, configuration: configuration))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Makes the `mature=false` variant of a document: the same bytes with the adult tags cut out.
 ///
 /// AniDB-Service re-serialises the whole document per request (and loses the XML declaration);
@@ -70,21 +72,21 @@ public enum AdultContentFilter {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var index = from
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    matched = false
-                    break
+        guard let first = needle.first, from >= 0, haystack.count - from >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pattern in
+                var index = from
+                let last = hay.count - pattern.count
+                while index <= last {
+                    // memchr finds candidate first bytes at memory speed.
+                    guard let hit = memchr(hay.baseAddress! + index, Int32(first), last - index + 1) else { return nil }
+                    index = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hay.baseAddress! + index, pattern.baseAddress!, pattern.count) == 0 { return index }
+                    index += 1
                 }
-                if matched { return index }
+                return nil
             }
-            index += 1
         }
-        return nil
     }
 }
 

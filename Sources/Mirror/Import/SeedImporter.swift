@@ -74,6 +74,10 @@ public struct SeedImporter: Sendable {
             return true
         }
         let stored = try storedVersions()
+        // In WAL mode a crashed process still leaves every transaction whole; skipping fsync during the bulk
+        // import only risks the last batches on power loss, and they are re-imported next time.
+        try store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
+        defer { try? store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = NORMAL") } }
         let total = pending.count
         var done = 0
         let writer = DispatchQueue(label: "anikura.seed-import.writer")
@@ -148,7 +152,7 @@ public struct SeedImporter: Sendable {
     private func storedVersions() throws -> [Int: (etag: String, fetchedAt: Double)] {
         try store.writer.read { db in
             var result: [Int: (etag: String, fetchedAt: Double)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT anime.id, etag, fetchedAt FROM anime JOIN document ON animeId = anime.id")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, etag, fetchedAt FROM anime")
             while let row = try rows.next() { result[row[0]] = (row[1], row[2]) }
             return result
         }

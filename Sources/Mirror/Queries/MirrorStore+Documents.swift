@@ -21,9 +21,9 @@ extension MirrorStore {
     public func servedDocument(aid: Int, mature: Bool) async throws -> ServedDocument? {
         try await writer.read { db in
             let sql = mature
-                ? "SELECT xml, 0, etag, fetchedAt FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?"
+                ? "SELECT xml, 0, anime.etag, fetchedAt FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?"
                 : """
-                SELECT coalesce(matureSafeXml, xml), matureSafeXml IS NOT NULL, etag, fetchedAt
+                SELECT coalesce(matureSafeXml, xml), matureSafeXml IS NOT NULL, anime.etag, fetchedAt
                 FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?
                 """
             guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [aid]) else { return nil }

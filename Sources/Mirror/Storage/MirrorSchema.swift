@@ -23,14 +23,14 @@ public enum MirrorSchema {
                     ratingTemporary REAL, ratingTemporaryCount INTEGER,
                     ratingReview REAL, ratingReviewCount INTEGER,
                     newestUpdate TEXT,
+                    etag TEXT NOT NULL,
                     fetchedAt REAL NOT NULL,
                     storedAt REAL NOT NULL
                 );
                 CREATE TABLE document (
                     animeId INTEGER PRIMARY KEY REFERENCES anime(id) ON DELETE CASCADE,
                     xml BLOB NOT NULL,
-                    matureSafeXml BLOB,
-                    etag TEXT NOT NULL
+                    matureSafeXml BLOB
                 );
                 CREATE TABLE title (
                     id INTEGER PRIMARY KEY,

@@ -51,8 +51,8 @@ public struct MirrorStore: Sendable {
         try StatementBinder.run(db.cachedStatement(sql: """
             INSERT INTO anime (id, type, episodeCount, startDate, endDate, isRestricted, isAdult, mainTitle, url, picture,
                 description, ratingPermanent, ratingPermanentCount, ratingTemporary, ratingTemporaryCount, ratingReview,
-                ratingReviewCount, newestUpdate, fetchedAt, storedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ratingReviewCount, newestUpdate, etag, fetchedAt, storedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)) {
             $0.bind(doc.aid)
             $0.bind(doc.type)
@@ -72,39 +72,39 @@ public struct MirrorStore: Sendable {
             $0.bind(review?.value)
             $0.bind(review?.count)
             $0.bind(doc.newestUpdate)
+            $0.bind(stored.etag)
             $0.bind(stored.fetchedAt)
             $0.bind(now)
         }
         try StatementBinder.run(db.cachedStatement(
-            sql: "INSERT INTO document (animeId, xml, matureSafeXml, etag) VALUES (?, ?, ?, ?)")) {
+            sql: "INSERT INTO document (animeId, xml, matureSafeXml) VALUES (?, ?, ?)")) {
             $0.bind(doc.aid)
             $0.bind(blob: stored.xml)
             $0.bind(blob: stored.matureSafeXml)
-            $0.bind(stored.etag)
         }
         let title = try db.cachedStatement(
             sql: "INSERT INTO title (animeId, language, type, text, normalized) VALUES (?, ?, ?, ?, ?)")
-        for item in doc.titles {
+        for (item, normalized) in zip(doc.titles, stored.normalizedTitles) {
             try StatementBinder.run(title) {
                 $0.bind(doc.aid)
                 $0.bind(item.language)
                 $0.bind(item.type)
                 $0.bind(item.text)
-                $0.bind(TitleNormalizer.normalize(item.text))
+                $0.bind(normalized)
             }
         }
         let tag = try db.cachedStatement(sql: """
             INSERT INTO tag (animeId, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler, verified,
                 updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for item in doc.tags {
+        for (item, key) in zip(doc.tags, stored.tagKeys) {
             try StatementBinder.run(tag) {
                 $0.bind(doc.aid)
                 $0.bind(item.kind)
                 $0.bind(item.id)
                 $0.bind(item.parentId)
                 $0.bind(item.name)
-                $0.bind(item.name.lowercased())
+                $0.bind(key)
                 $0.bind(item.weight)
                 $0.bind(item.localSpoiler)
                 $0.bind(item.globalSpoiler)
@@ -127,7 +127,7 @@ public struct MirrorStore: Sendable {
             INSERT OR REPLACE INTO episode (id, animeId, number, type, length, airDate, rating, votes, updatedOn, titles)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for item in doc.episodes {
+        for (item, titles) in zip(doc.episodes, stored.episodeTitlesJSON) {
             try StatementBinder.run(episode) {
                 $0.bind(item.id)
                 $0.bind(doc.aid)
@@ -138,7 +138,7 @@ public struct MirrorStore: Sendable {
                 $0.bind(item.rating)
                 $0.bind(item.votes)
                 $0.bind(item.update)
-                $0.bind(JSONText.object(pairs: item.titles.map { ($0.language, $0.text) }))
+                $0.bind(titles)
             }
         }
         let resource = try db.cachedStatement(
@@ -176,18 +176,6 @@ public struct MirrorStore: Sendable {
                 states[state.path] = state
             }
             return states
-        }
-    }
-
-    /// The stored document's ETag, to tell a touched-but-identical file from a changed one.
-    public func etags(for aids: [Int]) throws -> [Int: String] {
-        try writer.read { db in
-            var result: [Int: String] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT etag FROM document WHERE animeId = ?")
-            for aid in aids {
-                if let etag = try String.fetchOne(statement, arguments: [aid]) { result[aid] = etag }
-            }
-            return result
         }
     }
 }
@@ -230,7 +218,7 @@ enum JSONText {
     }
 
     /// Pairs as an array of two-element arrays, keeping order and duplicates.
-    static func object(pairs: [(String, String)]) -> String {
+    static func pairs(_ pairs: [(String, String)]) -> String {
         "[" + pairs.map { "[" + string($0.0) + "," + string($0.1) + "]" }.joined(separator: ",") + "]"
     }
 }

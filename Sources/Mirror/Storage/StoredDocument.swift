@@ -8,11 +8,24 @@ public struct StoredDocument: Sendable {
     public var etag: String
     /// When AniDB produced these bytes (Unix seconds): the file's time, else the newest `update=`.
     public var fetchedAt: Double
+    /// Derived columns, computed here on the parsing threads so the single writer only binds values.
+    var normalizedTitles: [String]
+    var tagKeys: [String]
+    var episodeTitlesJSON: [String]
 
     public init(document: AnimeDocument, xml: [UInt8], fetchedAt: Double) {
         self.document = document
         self.xml = xml
-        self.matureSafeXml = AdultContentFilter.filtered(xml)
+        // Cutting bytes is only needed when the parse saw an adult tag.
+        let hasAdultTag = document.tags.contains { tag in
+            let name = tag.name.lowercased()
+            return AnimeDocument.adultTagNames.contains(name)
+                || (tag.kind == "category" && AnimeDocument.adultTagNames.contains { name.contains($0) })
+        }
+        self.matureSafeXml = hasAdultTag ? AdultContentFilter.filtered(xml) : nil
+        self.normalizedTitles = document.titles.map { TitleNormalizer.normalize($0.text) }
+        self.tagKeys = document.tags.map { $0.name.lowercased() }
+        self.episodeTitlesJSON = document.episodes.map { JSONText.pairs($0.titles.map { ($0.language, $0.text) }) }
         self.etag = "\"" + String(Gzip.crc32(xml), radix: 16) + "-" + String(xml.count, radix: 16) + "\""
         self.fetchedAt = fetchedAt
     }
