@@ -28,6 +28,8 @@ struct AppDatabase: Sendable {
                 // Readers map the file: serving a cached document then costs no read syscalls.
                 try db.execute(sql: "PRAGMA mmap_size = 4294967296")
             } else {
+                // 16 KiB pages: a typical 70 KB document spans 5 pages instead of 18 (takes effect on a new file).
+                try db.execute(sql: "PRAGMA page_size = 16384")
                 // The writer keeps the indexes it updates in memory during imports (64 MiB, allocated as used).
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -1,7 +1,8 @@
 internal import CXML2
 import Foundation
 
-/// Parses AniDB anime documents with libxml2 (well-formedness checked, no network, no DTDs).
+/// Parses AniDB anime documents with libxml2's SAX2 interface: well-formedness checked, no network, no DTDs,
+/// and no DOM — only the values we keep are turned into Swift strings.
 ///
 /// Stateless and safe to call from many threads at once: each call gets its own parser context.
 public struct AnimeDocumentParser: Sendable {
@@ -21,32 +22,48 @@ public struct AnimeDocumentParser: Sendable {
 
     /// Parses `bytes`, checking that it is an `<anime id="N">` document and, if given, that N is `expectedAID`.
     public func parse(_ bytes: [UInt8], expectedAID: Int? = nil) throws(Mirror.DocumentError) -> AnimeDocument {
-        let result: Result<AnimeDocument, Mirror.DocumentError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(Mirror.DocumentError) in try parse(buffer, expectedAID: expectedAID) }
+        guard !bytes.isEmpty else { throw .init(.empty) }
+        guard bytes.count <= maxBytes else { throw .init(.tooLarge(bytes: bytes.count, limit: maxBytes)) }
+        let builder = AnimeDocumentBuilder()
+        let wellFormed: Bool = bytes.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            guard let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
+                builder.failure = .malformed("out of memory")
+                return false
+            }
+            defer { xmlFreeParserCtxt(context) }
+            _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue))
+            // Only our callbacks: nothing builds a tree, nothing loads or declares entities.
+            var handler = xmlSAXHandler()
+            handler.initialized = XML_SAX2_MAGIC
+            handler.startElementNs = { userData, localName, _, _, _, _, attributeCount, _, attributes in
+                AnimeDocumentBuilder.from(userData).start(localName!, attributes, Int(attributeCount))
+            }
+            handler.endElementNs = { userData, _, _, _ in AnimeDocumentBuilder.from(userData).end() }
+            handler.characters = { userData, characters, length in
+                AnimeDocumentBuilder.from(userData).append(characters, Int(length))
+            }
+            handler.cdataBlock = handler.characters
+            handler.internalSubset = { userData, _, _, _ in AnimeDocumentBuilder.from(userData).refuseDoctype() }
+            handler.serror = { _, _ in }  // errors are read from the context afterwards, never printed
+            context.pointee.sax.pointee = handler
+            builder.context = context
+            context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+            defer { withExtendedLifetime(builder) {} }
+            xmlParseDocument(context)
+            if builder.failure == nil && context.pointee.wellFormed == 0 {
+                builder.failure = .malformed(Self.lastError(context))
+            }
+            return context.pointee.wellFormed != 0
         }
-        return try result.get()
-    }
-
-    private func parse(_ buffer: UnsafeRawBufferPointer, expectedAID: Int?) throws(Mirror.DocumentError) -> AnimeDocument {
-        guard !buffer.isEmpty else { throw .init(.empty) }
-        guard buffer.count <= maxBytes else { throw .init(.tooLarge(bytes: buffer.count, limit: maxBytes)) }
-        guard let context = xmlNewParserCtxt() else { throw .init(.malformed("out of memory")) }
-        defer { xmlFreeParserCtxt(context) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_COMPACT.rawValue)
-        let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-        guard let document = xmlCtxtReadMemory(context, base, Int32(buffer.count), nil, nil, options) else {
-            throw .init(.malformed(Self.lastError(context)))
-        }
-        defer { xmlFreeDoc(document) }
-        if document.pointee.intSubset != nil { throw .init(.doctypeNotAllowed) }
-        guard let rootNode = xmlDocGetRootElement(document) else { throw .init(.malformed("no root element")) }
-        let root = XMLElement(node: rootNode)
-        if root.isNamed("error") { throw .init(.errorBody(root.text.trimmingCharacters(in: .whitespacesAndNewlines))) }
-        guard root.isNamed("anime") else { throw .init(.notAnAnimeDocument(root: root.name)) }
-        guard let aid = root.intAttribute("id"), aid > 0 else { throw .init(.missingID) }
+        if let failure = builder.failure { throw .init(failure) }
+        guard wellFormed, let root = builder.rootName else { throw .init(.malformed("no root element")) }
+        if root == "error" { throw .init(.errorBody(builder.errorText.trimmingCharacters(in: .whitespacesAndNewlines))) }
+        guard root == "anime" else { throw .init(.notAnAnimeDocument(root: root)) }
+        guard let aid = builder.doc.aid > 0 ? builder.doc.aid : nil else { throw .init(.missingID) }
         if let expectedAID, expectedAID != aid { throw .init(.idMismatch(expected: expectedAID, found: aid)) }
-        return Self.shred(root, aid: aid)
+        return builder.doc
     }
 
     private static func lastError(_ context: xmlParserCtxtPtr) -> String {
@@ -55,105 +72,5 @@ public struct AnimeDocumentParser: Sendable {
         }
         let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
         return "line \(error.pointee.line): \(text)"
-    }
-
-    // MARK: - Shredding
-
-    private static func shred(_ root: XMLElement, aid: Int) -> AnimeDocument {
-        var doc = AnimeDocument(aid: aid, isRestricted: root.boolAttribute("restricted"))
-        var newest: String?
-        func noteUpdate(_ element: XMLElement) -> String? {
-            guard let update = element.attribute("update") else { return nil }
-            if newest.map({ update > $0 }) ?? true { newest = update }
-            return update
-        }
-        for child in root.children {
-            if child.isNamed("type") {
-                doc.type = child.text
-            } else if child.isNamed("episodecount") {
-                doc.episodeCount = Int(child.text)
-            } else if child.isNamed("startdate") {
-                doc.startDate = child.text
-            } else if child.isNamed("enddate") {
-                doc.endDate = child.text
-            } else if child.isNamed("url") {
-                doc.url = child.text
-            } else if child.isNamed("picture") {
-                doc.picture = child.text
-            } else if child.isNamed("description") {
-                doc.description = child.text
-            } else if child.isNamed("titles") {
-                for title in child.children where title.isNamed("title") {
-                    doc.titles.append(.init(language: title.attribute("lang") ?? "", type: title.attribute("type") ?? "",
-                                            text: title.text))
-                }
-            } else if child.isNamed("relatedanime") {
-                for related in child.children where related.isNamed("anime") {
-                    guard let id = related.intAttribute("id") else { continue }
-                    doc.relations.append(.init(aid: id, type: related.attribute("type") ?? "", title: related.text))
-                }
-            } else if child.isNamed("ratings") {
-                for rating in child.children {
-                    guard let value = Double(rating.text) else { continue }
-                    doc.ratings.append(.init(kind: rating.name, value: value, count: rating.intAttribute("count")))
-                }
-            } else if child.isNamed("tags") || child.isNamed("categories") {
-                for tag in child.children where tag.isNamed("tag") || tag.isNamed("category") {
-                    guard let id = tag.intAttribute("id") else { continue }
-                    let update = noteUpdate(tag)
-                    doc.tags.append(.init(
-                        kind: tag.isNamed("tag") ? "tag" : "category", id: id,
-                        parentId: tag.intAttribute("parentid"), name: tag.childText("name") ?? "",
-                        weight: tag.intAttribute("weight") ?? 0,
-                        localSpoiler: tag.boolAttribute("localspoiler") || tag.boolAttribute("spoiler"),
-                        globalSpoiler: tag.boolAttribute("globalspoiler"), verified: tag.boolAttribute("verified"),
-                        update: update))
-                }
-            } else if child.isNamed("episodes") {
-                for episode in child.children where episode.isNamed("episode") {
-                    guard let id = episode.intAttribute("id") else { continue }
-                    let update = noteUpdate(episode)
-                    var item = AnimeDocument.Episode(id: id, number: "", type: .regular, update: update, titles: [])
-                    for field in episode.children {
-                        if field.isNamed("epno") {
-                            item.number = field.text
-                            item.type = field.intAttribute("type").flatMap(AnimeDocument.EpisodeType.init) ?? .other
-                        } else if field.isNamed("length") {
-                            item.length = Int(field.text)
-                        } else if field.isNamed("airdate") {
-                            item.airDate = field.text
-                        } else if field.isNamed("rating") {
-                            item.rating = Double(field.text)
-                            item.votes = field.intAttribute("votes")
-                        } else if field.isNamed("title") {
-                            item.titles.append(.init(language: field.attribute("lang") ?? "", text: field.text))
-                        }
-                    }
-                    doc.episodes.append(item)
-                }
-            } else if child.isNamed("resources") {
-                for resource in child.children where resource.isNamed("resource") {
-                    guard let type = resource.intAttribute("type") else { continue }
-                    for entity in resource.children where entity.isNamed("externalentity") {
-                        var identifiers: [String] = []
-                        var url: String?
-                        for field in entity.children {
-                            if field.isNamed("identifier") { identifiers.append(field.text) }
-                            else if field.isNamed("url") { url = field.text }
-                        }
-                        doc.resources.append(.init(type: type, identifiers: identifiers, url: url))
-                    }
-                }
-            } else if child.isNamed("creators") {
-                for creator in child.children where creator.isNamed("name") {
-                    guard let id = creator.intAttribute("id") else { continue }
-                    doc.creators.append(.init(id: id, type: creator.attribute("type") ?? "", name: creator.text))
-                }
-            } else if child.isNamed("characters") {
-                for character in child.children { _ = noteUpdate(character) }
-            }
-        }
-        doc.newestUpdate = newest
-        return doc
     }
 }

@@ -76,8 +76,16 @@ public struct SeedImporter: Sendable {
         let stored = try storedVersions()
         // In WAL mode a crashed process still leaves every transaction whole; skipping fsync during the bulk
         // import only risks the last batches on power loss, and they are re-imported next time.
-        try store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
-        defer { try? store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = NORMAL") } }
+        // Foreign keys are declared for integrity, but checking them costs a lookup per row; the store writes
+        // parents before children and deletes children explicitly, so the bulk import runs without them.
+        try store.writer.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF")
+        }
+        defer {
+            try? store.writer.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            }
+        }
         let total = pending.count
         var done = 0
         let writer = DispatchQueue(label: "anikura.seed-import.writer")
@@ -90,6 +98,7 @@ public struct SeedImporter: Sendable {
             let outcomes = validate(batch)
             var documents: [StoredDocument] = []
             var touched: [SeedFileState] = []
+            var newAIDs: Set<Int> = []
             for (source, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .failure(let reason):
@@ -104,6 +113,7 @@ public struct SeedImporter: Sendable {
                         report.replaced += 1
                     } else {
                         report.imported += 1
+                        newAIDs.insert(source.aid)
                     }
                     documents.append(document)
                     touched.append(source.state)
@@ -113,8 +123,10 @@ public struct SeedImporter: Sendable {
             writes.wait()
             if let error = writeError.value { throw error }
             let now = Date().timeIntervalSince1970
-            writer.async(group: writes) { [store, documents, touched] in
-                do { try store.store(documents, seedFiles: touched, now: now) } catch { writeError.value = error }
+            writer.async(group: writes) { [store, documents, touched, newAIDs] in
+                do { try store.store(documents, seedFiles: touched, newAIDs: newAIDs, now: now) } catch {
+                    writeError.value = error
+                }
             }
             done += batch.count
             progress?(Progress(done: done, total: total, failed: report.failures.count,

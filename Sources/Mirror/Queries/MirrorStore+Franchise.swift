@@ -37,7 +37,7 @@ extension MirrorStore {
                 sql: "SELECT mainTitle, type, startDate, isAdult FROM anime WHERE id = ?")
             guard try Row.fetchOne(animeStatement, arguments: [aid]) != nil else { return nil }
             let outgoing = try db.cachedStatement(
-                sql: "SELECT relatedAnimeId, type, relatedTitle FROM relation WHERE animeId = ? ORDER BY id")
+                sql: "SELECT relatedAnimeId, type, relatedTitle FROM relation WHERE animeId = ? ORDER BY position")
             let incoming = try db.cachedStatement(sql: "SELECT animeId FROM relation WHERE relatedAnimeId = ?")
             var depth: [Int: Int] = [aid: 0]
             var order: [Int] = [aid]

@@ -18,9 +18,13 @@ public struct MirrorStore: Sendable {
     // MARK: - Writing documents
 
     /// Stores documents and the seed-file states that produced them, in one transaction.
-    public func store(_ documents: [StoredDocument], seedFiles: [SeedFileState] = [], now: Double) throws {
+    /// `newAIDs` lists aids known to have no stored rows yet, whose deletes can be skipped.
+    public func store(_ documents: [StoredDocument], seedFiles: [SeedFileState] = [], newAIDs: Set<Int> = [],
+                      now: Double) throws {
         try writer.write { db in
-            for document in documents { try Self.store(document, in: db, now: now) }
+            for document in documents {
+                try Self.store(document, in: db, replacing: !newAIDs.contains(document.document.aid), now: now)
+            }
             for file in seedFiles { try Self.record(file, in: db) }
         }
     }
@@ -42,10 +46,18 @@ public struct MirrorStore: Sendable {
         }
     }
 
-    static func store(_ stored: StoredDocument, in db: Database, now: Double) throws {
+    static func store(_ stored: StoredDocument, in db: Database, replacing: Bool, now: Double) throws {
         let doc = stored.document
-        // Replacing a document replaces all of its rows: the cascade clears titles, tags, episodes…
-        try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM anime WHERE id = ?")) { $0.bind(doc.aid) }
+        if replacing {
+            // Replacing a document replaces all of its rows. Children are deleted explicitly (not by cascade)
+            // so bulk imports may run with foreign keys off.
+            for table in ["title", "tag", "relation", "episode", "resource", "creator", "document"] {
+                try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM \(table) WHERE animeId = ?")) {
+                    $0.bind(doc.aid)
+                }
+            }
+            try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM anime WHERE id = ?")) { $0.bind(doc.aid) }
+        }
         func rating(_ kind: String) -> AnimeDocument.Rating? { doc.ratings.first { $0.kind == kind } }
         let permanent = rating("permanent"), temporary = rating("temporary"), review = rating("review")
         try StatementBinder.run(db.cachedStatement(sql: """
@@ -83,10 +95,11 @@ public struct MirrorStore: Sendable {
             $0.bind(blob: stored.matureSafeXml)
         }
         let title = try db.cachedStatement(
-            sql: "INSERT INTO title (animeId, language, type, text, normalized) VALUES (?, ?, ?, ?, ?)")
-        for (item, normalized) in zip(doc.titles, stored.normalizedTitles) {
+            sql: "INSERT INTO title (animeId, position, language, type, text, normalized) VALUES (?, ?, ?, ?, ?, ?)")
+        for (position, (item, normalized)) in zip(doc.titles, stored.normalizedTitles).enumerated() {
             try StatementBinder.run(title) {
                 $0.bind(doc.aid)
+                $0.bind(position)
                 $0.bind(item.language)
                 $0.bind(item.type)
                 $0.bind(item.text)
@@ -94,12 +107,13 @@ public struct MirrorStore: Sendable {
             }
         }
         let tag = try db.cachedStatement(sql: """
-            INSERT INTO tag (animeId, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler, verified,
-                updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tag (animeId, position, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler,
+                verified, updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (item, key) in zip(doc.tags, stored.tagKeys) {
+        for (position, (item, key)) in zip(doc.tags, stored.tagKeys).enumerated() {
             try StatementBinder.run(tag) {
                 $0.bind(doc.aid)
+                $0.bind(position)
                 $0.bind(item.kind)
                 $0.bind(item.id)
                 $0.bind(item.parentId)
@@ -113,10 +127,11 @@ public struct MirrorStore: Sendable {
             }
         }
         let relation = try db.cachedStatement(
-            sql: "INSERT INTO relation (animeId, relatedAnimeId, type, relatedTitle) VALUES (?, ?, ?, ?)")
-        for item in doc.relations {
+            sql: "INSERT INTO relation (animeId, position, relatedAnimeId, type, relatedTitle) VALUES (?, ?, ?, ?, ?)")
+        for (position, item) in doc.relations.enumerated() {
             try StatementBinder.run(relation) {
                 $0.bind(doc.aid)
+                $0.bind(position)
                 $0.bind(item.aid)
                 $0.bind(item.type)
                 $0.bind(item.title)
@@ -142,20 +157,22 @@ public struct MirrorStore: Sendable {
             }
         }
         let resource = try db.cachedStatement(
-            sql: "INSERT INTO resource (animeId, type, identifiers, url) VALUES (?, ?, ?, ?)")
-        for item in doc.resources {
+            sql: "INSERT INTO resource (animeId, position, type, identifiers, url) VALUES (?, ?, ?, ?, ?)")
+        for (position, item) in doc.resources.enumerated() {
             try StatementBinder.run(resource) {
                 $0.bind(doc.aid)
+                $0.bind(position)
                 $0.bind(item.type)
                 $0.bind(JSONText.array(item.identifiers))
                 $0.bind(item.url)
             }
         }
         let creator = try db.cachedStatement(
-            sql: "INSERT INTO creator (animeId, creatorId, type, name) VALUES (?, ?, ?, ?)")
-        for item in doc.creators {
+            sql: "INSERT INTO creator (animeId, position, creatorId, type, name) VALUES (?, ?, ?, ?, ?)")
+        for (position, item) in doc.creators.enumerated() {
             try StatementBinder.run(creator) {
                 $0.bind(doc.aid)
+                $0.bind(position)
                 $0.bind(item.id)
                 $0.bind(item.type)
                 $0.bind(item.name)
@@ -198,19 +215,19 @@ public struct SeedFileState: Sendable, Equatable {
 /// Small JSON texts for columns that hold lists (episode titles, resource identifiers).
 enum JSONText {
     static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
+        var output: [UInt8] = [UInt8(ascii: "\"")]
+        output.reserveCapacity(text.utf8.count + 2)
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0..<0x20: output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: output.append(byte)
             }
         }
-        return result + "\""
+        output.append(UInt8(ascii: "\""))
+        return String(decoding: output, as: UTF8.self)
     }
 
     static func array(_ items: [String]) -> String {
