@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MirrorTests",
-            dependencies: ["Mirror"],
+            dependencies: ["Mirror", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

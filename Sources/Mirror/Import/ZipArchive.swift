@@ -26,7 +26,7 @@ struct ZipArchive {
             // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
             let tailLength = min(fileSize, 65_557)
             let tail = try pread(descriptor, count: tailLength, at: fileSize - tailLength)
-            guard let eocd = (0...(tail.count - 22)).reversed().first(where: { tail.u32($0) == 0x0605_4b50 }) else {
+            guard tail.count >= 22, let eocd = (0...(tail.count - 22)).reversed().first(where: { tail.u32($0) == 0x0605_4b50 }) else {
                 throw Error(description: "not a zip archive (no end-of-central-directory record)")
             }
             let count = Int(tail.u16(eocd + 10))
