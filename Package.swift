@@ -93,7 +93,6 @@ let package = Package(
                 "Mirror",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -5,11 +5,12 @@ import Logging
 import Mirror
 
 /// Builds the whole application; `serve` and the tests both call this.
-func buildApplication(configuration: AppConfiguration, logger: Logger,
+/// Tests pass their own `database` (in memory, already seeded) and a fixed clock.
+func buildApplication(configuration: AppConfiguration, logger: Logger, database: AppDatabase? = nil,
                       now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws
     -> some ApplicationProtocol
 {
-    let database = try AppDatabase.open(path: configuration.inMemoryDatabase ? nil : configuration.databasePath)
+    let database = try database ?? AppDatabase.open(path: configuration.databasePath)
     let store = MirrorStore(writer: database.writer)
     let mirror = MirrorRouteContext(store: store, staleAfterDays: configuration.mirror.staleAfterDays,
                                     dailyLimit: configuration.mirror.dailyLimit, now: now)

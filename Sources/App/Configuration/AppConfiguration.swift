@@ -33,8 +33,6 @@ struct AppConfiguration: Sendable {
     var mediaDirs: [String]
     var minConfidence: Double
     var segmentSeconds: Double
-    /// Tests keep everything in memory.
-    var inMemoryDatabase = false
 
     init(reader: ConfigReader) throws {
         let bind = reader.string("server.bind")

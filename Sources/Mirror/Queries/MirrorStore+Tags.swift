@@ -17,6 +17,17 @@ public struct TagListing: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case tagID = "tag_id", tagName = "tag_name", limit, mature, count, results
     }
+
+    /// AniDB-Service sends `"tag_name": null` for an unknown tag; the synthesised encoder would drop the key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tagID, forKey: .tagID)
+        try container.encode(tagName, forKey: .tagName)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(mature, forKey: .mature)
+        try container.encode(count, forKey: .count)
+        try container.encode(results, forKey: .results)
+    }
 }
 
 /// Kometa / AniDB-Service `GET /search/tags`.

@@ -1,0 +1,176 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Mirror
+import Testing
+@testable import App
+
+@Suite("AniDB HTTP API dialect")
+struct AniDBDialectTests {
+    static let good = "/httpapi?request=anime&client=shoko&clientver=1&protover=1"
+
+    @Test("the stored bytes, gzip-compressed, exactly as AniDB gave them", arguments: ["1.xml", "AnimeDoc_4726.xml"])
+    func document(file: String) async throws {
+        let aid = file.filter(\.isNumber)
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: Self.good + "&aid=\(aid)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(Gzip.isGzip(response.bytes))
+                let body = try Gzip.decompress(response.bytes)
+                #expect(body == TestApp.file(file))
+            }
+        }
+    }
+
+    @Test("AniDB's own error bodies, gzip-compressed, with HTTP 200", arguments: [
+        ("/httpapi?request=anime&aid=1", "<error code=\"302\">client version missing or invalid</error>"),
+        ("/httpapi?request=anime&aid=1&client=x&clientver=abc&protover=1", "<error code=\"302\">client version missing or invalid</error>"),
+        (good + "&aid=abc", "<error>aid Missing or Invalid</error>"),
+        (good + "&aid=0", "<error>aid Missing or Invalid</error>"),
+        (good, "<error>aid Missing or Invalid</error>"),
+        ("/httpapi?request=hints&client=x&clientver=1&protover=1", "<error code=\"310\">illegal input or access denied</error>"),
+    ])
+    func errors(uri: String, body: String) async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentEncoding] == "gzip")
+                let text = String(decoding: try Gzip.decompress(response.bytes), as: UTF8.self)
+                #expect(text == body)
+            }
+        }
+    }
+
+    @Test("an aid we do not have yet is queued and answered 503 with Retry-After")
+    func missing() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: Self.good + "&aid=31337", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] != nil)
+            }
+            try await client.execute(uri: "/stats", method: .get) { response in
+                let json = try response.json()
+                #expect(json["queue_size"] as? Int == 1)
+            }
+        }
+    }
+}
+
+@Suite("native JSON API")
+struct NativeAPITests {
+    @Test("the whole shredded anime")
+    func anime() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/anime/1", method: .get) { response in
+                #expect(response.status == .ok)
+                let record = try JSONDecoder().decode(AnimeRecord.self, from: Data(response.bytes))
+                #expect(record.aid == 1)
+                #expect(record.title == "Seikai no Monshou")
+                #expect(record.titles.count == 9)
+                #expect(record.episodes.count == 16)
+                #expect(record.episodes.first?.number == "1")
+                #expect(record.episodes.last?.type == "credit")
+                #expect(record.relations.map(\.aid) == [4, 6, 1623])
+                #expect(record.ratings.permanent?.value == 8.17 && record.ratings.permanent?.count == 4303)
+                #expect(record.resources.contains { $0.site == "MyAnimeList" && $0.identifiers == ["290"] })
+                #expect(record.creators.count == 5)
+                #expect(record.newestUpdate == "2017-04-17")
+            }
+            try await client.execute(uri: "/api/anime/5081", method: .get) { response in
+                let json = try response.json()
+                #expect(json["startDate"] as? String == "1982-10")
+                #expect(json["endDate"] as? String == "1983")
+            }
+        }
+    }
+
+    @Test("errors are {\"error\": {\"message\"}} with a fitting status", arguments: [
+        ("/api/anime/77777", HTTPResponse.Status.notFound), ("/api/anime/x", .badRequest),
+        ("/api/anime/77777/franchise", .notFound), ("/api/search", .badRequest), ("/api/search?q=%20", .badRequest),
+        ("/api/search?q=a&limit=0", .badRequest), ("/api/tags/999999", .notFound), ("/api/tags/-1", .badRequest),
+    ])
+    func errors(uri: String, status: HTTPResponse.Status) async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == status)
+                let json = try response.json()
+                #expect(((json["error"] as? [String: Any])?["message"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("franchise graph and title search")
+    func franchiseAndSearch() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/anime/1/franchise", method: .get) { response in
+                let graph = try JSONDecoder().decode(Franchise.self, from: Data(response.bytes))
+                #expect(graph.root == 1)
+                #expect(graph.nodes.map(\.aid) == [1, 4, 6, 1623])
+                #expect(graph.nodes.dropFirst().allSatisfy { !$0.known && $0.depth == 1 })
+                #expect(graph.edges.contains { $0.from == 1 && $0.to == 4 && $0.type == "Sequel" })
+            }
+            try await client.execute(uri: "/api/search?q=EVANGELION", method: .get) { response in
+                let json = try response.json()
+                let results = try #require(json["results"] as? [[String: Any]])
+                #expect(results.first?["aid"] as? Int == 22)
+            }
+            try await client.execute(uri: "/api/search?q=%E6%98%9F%E7%95%8C", method: .get) { response in  // 星界
+                let json = try response.json()
+                let results = try #require(json["results"] as? [[String: Any]])
+                #expect(results.first?["aid"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/search?q=kite", method: .get) { response in
+                let json = try response.json()
+                #expect((json["results"] as? [Any])?.isEmpty == true, "restricted anime stay out without mature")
+            }
+            try await client.execute(uri: "/api/search?q=kite&mature=true", method: .get) { response in
+                let json = try response.json()
+                #expect(((json["results"] as? [[String: Any]])?.first)?["aid"] as? Int == 314)
+            }
+        }
+    }
+}
+
+@Suite("real sockets and security")
+struct LiveServerTests {
+    @Test("the server answers over a real socket")
+    func live() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/anime/959?mature=true", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.bytes == TestApp.file("959.xml"))
+            }
+            try await client.execute(uri: "/api/anime/959", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test("with credentials configured every route needs them")
+    func basicAuth() async throws {
+        let app = try await TestApp.build(environment: ["ANIKURA_SERVER_USERNAME": "kometa", "ANIKURA_SERVER_PASSWORD": "s3cret"])
+        let good = "Basic " + Data("kometa:s3cret".utf8).base64EncodedString()
+        let bad = "Basic " + Data("kometa:guess".utf8).base64EncodedString()
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/anime/1", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] != nil)
+            }
+            try await client.execute(uri: "/stats", method: .get, headers: [.authorization: bad]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.authorization: good]) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

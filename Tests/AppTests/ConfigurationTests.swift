@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import App
+
+@Suite("configuration")
+struct ConfigurationTests {
+    func load(_ toml: String?, _ environment: [String: String] = [:]) throws -> AppConfiguration {
+        var path: String?
+        if let toml {
+            path = NSTemporaryDirectory() + "anikura-config-\(UUID().uuidString).toml"
+            try toml.write(toFile: path!, atomically: true, encoding: .utf8)
+        }
+        defer { if let path { try? FileManager.default.removeItem(atPath: path) } }
+        return try AppConfiguration(reader: ConfigReader.load(path: path, environment: environment, required: toml != nil))
+    }
+
+    func failure(_ toml: String?, _ environment: [String: String] = [:]) -> String? {
+        do { _ = try load(toml, environment) } catch { return "\(error)" }
+        return nil
+    }
+
+    @Test("defaults match DESIGN.md")
+    func defaults() throws {
+        let configuration = try load(nil)
+        #expect(configuration.server.host == "127.0.0.1" && configuration.server.port == 8080)
+        #expect(configuration.dataDir == "./data")
+        #expect(configuration.mirror.seedDir == "")
+        #expect(configuration.mirror.baseURL == "http://api.anidb.net:9001/httpapi")
+        #expect(configuration.mirror.titlesURL == "https://anidb.net/api/anime-titles.xml.gz")
+        #expect(configuration.mirror.minIntervalSeconds == 4)
+        #expect(configuration.mirror.dailyLimit == 200)
+        #expect(configuration.mirror.staleAfterDays == 7)
+        #expect(configuration.mirror.banPauseHours == 24)
+        #expect(configuration.mediaDirs == [])
+        #expect(configuration.segmentSeconds == 6)
+    }
+
+    @Test("the repository's config.toml is valid and states the defaults")
+    func repositoryFile() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config.toml").path
+        let configuration = try AppConfiguration(reader: ConfigReader.load(path: path, environment: [:], required: true))
+        #expect(configuration.mirror.dailyLimit == 200)
+        #expect(configuration.server.port == 8080)
+    }
+
+    @Test("the file, then the environment, override defaults")
+    func overrides() throws {
+        let configuration = try load("""
+            [mirror]
+            daily_limit = 100
+            stale_after_days = 14
+            [library]
+            media_dirs = ["/anime", "/more anime"]
+            """, ["ANIKURA_MIRROR_DAILY_LIMIT": "50", "ANIKURA_STORAGE_DATA_DIR": "/srv/anikura"])
+        #expect(configuration.mirror.dailyLimit == 50)
+        #expect(configuration.mirror.staleAfterDays == 14)
+        #expect(configuration.mediaDirs == ["/anime", "/more anime"])
+        #expect(configuration.dataDir == "/srv/anikura")
+        let colonList = try load(nil, ["ANIKURA_LIBRARY_MEDIA_DIRS": "/a:/b"])
+        #expect(colonList.mediaDirs == ["/a", "/b"])
+    }
+
+    @Test("bad files and values stop start-up with one line naming the key")
+    func errors() {
+        #expect(failure("[mirror]\ndaily_limt = 3")?.hasSuffix("unknown key mirror.daily_limt") == true)
+        #expect(failure("[mirror]\ndaily_limit = \"many\"")?.contains("mirror.daily_limit") == true)
+        #expect(failure("[mirror\n")?.hasPrefix("config:") == true)
+        #expect(failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"]) ==
+            "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): expected an integer, got 'lots'")
+        #expect(failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "500"]) ==
+            "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): must be 1 to 200")
+        #expect(failure(nil, ["ANIKURA_MIRROR_MIN_INTERVAL_SECS": "1"])?.contains("mirror.min_interval_secs") == true)
+        #expect(failure(nil, ["ANIKURA_SERVER_BIND": "localhost"])?.contains("server.bind") == true)
+        #expect(failure(nil, ["ANIKURA_MIRROR_BASE_URL": "ftp://x"])?.contains("mirror.base_url") == true)
+        for failure in [failure("[mirror]\ndaily_limit = \"many\""), failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"])] {
+            #expect(failure?.contains("\n") == false)
+        }
+    }
+
+    @Test("a public address needs credentials")
+    func publicBind() throws {
+        #expect(failure(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"])?.contains("set server.username and server.password") == true)
+        let configuration = try load(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080", "ANIKURA_SERVER_USERNAME": "u",
+                                           "ANIKURA_SERVER_PASSWORD": "p"])
+        #expect(configuration.server.requiresAuth)
+        let ipv6 = try load(nil, ["ANIKURA_SERVER_BIND": "[::1]:9000"])
+        #expect(ipv6.server.host == "::1")
+        let named = try load(nil, ["ANIKURA_SERVER_BIND": "localhost:9000"])
+        #expect(named.server.port == 9000)
+    }
+
+    @Test("secrets never appear in configuration errors")
+    func secrets() {
+        let message = failure(nil, ["ANIKURA_MIRROR_PASSWORD": "hunter2", "ANIKURA_MIRROR_DAILY_LIMIT": "x"]) ?? ""
+        #expect(!message.contains("hunter2"))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Mirror
+@testable import App
+
+/// Builds the real application the way `serve` does, over an in-memory database seeded with the demo seed.
+enum TestApp {
+    /// The demo seed shipped in the repository (real AniDB documents).
+    static var demoSeed: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("demo/seed").path
+    }
+
+    static func file(_ name: String) -> [UInt8] {
+        Array(try! Data(contentsOf: URL(fileURLWithPath: demoSeed + "/" + name)))
+    }
+
+    static func configuration(_ environment: [String: String] = [:]) throws -> AppConfiguration {
+        var environment = environment
+        if environment["ANIKURA_SERVER_BIND"] == nil { environment["ANIKURA_SERVER_BIND"] = "127.0.0.1:0" }
+        return try AppConfiguration(reader: ConfigReader.load(path: nil, environment: environment, required: false))
+    }
+
+    static func seededDatabase() throws -> AppDatabase {
+        let database = try AppDatabase.open(path: nil)
+        let report = try SeedImporter(store: MirrorStore(writer: database.writer)).run(directory: demoSeed)
+        precondition(report.failures.isEmpty && report.imported == 19, "demo seed: \(report.summary)")
+        return database
+    }
+
+    static func build(environment: [String: String] = [:], now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 })
+        async throws -> some ApplicationProtocol
+    {
+        try await buildApplication(configuration: configuration(environment), logger: Logger(label: "test"),
+                                   database: seededDatabase(), now: now)
+    }
+}
+
+extension TestResponse {
+    var bytes: [UInt8] { Array(buffer: body) }
+    var text: String { String(buffer: body) }
+
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] ?? [:]
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import App
+
+@Suite("Kometa / AniDB-Service dialect")
+struct KometaDialectTests {
+    @Test("a cached anime is served byte for byte with cache headers", arguments: ["", "/anidb-service"])
+    func cachedAnime(prefix: String) async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: prefix + "/anime/1?mature=true", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/xml")
+                #expect(response.headers[HTTPField.Name("X-Cache")!] == "HIT")
+                #expect(response.headers[HTTPField.Name("X-Age-Days")!] == "0")
+                #expect(response.headers[HTTPField.Name("X-Mature-Filter")!] == "disabled")
+                #expect(response.headers[.eTag]?.hasPrefix("\"") == true)
+                #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
+                #expect(response.bytes == TestApp.file("1.xml"))
+            }
+            // Without adult tags the default (mature=false) is the same bytes.
+            try await client.execute(uri: prefix + "/anime/1", method: .get) { response in
+                #expect(response.bytes == TestApp.file("1.xml"))
+                #expect(response.headers[HTTPField.Name("X-Mature-Filter")!] == "enabled")
+            }
+        }
+    }
+
+    @Test("mature=false serves the document without adult tags, still complete and valid")
+    func matureFilter() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/anime/11021", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(!response.text.contains("<name>18 restricted</name>"))
+                #expect(response.text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"))
+                #expect(response.text.contains("<name>pornography</name>"), "only the 18 restricted tag goes, as AniDB-Service does")
+            }
+            try await client.execute(uri: "/anime/11021?mature=true", method: .get) { response in
+                #expect(response.bytes == TestApp.file("11021.xml"))
+            }
+            try await client.execute(uri: "/anime/314", method: .get) { response in
+                #expect(!response.text.contains("<name>18 Restricted</name>"))
+                #expect(response.text.contains("<name>Action</name>"))
+            }
+        }
+    }
+
+    @Test("an entry older than stale_after_days is served as STALE")
+    func stale() async throws {
+        let app = try await TestApp.build(now: { Date().timeIntervalSince1970 + 8 * 86_400 })
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/anime/22", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("X-Cache")!] == "STALE")
+                #expect(response.headers[HTTPField.Name("X-Age-Days")!] == "8")
+            }
+        }
+    }
+
+    @Test("an aid with no document is recorded once and answered 202 with JSON")
+    func queued() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            for _ in 0..<3 {
+                try await client.execute(uri: "/anime/424242", method: .get) { response in
+                    #expect(response.status == .accepted)
+                    #expect(response.headers[.retryAfter] != nil)
+                    let json = try response.json()
+                    #expect(json["detail"] as? String == "AID 424242 queued for fetching. Check back in a few moments.")
+                    #expect(json["aid"] as? Int == 424242)
+                    #expect(json["queue_position"] as? Int == 1)
+                    #expect(json["queue_size"] as? Int == 1)
+                }
+            }
+            try await client.execute(uri: "/stats", method: .get) { response in
+                let json = try response.json()
+                #expect(json["queue_size"] as? Int == 1)
+            }
+        }
+    }
+
+    @Test("bad aids and parameters get 400 with a detail, never a crash", arguments: [
+        "/anime/abc", "/anime/0", "/anime/-5", "/anime/99999999999", "/anime/1.5", "/anime/%20",
+        "/anime/..%2F..%2Fetc%2Fpasswd", "/anime/1?mature=maybe", "/tags/0", "/tags/abc", "/tags/36?limit=0",
+        "/tags/36?limit=1001", "/search/tags", "/search/tags?tags=,,", "/search/tags?tags=a&min_weight=x",
+    ])
+    func badRequests(uri: String) async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/json")
+                let json = try response.json()
+                #expect((json["detail"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("unknown routes are 404, oversized request targets 414")
+    func unknownAndOversized() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/../../etc/passwd", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/anime/1?x=" + String(repeating: "a", count: 5000), method: .get) { response in
+                #expect(response.status == .uriTooLong)
+            }
+        }
+    }
+
+    @Test("tags/{id} has AniDB-Service's shape")
+    func tagListing() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/tags/36?limit=2", method: .get) { response in
+                let json = try response.json()
+                #expect(Set(json.keys) == ["tag_id", "tag_name", "limit", "mature", "count", "results"])
+                #expect(json["tag_id"] as? Int == 36)
+                #expect(json["tag_name"] as? String == "military")
+                #expect(json["limit"] as? Int == 2)
+                #expect(json["mature"] as? Bool == false)
+                let results = try #require(json["results"] as? [[String: Any]])
+                #expect(results.count == 2 && json["count"] as? Int == 2)
+                #expect(Set(results[0].keys) == ["aid", "weight"])
+                #expect((results[0]["weight"] as? Int ?? 0) >= (results[1]["weight"] as? Int ?? 0))
+            }
+            try await client.execute(uri: "/tags/999999", method: .get) { response in
+                let json = try response.json()
+                #expect(json["tag_name"] is NSNull)
+                #expect(json["count"] as? Int == 0)
+            }
+        }
+    }
+
+    @Test("search/tags and stats have AniDB-Service's shapes")
+    func searchAndStats() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/search/tags?tags=Military,action&min_weight=0", method: .get) { response in
+                let json = try response.json()
+                #expect(Set(json.keys) == ["query", "min_weight", "mature", "results"])
+                #expect(json["query"] as? [String] == ["military", "action"])
+                #expect(json["min_weight"] as? Int == 0)
+                let results = try #require(json["results"] as? [[String: Any]])
+                #expect(Set(results[0].keys) == ["aid", "tag_matches"])
+                #expect(results.first?["tag_matches"] as? Int == 2)
+                #expect(!results.contains { $0["aid"] as? Int == 11021 || $0["aid"] as? Int == 314 })
+            }
+            try await client.execute(uri: "/search/tags?tags=military", method: .get) { response in
+                let json = try response.json()
+                #expect(json["min_weight"] as? Int == 200, "AniDB-Service's default")
+            }
+            try await client.execute(uri: "/stats", method: .get) { response in
+                let json = try response.json()
+                for key in ["status", "cached_anime", "api_calls_last_24h", "queue_size", "daily_limit"] {
+                    #expect(json[key] != nil, "\(key)")
+                }
+                #expect(json["status"] as? String == "online")
+                #expect(json["cached_anime"] as? Int == 19)
+                #expect(json["daily_limit"] as? Int == 200)
+            }
+        }
+    }
+
+    @Test("ETag and Last-Modified answer conditional requests with 304")
+    func conditional() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/anime/1", method: .get)
+            let etag = try #require(first.headers[.eTag])
+            let modified = try #require(first.headers[.lastModified])
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .notModified)
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.ifNoneMatch: "\"other\""]) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.ifModifiedSince: modified]) { response in
+                #expect(response.status == .notModified)
+            }
+            try await client.execute(uri: "/anime/1", method: .get,
+                                     headers: [.ifModifiedSince: "Mon, 01 Jan 2001 00:00:00 GMT"]) { response in
+                #expect(response.status == .ok)
+            }
+            // The filtered variant is another representation with another validator.
+            let full = try await client.execute(uri: "/anime/11021?mature=true", method: .get)
+            let safe = try await client.execute(uri: "/anime/11021", method: .get)
+            #expect(full.headers[.eTag] != safe.headers[.eTag])
+        }
+    }
+}
