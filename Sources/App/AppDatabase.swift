@@ -20,8 +20,10 @@ struct AppDatabase: Sendable {
     /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.
     static func open(path: String?) throws -> AppDatabase {
         guard let path else { return try AppDatabase(writer: DatabaseQueue()) }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             if db.configuration.readonly {

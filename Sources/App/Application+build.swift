@@ -6,23 +6,39 @@ import Mirror
 
 /// Builds the whole application; `serve` and the tests both call this.
 /// Tests pass their own `database` (in memory, already seeded) and a fixed clock.
-func buildApplication(configuration: AppConfiguration, logger: Logger, database: AppDatabase? = nil,
-                      now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws
+func buildApplication(
+    configuration: AppConfiguration,
+    logger: Logger,
+    database: AppDatabase? = nil,
+    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+) async throws
     -> some ApplicationProtocol
 {
     let database = try database ?? AppDatabase.open(path: configuration.databasePath)
     let store = MirrorStore(writer: database.writer)
-    let mirror = MirrorRouteContext(store: store, staleAfterDays: configuration.mirror.staleAfterDays,
-                                    dailyLimit: configuration.mirror.dailyLimit, now: now)
+    let mirror = MirrorRouteContext(
+        store: store,
+        staleAfterDays: configuration.mirror.staleAfterDays,
+        dailyLimit: configuration.mirror.dailyLimit,
+        now: now
+    )
     let router = buildRouter(mirror: mirror, configuration: configuration)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
-                             serverName: "Anikura"),
-        logger: logger)
+        configuration: .init(
+            address: .hostname(configuration.server.host, port: configuration.server.port),
+            serverName: "Anikura"
+        ),
+        logger: logger
+    )
     if !configuration.mirror.seedDir.isEmpty {
-        app.addServices(SeedImportService(importer: SeedImporter(store: store), directory: configuration.mirror.seedDir,
-                                          logger: logger))
+        app.addServices(
+            SeedImportService(
+                importer: SeedImporter(store: store),
+                directory: configuration.mirror.seedDir,
+                logger: logger
+            )
+        )
     }
     return app
 }
@@ -31,8 +47,12 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestLimitsMiddleware())
     if configuration.server.requiresAuth {
-        router.add(middleware: BasicAuthMiddleware(username: configuration.server.username,
-                                                   password: configuration.server.password))
+        router.add(
+            middleware: BasicAuthMiddleware(
+                username: configuration.server.username,
+                password: configuration.server.password
+            )
+        )
     }
     let kometa = KometaRoutes<BasicRequestContext>(mirror: mirror)
     kometa.register(on: router.group(""))

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Mirror
 import Testing
+
 @testable import App
 
 @Suite("AniDB HTTP API dialect")
@@ -25,14 +26,17 @@ struct AniDBDialectTests {
         }
     }
 
-    @Test("AniDB's own error bodies, gzip-compressed, with HTTP 200", arguments: [
-        ("/httpapi?request=anime&aid=1", "<error code=\"302\">client version missing or invalid</error>"),
-        ("/httpapi?request=anime&aid=1&client=x&clientver=abc&protover=1", "<error code=\"302\">client version missing or invalid</error>"),
-        (good + "&aid=abc", "<error>aid Missing or Invalid</error>"),
-        (good + "&aid=0", "<error>aid Missing or Invalid</error>"),
-        (good, "<error>aid Missing or Invalid</error>"),
-        ("/httpapi?request=hints&client=x&clientver=1&protover=1", "<error code=\"310\">illegal input or access denied</error>"),
-    ])
+    @Test(
+        "AniDB's own error bodies, gzip-compressed, with HTTP 200",
+        arguments: [
+            ("/httpapi?request=anime&aid=1", "<error code=\"302\">client version missing or invalid</error>"),
+            ("/httpapi?request=anime&aid=1&client=x&clientver=abc&protover=1", "<error code=\"302\">client version missing or invalid</error>"),
+            (good + "&aid=abc", "<error>aid Missing or Invalid</error>"),
+            (good + "&aid=0", "<error>aid Missing or Invalid</error>"),
+            (good, "<error>aid Missing or Invalid</error>"),
+            ("/httpapi?request=hints&client=x&clientver=1&protover=1", "<error code=\"310\">illegal input or access denied</error>"),
+        ]
+    )
     func errors(uri: String, body: String) async throws {
         let app = try await TestApp.build()
         try await app.test(.router) { client in
@@ -90,11 +94,14 @@ struct NativeAPITests {
         }
     }
 
-    @Test("errors are {\"error\": {\"message\"}} with a fitting status", arguments: [
-        ("/api/anime/77777", HTTPResponse.Status.notFound), ("/api/anime/x", .badRequest),
-        ("/api/anime/77777/franchise", .notFound), ("/api/search", .badRequest), ("/api/search?q=%20", .badRequest),
-        ("/api/search?q=a&limit=0", .badRequest), ("/api/tags/999999", .notFound), ("/api/tags/-1", .badRequest),
-    ])
+    @Test(
+        "errors are {\"error\": {\"message\"}} with a fitting status",
+        arguments: [
+            ("/api/anime/77777", HTTPResponse.Status.notFound), ("/api/anime/x", .badRequest),
+            ("/api/anime/77777/franchise", .notFound), ("/api/search", .badRequest), ("/api/search?q=%20", .badRequest),
+            ("/api/search?q=a&limit=0", .badRequest), ("/api/tags/999999", .notFound), ("/api/tags/-1", .badRequest),
+        ]
+    )
     func errors(uri: String, status: HTTPResponse.Status) async throws {
         let app = try await TestApp.build()
         try await app.test(.router) { client in

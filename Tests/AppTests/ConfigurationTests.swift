@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import App
 
 @Suite("configuration")
@@ -46,13 +47,16 @@ struct ConfigurationTests {
 
     @Test("the file, then the environment, override defaults")
     func overrides() throws {
-        let configuration = try load("""
+        let configuration = try load(
+            """
             [mirror]
             daily_limit = 100
             stale_after_days = 14
             [library]
             media_dirs = ["/anime", "/more anime"]
-            """, ["ANIKURA_MIRROR_DAILY_LIMIT": "50", "ANIKURA_STORAGE_DATA_DIR": "/srv/anikura"])
+            """,
+            ["ANIKURA_MIRROR_DAILY_LIMIT": "50", "ANIKURA_STORAGE_DATA_DIR": "/srv/anikura"]
+        )
         #expect(configuration.mirror.dailyLimit == 50)
         #expect(configuration.mirror.staleAfterDays == 14)
         #expect(configuration.mediaDirs == ["/anime", "/more anime"])
@@ -66,10 +70,13 @@ struct ConfigurationTests {
         #expect(failure("[mirror]\ndaily_limt = 3")?.hasSuffix("unknown key mirror.daily_limt") == true)
         #expect(failure("[mirror]\ndaily_limit = \"many\"")?.contains("mirror.daily_limit") == true)
         #expect(failure("[mirror\n")?.hasPrefix("config:") == true)
-        #expect(failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"]) ==
-            "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): expected an integer, got 'lots'")
-        #expect(failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "500"]) ==
-            "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): must be 1 to 200")
+        #expect(
+            failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"])
+                == "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): expected an integer, got 'lots'"
+        )
+        #expect(
+            failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "500"]) == "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): must be 1 to 200"
+        )
         #expect(failure(nil, ["ANIKURA_MIRROR_MIN_INTERVAL_SECS": "1"])?.contains("mirror.min_interval_secs") == true)
         #expect(failure(nil, ["ANIKURA_SERVER_BIND": "localhost"])?.contains("server.bind") == true)
         #expect(failure(nil, ["ANIKURA_MIRROR_BASE_URL": "ftp://x"])?.contains("mirror.base_url") == true)
@@ -81,8 +88,13 @@ struct ConfigurationTests {
     @Test("a public address needs credentials")
     func publicBind() throws {
         #expect(failure(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"])?.contains("set server.username and server.password") == true)
-        let configuration = try load(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080", "ANIKURA_SERVER_USERNAME": "u",
-                                           "ANIKURA_SERVER_PASSWORD": "p"])
+        let configuration = try load(
+            nil,
+            [
+                "ANIKURA_SERVER_BIND": "0.0.0.0:8080", "ANIKURA_SERVER_USERNAME": "u",
+                "ANIKURA_SERVER_PASSWORD": "p",
+            ]
+        )
         #expect(configuration.server.requiresAuth)
         let ipv6 = try load(nil, ["ANIKURA_SERVER_BIND": "[::1]:9000"])
         #expect(ipv6.server.host == "::1")

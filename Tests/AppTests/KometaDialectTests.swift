@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import App
 
 @Suite("Kometa / AniDB-Service dialect")
@@ -83,11 +84,14 @@ struct KometaDialectTests {
         }
     }
 
-    @Test("bad aids and parameters get 400 with a detail, never a crash", arguments: [
-        "/anime/abc", "/anime/0", "/anime/-5", "/anime/99999999999", "/anime/1.5", "/anime/%20",
-        "/anime/..%2F..%2Fetc%2Fpasswd", "/anime/1?mature=maybe", "/tags/0", "/tags/abc", "/tags/36?limit=0",
-        "/tags/36?limit=1001", "/search/tags", "/search/tags?tags=,,", "/search/tags?tags=a&min_weight=x",
-    ])
+    @Test(
+        "bad aids and parameters get 400 with a detail, never a crash",
+        arguments: [
+            "/anime/abc", "/anime/0", "/anime/-5", "/anime/99999999999", "/anime/1.5", "/anime/%20",
+            "/anime/..%2F..%2Fetc%2Fpasswd", "/anime/1?mature=maybe", "/tags/0", "/tags/abc", "/tags/36?limit=0",
+            "/tags/36?limit=1001", "/search/tags", "/search/tags?tags=,,", "/search/tags?tags=a&min_weight=x",
+        ]
+    )
     func badRequests(uri: String) async throws {
         let app = try await TestApp.build()
         try await app.test(.router) { client in
@@ -184,8 +188,11 @@ struct KometaDialectTests {
             try await client.execute(uri: "/anime/1", method: .get, headers: [.ifModifiedSince: modified]) { response in
                 #expect(response.status == .notModified)
             }
-            try await client.execute(uri: "/anime/1", method: .get,
-                                     headers: [.ifModifiedSince: "Mon, 01 Jan 2001 00:00:00 GMT"]) { response in
+            try await client.execute(
+                uri: "/anime/1",
+                method: .get,
+                headers: [.ifModifiedSince: "Mon, 01 Jan 2001 00:00:00 GMT"]
+            ) { response in
                 #expect(response.status == .ok)
             }
             // The filtered variant is another representation with another validator.

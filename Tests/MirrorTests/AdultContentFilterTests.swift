@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Mirror
 
 @Suite("mature=false document variant")

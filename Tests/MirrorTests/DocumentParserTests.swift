@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Mirror
 
 @Suite("AniDB document parser")
@@ -25,11 +26,13 @@ struct DocumentParserTests {
         #expect(doc.mainTitle == "Seikai no Monshou")
         #expect(doc.titles.count == 9)
         #expect(doc.titles.contains(.init(language: "ja", type: "official", text: "星界の紋章")))
-        #expect(doc.relations == [
-            .init(aid: 4, type: "Sequel", title: "Seikai no Senki"),
-            .init(aid: 6, type: "Prequel", title: "Seikai no Danshou: Tanjou"),
-            .init(aid: 1623, type: "Summary", title: "Seikai no Monshou Tokubetsu Hen"),
-        ])
+        #expect(
+            doc.relations == [
+                .init(aid: 4, type: "Sequel", title: "Seikai no Senki"),
+                .init(aid: 6, type: "Prequel", title: "Seikai no Danshou: Tanjou"),
+                .init(aid: 1623, type: "Summary", title: "Seikai no Monshou Tokubetsu Hen"),
+            ]
+        )
         let military = try #require(doc.tags.first { $0.id == 36 })
         #expect(military.name == "military")
         #expect(military.parentId == 2607)
@@ -129,9 +132,18 @@ struct DocumentParserTests {
         #expect(reason("<anime id=\"-3\"/>") == .missingID)
         #expect(reason("<animetitles/>") == .notAnAnimeDocument(root: "animetitles"))
         #expect(reason("<!DOCTYPE anime [<!ENTITY a \"aaaa\">]><anime id=\"1\">&a;</anime>") == .doctypeNotAllowed)
-        guard case .malformed = reason("<anime id=\"1\"><title>x</anime>") else { Issue.record("mismatched tag"); return }
-        guard case .malformed = reason("\u{0}\u{1}binary") else { Issue.record("binary"); return }
-        guard case .malformed = reason("<anime id=\"1\">&nbsp;</anime>") else { Issue.record("undeclared entity"); return }
+        guard case .malformed = reason("<anime id=\"1\"><title>x</anime>") else {
+            Issue.record("mismatched tag")
+            return
+        }
+        guard case .malformed = reason("\u{0}\u{1}binary") else {
+            Issue.record("binary")
+            return
+        }
+        guard case .malformed = reason("<anime id=\"1\">&nbsp;</anime>") else {
+            Issue.record("undeclared entity")
+            return
+        }
     }
 
     @Test("files over the size limit are refused before parsing")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Mirror
 
 @Suite("mirror queries")
@@ -87,8 +88,17 @@ struct QueryTests {
         #expect(try await store.recordWanted(aid: 40, now: 20) == .init(position: 2, queueSize: 2))
         #expect(try await store.recordWanted(aid: 50, now: 30) == .init(position: 1, queueSize: 2))
         #expect(try await store.wantedAIDs() == [50, 40])
-        try store.store([try StoredDocument.validate(SyntheticDocument.make(aid: 50), expectedAID: 50, fileTime: 1,
-                                                     parser: AnimeDocumentParser())], now: 40)
+        try store.store(
+            [
+                try StoredDocument.validate(
+                    SyntheticDocument.make(aid: 50),
+                    expectedAID: 50,
+                    fileTime: 1,
+                    parser: AnimeDocumentParser()
+                )
+            ],
+            now: 40
+        )
         #expect(try await store.wantedAIDs() == [40])
     }
 

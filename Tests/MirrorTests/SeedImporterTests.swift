@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import Mirror
 
 @Suite("seed import")
@@ -51,12 +52,18 @@ struct SeedImporterTests {
     func changedReplaces() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
-        directory.write("900.xml", SyntheticDocument.make(aid: 900, title: "Old Title", tags: [(5, "old tag", 300)]),
-                        modified: Date(timeIntervalSince1970: 1_600_000_000))
+        directory.write(
+            "900.xml",
+            SyntheticDocument.make(aid: 900, title: "Old Title", tags: [(5, "old tag", 300)]),
+            modified: Date(timeIntervalSince1970: 1_600_000_000)
+        )
         let store = try TestDatabase.store()
         _ = try SeedImporter(store: store).run(directory: directory.path)
-        directory.write("900.xml", SyntheticDocument.make(aid: 900, title: "New Title", tags: [(6, "new tag", 400)]),
-                        modified: Date(timeIntervalSince1970: 1_700_000_000))
+        directory.write(
+            "900.xml",
+            SyntheticDocument.make(aid: 900, title: "New Title", tags: [(6, "new tag", 400)]),
+            modified: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let report = try SeedImporter(store: store).run(directory: directory.path)
         #expect(report.replaced == 1)
         let record = try #require(try await store.animeRecord(aid: 900))
@@ -158,10 +165,12 @@ struct SeedImporterTests {
         let store = try TestDatabase.store(documents: [SyntheticDocument.make(aid: 10, title: "Ten v1")])
         // Make the database refuse aid 11 part-way through the batch, as a crash or full disk would.
         try await store.writer.write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER refuse11 BEFORE INSERT ON title WHEN NEW.animeId = 11
-                BEGIN SELECT RAISE(ABORT, 'disk full'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse11 BEFORE INSERT ON title WHEN NEW.animeId = 11
+                    BEGIN SELECT RAISE(ABORT, 'disk full'); END
+                    """
+            )
         }
         let parser = AnimeDocumentParser()
         let batch = try [SyntheticDocument.make(aid: 10, title: "Ten v2"), SyntheticDocument.make(aid: 11)].map {

@@ -1,18 +1,22 @@
 import Foundation
 import Testing
+
 @testable import Mirror
 
 @Suite("support: normalising, gzip, dates, zip")
 struct SupportTests {
-    @Test("titles normalise case, accents, punctuation and width", arguments: [
-        ("Shinseiki Evangelion", "shinseiki evangelion"),
-        ("SHINSEIKI-EVANGELION!", "shinseiki evangelion"),
-        ("Pokémon: Mewtwo Strikes Back", "pokemon mewtwo strikes back"),
-        ("Kino's Journey", "kinos journey"),
-        ("  spaced   out  ", "spaced out"),
-        ("星界の紋章", "星界の紋章"),
-        ("ＦＵＬＬ Width", "full width"),
-    ])
+    @Test(
+        "titles normalise case, accents, punctuation and width",
+        arguments: [
+            ("Shinseiki Evangelion", "shinseiki evangelion"),
+            ("SHINSEIKI-EVANGELION!", "shinseiki evangelion"),
+            ("Pokémon: Mewtwo Strikes Back", "pokemon mewtwo strikes back"),
+            ("Kino's Journey", "kinos journey"),
+            ("  spaced   out  ", "spaced out"),
+            ("星界の紋章", "星界の紋章"),
+            ("ＦＵＬＬ Width", "full width"),
+        ]
+    )
     func normalise(input: String, expected: String) {
         #expect(TitleNormalizer.normalize(input) == expected)
     }
@@ -37,10 +41,13 @@ struct SupportTests {
         #expect(AniDBDate.unixTime("1998-07") == nil)
     }
 
-    @Test("seed file names give aids", arguments: [
-        ("1.xml", 1), ("AnimeDoc_959.xml", 959), ("dir/AnimeDoc_22.XML", 22), ("0.xml", nil), ("x1.xml", nil),
-        ("AnimeDoc_.xml", nil), ("12345678901.xml", nil), ("1.json", nil), ("-1.xml", nil),
-    ] as [(String, Int?)])
+    @Test(
+        "seed file names give aids",
+        arguments: [
+            ("1.xml", 1), ("AnimeDoc_959.xml", 959), ("dir/AnimeDoc_22.XML", 22), ("0.xml", nil), ("x1.xml", nil),
+            ("AnimeDoc_.xml", nil), ("12345678901.xml", nil), ("1.json", nil), ("-1.xml", nil),
+        ] as [(String, Int?)]
+    )
     func fileNames(name: String, aid: Int?) {
         #expect(SeedSource.aid(fromFileName: name) == aid)
     }
@@ -49,8 +56,12 @@ struct SupportTests {
     func zipEntries() throws {
         let archive = ZipArchive(path: Fixtures.url("Anime_HTTP.zip").path)
         let entries = try archive.entries()
-        #expect(entries.map(\.name) == ["Anime_HTTP/AnimeDoc_1.xml", "Anime_HTTP/AnimeDoc_959.xml",
-                                        "Anime_HTTP/AnimeDoc_2.xml", "Anime_HTTP/readme.txt"])
+        #expect(
+            entries.map(\.name) == [
+                "Anime_HTTP/AnimeDoc_1.xml", "Anime_HTTP/AnimeDoc_959.xml",
+                "Anime_HTTP/AnimeDoc_2.xml", "Anime_HTTP/readme.txt",
+            ]
+        )
         #expect(try archive.read(entries[0], limit: 1 << 20) == Fixtures.anime(1))
         #expect(entries[0].modifiedAt == Double(AniDBDate.daysFromCivil(year: 2021, month: 3, day: 4) * 86_400 + 5 * 3600 + 6 * 60 + 8))
         #expect(throws: Mirror.DocumentError.self) { try archive.read(entries[0], limit: 100) }

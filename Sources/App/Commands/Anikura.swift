@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// The one executable: `anikura serve`, `anikura mirror …`. Kept thin; the work lives in the modules.
 @main
@@ -8,7 +8,8 @@ struct Anikura: AsyncParsableCommand {
         commandName: "anikura",
         abstract: "A self-hosted companion for anime libraries: AniDB mirror, library, streaming.",
         subcommands: [ServeCommand.self, MirrorCommand.self],
-        defaultSubcommand: ServeCommand.self)
+        defaultSubcommand: ServeCommand.self
+    )
 }
 
 /// `--config PATH` (or `ANIKURA_CONFIG`), shared by every command.
@@ -19,8 +20,11 @@ struct ConfigOptions: ParsableArguments {
     func load() throws -> AppConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let explicit = config ?? environment["ANIKURA_CONFIG"]
-        let reader = try ConfigReader.load(path: explicit ?? "config.toml", environment: environment,
-                                           required: explicit != nil)
+        let reader = try ConfigReader.load(
+            path: explicit ?? "config.toml",
+            environment: environment,
+            required: explicit != nil
+        )
         return try AppConfiguration(reader: reader)
     }
 }

@@ -4,13 +4,16 @@ import Mirror
 
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mirror", abstract: "Work with the AniDB mirror.",
-        subcommands: [ImportCommand.self, GetCommand.self, StatsCommand.self])
+        commandName: "mirror",
+        abstract: "Work with the AniDB mirror.",
+        subcommands: [ImportCommand.self, GetCommand.self, StatsCommand.self]
+    )
 
     struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import a folder of AniDB documents (<aid>.xml, AnimeDoc_<aid>.xml, zip archives of them).")
+            abstract: "Import a folder of AniDB documents (<aid>.xml, AnimeDoc_<aid>.xml, zip archives of them)."
+        )
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The folder to import.") var directory: String
@@ -25,8 +28,10 @@ struct MirrorCommand: AsyncParsableCommand {
                 return try importer.run(directory: directory) { progress in
                     guard terminal else { return }
                     let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
-                    FileHandleStderr.write("\r\u{1B}[Kimporting \(progress.done)/\(progress.total) files, \(rate)/s, "
-                        + "\(progress.failed) errors")
+                    FileHandleStderr.write(
+                        "\r\u{1B}[Kimporting \(progress.done)/\(progress.total) files, \(rate)/s, "
+                            + "\(progress.failed) errors"
+                    )
                 }
             }
             if FileHandleStderr.isTerminal { FileHandleStderr.write("\r\u{1B}[K") }
@@ -42,14 +47,16 @@ struct MirrorCommand: AsyncParsableCommand {
 
     struct GetCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "get", abstract: "Print the stored AniDB document for an aid.")
+            commandName: "get",
+            abstract: "Print the stored AniDB document for an aid."
+        )
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The AniDB anime id.") var aid: String
         @Flag(help: "Leave adult tags out, as mature=false does.") var safe = false
 
         func run() async throws {
-            let document = try await CommandFailure.wrap { () async throws -> ServedDocument in
+            let document = try await CommandFailure.wrapAsync { () async throws -> ServedDocument in
                 guard let value = Int(aid), value > 0, value <= RequestParsing.maxAID else {
                     throw ValidationError("aid must be a positive integer, got '\(aid)'")
                 }
@@ -69,7 +76,7 @@ struct MirrorCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let counts = try await CommandFailure.wrap {
+            let counts = try await CommandFailure.wrapAsync {
                 let configuration = try options.load()
                 let database = try AppDatabase.open(path: configuration.databasePath)
                 return try await MirrorStore(writer: database.writer).counts()

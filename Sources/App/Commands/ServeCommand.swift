@@ -27,7 +27,7 @@ enum CommandFailure {
         }
     }
 
-    static func wrap<T>(_ body: () async throws -> T) async throws -> T {
+    static func wrapAsync<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as ExitCode { throw error } catch {
             FileHandleStderr.write("anikura: \(error)\n")
             throw ExitCode.failure

@@ -39,18 +39,28 @@ struct AppConfiguration: Sendable {
         guard let (host, port) = Self.splitHostPort(bind) else {
             throw reader.invalid("server.bind", "expected HOST:PORT (e.g. 127.0.0.1:8080), got '\(bind)'")
         }
-        server = Server(host: host, port: port, username: reader.string("server.username"),
-                        password: reader.string("server.password"))
+        server = Server(
+            host: host,
+            port: port,
+            username: reader.string("server.username"),
+            password: reader.string("server.password")
+        )
         dataDir = reader.string("storage.data_dir")
         guard !dataDir.isEmpty else { throw reader.invalid("storage.data_dir", "must not be empty") }
         mirror = Mirror(
-            seedDir: reader.string("mirror.seed_dir"), baseURL: reader.string("mirror.base_url"),
-            titlesURL: reader.string("mirror.titles_url"), client: reader.string("mirror.client"),
-            clientVersion: reader.string("mirror.clientver"), username: reader.string("mirror.username"),
-            password: reader.string("mirror.password"), minIntervalSeconds: reader.double("mirror.min_interval_secs"),
-            dailyLimit: reader.int("mirror.daily_limit"), staleAfterDays: reader.double("mirror.stale_after_days"),
+            seedDir: reader.string("mirror.seed_dir"),
+            baseURL: reader.string("mirror.base_url"),
+            titlesURL: reader.string("mirror.titles_url"),
+            client: reader.string("mirror.client"),
+            clientVersion: reader.string("mirror.clientver"),
+            username: reader.string("mirror.username"),
+            password: reader.string("mirror.password"),
+            minIntervalSeconds: reader.double("mirror.min_interval_secs"),
+            dailyLimit: reader.int("mirror.daily_limit"),
+            staleAfterDays: reader.double("mirror.stale_after_days"),
             banPauseHours: reader.double("mirror.ban_pause_hours"),
-            httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs"))
+            httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs")
+        )
         // AniDB's rules are hard limits: a configuration may be stricter, never looser.
         guard mirror.minIntervalSeconds >= 4 else { throw reader.invalid("mirror.min_interval_secs", "must be at least 4") }
         guard (1...200).contains(mirror.dailyLimit) else { throw reader.invalid("mirror.daily_limit", "must be 1 to 200") }
@@ -72,15 +82,19 @@ struct AppConfiguration: Sendable {
         guard (1...60).contains(segmentSeconds) else { throw reader.invalid("hls.segment_secs", "must be 1 to 60") }
         // Security by default: a public listener without credentials would expose the library to the network.
         if !Self.isLoopback(host) && !server.requiresAuth {
-            throw reader.invalid("server.bind", "\(host) is not a loopback address; set server.username and "
-                + "server.password before listening on the network")
+            throw reader.invalid(
+                "server.bind",
+                "\(host) is not a loopback address; set server.username and "
+                    + "server.password before listening on the network"
+            )
         }
     }
 
     var databasePath: String { (dataDir as NSString).appendingPathComponent("anikura.sqlite") }
 
     static func splitHostPort(_ text: String) -> (String, Int)? {
-        let host: Substring, portText: Substring
+        let host: Substring
+        let portText: Substring
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {  // [::1]:8080
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]

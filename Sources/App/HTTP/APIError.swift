@@ -23,10 +23,11 @@ struct APIError: Error, HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: Any] = switch dialect {
-        case .kometa: ["detail": message]
-        case .native: ["error": ["message": message]]
-        }
+        let body: [String: Any] =
+            switch dialect {
+            case .kometa: ["detail": message]
+            case .native: ["error": ["message": message]]
+            }
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         var fields = headers
         fields[.contentType] = "application/json"

@@ -19,7 +19,8 @@ struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Compares without an early exit, so response timing does not reveal how much of a guess was right.
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8), b = Array(rhs.utf8)
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
         var difference = UInt8(a.count == b.count ? 0 : 1)
         for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
         return difference == 0
@@ -32,8 +33,11 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.description.utf8.count <= maxTargetLength else {
-            throw APIError(status: .uriTooLong, message: "Request target longer than \(maxTargetLength) bytes.",
-                           dialect: .native)
+            throw APIError(
+                status: .uriTooLong,
+                message: "Request target longer than \(maxTargetLength) bytes.",
+                dialect: .native
+            )
         }
         return try await next(request, context)
     }

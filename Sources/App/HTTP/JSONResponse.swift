@@ -4,7 +4,11 @@ import Hummingbird
 
 /// JSON bodies. Codable values go through `JSONEncoder`; small ad-hoc objects through `JSONSerialization`.
 enum JSONResponse {
-    static func make(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], _ value: some Encodable)
+    static func make(
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:],
+        _ value: some Encodable
+    )
         throws -> Response
     {
         let encoder = JSONEncoder()
@@ -12,7 +16,11 @@ enum JSONResponse {
         return build(status, headers, try encoder.encode(value))
     }
 
-    static func make(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], _ object: [String: any Sendable])
+    static func make(
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:],
+        _ object: [String: any Sendable]
+    )
         throws -> Response
     {
         build(status, headers, try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
@@ -27,8 +35,13 @@ enum JSONResponse {
 
 /// `ETag`/`Last-Modified` on document responses, and 304 for matching conditional requests.
 enum ConditionalGet {
-    static func respond(to request: Request, bytes: [UInt8], etag: String, lastModified: Double,
-                        headers: inout HTTPFields) -> Response {
+    static func respond(
+        to request: Request,
+        bytes: [UInt8],
+        etag: String,
+        lastModified: Double,
+        headers: inout HTTPFields
+    ) -> Response {
         headers[.eTag] = etag
         headers[.lastModified] = HTTPDate.format(lastModified)
         if let match = request.headers[.ifNoneMatch] {

@@ -15,8 +15,13 @@ enum RequestParsing {
         return value
     }
 
-    static func positiveInt(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>,
-                            _ dialect: APIError.Dialect) throws -> Int {
+    static func positiveInt(
+        _ text: String?,
+        name: String,
+        default defaultValue: Int,
+        range: ClosedRange<Int>,
+        _ dialect: APIError.Dialect
+    ) throws -> Int {
         guard let text else { return defaultValue }
         guard text.count <= 12, let value = Int(text), range.contains(value) else {
             throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).", dialect)

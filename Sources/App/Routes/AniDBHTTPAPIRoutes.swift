@@ -29,16 +29,27 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         guard let document = try await mirror.store.servedDocument(aid: aid, mature: true) else {
             _ = try await mirror.store.recordWanted(aid: aid, now: mirror.now())
             // Not cached yet: the client should come back after the refresher has fetched it.
-            return Response(status: .serviceUnavailable, headers: [.retryAfter: "60", .contentType: "text/plain"],
-                            body: .init(byteBuffer: ByteBuffer(string: "aid \(aid) is queued for fetching\n")))
+            return Response(
+                status: .serviceUnavailable,
+                headers: [.retryAfter: "60", .contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "aid \(aid) is queued for fetching\n"))
+            )
         }
         var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"]
-        return ConditionalGet.respond(to: request, bytes: try Gzip.compress(document.xml), etag: document.etag,
-                                      lastModified: document.fetchedAt, headers: &headers)
+        return ConditionalGet.respond(
+            to: request,
+            bytes: try Gzip.compress(document.xml),
+            etag: document.etag,
+            lastModified: document.fetchedAt,
+            headers: &headers
+        )
     }
 
     private func answer(_ error: AniDBError) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try Gzip.compress(Array(error.rawValue.utf8)))))
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try Gzip.compress(Array(error.rawValue.utf8))))
+        )
     }
 }

@@ -31,23 +31,36 @@ struct KometaRoutes<Context: RequestContext> {
             .xAgeDays: String(ageDays),
             .xMatureFilter: mature ? "disabled" : "enabled",
         ]
-        return ConditionalGet.respond(to: request, bytes: document.xml, etag: document.etag,
-                                      lastModified: document.fetchedAt, headers: &headers)
+        return ConditionalGet.respond(
+            to: request,
+            bytes: document.xml,
+            etag: document.etag,
+            lastModified: document.fetchedAt,
+            headers: &headers
+        )
     }
 
     /// 202 for an aid we have no document for: recorded (persistently, once) for the refresher to fetch.
     func queued(_ aid: Int) async throws -> Response {
         guard let position = try await mirror.store.recordWanted(aid: aid, now: mirror.now()) else {
-            throw APIError(status: .serviceUnavailable, message: "The fetch queue is full. Try again later.",
-                           dialect: .kometa, headers: [.retryAfter: "3600"])
+            throw APIError(
+                status: .serviceUnavailable,
+                message: "The fetch queue is full. Try again later.",
+                dialect: .kometa,
+                headers: [.retryAfter: "3600"]
+            )
         }
-        return try JSONResponse.make(status: .accepted, headers: [.retryAfter: "60"], [
-            "detail": "AID \(aid) queued for fetching. Check back in a few moments.",
-            "aid": aid,
-            "status": "queued",
-            "queue_position": position.position,
-            "queue_size": position.queueSize,
-        ] as [String: any Sendable])
+        return try JSONResponse.make(
+            status: .accepted,
+            headers: [.retryAfter: "60"],
+            [
+                "detail": "AID \(aid) queued for fetching. Check back in a few moments.",
+                "aid": aid,
+                "status": "queued",
+                "queue_position": position.position,
+                "queue_size": position.queueSize,
+            ] as [String: any Sendable]
+        )
     }
 
     func tag(_ request: Request, _ context: Context) async throws -> Response {
@@ -67,25 +80,32 @@ struct KometaRoutes<Context: RequestContext> {
         let names = tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             .filter { !$0.isEmpty }
         guard !names.isEmpty, names.count <= 50 else { throw APIError.badRequest("tags must list 1 to 50 tag names.", .kometa) }
-        let minWeight = try RequestParsing.positiveInt(query.get("min_weight"), name: "min_weight", default: 200,
-                                                       range: 0...1000, .kometa)
+        let minWeight = try RequestParsing.positiveInt(
+            query.get("min_weight"),
+            name: "min_weight",
+            default: 200,
+            range: 0...1000,
+            .kometa
+        )
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
         return try JSONResponse.make(try await mirror.store.searchTags(names, minWeight: minWeight, mature: mature))
     }
 
     func stats() async throws -> Response {
         let counts = try await mirror.store.counts()
-        return try JSONResponse.make([
-            "status": "online",
-            "cached_anime": counts.anime,
-            "api_calls_last_24h": 0,
-            "queue_size": counts.wanted,
-            "daily_limit": mirror.dailyLimit,
-            "rate_limit_until": NSNull(),
-            "restricted_anime": counts.restricted,
-            "titles": counts.titles,
-            "episodes": counts.episodes,
-        ] as [String: any Sendable])
+        return try JSONResponse.make(
+            [
+                "status": "online",
+                "cached_anime": counts.anime,
+                "api_calls_last_24h": 0,
+                "queue_size": counts.wanted,
+                "daily_limit": mirror.dailyLimit,
+                "rate_limit_until": NSNull(),
+                "restricted_anime": counts.restricted,
+                "titles": counts.titles,
+                "episodes": counts.episodes,
+            ] as [String: any Sendable]
+        )
     }
 }
 

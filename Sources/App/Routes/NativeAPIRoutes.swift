@@ -16,8 +16,13 @@ struct NativeAPIRoutes<Context: RequestContext> {
         }
         api.get("anime/:aid/franchise") { request, context in
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
-            let maxNodes = try RequestParsing.positiveInt(request.uri.queryParameters.get("max_nodes"), name: "max_nodes",
-                                                          default: 1_000, range: 1...10_000, .native)
+            let maxNodes = try RequestParsing.positiveInt(
+                request.uri.queryParameters.get("max_nodes"),
+                name: "max_nodes",
+                default: 1_000,
+                range: 1...10_000,
+                .native
+            )
             guard let franchise = try await mirror.store.franchise(aid: aid, maxNodes: maxNodes) else { throw notInMirror(aid) }
             return try JSONResponse.make(franchise)
         }
@@ -37,8 +42,13 @@ struct NativeAPIRoutes<Context: RequestContext> {
                 throw APIError.badRequest("tag id must be a positive integer.", .native)
             }
             let query = request.uri.queryParameters
-            let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000,
-                                                       .native)
+            let limit = try RequestParsing.positiveInt(
+                query.get("limit"),
+                name: "limit",
+                default: 100,
+                range: 1...1000,
+                .native
+            )
             let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
             let listing = try await mirror.store.anime(withTag: tagID, limit: limit, mature: mature)
             guard listing.tagName != nil else { throw APIError.notFound("No anime carries tag \(tagID).", .native) }

@@ -17,7 +17,10 @@ public enum AdultContentFilter {
             while let start = find(element.open, in: bytes, from: cursor) {
                 let afterName = start + element.open.count
                 guard afterName < bytes.count, bytes[afterName] == UInt8(ascii: " ") || bytes[afterName] == UInt8(ascii: ">")
-                else { cursor = afterName; continue }
+                else {
+                    cursor = afterName
+                    continue
+                }
                 guard let close = find(element.close, in: bytes, from: afterName) else { break }
                 let end = close + element.close.count
                 if let name = elementName(bytes, in: afterName..<close), element.isAdult(name) {
@@ -64,7 +67,8 @@ public enum AdultContentFilter {
     }
 
     private static func elementName(_ bytes: [UInt8], in range: Range<Int>) -> String? {
-        let open = Array("<name>".utf8), close = Array("</name>".utf8)
+        let open = Array("<name>".utf8)
+        let close = Array("</name>".utf8)
         guard let start = find(open, in: bytes, from: range.lowerBound), start < range.upperBound,
             let end = find(close, in: bytes, from: start), end <= range.upperBound
         else { return nil }
@@ -107,10 +111,11 @@ enum XMLText {
             case "quot": result += "\""
             case "apos": result += "'"
             default:
-                let scalar = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
+                let scalar =
+                    entity.hasPrefix("#x")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
-                if let scalar, let character = Unicode.Scalar(scalar) { result.unicodeScalars.append(character) }
-                else { result += rest[amp...semi] }
+                if let scalar, let character = Unicode.Scalar(scalar) { result.unicodeScalars.append(character) } else { result += rest[amp...semi] }
             }
             rest = rest[rest.index(after: semi)...]
         }

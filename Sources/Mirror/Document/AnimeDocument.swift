@@ -81,7 +81,8 @@ public struct AnimeDocument: Sendable, Equatable {
     }
 
     public enum EpisodeType: Int, Sendable, Equatable, Codable {
-        case regular = 1, special, credit, trailer, parody, other
+        case regular = 1
+        case special, credit, trailer, parody, other
 
         public var name: String {
             switch self {

@@ -56,8 +56,11 @@ final class AnimeDocumentBuilder {
         if let context { xmlStopParser(context) }
     }
 
-    func start(_ localName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
-               _ count: Int) {
+    func start(
+        _ localName: UnsafePointer<xmlChar>,
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+        _ count: Int
+    ) {
         let element = Element.named(localName)
         let depth = path.count
         let parent = path.last
@@ -104,11 +107,16 @@ final class AnimeDocumentBuilder {
             let update = noteUpdate()
             guard let id = attribute("id").flatMap({ Int($0) }) else { break }
             tag = AnimeDocument.Tag(
-                kind: element == .tag ? "tag" : "category", id: id, parentId: attribute("parentid").flatMap { Int($0) },
-                name: "", weight: attribute("weight").flatMap { Int($0) } ?? 0,
+                kind: element == .tag ? "tag" : "category",
+                id: id,
+                parentId: attribute("parentid").flatMap { Int($0) },
+                name: "",
+                weight: attribute("weight").flatMap { Int($0) } ?? 0,
                 localSpoiler: attribute("localspoiler") == "true" || attribute("spoiler") == "true",
-                globalSpoiler: attribute("globalspoiler") == "true", verified: attribute("verified") == "true",
-                update: update)
+                globalSpoiler: attribute("globalspoiler") == "true",
+                verified: attribute("verified") == "true",
+                update: update
+            )
         case (3, .tag, .name), (3, .category, .name):
             beginText()
         case (2, .episodes, .episode):

@@ -32,8 +32,13 @@ public struct AnimeDocumentParser: Sendable {
                 return false
             }
             defer { xmlFreeParserCtxt(context) }
-            _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
-                | XML_PARSE_NOWARNING.rawValue))
+            _ = xmlCtxtUseOptions(
+                context,
+                Int32(
+                    XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                        | XML_PARSE_NOWARNING.rawValue
+                )
+            )
             // Only our callbacks: nothing builds a tree, nothing loads or declares entities.
             var handler = xmlSAXHandler()
             handler.initialized = XML_SAX2_MAGIC

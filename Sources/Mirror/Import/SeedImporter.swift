@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Foundation
 internal import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Imports a folder of AniDB documents (`<aid>.xml`, `AnimeDoc_<aid>.xml`, and zip archives of them).
 ///
@@ -67,7 +68,8 @@ public struct SeedImporter: Sendable {
         // Sources whose size and time are unchanged since the last import are not read again.
         let pending = sources.filter { source in
             if let state = known[source.key], state.size == source.size, state.modifiedAt == source.modifiedAt,
-                state.aid == source.aid {
+                state.aid == source.aid
+            {
                 report.unchanged += 1
                 return false
             }
@@ -129,8 +131,14 @@ public struct SeedImporter: Sendable {
                 }
             }
             done += batch.count
-            progress?(Progress(done: done, total: total, failed: report.failures.count,
-                               elapsed: Date().timeIntervalSince(started)))
+            progress?(
+                Progress(
+                    done: done,
+                    total: total,
+                    failed: report.failures.count,
+                    elapsed: Date().timeIntervalSince(started)
+                )
+            )
         }
         writes.wait()
         if let error = writeError.value { throw error }
@@ -146,9 +154,14 @@ public struct SeedImporter: Sendable {
             let outcome: Result<StoredDocument, ValidationFailure>
             do {
                 let bytes = try source.readBytes(limit: parser.maxBytes)
-                outcome = .success(try StoredDocument.validate(
-                    bytes, expectedAID: source.aid, fileTime: source.modifiedAt > 0 ? source.modifiedAt : nil,
-                    parser: parser))
+                outcome = .success(
+                    try StoredDocument.validate(
+                        bytes,
+                        expectedAID: source.aid,
+                        fileTime: source.modifiedAt > 0 ? source.modifiedAt : nil,
+                        parser: parser
+                    )
+                )
             } catch {
                 outcome = .failure(ValidationFailure(reason: "\(error)"))
             }
@@ -172,8 +185,12 @@ public struct SeedImporter: Sendable {
 
     // MARK: - Discovery
 
-    private func discover(_ directory: String, known: [String: SeedFileState], into sources: inout [SeedSource],
-                          report: inout Report) throws {
+    private func discover(
+        _ directory: String,
+        known: [String: SeedFileState],
+        into sources: inout [SeedSource],
+        report: inout Report
+    ) throws {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             report.failures.append(Failure(file: directory, reason: "folder cannot be read"))
             return
@@ -202,24 +219,45 @@ public struct SeedImporter: Sendable {
                     report.failures.append(Failure(file: path, reason: "name is not <aid>.xml or AnimeDoc_<aid>.xml"))
                     continue
                 }
-                sources.append(SeedSource(location: .file(path: path), aid: aid, size: Int(info.st_size),
-                                          modifiedAt: modifiedAt))
+                sources.append(
+                    SeedSource(
+                        location: .file(path: path),
+                        aid: aid,
+                        size: Int(info.st_size),
+                        modifiedAt: modifiedAt
+                    )
+                )
             }
         }
     }
 
-    private func discoverZip(_ path: String, size: Int, modifiedAt: Double, into sources: inout [SeedSource],
-                             report: inout Report) {
+    private func discoverZip(
+        _ path: String,
+        size: Int,
+        modifiedAt: Double,
+        into sources: inout [SeedSource],
+        report: inout Report
+    ) {
         do {
             for entry in try ZipArchive(path: path).entries() where !entry.name.hasSuffix("/") {
                 guard entry.name.lowercased().hasSuffix(".xml") else { continue }
                 guard let aid = SeedSource.aid(fromFileName: entry.name) else {
-                    report.failures.append(Failure(file: path + "!" + entry.name,
-                                                   reason: "name is not <aid>.xml or AnimeDoc_<aid>.xml"))
+                    report.failures.append(
+                        Failure(
+                            file: path + "!" + entry.name,
+                            reason: "name is not <aid>.xml or AnimeDoc_<aid>.xml"
+                        )
+                    )
                     continue
                 }
-                sources.append(SeedSource(location: .zipEntry(archive: path, entry: entry), aid: aid,
-                                          size: entry.uncompressedSize, modifiedAt: entry.modifiedAt))
+                sources.append(
+                    SeedSource(
+                        location: .zipEntry(archive: path, entry: entry),
+                        aid: aid,
+                        size: entry.uncompressedSize,
+                        modifiedAt: entry.modifiedAt
+                    )
+                )
             }
         } catch {
             report.failures.append(Failure(file: path, reason: "\(error)"))

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// One candidate document in a seed: a file, or an entry of a zip archive.
 struct SeedSource: Sendable {

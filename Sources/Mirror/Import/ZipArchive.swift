@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Reads entries of a zip archive (Shoko's `Anime_HTTP.zip`) with positioned reads, never loading it whole.
 struct ZipArchive {
@@ -48,11 +49,20 @@ struct ZipArchive {
                 }
                 let name = String(decoding: directory[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
                 let extra = Array(directory[(position + 46 + nameLength)..<(position + 46 + nameLength + extraLength)])
-                entries.append(Entry(
-                    name: name, method: directory.u16(position + 10), compressedSize: Int(directory.u32(position + 20)),
-                    uncompressedSize: Int(directory.u32(position + 24)), localHeaderOffset: Int(directory.u32(position + 42)),
-                    modifiedAt: Self.unixTime(extra: extra) ?? Self.dosTime(date: directory.u16(position + 14),
-                                                                              time: directory.u16(position + 12))))
+                entries.append(
+                    Entry(
+                        name: name,
+                        method: directory.u16(position + 10),
+                        compressedSize: Int(directory.u32(position + 20)),
+                        uncompressedSize: Int(directory.u32(position + 24)),
+                        localHeaderOffset: Int(directory.u32(position + 42)),
+                        modifiedAt: Self.unixTime(extra: extra)
+                            ?? Self.dosTime(
+                                date: directory.u16(position + 14),
+                                time: directory.u16(position + 12)
+                            )
+                    )
+                )
                 position += 46 + nameLength + extraLength + commentLength
             }
             return entries
@@ -72,8 +82,9 @@ struct ZipArchive {
             switch entry.method {
             case 0: return data
             case 8:
-                do { return try Gzip.inflateRaw(data, expectedSize: entry.uncompressedSize, limit: limit) }
-                catch { throw Error(description: "zip entry: \(error)") }
+                do { return try Gzip.inflateRaw(data, expectedSize: entry.uncompressedSize, limit: limit) } catch {
+                    throw Error(description: "zip entry: \(error)")
+                }
             default: throw Error(description: "unsupported zip compression method \(entry.method)")
             }
         }
@@ -108,7 +119,8 @@ struct ZipArchive {
     private static func unixTime(extra: [UInt8]) -> Double? {
         var position = 0
         while position + 4 <= extra.count {
-            let id = extra.u16(position), size = Int(extra.u16(position + 2))
+            let id = extra.u16(position)
+            let size = Int(extra.u16(position + 2))
             if id == 0x5455, size >= 5, position + 9 <= extra.count, extra[position + 4] & 1 == 1 {
                 return Double(Int32(bitPattern: extra.u32(position + 5)))
             }
@@ -118,7 +130,9 @@ struct ZipArchive {
     }
 
     private static func dosTime(date: UInt16, time: UInt16) -> Double {
-        let year = Int(date >> 9) + 1980, month = max(1, Int((date >> 5) & 0xf)), day = max(1, Int(date & 0x1f))
+        let year = Int(date >> 9) + 1980
+        let month = max(1, Int((date >> 5) & 0xf))
+        let day = max(1, Int(date & 0x1f))
         let seconds = Int(time >> 11) * 3600 + Int((time >> 5) & 0x3f) * 60 + Int(time & 0x1f) * 2
         return Double(AniDBDate.daysFromCivil(year: year, month: month, day: day) * 86_400 + seconds)
     }

@@ -20,7 +20,8 @@ extension MirrorStore {
     /// The document for `aid`: the original bytes with `mature`, else the prepared variant without adult tags.
     public func servedDocument(aid: Int, mature: Bool) async throws -> ServedDocument? {
         try await writer.read { db in
-            let sql = mature
+            let sql =
+                mature
                 ? "SELECT xml, 0, anime.etag, fetchedAt FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?"
                 : """
                 SELECT coalesce(matureSafeXml, xml), matureSafeXml IS NOT NULL, anime.etag, fetchedAt
@@ -31,8 +32,12 @@ extension MirrorStore {
             let etag: String = row[2]
             let bytes = try row.withUnsafeData(atIndex: 0) { data in data.map { [UInt8]($0) } ?? [] }
             // The filtered variant is a different representation, so it needs its own validator.
-            return ServedDocument(xml: bytes, etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
-                                  fetchedAt: row[3], isFiltered: filtered)
+            return ServedDocument(
+                xml: bytes,
+                etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
+                fetchedAt: row[3],
+                isFiltered: filtered
+            )
         }
     }
 
@@ -45,15 +50,23 @@ extension MirrorStore {
                 let size = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wantedAnime") ?? 0
                 if size >= Self.wantedCapacity { return nil }
             }
-            try db.execute(sql: """
-                INSERT INTO wantedAnime (id, firstRequestedAt, lastRequestedAt, requestCount) VALUES (?, ?, ?, 1)
-                ON CONFLICT(id) DO UPDATE SET lastRequestedAt = excluded.lastRequestedAt, requestCount = requestCount + 1
-                """, arguments: [aid, now, now])
-            let position = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM wantedAnime
-                WHERE firstRequestedAt < (SELECT firstRequestedAt FROM wantedAnime WHERE id = ?)
-                   OR (firstRequestedAt = (SELECT firstRequestedAt FROM wantedAnime WHERE id = ?) AND id <= ?)
-                """, arguments: [aid, aid, aid]) ?? 1
+            try db.execute(
+                sql: """
+                    INSERT INTO wantedAnime (id, firstRequestedAt, lastRequestedAt, requestCount) VALUES (?, ?, ?, 1)
+                    ON CONFLICT(id) DO UPDATE SET lastRequestedAt = excluded.lastRequestedAt, requestCount = requestCount + 1
+                    """,
+                arguments: [aid, now, now]
+            )
+            let position =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM wantedAnime
+                        WHERE firstRequestedAt < (SELECT firstRequestedAt FROM wantedAnime WHERE id = ?)
+                           OR (firstRequestedAt = (SELECT firstRequestedAt FROM wantedAnime WHERE id = ?) AND id <= ?)
+                        """,
+                    arguments: [aid, aid, aid]
+                ) ?? 1
             let size = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wantedAnime") ?? 0
             return WantedPosition(position: position, queueSize: size)
         }
@@ -85,7 +98,8 @@ extension MirrorStore {
                 tags: try count("SELECT COUNT(*) FROM tag"),
                 episodes: try count("SELECT COUNT(*) FROM episode"),
                 relations: try count("SELECT COUNT(*) FROM relation"),
-                wanted: try count("SELECT COUNT(*) FROM wantedAnime"))
+                wanted: try count("SELECT COUNT(*) FROM wantedAnime")
+            )
         }
     }
 }

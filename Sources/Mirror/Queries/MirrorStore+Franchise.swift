@@ -34,10 +34,12 @@ extension MirrorStore {
     public func franchise(aid: Int, maxNodes: Int = 1_000) async throws -> Franchise? {
         try await writer.read { db in
             let animeStatement = try db.cachedStatement(
-                sql: "SELECT mainTitle, type, startDate, isAdult FROM anime WHERE id = ?")
+                sql: "SELECT mainTitle, type, startDate, isAdult FROM anime WHERE id = ?"
+            )
             guard try Row.fetchOne(animeStatement, arguments: [aid]) != nil else { return nil }
             let outgoing = try db.cachedStatement(
-                sql: "SELECT relatedAnimeId, type, relatedTitle FROM relation WHERE animeId = ? ORDER BY position")
+                sql: "SELECT relatedAnimeId, type, relatedTitle FROM relation WHERE animeId = ? ORDER BY position"
+            )
             let incoming = try db.cachedStatement(sql: "SELECT animeId FROM relation WHERE relatedAnimeId = ?")
             var depth: [Int: Int] = [aid: 0]
             var order: [Int] = [aid]
@@ -59,7 +61,10 @@ extension MirrorStore {
                 }
                 neighbours += try Int.fetchAll(incoming, arguments: [current])
                 for next in neighbours where depth[next] == nil {
-                    guard order.count < maxNodes else { truncated = true; break }
+                    guard order.count < maxNodes else {
+                        truncated = true
+                        break
+                    }
                     depth[next] = depth[current]! + 1
                     order.append(next)
                     queue.append(next)
@@ -70,11 +75,25 @@ extension MirrorStore {
             edges = edges.filter { depth[$0.from] != nil && depth[$0.to] != nil && seen.insert("\($0.from)>\($0.to)>\($0.type)").inserted }
             let nodes = try order.map { id -> Franchise.Node in
                 if let row = try Row.fetchOne(animeStatement, arguments: [id]) {
-                    return .init(aid: id, title: row[0], type: row[1], startDate: row[2], depth: depth[id]!, known: true,
-                                 restricted: row[3])
+                    return .init(
+                        aid: id,
+                        title: row[0],
+                        type: row[1],
+                        startDate: row[2],
+                        depth: depth[id]!,
+                        known: true,
+                        restricted: row[3]
+                    )
                 }
-                return .init(aid: id, title: fallbackTitle[id], type: nil, startDate: nil, depth: depth[id]!, known: false,
-                             restricted: false)
+                return .init(
+                    aid: id,
+                    title: fallbackTitle[id],
+                    type: nil,
+                    startDate: nil,
+                    depth: depth[id]!,
+                    known: false,
+                    restricted: false
+                )
             }
             return Franchise(root: aid, nodes: nodes, edges: edges, truncated: truncated)
         }

@@ -6,115 +6,117 @@ public enum MirrorSchema {
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("mirror.v1") { db in
             // The AniDB aid is the primary key: it is global, stable, and what every client asks by.
-            try db.execute(sql: """
-                CREATE TABLE anime (
-                    id INTEGER PRIMARY KEY,
-                    type TEXT,
-                    episodeCount INTEGER,
-                    startDate TEXT,
-                    endDate TEXT,
-                    isRestricted BOOLEAN NOT NULL,
-                    isAdult BOOLEAN NOT NULL,
-                    mainTitle TEXT,
-                    url TEXT,
-                    picture TEXT,
-                    description TEXT,
-                    ratingPermanent REAL, ratingPermanentCount INTEGER,
-                    ratingTemporary REAL, ratingTemporaryCount INTEGER,
-                    ratingReview REAL, ratingReviewCount INTEGER,
-                    newestUpdate TEXT,
-                    etag TEXT NOT NULL,
-                    fetchedAt REAL NOT NULL,
-                    storedAt REAL NOT NULL
-                );
-                CREATE TABLE document (
-                    animeId INTEGER PRIMARY KEY REFERENCES anime(id) ON DELETE CASCADE,
-                    xml BLOB NOT NULL,
-                    matureSafeXml BLOB
-                );
-                -- Child rows are clustered by anime (primary key animeId, position, WITHOUT ROWID): one B-tree
-                -- instead of a rowid table plus an animeId index, so import writes less and reading one anime's
-                -- rows is one range scan.
-                CREATE TABLE title (
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    language TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    text TEXT NOT NULL,
-                    normalized TEXT NOT NULL,
-                    PRIMARY KEY (animeId, position)
-                ) WITHOUT ROWID;
-                CREATE INDEX title_normalized ON title(normalized);
-                CREATE TABLE tag (
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    kind TEXT NOT NULL,
-                    tagId INTEGER NOT NULL,
-                    parentId INTEGER,
-                    name TEXT NOT NULL,
-                    nameKey TEXT NOT NULL,
-                    weight INTEGER NOT NULL,
-                    localSpoiler BOOLEAN NOT NULL,
-                    globalSpoiler BOOLEAN NOT NULL,
-                    verified BOOLEAN NOT NULL,
-                    updatedOn TEXT,
-                    PRIMARY KEY (animeId, position)
-                ) WITHOUT ROWID;
-                CREATE INDEX tag_tagId_weight ON tag(tagId, weight);
-                CREATE INDEX tag_nameKey_weight ON tag(nameKey, weight);
-                CREATE TABLE relation (
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    relatedAnimeId INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    relatedTitle TEXT NOT NULL,
-                    PRIMARY KEY (animeId, position)
-                ) WITHOUT ROWID;
-                CREATE INDEX relation_relatedAnimeId ON relation(relatedAnimeId);
-                CREATE TABLE episode (
-                    id INTEGER PRIMARY KEY,
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    number TEXT NOT NULL,
-                    type INTEGER NOT NULL,
-                    length INTEGER,
-                    airDate TEXT,
-                    rating REAL,
-                    votes INTEGER,
-                    updatedOn TEXT,
-                    titles TEXT NOT NULL
-                );
-                CREATE INDEX episode_animeId ON episode(animeId);
-                CREATE TABLE resource (
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    type INTEGER NOT NULL,
-                    identifiers TEXT NOT NULL,
-                    url TEXT,
-                    PRIMARY KEY (animeId, position)
-                ) WITHOUT ROWID;
-                CREATE TABLE creator (
-                    animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    creatorId INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    PRIMARY KEY (animeId, position)
-                ) WITHOUT ROWID;
-                -- What the seed import last saw of each file, so an unchanged file is skipped unread.
-                CREATE TABLE seedFile (
-                    path TEXT PRIMARY KEY,
-                    size INTEGER NOT NULL,
-                    modifiedAt REAL NOT NULL,
-                    animeId INTEGER
-                );
-                -- Aids clients asked for that we have no document for (fetching them is the refresher's work).
-                CREATE TABLE wantedAnime (
-                    id INTEGER PRIMARY KEY,
-                    firstRequestedAt REAL NOT NULL,
-                    lastRequestedAt REAL NOT NULL,
-                    requestCount INTEGER NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE anime (
+                        id INTEGER PRIMARY KEY,
+                        type TEXT,
+                        episodeCount INTEGER,
+                        startDate TEXT,
+                        endDate TEXT,
+                        isRestricted BOOLEAN NOT NULL,
+                        isAdult BOOLEAN NOT NULL,
+                        mainTitle TEXT,
+                        url TEXT,
+                        picture TEXT,
+                        description TEXT,
+                        ratingPermanent REAL, ratingPermanentCount INTEGER,
+                        ratingTemporary REAL, ratingTemporaryCount INTEGER,
+                        ratingReview REAL, ratingReviewCount INTEGER,
+                        newestUpdate TEXT,
+                        etag TEXT NOT NULL,
+                        fetchedAt REAL NOT NULL,
+                        storedAt REAL NOT NULL
+                    );
+                    CREATE TABLE document (
+                        animeId INTEGER PRIMARY KEY REFERENCES anime(id) ON DELETE CASCADE,
+                        xml BLOB NOT NULL,
+                        matureSafeXml BLOB
+                    );
+                    -- Child rows are clustered by anime (primary key animeId, position, WITHOUT ROWID): one B-tree
+                    -- instead of a rowid table plus an animeId index, so import writes less and reading one anime's
+                    -- rows is one range scan.
+                    CREATE TABLE title (
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        language TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        normalized TEXT NOT NULL,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX title_normalized ON title(normalized);
+                    CREATE TABLE tag (
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        tagId INTEGER NOT NULL,
+                        parentId INTEGER,
+                        name TEXT NOT NULL,
+                        nameKey TEXT NOT NULL,
+                        weight INTEGER NOT NULL,
+                        localSpoiler BOOLEAN NOT NULL,
+                        globalSpoiler BOOLEAN NOT NULL,
+                        verified BOOLEAN NOT NULL,
+                        updatedOn TEXT,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tag_tagId_weight ON tag(tagId, weight);
+                    CREATE INDEX tag_nameKey_weight ON tag(nameKey, weight);
+                    CREATE TABLE relation (
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        relatedAnimeId INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        relatedTitle TEXT NOT NULL,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX relation_relatedAnimeId ON relation(relatedAnimeId);
+                    CREATE TABLE episode (
+                        id INTEGER PRIMARY KEY,
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        number TEXT NOT NULL,
+                        type INTEGER NOT NULL,
+                        length INTEGER,
+                        airDate TEXT,
+                        rating REAL,
+                        votes INTEGER,
+                        updatedOn TEXT,
+                        titles TEXT NOT NULL
+                    );
+                    CREATE INDEX episode_animeId ON episode(animeId);
+                    CREATE TABLE resource (
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        type INTEGER NOT NULL,
+                        identifiers TEXT NOT NULL,
+                        url TEXT,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE creator (
+                        animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        creatorId INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    -- What the seed import last saw of each file, so an unchanged file is skipped unread.
+                    CREATE TABLE seedFile (
+                        path TEXT PRIMARY KEY,
+                        size INTEGER NOT NULL,
+                        modifiedAt REAL NOT NULL,
+                        animeId INTEGER
+                    );
+                    -- Aids clients asked for that we have no document for (fetching them is the refresher's work).
+                    CREATE TABLE wantedAnime (
+                        id INTEGER PRIMARY KEY,
+                        firstRequestedAt REAL NOT NULL,
+                        lastRequestedAt REAL NOT NULL,
+                        requestCount INTEGER NOT NULL
+                    );
+                    """
+            )
         }
     }
 }

@@ -1,5 +1,5 @@
-public import GRDB
 import Foundation
+public import GRDB
 
 /// The mirror's tables behind one `DatabaseWriter` (a `DatabasePool` in production, a `DatabaseQueue` in tests).
 ///
@@ -19,8 +19,12 @@ public struct MirrorStore: Sendable {
 
     /// Stores documents and the seed-file states that produced them, in one transaction.
     /// `newAIDs` lists aids known to have no stored rows yet, whose deletes can be skipped.
-    public func store(_ documents: [StoredDocument], seedFiles: [SeedFileState] = [], newAIDs: Set<Int> = [],
-                      now: Double) throws {
+    public func store(
+        _ documents: [StoredDocument],
+        seedFiles: [SeedFileState] = [],
+        newAIDs: Set<Int> = [],
+        now: Double
+    ) throws {
         try writer.write { db in
             for document in documents {
                 try Self.store(document, in: db, replacing: !newAIDs.contains(document.document.aid), now: now)
@@ -37,8 +41,11 @@ public struct MirrorStore: Sendable {
     }
 
     static func record(_ file: SeedFileState, in db: Database) throws {
-        try StatementBinder.run(db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO seedFile (path, size, modifiedAt, animeId) VALUES (?, ?, ?, ?)")) {
+        try StatementBinder.run(
+            db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO seedFile (path, size, modifiedAt, animeId) VALUES (?, ?, ?, ?)"
+            )
+        ) {
             $0.bind(file.path)
             $0.bind(file.size)
             $0.bind(file.modifiedAt)
@@ -59,13 +66,19 @@ public struct MirrorStore: Sendable {
             try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM anime WHERE id = ?")) { $0.bind(doc.aid) }
         }
         func rating(_ kind: String) -> AnimeDocument.Rating? { doc.ratings.first { $0.kind == kind } }
-        let permanent = rating("permanent"), temporary = rating("temporary"), review = rating("review")
-        try StatementBinder.run(db.cachedStatement(sql: """
-            INSERT INTO anime (id, type, episodeCount, startDate, endDate, isRestricted, isAdult, mainTitle, url, picture,
-                description, ratingPermanent, ratingPermanentCount, ratingTemporary, ratingTemporaryCount, ratingReview,
-                ratingReviewCount, newestUpdate, etag, fetchedAt, storedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)) {
+        let permanent = rating("permanent")
+        let temporary = rating("temporary")
+        let review = rating("review")
+        try StatementBinder.run(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO anime (id, type, episodeCount, startDate, endDate, isRestricted, isAdult, mainTitle, url, picture,
+                        description, ratingPermanent, ratingPermanentCount, ratingTemporary, ratingTemporaryCount, ratingReview,
+                        ratingReviewCount, newestUpdate, etag, fetchedAt, storedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+        ) {
             $0.bind(doc.aid)
             $0.bind(doc.type)
             $0.bind(doc.episodeCount)
@@ -88,14 +101,18 @@ public struct MirrorStore: Sendable {
             $0.bind(stored.fetchedAt)
             $0.bind(now)
         }
-        try StatementBinder.run(db.cachedStatement(
-            sql: "INSERT INTO document (animeId, xml, matureSafeXml) VALUES (?, ?, ?)")) {
+        try StatementBinder.run(
+            db.cachedStatement(
+                sql: "INSERT INTO document (animeId, xml, matureSafeXml) VALUES (?, ?, ?)"
+            )
+        ) {
             $0.bind(doc.aid)
             $0.bind(blob: stored.xml)
             $0.bind(blob: stored.matureSafeXml)
         }
         let title = try db.cachedStatement(
-            sql: "INSERT INTO title (animeId, position, language, type, text, normalized) VALUES (?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO title (animeId, position, language, type, text, normalized) VALUES (?, ?, ?, ?, ?, ?)"
+        )
         for (position, (item, normalized)) in zip(doc.titles, stored.normalizedTitles).enumerated() {
             try StatementBinder.run(title) {
                 $0.bind(doc.aid)
@@ -106,10 +123,12 @@ public struct MirrorStore: Sendable {
                 $0.bind(normalized)
             }
         }
-        let tag = try db.cachedStatement(sql: """
-            INSERT INTO tag (animeId, position, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler,
-                verified, updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let tag = try db.cachedStatement(
+            sql: """
+                INSERT INTO tag (animeId, position, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler,
+                    verified, updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
         for (position, (item, key)) in zip(doc.tags, stored.tagKeys).enumerated() {
             try StatementBinder.run(tag) {
                 $0.bind(doc.aid)
@@ -127,7 +146,8 @@ public struct MirrorStore: Sendable {
             }
         }
         let relation = try db.cachedStatement(
-            sql: "INSERT INTO relation (animeId, position, relatedAnimeId, type, relatedTitle) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO relation (animeId, position, relatedAnimeId, type, relatedTitle) VALUES (?, ?, ?, ?, ?)"
+        )
         for (position, item) in doc.relations.enumerated() {
             try StatementBinder.run(relation) {
                 $0.bind(doc.aid)
@@ -138,10 +158,12 @@ public struct MirrorStore: Sendable {
             }
         }
         // An episode id that moved to another anime on AniDB moves here too.
-        let episode = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO episode (id, animeId, number, type, length, airDate, rating, votes, updatedOn, titles)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let episode = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO episode (id, animeId, number, type, length, airDate, rating, votes, updatedOn, titles)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
         for (item, titles) in zip(doc.episodes, stored.episodeTitlesJSON) {
             try StatementBinder.run(episode) {
                 $0.bind(item.id)
@@ -157,7 +179,8 @@ public struct MirrorStore: Sendable {
             }
         }
         let resource = try db.cachedStatement(
-            sql: "INSERT INTO resource (animeId, position, type, identifiers, url) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO resource (animeId, position, type, identifiers, url) VALUES (?, ?, ?, ?, ?)"
+        )
         for (position, item) in doc.resources.enumerated() {
             try StatementBinder.run(resource) {
                 $0.bind(doc.aid)
@@ -168,7 +191,8 @@ public struct MirrorStore: Sendable {
             }
         }
         let creator = try db.cachedStatement(
-            sql: "INSERT INTO creator (animeId, position, creatorId, type, name) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO creator (animeId, position, creatorId, type, name) VALUES (?, ?, ?, ?, ?)"
+        )
         for (position, item) in doc.creators.enumerated() {
             try StatementBinder.run(creator) {
                 $0.bind(doc.aid)

@@ -46,20 +46,31 @@ struct StatementBinder {
 
     mutating func bind(_ value: String?) {
         let position = next()
-        guard var value else { sqlite3_bind_null(statement, position); return }
+        guard var value else {
+            sqlite3_bind_null(statement, position)
+            return
+        }
         value.withUTF8 { utf8 in
             guard let base = utf8.baseAddress, utf8.count > 0 else {
                 _ = sqlite3_bind_text(statement, position, "", 0, nil)
                 return
             }
-            _ = sqlite3_bind_text(statement, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                  Int32(utf8.count), Self.transient)
+            _ = sqlite3_bind_text(
+                statement,
+                position,
+                UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                Int32(utf8.count),
+                Self.transient
+            )
         }
     }
 
     mutating func bind(blob value: [UInt8]?) {
         let position = next()
-        guard let value else { sqlite3_bind_null(statement, position); return }
+        guard let value else {
+            sqlite3_bind_null(statement, position)
+            return
+        }
         value.withUnsafeBytes { bytes in
             guard bytes.count > 0 else {
                 _ = sqlite3_bind_zeroblob(statement, position, 0)

@@ -31,7 +31,12 @@ public struct StoredDocument: Sendable {
     }
 
     /// Validates `bytes` and prepares them for storage.
-    public static func validate(_ bytes: [UInt8], expectedAID: Int?, fileTime: Double?, parser: AnimeDocumentParser)
+    public static func validate(
+        _ bytes: [UInt8],
+        expectedAID: Int?,
+        fileTime: Double?,
+        parser: AnimeDocumentParser
+    )
         throws(Mirror.DocumentError) -> StoredDocument
     {
         let document = try parser.parse(bytes, expectedAID: expectedAID)

@@ -16,8 +16,17 @@ public enum Gzip {
     public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Gzip.Error) -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16 asks zlib for a gzip wrapper.
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        guard
+            deflateInit2_(
+                &stream,
+                level,
+                Z_DEFLATED,
+                15 + 16,
+                8,
+                Z_DEFAULT_STRATEGY,
+                ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)
+            ) == Z_OK
         else { throw Error(description: "deflateInit failed") }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
@@ -45,7 +54,12 @@ public enum Gzip {
         try inflate(input, windowBits: -15, limit: limit, sizeHint: expectedSize)
     }
 
-    private static func inflate(_ input: some ContiguousBytes, windowBits: Int32, limit: Int, sizeHint: Int? = nil)
+    private static func inflate(
+        _ input: some ContiguousBytes,
+        windowBits: Int32,
+        limit: Int,
+        sizeHint: Int? = nil
+    )
         throws(Gzip.Error) -> [UInt8]
     {
         var stream = z_stream()

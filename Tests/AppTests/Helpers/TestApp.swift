@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Mirror
+
 @testable import App
 
 /// Builds the real application the way `serve` does, over an in-memory database seeded with the demo seed.
@@ -30,11 +31,18 @@ enum TestApp {
         return database
     }
 
-    static func build(environment: [String: String] = [:], now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 })
+    static func build(
+        environment: [String: String] = [:],
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    )
         async throws -> some ApplicationProtocol
     {
-        try await buildApplication(configuration: configuration(environment), logger: Logger(label: "test"),
-                                   database: seededDatabase(), now: now)
+        try await buildApplication(
+            configuration: configuration(environment),
+            logger: Logger(label: "test"),
+            database: seededDatabase(),
+            now: now
+        )
     }
 }
 

@@ -1,8 +1,10 @@
+import Foundation
+
+@testable import Mirror
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-@testable import Mirror
 
 /// The real AniDB responses copied from `shared/fixtures/anidb/` (see Fixtures/SOURCES.md).
 enum Fixtures {
@@ -22,9 +24,15 @@ enum Fixtures {
 
 /// Minimal but valid AniDB documents for graph and search tests.
 enum SyntheticDocument {
-    static func make(aid: Int, title: String? = nil, restricted: Bool = false, relations: [(Int, String)] = [],
-                     tags: [(id: Int, name: String, weight: Int)] = [], extraTitles: [(lang: String, text: String)] = [],
-                     update: String = "2020-01-01") -> [UInt8] {
+    static func make(
+        aid: Int,
+        title: String? = nil,
+        restricted: Bool = false,
+        relations: [(Int, String)] = [],
+        tags: [(id: Int, name: String, weight: Int)] = [],
+        extraTitles: [(lang: String, text: String)] = [],
+        update: String = "2020-01-01"
+    ) -> [UInt8] {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<anime id=\"\(aid)\" restricted=\"\(restricted)\">\n"
         xml += "<type>TV Series</type>\n<episodecount>1</episodecount>\n<titles>\n"
         xml += "<title xml:lang=\"x-jat\" type=\"main\">\(XMLText.escape(title ?? "Anime \(aid)"))</title>\n"
@@ -40,7 +48,8 @@ enum SyntheticDocument {
         if !tags.isEmpty {
             xml += "<tags>\n"
             for tag in tags {
-                xml += "<tag id=\"\(tag.id)\" weight=\"\(tag.weight)\" localspoiler=\"false\" globalspoiler=\"false\" "
+                xml +=
+                    "<tag id=\"\(tag.id)\" weight=\"\(tag.weight)\" localspoiler=\"false\" globalspoiler=\"false\" "
                     + "verified=\"true\" update=\"\(update)\">\n<name>\(tag.name)</name>\n<description>d</description>\n</tag>\n"
             }
             xml += "</tags>\n"
@@ -64,8 +73,10 @@ struct TemporaryDirectory {
 
     func write(_ name: String, _ bytes: [UInt8], modified: Date? = nil) {
         let file = path + "/" + name
-        try! FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try! Data(bytes).write(to: URL(fileURLWithPath: file))
         if let modified { setModified(name, modified) }
     }

@@ -1,4 +1,5 @@
 import GRDB
+
 @testable import Mirror
 
 /// A fresh in-memory database with the mirror's migrations, one per test.
@@ -15,8 +16,10 @@ enum TestDatabase {
     static func store(documents: [[UInt8]], fetchedAt: Double = 1_600_000_000) throws -> MirrorStore {
         let store = try store()
         let parser = AnimeDocumentParser()
-        try store.store(documents.map { try StoredDocument.validate($0, expectedAID: nil, fileTime: fetchedAt, parser: parser) },
-                        now: fetchedAt)
+        try store.store(
+            documents.map { try StoredDocument.validate($0, expectedAID: nil, fileTime: fetchedAt, parser: parser) },
+            now: fetchedAt
+        )
         return store
     }
 }
