@@ -18,7 +18,9 @@ struct AppDatabase: Sendable {
     }
 
     /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.
-    static func open(path: String?) throws -> AppDatabase {
+    /// `mapReaders` memory-maps the file for reading connections: right for the server, whose hot path reads
+    /// documents, wrong for one-shot commands, where mapped pages only inflate the resident size.
+    static func open(path: String?, mapReaders: Bool = false) throws -> AppDatabase {
         guard let path else { return try AppDatabase(writer: DatabaseQueue()) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent,
@@ -27,6 +29,7 @@ struct AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             if db.configuration.readonly {
+                guard mapReaders else { return }
                 // Readers map the file: serving a cached document then costs no read syscalls.
                 try db.execute(sql: "PRAGMA mmap_size = 4294967296")
             } else {

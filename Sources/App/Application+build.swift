@@ -14,7 +14,7 @@ func buildApplication(
 ) async throws
     -> some ApplicationProtocol
 {
-    let database = try database ?? AppDatabase.open(path: configuration.databasePath)
+    let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
     let store = MirrorStore(writer: database.writer)
     let mirror = MirrorRouteContext(
         store: store,

@@ -56,7 +56,7 @@ struct MirrorCommand: AsyncParsableCommand {
         @Flag(help: "Leave adult tags out, as mature=false does.") var safe = false
 
         func run() async throws {
-            let document = try await CommandFailure.wrapAsync { () async throws -> ServedDocument in
+            let document = try await CommandFailure.wrapAsync { () async throws -> ServedBuffer in
                 guard let value = Int(aid), value > 0, value <= RequestParsing.maxAID else {
                     throw ValidationError("aid must be a positive integer, got '\(aid)'")
                 }

@@ -37,7 +37,7 @@ enum JSONResponse {
 enum ConditionalGet {
     static func respond(
         to request: Request,
-        bytes: [UInt8],
+        body: ByteBuffer,
         etag: String,
         lastModified: Double,
         headers: inout HTTPFields
@@ -53,6 +53,6 @@ enum ConditionalGet {
         } else if let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse), lastModified.rounded(.down) <= since {
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -26,7 +26,7 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         else { return try answer(.clientVersion) }
         guard query.get("request") == "anime" else { return try answer(.illegalInput) }
         guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return try answer(.aid) }
-        guard let document = try await mirror.store.servedDocument(aid: aid, mature: true) else {
+        guard let document = try mirror.store.servedBuffer(aid: aid, mature: true) else {
             _ = try await mirror.store.recordWanted(aid: aid, now: mirror.now())
             // Not cached yet: the client should come back after the refresher has fetched it.
             return Response(
@@ -38,7 +38,7 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"]
         return ConditionalGet.respond(
             to: request,
-            bytes: try Gzip.compress(document.xml),
+            body: ByteBuffer(bytes: try Gzip.compress(document.xml)),
             etag: document.etag,
             lastModified: document.fetchedAt,
             headers: &headers

@@ -20,7 +20,7 @@ struct KometaRoutes<Context: RequestContext> {
     func anime(_ request: Request, _ context: Context) async throws -> Response {
         let aid = try RequestParsing.aid(context.parameters.get("aid"), .kometa)
         let mature = try RequestParsing.bool(request.uri.queryParameters.get("mature"), name: "mature", .kometa)
-        guard let document = try await mirror.store.servedDocument(aid: aid, mature: mature) else {
+        guard let document = try mirror.store.servedBuffer(aid: aid, mature: mature) else {
             return try await queued(aid)
         }
         let now = mirror.now()
@@ -33,7 +33,7 @@ struct KometaRoutes<Context: RequestContext> {
         ]
         return ConditionalGet.respond(
             to: request,
-            bytes: document.xml,
+            body: document.body,
             etag: document.etag,
             lastModified: document.fetchedAt,
             headers: &headers

@@ -1,15 +1,5 @@
 internal import GRDB
 
-/// The stored bytes of one document, as served.
-public struct ServedDocument: Sendable {
-    public var xml: [UInt8]
-    public var etag: String
-    /// When AniDB produced the document (Unix seconds).
-    public var fetchedAt: Double
-    /// True when the adult tags were cut out (`mature=false` on a document that had some).
-    public var isFiltered: Bool
-}
-
 /// Where a wanted aid stands in the queue.
 public struct WantedPosition: Sendable, Equatable {
     public var position: Int
@@ -18,27 +8,8 @@ public struct WantedPosition: Sendable, Equatable {
 
 extension MirrorStore {
     /// The document for `aid`: the original bytes with `mature`, else the prepared variant without adult tags.
-    public func servedDocument(aid: Int, mature: Bool) async throws -> ServedDocument? {
-        try await writer.read { db in
-            let sql =
-                mature
-                ? "SELECT xml, 0, anime.etag, fetchedAt FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?"
-                : """
-                SELECT coalesce(matureSafeXml, xml), matureSafeXml IS NOT NULL, anime.etag, fetchedAt
-                FROM document JOIN anime ON anime.id = animeId WHERE animeId = ?
-                """
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [aid]) else { return nil }
-            let filtered: Bool = row[1]
-            let etag: String = row[2]
-            let bytes = try row.withUnsafeData(atIndex: 0) { data in data.map { [UInt8]($0) } ?? [] }
-            // The filtered variant is a different representation, so it needs its own validator.
-            return ServedDocument(
-                xml: bytes,
-                etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
-                fetchedAt: row[3],
-                isFiltered: filtered
-            )
-        }
+    public func servedDocument(aid: Int, mature: Bool) async throws -> ServedBuffer? {
+        try servedBuffer(aid: aid, mature: mature)
     }
 
     /// Records that a client asked for an aid we have no document for. Idempotent per aid.
