@@ -12,7 +12,7 @@ enum JSONResponse {
         throws -> Response
     {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return build(status, headers, try encoder.encode(value))
     }
 

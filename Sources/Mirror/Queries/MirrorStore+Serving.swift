@@ -21,10 +21,12 @@ extension MirrorStore {
     /// hops an async database call costs, and this is the request path clients hit thousands of times a second.
     public func servedBuffer(aid: Int, mature: Bool) throws -> ServedBuffer? {
         try writer.read { db -> ServedBuffer? in
-            let statement = try db.cachedStatement(sql: """
-                SELECT anime.etag, anime.fetchedAt, document.matureSafeXml IS NOT NULL
-                FROM anime JOIN document ON document.animeId = anime.id WHERE anime.id = ?
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT anime.etag, anime.fetchedAt, document.matureSafeXml IS NOT NULL
+                    FROM anime JOIN document ON document.animeId = anime.id WHERE anime.id = ?
+                    """
+            )
             guard let row = try Row.fetchOne(statement, arguments: [aid]) else { return nil }
             let etag: String = row[0]
             let filtered = !mature && (row[2] as Bool)
@@ -41,8 +43,12 @@ extension MirrorStore {
                 sqlite3_blob_read(blob, bytes.baseAddress, Int32(size), 0) == SQLITE_OK ? size : 0
             }
             guard readCode == size else { throw DatabaseError(resultCode: .SQLITE_IOERR, message: "short read of \(aid)") }
-            return ServedBuffer(body: buffer, etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
-                                fetchedAt: row[1], isFiltered: filtered)
+            return ServedBuffer(
+                body: buffer,
+                etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
+                fetchedAt: row[1],
+                isFiltered: filtered
+            )
         }
     }
 }

@@ -61,54 +61,60 @@ extension MirrorStore {
     public func anime(withTag tagID: Int, limit: Int, mature: Bool) async throws -> TagListing {
         try await writer.read { db in
             let name = try String.fetchOne(
-                db,
-                sql: "SELECT name FROM tag WHERE tagId = ? AND kind = 'tag' LIMIT 1",
+                db.cachedStatement(sql: "SELECT name FROM tag WHERE kind = 'tag' AND tagId = ? LIMIT 1"),
                 arguments: [tagID]
             )
+            // Walks tag_kind_tagId_weight in order and stops at `limit`: no sort, no join.
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT tag.animeId, tag.weight FROM tag JOIN anime ON anime.id = tag.animeId
-                        WHERE tag.tagId = ? AND tag.kind = 'tag' AND (? OR NOT anime.isAdult)
-                        ORDER BY tag.weight DESC, tag.animeId LIMIT ?
+                        SELECT animeId, weight FROM tag
+                        WHERE kind = 'tag' AND tagId = ? AND (? OR animeIsAdult = 0)
+                        ORDER BY weight DESC, animeId LIMIT ?
                         """
                 ),
                 arguments: [tagID, mature, limit]
             )
             let results = rows.map { TagListing.Entry(aid: $0[0], weight: $0[1]) }
-            return TagListing(
-                tagID: tagID,
-                tagName: name,
-                limit: limit,
-                mature: mature,
-                count: results.count,
-                results: results
-            )
+            return TagListing(tagID: tagID, tagName: name, limit: limit, mature: mature, count: results.count, results: results)
         }
     }
 
-    /// Anime matching any of the tag names (case-insensitive) at `minWeight` or more, most matches first.
+    /// Anime matching any of the tag names (case-insensitive) at `minWeight` or more, most matches first,
+    /// then by aid.
+    ///
+    /// Popular tags match thousands of anime, so the counting happens here over a covering-index scan per
+    /// name rather than in a SQL `GROUP BY` with a temporary B-tree.
     public func searchTags(_ names: [String], minWeight: Int, mature: Bool, limit: Int = 100) async throws -> TagSearch {
-        let keys = Array(Set(names.map { $0.lowercased() }))
-        guard !keys.isEmpty else { return TagSearch(query: names, minWeight: minWeight, mature: mature, results: []) }
+        var seen = Set<String>()
+        let keys = names.map { $0.lowercased() }.filter { seen.insert($0).inserted }
         return try await writer.read { db in
-            let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
-            var arguments = StatementArguments(keys)
-            arguments += [minWeight, mature, limit]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT tag.animeId, COUNT(DISTINCT tag.nameKey) AS matches FROM tag JOIN anime ON anime.id = tag.animeId
-                    WHERE tag.nameKey IN (\(placeholders)) AND tag.weight >= ? AND (? OR NOT anime.isAdult)
-                    GROUP BY tag.animeId ORDER BY matches DESC, tag.animeId LIMIT ?
-                    """,
-                arguments: arguments
+            let statement = try db.cachedStatement(
+                sql: "SELECT animeId FROM tag WHERE nameKey = ? AND weight >= ? AND (? OR animeIsAdult = 0)"
             )
+            // aid → (names matched, index of the last name counted): one hash lookup per row, and a name listed
+            // twice on one anime (as tag and as category) counts once.
+            var matches: [Int: (count: Int, lastKey: Int)] = [:]
+            matches.reserveCapacity(4096)
+            for (index, key) in keys.enumerated() {
+                try StatementBinder.forEachInt(statement) {
+                    $0.bind(key)
+                    $0.bind(minWeight)
+                    $0.bind(mature)
+                } body: { aid in
+                    if let current = matches[aid] {
+                        if current.lastKey != index { matches[aid] = (current.count + 1, index) }
+                    } else {
+                        matches[aid] = (1, index)
+                    }
+                }
+            }
+            let ranked = matches.sorted { ($0.value.count, -$0.key) > ($1.value.count, -$1.key) }.prefix(limit)
             return TagSearch(
                 query: names,
                 minWeight: minWeight,
                 mature: mature,
-                results: rows.map { TagSearch.Entry(aid: $0[0], tagMatches: $0[1]) }
+                results: ranked.map { TagSearch.Entry(aid: $0.key, tagMatches: $0.value.count) }
             )
         }
     }

@@ -55,14 +55,18 @@ public enum MirrorSchema {
                         name TEXT NOT NULL,
                         nameKey TEXT NOT NULL,
                         weight INTEGER NOT NULL,
+                        -- The anime's adult flag, copied here (it changes only with the document, which rewrites
+                        -- these rows) so tag listings filter mature content from the index alone.
+                        animeIsAdult BOOLEAN NOT NULL,
                         localSpoiler BOOLEAN NOT NULL,
                         globalSpoiler BOOLEAN NOT NULL,
                         verified BOOLEAN NOT NULL,
                         updatedOn TEXT,
                         PRIMARY KEY (animeId, position)
                     ) WITHOUT ROWID;
-                    CREATE INDEX tag_tagId_weight ON tag(tagId, weight);
-                    CREATE INDEX tag_nameKey_weight ON tag(nameKey, weight);
+                    -- Both cover their queries: index entries end with the primary key, so animeId comes free.
+                    CREATE INDEX tag_kind_tagId_weight ON tag(kind, tagId, weight DESC, animeId, animeIsAdult);
+                    CREATE INDEX tag_nameKey_weight ON tag(nameKey, weight, animeIsAdult);
                     CREATE TABLE relation (
                         animeId INTEGER NOT NULL REFERENCES anime(id) ON DELETE CASCADE,
                         position INTEGER NOT NULL,

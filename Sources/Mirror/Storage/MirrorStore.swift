@@ -125,8 +125,8 @@ public struct MirrorStore: Sendable {
         }
         let tag = try db.cachedStatement(
             sql: """
-                INSERT INTO tag (animeId, position, kind, tagId, parentId, name, nameKey, weight, localSpoiler, globalSpoiler,
-                    verified, updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tag (animeId, position, kind, tagId, parentId, name, nameKey, weight, animeIsAdult,
+                    localSpoiler, globalSpoiler, verified, updatedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         for (position, (item, key)) in zip(doc.tags, stored.tagKeys).enumerated() {
@@ -139,6 +139,7 @@ public struct MirrorStore: Sendable {
                 $0.bind(item.name)
                 $0.bind(key)
                 $0.bind(item.weight)
+                $0.bind(doc.isAdult)
                 $0.bind(item.localSpoiler)
                 $0.bind(item.globalSpoiler)
                 $0.bind(item.verified)

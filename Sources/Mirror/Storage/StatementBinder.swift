@@ -25,6 +25,24 @@ struct StatementBinder {
         }
     }
 
+    /// Runs a query whose first column is an integer, calling `body` for each row without building rows.
+    static func forEachInt(_ statement: Statement, _ bind: (inout StatementBinder) -> Void, body: (Int) -> Void) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var binder = StatementBinder(statement: handle)
+        bind(&binder)
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+            }
+            body(Int(sqlite3_column_int64(handle, 0)))
+        }
+    }
+
     private mutating func next() -> Int32 {
         index += 1
         return index
