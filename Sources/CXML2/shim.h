@@ -1,4 +1,9 @@
 #include <string.h>
+#include <libxml/xmlversion.h>
+// Debian's libxml2 is built with ICU, so encoding.h would pull in the system's ICU headers, which clash
+// with the copy Foundation ships (_FoundationICU). We never touch ICU-backed encoding handlers (only
+// pointers to them), so hide those declarations.
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
