@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @testable import App
@@ -199,6 +200,31 @@ struct KometaDialectTests {
             let full = try await client.execute(uri: "/anime/11021?mature=true", method: .get)
             let safe = try await client.execute(uri: "/anime/11021", method: .get)
             #expect(full.headers[.eTag] != safe.headers[.eTag])
+        }
+    }
+}
+
+@Suite("start-up seed import")
+struct StartupSeedTests {
+    @Test("mirror.seed_dir is imported in the background while the server already answers")
+    func seedAtStartup() async throws {
+        let app = try await buildApplication(
+            configuration: TestApp.configuration(["ANIKURA_MIRROR_SEED_DIR": TestApp.demoSeed]),
+            logger: .init(label: "test"),
+            database: AppDatabase.open(path: nil)
+        )
+        try await app.test(.live) { client in
+            var cached = 0
+            for _ in 0..<100 where cached < 19 {
+                let response = try await client.execute(uri: "/stats", method: .get)
+                #expect(response.status == .ok)
+                cached = try response.json()["cached_anime"] as? Int ?? 0
+                if cached < 19 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(cached == 19)
+            try await client.execute(uri: "/anime/22?mature=true", method: .get) { response in
+                #expect(response.bytes == TestApp.file("22.xml"))
+            }
         }
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Runs the real `anikura` executable, built next to the test bundle.
+@Suite("command line")
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // swift test runs the bundle from .build/<triple>/debug; the executable sits beside it.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("anikura").path), directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("anikura")
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }
+            .merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func withDataDirectory(_ body: ([String: String]) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "anikura-cli-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(["ANIKURA_STORAGE_DATA_DIR": directory])
+    }
+
+    @Test("mirror import, stats and get work end to end")
+    func importStatsGet() throws {
+        try withDataDirectory { environment in
+            let imported = try run(["mirror", "import", TestApp.demoSeed], environment: environment)
+            #expect(imported.status == 0)
+            #expect(String(decoding: imported.stdout, as: UTF8.self).hasPrefix("imported 19, replaced 0, unchanged 0, failed 0"))
+            let again = try run(["mirror", "import", TestApp.demoSeed], environment: environment)
+            #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported 0, replaced 0, unchanged 19"))
+            let stats = try run(["mirror", "stats"], environment: environment)
+            let json = try JSONSerialization.jsonObject(with: stats.stdout) as? [String: Any]
+            #expect(json?["anime"] as? Int == 19)
+            let document = try run(["mirror", "get", "959"], environment: environment)
+            #expect(document.status == 0)
+            #expect(Array(document.stdout) == TestApp.file("959.xml"))
+        }
+    }
+
+    @Test("failures exit non-zero with one line on standard error")
+    func failures() throws {
+        try withDataDirectory { environment in
+            let cases: [([String], [String: String], String)] = [
+                (["mirror", "import", "/nonexistent/seed"], [:], "does not exist"),
+                (["mirror", "get", "abc"], [:], "aid must be a positive integer"),
+                (["mirror", "get", "77777"], [:], "not in the mirror"),
+                (["mirror", "stats"], ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"], "mirror.daily_limit"),
+                (["mirror", "stats", "--config", "/nonexistent/config.toml"], [:], "does not exist"),
+                (["serve"], ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"], "server.bind"),
+            ]
+            for (arguments, extra, message) in cases {
+                let result = try run(arguments, environment: environment.merging(extra) { $1 })
+                #expect(result.status != 0, "\(arguments)")
+                let lines = result.stderr.split(separator: "\n")
+                #expect(lines.count == 1, "\(arguments): \(result.stderr)")
+                #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            }
+        }
+    }
+
+    @Test("secrets never reach the output")
+    func secretsStayHidden() throws {
+        try withDataDirectory { environment in
+            let result = try run(
+                ["mirror", "stats"],
+                environment: environment.merging(["ANIKURA_MIRROR_PASSWORD": "hunter2", "ANIKURA_SERVER_BIND": "bad"]) { $1 }
+            )
+            #expect(result.status != 0)
+            #expect(!result.stderr.contains("hunter2") && !String(decoding: result.stdout, as: UTF8.self).contains("hunter2"))
+        }
+    }
+}
