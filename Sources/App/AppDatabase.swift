@@ -5,6 +5,8 @@ import Mirror
 /// The one SQLite database (WAL) every module's tables live in, migrated by one `DatabaseMigrator`.
 struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// The file, or nil for an in-memory database.
+    let path: String?
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -12,8 +14,9 @@ struct AppDatabase: Sendable {
         return migrator
     }
 
-    init(writer: any DatabaseWriter) throws {
+    init(writer: any DatabaseWriter, path: String?) throws {
         self.writer = writer
+        self.path = path
         try Self.migrator.migrate(writer)
     }
 
@@ -21,7 +24,7 @@ struct AppDatabase: Sendable {
     /// `mapReaders` memory-maps the file for reading connections: right for the server, whose hot path reads
     /// documents, wrong for one-shot commands, where mapped pages only inflate the resident size.
     static func open(path: String?, mapReaders: Bool = false) throws -> AppDatabase {
-        guard let path else { return try AppDatabase(writer: DatabaseQueue()) }
+        guard let path else { return try AppDatabase(writer: DatabaseQueue(), path: nil) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true
@@ -41,6 +44,6 @@ struct AppDatabase: Sendable {
             }
         }
         configuration.busyMode = .timeout(10)
-        return try AppDatabase(writer: DatabasePool(path: path, configuration: configuration))
+        return try AppDatabase(writer: DatabasePool(path: path, configuration: configuration), path: path)
     }
 }

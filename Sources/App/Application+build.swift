@@ -4,6 +4,10 @@ import Hummingbird
 import Logging
 import Mirror
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Builds the whole application; `serve` and the tests both call this.
 /// Tests pass their own `database` (in memory, already seeded) and a fixed clock.
 func buildApplication(
@@ -15,7 +19,7 @@ func buildApplication(
     -> some ApplicationProtocol
 {
     let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
-    let store = MirrorStore(writer: database.writer)
+    let store = MirrorStore(writer: database.writer, cache: documentCache(configuration, inMemory: database.path == nil))
     let mirror = MirrorRouteContext(
         store: store,
         staleAfterDays: configuration.mirror.staleAfterDays,
@@ -61,4 +65,19 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
     NativeAPIRoutes(mirror: mirror).register(on: router)
     router.get("health") { _, _ in "ok\n" }
     return router
+}
+
+/// The in-memory document cache, watching the database files so another process's import is noticed.
+func documentCache(_ configuration: AppConfiguration, inMemory: Bool) -> DocumentCache? {
+    guard configuration.mirror.memoryCacheMegabytes > 0 else { return nil }
+    let capacity = configuration.mirror.memoryCacheMegabytes << 20
+    guard !inMemory else { return DocumentCache(capacityBytes: capacity) }
+    let files = [configuration.databasePath, configuration.databasePath + "-wal"]
+    return DocumentCache(capacityBytes: capacity) { @Sendable in
+        files.flatMap { file -> [Int] in
+            var info = stat()
+            guard stat(file, &info) == 0 else { return [-1, -1] }
+            return [Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)]
+        }
+    }
 }

@@ -25,6 +25,7 @@ struct AppConfiguration: Sendable {
         var staleAfterDays: Double
         var banPauseHours: Double
         var httpapiWaitSeconds: Double
+        var memoryCacheMegabytes: Int
     }
 
     var server: Server
@@ -59,7 +60,8 @@ struct AppConfiguration: Sendable {
             dailyLimit: reader.int("mirror.daily_limit"),
             staleAfterDays: reader.double("mirror.stale_after_days"),
             banPauseHours: reader.double("mirror.ban_pause_hours"),
-            httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs")
+            httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs"),
+            memoryCacheMegabytes: reader.int("mirror.memory_cache_mb")
         )
         // AniDB's rules are hard limits: a configuration may be stricter, never looser.
         guard mirror.minIntervalSeconds >= 4 else { throw reader.invalid("mirror.min_interval_secs", "must be at least 4") }
@@ -68,6 +70,9 @@ struct AppConfiguration: Sendable {
         guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
         guard (0...600).contains(mirror.httpapiWaitSeconds) else {
             throw reader.invalid("mirror.httpapi_wait_secs", "must be 0 to 600")
+        }
+        guard (0...1_048_576).contains(mirror.memoryCacheMegabytes) else {
+            throw reader.invalid("mirror.memory_cache_mb", "must be 0 to 1048576")
         }
         for key in ["mirror.base_url", "mirror.titles_url"] {
             let url = reader.string(key)

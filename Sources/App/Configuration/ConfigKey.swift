@@ -30,6 +30,7 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.stale_after_days", kind: .double, defaultValue: .double(7)),
         .init(name: "mirror.ban_pause_hours", kind: .double, defaultValue: .double(24)),
         .init(name: "mirror.httpapi_wait_secs", kind: .double, defaultValue: .double(30)),
+        .init(name: "mirror.memory_cache_mb", kind: .int, defaultValue: .int(512)),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),

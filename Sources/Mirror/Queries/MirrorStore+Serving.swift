@@ -20,6 +20,13 @@ extension MirrorStore {
     /// Deliberately synchronous: the read is a few microseconds on a memory-mapped file, far less than the
     /// hops an async database call costs, and this is the request path clients hit thousands of times a second.
     public func servedBuffer(aid: Int, mature: Bool) throws -> ServedBuffer? {
+        if let cached = cache?.get(aid: aid, mature: mature) { return cached }
+        let document = try readBuffer(aid: aid, mature: mature)
+        if let document { cache?.put(document, aid: aid, mature: mature) }
+        return document
+    }
+
+    private func readBuffer(aid: Int, mature: Bool) throws -> ServedBuffer? {
         try writer.read { db -> ServedBuffer? in
             let statement = try db.cachedStatement(
                 sql: """

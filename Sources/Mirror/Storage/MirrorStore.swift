@@ -6,13 +6,16 @@ public import GRDB
 /// Every write method is exactly one transaction, so a crash leaves each document either wholly old or wholly new.
 public struct MirrorStore: Sendable {
     let writer: any DatabaseWriter
+    /// Hot documents in memory; nil serves every request from the database.
+    let cache: DocumentCache?
 
     /// How many aids may wait for a fetch at once; past that, requests for unknown aids are refused
     /// rather than letting a client grow the table without bound.
     public static let wantedCapacity = 50_000
 
-    public init(writer: any DatabaseWriter) {
+    public init(writer: any DatabaseWriter, cache: DocumentCache? = nil) {
         self.writer = writer
+        self.cache = cache
     }
 
     // MARK: - Writing documents
@@ -31,6 +34,7 @@ public struct MirrorStore: Sendable {
             }
             for file in seedFiles { try Self.record(file, in: db) }
         }
+        cache?.invalidate(documents.map(\.document.aid))
     }
 
     /// Records seed files seen unchanged in content (touched, or identical bytes) without re-shredding.
