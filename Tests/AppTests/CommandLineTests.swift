@@ -68,6 +68,7 @@ struct CommandLineTests {
                 (["mirror", "get", "77777"], [:], "not in the mirror"),
                 (["mirror", "stats"], ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"], "mirror.daily_limit"),
                 (["mirror", "stats", "--config", "/nonexistent/config.toml"], [:], "does not exist"),
+                (["--config", "/nonexistent/config.toml", "mirror", "stats"], [:], "does not exist"),
                 (["serve"], ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"], "server.bind"),
             ]
             for (arguments, extra, message) in cases {

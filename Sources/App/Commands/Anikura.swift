@@ -10,6 +10,22 @@ struct Anikura: AsyncParsableCommand {
         subcommands: [ServeCommand.self, MirrorCommand.self],
         defaultSubcommand: ServeCommand.self
     )
+
+    /// Accepts `--config PATH` before the command too (`anikura --config my.toml mirror stats`): argument-parser
+    /// options belong to one command, so a leading one is handed to every command through `ANIKURA_CONFIG`.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first {
+            if first == "--config", arguments.count >= 2 {
+                setenv("ANIKURA_CONFIG", arguments[1], 1)
+                arguments.removeFirst(2)
+            } else if first.hasPrefix("--config=") {
+                setenv("ANIKURA_CONFIG", String(first.dropFirst("--config=".count)), 1)
+                arguments.removeFirst()
+            }
+        }
+        await main(arguments)
+    }
 }
 
 /// `--config PATH` (or `ANIKURA_CONFIG`), shared by every command.

@@ -34,11 +34,15 @@ public struct SeedImporter: Sendable {
         public var unchanged = 0
         public var failures: [Failure] = []
         public var seconds = 0.0
+        /// Time spent reading and validating (wall, all cores) and writing (the one writer), for tuning.
+        public var validateSeconds = 0.0
+        public var writeSeconds = 0.0
 
         public var summary: String {
             let rate = seconds > 0 ? Double(imported + replaced + unchanged) / seconds : 0
             return "imported \(imported), replaced \(replaced), unchanged \(unchanged), failed \(failures.count) "
-                + "in \(String(format: "%.2f", seconds)) s (\(Int(rate)) files/s)"
+                + "in \(String(format: "%.2f", seconds)) s (\(Int(rate)) files/s; validating \(String(format: "%.1f", validateSeconds)) s, "
+                + "writing \(String(format: "%.1f", writeSeconds)) s)"
         }
     }
 
@@ -93,11 +97,14 @@ public struct SeedImporter: Sendable {
         let writer = DispatchQueue(label: "anikura.seed-import.writer")
         let writes = DispatchGroup()
         let writeError = LockedBox<(any Swift.Error)?>(nil)
+        let writeSeconds = LockedBox(0.0)
         var start = 0
         while start < pending.count {
             let batch = Array(pending[start..<min(start + batchSize, pending.count)])
             start += batch.count
+            let validateStart = ContinuousClock.now
             let outcomes = validate(batch)
+            report.validateSeconds += (ContinuousClock.now - validateStart).seconds
             var documents: [StoredDocument] = []
             var touched: [SeedFileState] = []
             var newAIDs: Set<Int> = []
@@ -126,9 +133,11 @@ public struct SeedImporter: Sendable {
             if let error = writeError.value { throw error }
             let now = Date().timeIntervalSince1970
             writer.async(group: writes) { [store, documents, touched, newAIDs] in
+                let writeStart = ContinuousClock.now
                 do { try store.store(documents, seedFiles: touched, newAIDs: newAIDs, now: now) } catch {
                     writeError.value = error
                 }
+                writeSeconds.withLock { $0 += (ContinuousClock.now - writeStart).seconds }
             }
             done += batch.count
             progress?(
@@ -142,6 +151,7 @@ public struct SeedImporter: Sendable {
         }
         writes.wait()
         if let error = writeError.value { throw error }
+        report.writeSeconds = writeSeconds.value
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -300,4 +310,8 @@ final class LockedBox<Value>: @unchecked Sendable {
     func withLock<T>(_ body: (inout Value) -> T) -> T {
         lock.withLock { body(&storage) }
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -59,6 +59,7 @@ public struct MirrorStore: Sendable {
 
     static func store(_ stored: StoredDocument, in db: Database, replacing: Bool, now: Double) throws {
         let doc = stored.document
+        let isAdult = doc.isAdult  // computed once: it scans every tag
         if replacing {
             // Replacing a document replaces all of its rows. Children are deleted explicitly (not by cascade)
             // so bulk imports may run with foreign keys off.
@@ -89,7 +90,7 @@ public struct MirrorStore: Sendable {
             $0.bind(doc.startDate)
             $0.bind(doc.endDate)
             $0.bind(doc.isRestricted)
-            $0.bind(doc.isAdult)
+            $0.bind(isAdult)
             $0.bind(doc.mainTitle)
             $0.bind(doc.url)
             $0.bind(doc.picture)
@@ -143,7 +144,7 @@ public struct MirrorStore: Sendable {
                 $0.bind(item.name)
                 $0.bind(key)
                 $0.bind(item.weight)
-                $0.bind(doc.isAdult)
+                $0.bind(isAdult)
                 $0.bind(item.localSpoiler)
                 $0.bind(item.globalSpoiler)
                 $0.bind(item.verified)
