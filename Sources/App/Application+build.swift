@@ -64,6 +64,11 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
     AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
     NativeAPIRoutes(mirror: mirror).register(on: router)
     router.get("health") { _, _ in "ok\n" }
+    if let page = webPage(named: "index.html", in: configuration.webDir) {
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
+        }
+    }
     return router
 }
 
@@ -80,4 +85,12 @@ func documentCache(_ configuration: AppConfiguration, inMemory: Bool) -> Documen
             return [Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)]
         }
     }
+}
+
+/// A page from `web/`, read once at start-up; nil (no route) when the folder is not there.
+func webPage(named name: String, in directory: String) -> ByteBuffer? {
+    guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else {
+        return nil
+    }
+    return ByteBuffer(bytes: data)
 }

@@ -181,3 +181,24 @@ struct LiveServerTests {
         }
     }
 }
+
+@Suite("web page")
+struct WebPageTests {
+    @Test("/ serves the web UI page, which uses only real endpoints")
+    func index() async throws {
+        let web = URL(fileURLWithPath: TestApp.demoSeed).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("web").path
+        let app = try await TestApp.build(environment: ["ANIKURA_SERVER_WEB_DIR": web])
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.text.contains("fetch('stats')"))
+                #expect(response.text.contains("api/search?limit=20&q="))
+            }
+            try await client.execute(uri: "/api/search?limit=20&q=crest", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

@@ -30,6 +30,8 @@ struct AppConfiguration: Sendable {
 
     var server: Server
     var dataDir: String
+    /// The web UI's static files.
+    var webDir: String
     var mirror: Mirror
     var mediaDirs: [String]
     var minConfidence: Double
@@ -47,6 +49,7 @@ struct AppConfiguration: Sendable {
             password: reader.string("server.password")
         )
         dataDir = reader.string("storage.data_dir")
+        webDir = reader.string("server.web_dir")
         guard !dataDir.isEmpty else { throw reader.invalid("storage.data_dir", "must not be empty") }
         mirror = Mirror(
             seedDir: reader.string("mirror.seed_dir"),

@@ -18,6 +18,7 @@ struct ConfigKey: Sendable {
         .init(name: "server.username", kind: .string, defaultValue: .string("")),
         .init(name: "server.password", kind: .string, defaultValue: .string("")),
         .init(name: "storage.data_dir", kind: .string, defaultValue: .string("./data")),
+        .init(name: "server.web_dir", kind: .string, defaultValue: .string("./web")),
         .init(name: "mirror.seed_dir", kind: .string, defaultValue: .string("")),
         .init(name: "mirror.base_url", kind: .string, defaultValue: .string("http://api.anidb.net:9001/httpapi")),
         .init(name: "mirror.titles_url", kind: .string, defaultValue: .string("https://anidb.net/api/anime-titles.xml.gz")),
