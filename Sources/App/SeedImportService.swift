@@ -13,10 +13,16 @@ struct SeedImportService: Service {
         let (importer, directory, logger) = (importer, directory, logger)
         logger.info("seed import started", metadata: ["dir": "\(directory)"])
         // The import is synchronous, CPU-bound work on its own threads; keep it off the cooperative pool.
-        let report: SeedImporter.Report = try await withCheckedThrowingContinuation { continuation in
+        let outcome: Result<SeedImporter.Report, any Error> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try importer.run(directory: directory) })
+                continuation.resume(returning: Result { try importer.run(directory: directory) })
             }
+        }
+        // A failed import (unreadable folder, full disk) is reported, not fatal: the server keeps serving what it has.
+        guard case .success(let report) = outcome else {
+            if case .failure(let error) = outcome { logger.error("seed import failed: \(error)") }
+            try? await gracefulShutdown()
+            return
         }
         for failure in report.failures.prefix(50) {
             logger.warning("seed file skipped", metadata: ["file": "\(failure.file)", "reason": "\(failure.reason)"])

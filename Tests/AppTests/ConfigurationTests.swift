@@ -80,6 +80,7 @@ struct ConfigurationTests {
         #expect(failure(nil, ["ANIKURA_MIRROR_MIN_INTERVAL_SECS": "1"])?.contains("mirror.min_interval_secs") == true)
         #expect(failure(nil, ["ANIKURA_SERVER_BIND": "localhost"])?.contains("server.bind") == true)
         #expect(failure(nil, ["ANIKURA_MIRROR_BASE_URL": "ftp://x"])?.contains("mirror.base_url") == true)
+        #expect(failure(nil, ["ANIKURA_MIRROR_SEED_DIR": "/nonexistent/seed"])?.contains("mirror.seed_dir") == true)
         for failure in [failure("[mirror]\ndaily_limit = \"many\""), failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"])] {
             #expect(failure?.contains("\n") == false)
         }

@@ -74,6 +74,12 @@ struct AppConfiguration: Sendable {
         guard (0...600).contains(mirror.httpapiWaitSeconds) else {
             throw reader.invalid("mirror.httpapi_wait_secs", "must be 0 to 600")
         }
+        var isDirectory: ObjCBool = false
+        if !mirror.seedDir.isEmpty,
+            !(FileManager.default.fileExists(atPath: mirror.seedDir, isDirectory: &isDirectory) && isDirectory.boolValue)
+        {
+            throw reader.invalid("mirror.seed_dir", "\(mirror.seedDir) is not a folder")
+        }
         guard (0...1_048_576).contains(mirror.memoryCacheMegabytes) else {
             throw reader.invalid("mirror.memory_cache_mb", "must be 0 to 1048576")
         }
