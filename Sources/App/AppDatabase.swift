@@ -18,6 +18,8 @@ struct AppDatabase: Sendable {
         self.writer = writer
         self.path = path
         try Self.migrator.migrate(writer)
+        // An import that died after dropping indexes for a bulk load left their definitions behind.
+        try writer.write { try MirrorSchema.restoreIndexes($0) }
     }
 
     /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.

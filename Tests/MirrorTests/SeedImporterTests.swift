@@ -187,3 +187,50 @@ struct SeedImporterTests {
         #expect(throws: SeedImportError.self) { try SeedImporter(store: try TestDatabase.store()).run(directory: "/nonexistent/seed") }
     }
 }
+
+@Suite("bulk import")
+struct BulkImportTests {
+    func indexNames(_ store: MirrorStore) async throws -> Set<String> {
+        try await store.writer.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        }
+    }
+
+    @Test("a large import rebuilds the indexes at the end, and queries use them")
+    func bulkImport() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        for aid in 1...60 {
+            directory.write(
+                "\(aid).xml",
+                SyntheticDocument.make(
+                    aid: aid,
+                    relations: aid > 1 ? [(aid - 1, "Prequel")] : [],
+                    tags: [(7, "mecha", aid * 10)]
+                )
+            )
+        }
+        let store = try TestDatabase.store()
+        let before = try await indexNames(store)
+        let report = try SeedImporter(store: store, bulkThreshold: 10).run(directory: directory.path)
+        #expect(report.imported == 60)
+        #expect(try await indexNames(store) == before)
+        #expect(try await store.anime(withTag: 7, limit: 3, mature: false).results.map(\.aid) == [60, 59, 58])
+        #expect(try await store.franchise(aid: 30)?.nodes.count == 60)
+        let pending = try await store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pendingIndex") }
+        #expect(pending == 0)
+    }
+
+    @Test("indexes dropped by an import that died are rebuilt by the next one")
+    func crashRecovery() async throws {
+        let store = try TestDatabase.store()
+        let before = try await indexNames(store)
+        try await store.writer.write { try MirrorSchema.dropIndexesForBulkLoad($0) }
+        #expect(try await indexNames(store).isDisjoint(with: MirrorSchema.bulkLoadIndexes))
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        directory.write("1.xml", Fixtures.anime(1))
+        _ = try SeedImporter(store: store).run(directory: directory.path)
+        #expect(try await indexNames(store) == before)
+    }
+}

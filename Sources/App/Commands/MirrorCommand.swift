@@ -27,6 +27,10 @@ struct MirrorCommand: AsyncParsableCommand {
                 let terminal = FileHandleStderr.isTerminal
                 return try importer.run(directory: directory) { progress in
                     guard terminal else { return }
+                    if progress.phase == .indexing {
+                        FileHandleStderr.write("\r\u{1B}[Kimported \(progress.done) files, building indexes…")
+                        return
+                    }
                     let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
                     FileHandleStderr.write(
                         "\r\u{1B}[Kimporting \(progress.done)/\(progress.total) files, \(rate)/s, "

@@ -119,8 +119,50 @@ public enum MirrorSchema {
                         lastRequestedAt REAL NOT NULL,
                         requestCount INTEGER NOT NULL
                     );
+                    -- Indexes a bulk import dropped and has yet to rebuild; kept so a crash mid-import is repaired.
+                    CREATE TABLE pendingIndex (
+                        name TEXT PRIMARY KEY,
+                        sql TEXT NOT NULL
+                    );
                     """
             )
+        }
+    }
+
+    /// Secondary indexes a bulk import drops and rebuilds afterwards: building an index from sorted data is several
+    /// times faster than updating it row by row (985,000 tag rows: 8.3 s with the indexes, 4.8 s without plus the
+    /// rebuild). Primary keys and `episode_animeId` (which replacing a document deletes by) always stay.
+    static let bulkLoadIndexes = ["title_normalized", "tag_kind_tagId_weight", "tag_nameKey_weight", "relation_relatedAnimeId"]
+
+    /// Drops the bulk-load indexes, remembering their definitions in `pendingIndex` in the same transaction.
+    public static func dropIndexesForBulkLoad(_ db: Database) throws {
+        for name in bulkLoadIndexes {
+            guard
+                let sql = try String.fetchOne(
+                    db,
+                    sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                    arguments: [name]
+                )
+            else { continue }
+            try db.execute(sql: "INSERT OR REPLACE INTO pendingIndex (name, sql) VALUES (?, ?)", arguments: [name, sql])
+            try db.execute(sql: "DROP INDEX \(name)")
+        }
+    }
+
+    /// Rebuilds whatever a bulk import dropped. Run after every import and when the database opens, so an
+    /// import that died midway leaves no index missing.
+    public static func restoreIndexes(_ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM pendingIndex") {
+            let name: String = row[0]
+            let sql: String = row[1]
+            let exists =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                    arguments: [name]
+                ) ?? false
+            if !exists { try db.execute(sql: sql) }
+            try db.execute(sql: "DELETE FROM pendingIndex WHERE name = ?", arguments: [name])
         }
     }
 }
