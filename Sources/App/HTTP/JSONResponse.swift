@@ -34,14 +34,15 @@ enum JSONResponse {
 }
 
 /// `ETag`/`Last-Modified` on document responses, and 304 for matching conditional requests.
+/// The body is made only when it is sent (a 304 never gzips a document).
 enum ConditionalGet {
     static func respond(
         to request: Request,
-        body: ByteBuffer,
+        body: () throws -> ByteBuffer,
         etag: String,
         lastModified: Double,
         headers: inout HTTPFields
-    ) -> Response {
+    ) rethrows -> Response {
         headers[.eTag] = etag
         headers[.lastModified] = HTTPDate.format(lastModified)
         if let match = request.headers[.ifNoneMatch] {
@@ -53,6 +54,6 @@ enum ConditionalGet {
         } else if let since = request.headers[.ifModifiedSince].flatMap(HTTPDate.parse), lastModified.rounded(.down) <= since {
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: try body()))
     }
 }

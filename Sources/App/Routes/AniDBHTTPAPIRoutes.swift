@@ -36,9 +36,9 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
             )
         }
         var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"]
-        return ConditionalGet.respond(
+        return try ConditionalGet.respond(
             to: request,
-            body: ByteBuffer(bytes: try Gzip.compress(document.xml)),
+            body: { ByteBuffer(bytes: try Gzip.compress(document.xml)) },
             etag: document.etag,
             lastModified: document.fetchedAt,
             headers: &headers

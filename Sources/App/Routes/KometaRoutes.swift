@@ -33,7 +33,7 @@ struct KometaRoutes<Context: RequestContext> {
         ]
         return ConditionalGet.respond(
             to: request,
-            body: document.body,
+            body: { document.body },
             etag: document.etag,
             lastModified: document.fetchedAt,
             headers: &headers

@@ -6,6 +6,11 @@ import Foundation
 /// we cut whole `<tag>`/`<category>` elements out of the original bytes once, at import, so the
 /// rest of the document stays byte-for-byte what AniDB sent.
 public enum AdultContentFilter {
+    /// True when the parsed document has a tag or category that `filtered` would cut, by the same rules.
+    public static func applies(to document: AnimeDocument) -> Bool {
+        document.tags.contains { ($0.kind == "tag" ? Element.tag : Element.category).isAdult($0.name) }
+    }
+
     /// Returns nil when the document has nothing to remove.
     ///
     /// - Modern schema: `<tag>` elements named `18 restricted`.

@@ -16,13 +16,8 @@ public struct StoredDocument: Sendable {
     public init(document: AnimeDocument, xml: [UInt8], fetchedAt: Double) {
         self.document = document
         self.xml = xml
-        // Cutting bytes is only needed when the parse saw an adult tag.
-        let hasAdultTag = document.tags.contains { tag in
-            let name = tag.name.lowercased()
-            return AnimeDocument.adultTagNames.contains(name)
-                || (tag.kind == "category" && AnimeDocument.adultTagNames.contains { name.contains($0) })
-        }
-        self.matureSafeXml = hasAdultTag ? AdultContentFilter.filtered(xml) : nil
+        // Scanning the bytes is only needed when the parse saw a tag the filter cuts.
+        self.matureSafeXml = AdultContentFilter.applies(to: document) ? AdultContentFilter.filtered(xml) : nil
         self.normalizedTitles = document.titles.map { TitleNormalizer.normalize($0.text) }
         self.tagKeys = document.tags.map { $0.name.lowercased() }
         self.episodeTitlesJSON = document.episodes.map { JSONText.pairs($0.titles.map { ($0.language, $0.text) }) }
