@@ -71,3 +71,17 @@ struct SupportTests {
         #expect(throws: ZipArchive.Error.self) { try ZipArchive(path: directory.path + "/broken.zip").entries() }
     }
 }
+
+@Suite("JSON texts")
+struct JSONTextTests {
+    @Test("strings, arrays and pairs are valid JSON that round-trips")
+    func roundTrip() throws {
+        let tricky = "quote \" backslash \\ tab \t newline \n bell \u{7} 星界 é"
+        let pairs = JSONText.pairs([("en", tricky), ("ja", "星界の紋章"), ("en", "")])
+        let decoded = try JSONDecoder().decode([[String]].self, from: Data(pairs.utf8))
+        #expect(decoded == [["en", tricky], ["ja", "星界の紋章"], ["en", ""]])
+        #expect(try JSONDecoder().decode([String].self, from: Data(JSONText.array(["a", tricky]).utf8)) == ["a", tricky])
+        #expect(JSONText.array([]) == "[]" && JSONText.pairs([]) == "[]")
+        #expect(try JSONDecoder().decode(String.self, from: Data(JSONText.string(tricky).utf8)) == tricky)
+    }
+}

@@ -10,6 +10,10 @@ final class AnimeDocumentBuilder {
 
     /// Element names from the root down to the current element.
     private var path: [Element] = []
+    /// libxml2 interns names in its dictionary, so within one parse a name is the same pointer each time:
+    /// after the first sighting an element is known by pointer, with no string built or hashed. Bounded, in
+    /// case a parser ever hands out fresh pointers.
+    private var knownNames: [(name: UnsafePointer<xmlChar>, element: Element)] = []
     private var text: [UInt8] = []
     private var collecting = false
     private var newest: String?
@@ -51,6 +55,13 @@ final class AnimeDocumentBuilder {
         }
     }
 
+    private func identify(_ name: UnsafePointer<xmlChar>) -> Element {
+        for known in knownNames where known.name == name { return known.element }
+        let element = Element.named(name)
+        if knownNames.count < 64 { knownNames.append((name, element)) }
+        return element
+    }
+
     func refuseDoctype() {
         failure = .doctypeNotAllowed
         if let context { xmlStopParser(context) }
@@ -61,7 +72,7 @@ final class AnimeDocumentBuilder {
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
         _ count: Int
     ) {
-        let element = Element.named(localName)
+        let element = identify(localName)
         let depth = path.count
         let parent = path.last
         path.append(element)

@@ -1,27 +1,53 @@
 /// Small JSON texts for columns that hold lists (episode titles, resource identifiers).
+///
+/// Built byte by byte into one buffer: the import writes hundreds of thousands of these.
 enum JSONText {
     static func string(_ text: String) -> String {
-        var output: [UInt8] = [UInt8(ascii: "\"")]
-        output.reserveCapacity(text.utf8.count + 2)
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0..<0x20: output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
+        var output: [UInt8] = []
+        append(text, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
     static func array(_ items: [String]) -> String {
-        "[" + items.map(string).joined(separator: ",") + "]"
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        for (index, item) in items.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            append(item, to: &output)
+        }
+        output.append(UInt8(ascii: "]"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Pairs as an array of two-element arrays, keeping order and duplicates.
     static func pairs(_ pairs: [(String, String)]) -> String {
-        "[" + pairs.map { "[" + string($0.0) + "," + string($0.1) + "]" }.joined(separator: ",") + "]"
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        output.reserveCapacity(pairs.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 8 })
+        for (index, pair) in pairs.enumerated() {
+            output.append(contentsOf: index > 0 ? [UInt8(ascii: ","), UInt8(ascii: "[")] : [UInt8(ascii: "[")])
+            append(pair.0, to: &output)
+            output.append(UInt8(ascii: ","))
+            append(pair.1, to: &output)
+            output.append(UInt8(ascii: "]"))
+        }
+        output.append(UInt8(ascii: "]"))
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                output.append(UInt8(ascii: "\\"))
+                output.append(byte)
+            case 0..<0x20:
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default:
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
     }
 }
