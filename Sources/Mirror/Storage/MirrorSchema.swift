@@ -152,6 +152,8 @@ public enum MirrorSchema {
     /// Rebuilds whatever a bulk import dropped. Run after every import and when the database opens, so an
     /// import that died midway leaves no index missing.
     public static func restoreIndexes(_ db: Database) throws {
+        // Sorting for CREATE INDEX may use a second thread.
+        try db.execute(sql: "PRAGMA threads = 2")
         for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM pendingIndex") {
             let name: String = row[0]
             let sql: String = row[1]
