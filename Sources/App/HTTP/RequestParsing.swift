@@ -15,6 +15,13 @@ enum RequestParsing {
         return value
     }
 
+    static func tagID(_ text: String?, _ dialect: APIError.Dialect) throws -> Int {
+        guard let text, text.count <= 12, let value = Int(text), value > 0 else {
+            throw APIError.badRequest("Invalid tag_id. Must be a positive integer.", dialect)
+        }
+        return value
+    }
+
     static func positiveInt(
         _ text: String?,
         name: String,

@@ -12,20 +12,14 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         router.get("httpapi") { request, _ in try await httpapi(request) }
     }
 
-    enum AniDBError: String {
-        case clientVersion = "<error code=\"302\">client version missing or invalid</error>"
-        case aid = "<error>aid Missing or Invalid</error>"
-        case illegalInput = "<error code=\"310\">illegal input or access denied</error>"
-    }
-
     func httpapi(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         guard let client = query.get("client"), !client.isEmpty, client.count <= 64,
             let version = query.get("clientver"), !version.isEmpty, version.count <= 16, version.allSatisfy(\.isNumber),
             query.get("protover") == "1"
-        else { return try answer(.clientVersion) }
-        guard query.get("request") == "anime" else { return try answer(.illegalInput) }
-        guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return try answer(.aid) }
+        else { return answer(.clientVersion) }
+        guard query.get("request") == "anime" else { return answer(.illegalInput) }
+        guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return answer(.aid) }
         guard let document = try mirror.store.servedBuffer(aid: aid, mature: true) else {
             _ = try await mirror.store.recordWanted(aid: aid, now: mirror.now())
             // Not cached yet: the client should come back after the refresher has fetched it.
@@ -45,11 +39,25 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         )
     }
 
-    private func answer(_ error: AniDBError) throws -> Response {
+    private func answer(_ error: AniDBErrorBody) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try Gzip.compress(Array(error.rawValue.utf8))))
+            body: .init(byteBuffer: AniDBErrorBody.gzipped[error] ?? ByteBuffer())
         )
     }
+}
+
+/// AniDB's own error bodies, as its HTTP API answers them (with HTTP 200).
+enum AniDBErrorBody: String {
+    case clientVersion = "<error code=\"302\">client version missing or invalid</error>"
+    case aid = "<error>aid Missing or Invalid</error>"
+    case illegalInput = "<error code=\"310\">illegal input or access denied</error>"
+
+    /// The bodies never change, so each is compressed once.
+    static let gzipped: [AniDBErrorBody: ByteBuffer] = Dictionary(
+        uniqueKeysWithValues: [AniDBErrorBody.clientVersion, .aid, .illegalInput].map {
+            ($0, ByteBuffer(bytes: (try? Gzip.compress(Array($0.rawValue.utf8))) ?? []))
+        }
+    )
 }

@@ -64,10 +64,7 @@ struct KometaRoutes<Context: RequestContext> {
     }
 
     func tag(_ request: Request, _ context: Context) async throws -> Response {
-        let text = context.parameters.get("tag_id")
-        guard let text, text.count <= 12, let tagID = Int(text), tagID > 0 else {
-            throw APIError.badRequest("Invalid tag_id. Must be a positive integer.", .kometa)
-        }
+        let tagID = try RequestParsing.tagID(context.parameters.get("tag_id"), .kometa)
         let query = request.uri.queryParameters
         let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000, .kometa)
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)

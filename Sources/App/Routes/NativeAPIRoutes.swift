@@ -38,9 +38,7 @@ struct NativeAPIRoutes<Context: RequestContext> {
             return try JSONResponse.make(SearchResponse(query: text, mature: mature, results: results))
         }
         api.get("tags/:tag_id") { request, context in
-            guard let text = context.parameters.get("tag_id"), text.count <= 12, let tagID = Int(text), tagID > 0 else {
-                throw APIError.badRequest("tag id must be a positive integer.", .native)
-            }
+            let tagID = try RequestParsing.tagID(context.parameters.get("tag_id"), .native)
             let query = request.uri.queryParameters
             let limit = try RequestParsing.positiveInt(
                 query.get("limit"),

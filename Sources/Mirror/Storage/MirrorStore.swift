@@ -37,13 +37,6 @@ public struct MirrorStore: Sendable {
         cache?.invalidate(documents.map(\.document.aid))
     }
 
-    /// Records seed files seen unchanged in content (touched, or identical bytes) without re-shredding.
-    public func record(seedFiles: [SeedFileState]) throws {
-        try writer.write { db in
-            for file in seedFiles { try Self.record(file, in: db) }
-        }
-    }
-
     static func record(_ file: SeedFileState, in db: Database) throws {
         try StatementBinder.run(
             db.cachedStatement(
