@@ -9,22 +9,36 @@ import Glibc
 #endif
 
 /// Builds the whole application; `serve` and the tests both call this.
-/// Tests pass their own `database` (in memory, already seeded) and a fixed clock.
+/// Tests pass their own `database` (in memory, already seeded), a clock they move, and may point
+/// `mirror.base_url` at a fake AniDB.
 func buildApplication(
     configuration: AppConfiguration,
     logger: Logger,
     database: AppDatabase? = nil,
-    now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    clock: any MirrorClock = SystemClock(),
+    transport: (any AniDBTransport)? = nil
 ) async throws
     -> some ApplicationProtocol
 {
     let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
     let store = MirrorStore(writer: database.writer, cache: documentCache(configuration, inMemory: database.path == nil))
+    let metrics = MirrorMetrics()
+    let fetcher = Fetcher(
+        store: store,
+        transport: transport ?? HTTPClientTransport(),
+        clock: clock,
+        settings: configuration.mirror.fetcherSettings(dataDirectory: configuration.dataDir),
+        metrics: metrics,
+        logger: logger
+    )
     let mirror = MirrorRouteContext(
         store: store,
+        fetcher: fetcher,
+        metrics: metrics,
+        clock: clock,
         staleAfterDays: configuration.mirror.staleAfterDays,
         dailyLimit: configuration.mirror.dailyLimit,
-        now: now
+        httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds
     )
     let router = buildRouter(mirror: mirror, configuration: configuration)
     var app = Application(
@@ -35,11 +49,13 @@ func buildApplication(
         ),
         logger: logger
     )
+    app.addServices(fetcher)
     if !configuration.mirror.seedDir.isEmpty {
         app.addServices(
             SeedImportService(
                 importer: SeedImporter(store: store),
                 directory: configuration.mirror.seedDir,
+                metrics: metrics,
                 logger: logger
             )
         )
@@ -63,6 +79,7 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
     kometa.register(on: router.group("anidb-service"))
     AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
     NativeAPIRoutes(mirror: mirror).register(on: router)
+    MetricsRoute(mirror: mirror).register(on: router)
     router.get("health") { _, _ in "ok\n" }
     if let page = webPage(named: "index.html", in: configuration.webDir) {
         router.get("/") { _, _ in

@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct SeedImportService: Service {
     let importer: SeedImporter
     let directory: String
+    let metrics: MirrorMetrics
     let logger: Logger
 
     func run() async throws {
@@ -28,6 +29,12 @@ struct SeedImportService: Service {
             logger.warning("seed file skipped", metadata: ["file": "\(failure.file)", "reason": "\(failure.reason)"])
         }
         logger.info("seed import finished: \(report.summary)")
+        metrics.imported(
+            imported: report.imported,
+            replaced: report.replaced,
+            unchanged: report.unchanged,
+            failed: report.failures.count
+        )
         try? await gracefulShutdown()
     }
 }

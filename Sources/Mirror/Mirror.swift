@@ -5,8 +5,8 @@ public enum Mirror {
     /// What can go wrong with one document: the stage's typed error (STYLE.md §7).
     public struct DocumentError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
         public enum Reason: Sendable, Equatable {
-            /// AniDB answered with an `<error>` body instead of a document.
-            case errorBody(String)
+            /// AniDB answered with an `<error>` body instead of a document: its `code` attribute and its text.
+            case errorBody(code: Int?, message: String)
             case malformed(String)
             case notAnAnimeDocument(root: String)
             case missingID
@@ -22,7 +22,7 @@ public enum Mirror {
 
         public var description: String {
             switch reason {
-            case .errorBody(let text): "AniDB error body: \(text)"
+            case .errorBody(let code, let message): "AniDB error\(code.map { " \($0)" } ?? ""): \(message)"
             case .malformed(let message): "malformed XML: \(message)"
             case .notAnAnimeDocument(let root): "not an AniDB anime document (root element <\(root)>)"
             case .missingID: "the <anime> element has no valid id attribute"

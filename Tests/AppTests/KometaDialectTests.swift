@@ -1,3 +1,4 @@
+import AniDBFake
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -53,7 +54,7 @@ struct KometaDialectTests {
 
     @Test("an entry older than stale_after_days is served as STALE")
     func stale() async throws {
-        let app = try await TestApp.build(now: { Date().timeIntervalSince1970 + 8 * 86_400 })
+        let app = try await TestApp.build(clock: ManualClock(now: Date().timeIntervalSince1970 + 8 * 86_400))
         try await app.test(.router) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in
                 #expect(response.status == .ok)
@@ -63,7 +64,7 @@ struct KometaDialectTests {
         }
     }
 
-    @Test("an aid with no document is recorded once and answered 202 with JSON")
+    @Test("an aid with no document is recorded once and answered 202 with JSON, saying fetching is off")
     func queued() async throws {
         let app = try await TestApp.build()
         try await app.test(.router) { client in
@@ -72,7 +73,10 @@ struct KometaDialectTests {
                     #expect(response.status == .accepted)
                     #expect(response.headers[.retryAfter] != nil)
                     let json = try response.json()
-                    #expect(json["detail"] as? String == "AID 424242 queued for fetching. Check back in a few moments.")
+                    let detail = json["detail"] as? String ?? ""
+                    #expect(detail.hasPrefix("AID 424242 is queued for fetching"))
+                    #expect(detail.contains("fetching from AniDB is off"))
+                    #expect(json["estimated_fetch_at"] is NSNull)
                     #expect(json["aid"] as? Int == 424242)
                     #expect(json["queue_position"] as? Int == 1)
                     #expect(json["queue_size"] as? Int == 1)

@@ -95,16 +95,18 @@ struct DocumentParserTests {
         #expect(try parser.parse(xml).mainTitle == "Tom & Jerry ♥ <3")
     }
 
-    static let errorFiles: [(String, String)] = [
-        ("errors/banned.xml", "banned"), ("errors/banned-legacy.xml", "Banned"),
-        ("errors/anime-not-found.xml", "Anime not found"),
-        ("errors/client-version-missing-or-invalid.xml", "client version missing or invalid"),
-        ("errors/aid-missing-or-invalid.xml", "aid Missing or Invalid"),
+    static let errorFiles: [(String, Int?, String)] = [
+        ("errors/banned.xml", 500, "banned"), ("errors/banned-legacy.xml", nil, "Banned"),
+        ("errors/anime-not-found.xml", nil, "Anime not found"),
+        ("errors/client-version-missing-or-invalid.xml", 302, "client version missing or invalid"),
+        ("errors/aid-missing-or-invalid.xml", nil, "aid Missing or Invalid"),
     ]
 
-    @Test("AniDB error bodies are recognised as errors, never as documents", arguments: errorFiles)
-    func errorBodies(file: String, text: String) {
-        #expect(throws: Mirror.DocumentError(.errorBody(text))) { try parser.parse(Fixtures.bytes(file)) }
+    @Test("AniDB error bodies are recognised as errors, with their code, never as documents", arguments: errorFiles)
+    func errorBodies(file: String, code: Int?, text: String) {
+        #expect(throws: Mirror.DocumentError(.errorBody(code: code, message: text))) {
+            try parser.parse(Fixtures.bytes(file))
+        }
     }
 
     @Test("truncated documents are malformed")

@@ -81,13 +81,15 @@ struct QueryTests {
         #expect(try await store.searchTitles("p_kemon", limit: 10, mature: true).isEmpty, "_ is no wildcard")
     }
 
-    @Test("wanted aids are recorded once, in order, and cleared when the document arrives")
-    func wanted() async throws {
+    @Test("queued aids are recorded once, missing before stale, and cleared when the document arrives")
+    func queued() async throws {
         let store = try TestDatabase.store()
-        #expect(try await store.recordWanted(aid: 50, now: 10) == .init(position: 1, queueSize: 1))
-        #expect(try await store.recordWanted(aid: 40, now: 20) == .init(position: 2, queueSize: 2))
-        #expect(try await store.recordWanted(aid: 50, now: 30) == .init(position: 1, queueSize: 2))
-        #expect(try await store.wantedAIDs() == [50, 40])
+        #expect(try await store.enqueue(aid: 60, priority: .stale, now: 5) == .init(position: 1, queueSize: 1))
+        #expect(try await store.enqueue(aid: 50, priority: .missing, now: 10) == .init(position: 1, queueSize: 2))
+        #expect(try await store.enqueue(aid: 40, priority: .missing, now: 20) == .init(position: 2, queueSize: 3))
+        #expect(try await store.enqueue(aid: 50, priority: .stale, now: 30) == .init(position: 1, queueSize: 3))
+        #expect(try await store.enqueue(aid: 60, priority: .missing, now: 40) == .init(position: 1, queueSize: 3))
+        #expect(try await store.queuedAIDs() == [60, 50, 40])
         try store.store(
             [
                 try StoredDocument.validate(
@@ -99,7 +101,7 @@ struct QueryTests {
             ],
             now: 40
         )
-        #expect(try await store.wantedAIDs() == [40])
+        #expect(try await store.queuedAIDs() == [60, 40])
     }
 
     @Test("the mature=false variant is served with its own ETag")

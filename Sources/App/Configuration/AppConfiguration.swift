@@ -1,4 +1,5 @@
 import Foundation
+import Mirror
 
 /// Typed, validated settings for the whole app. Built once from a `ConfigReader`; tests build it directly.
 struct AppConfiguration: Sendable {
@@ -26,6 +27,24 @@ struct AppConfiguration: Sendable {
         var banPauseHours: Double
         var httpapiWaitSeconds: Double
         var memoryCacheMegabytes: Int
+
+        func fetcherSettings(dataDirectory: String) -> FetcherSettings {
+            FetcherSettings(
+                baseURL: baseURL,
+                titlesURL: titlesURL,
+                client: client,
+                clientVersion: clientVersion,
+                username: username,
+                password: password,
+                limits: UpstreamLimits(
+                    minInterval: minIntervalSeconds,
+                    dailyLimit: dailyLimit,
+                    banPause: banPauseHours * 3600,
+                    staleAfter: staleAfterDays * 86_400
+                ),
+                dataDirectory: dataDirectory
+            )
+        }
     }
 
     var server: Server

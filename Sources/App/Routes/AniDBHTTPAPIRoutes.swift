@@ -20,13 +20,24 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
         else { return answer(.clientVersion) }
         guard query.get("request") == "anime" else { return answer(.illegalInput) }
         guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return answer(.aid) }
-        guard let document = try mirror.store.servedBuffer(aid: aid, mature: true) else {
-            _ = try await mirror.store.recordWanted(aid: aid, now: mirror.now())
-            // Not cached yet: the client should come back after the refresher has fetched it.
+        // A missing aid is fetched while the client waits (AniDB clients expect an answer, not a 202).
+        let document: ServedBuffer
+        switch try await mirror.fetcher.lookup(aid: aid, mature: true, waitSeconds: mirror.httpapiWaitSeconds) {
+        case .document(let found, _):
+            document = found
+        case .notFound:
+            return answer(.animeNotFound)
+        case .queued(let estimate):
             return Response(
                 status: .serviceUnavailable,
-                headers: [.retryAfter: "60", .contentType: "text/plain"],
-                body: .init(byteBuffer: ByteBuffer(string: "aid \(aid) is queued for fetching\n"))
+                headers: [.retryAfter: String(mirror.fetcher.retryAfter(estimate)), .contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "aid \(aid) is queued for fetching from AniDB\n"))
+            )
+        case .queueFull:
+            return Response(
+                status: .serviceUnavailable,
+                headers: [.retryAfter: "3600", .contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "the fetch queue is full\n"))
             )
         }
         var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8", .contentEncoding: "gzip"]
@@ -53,10 +64,11 @@ enum AniDBErrorBody: String {
     case clientVersion = "<error code=\"302\">client version missing or invalid</error>"
     case aid = "<error>aid Missing or Invalid</error>"
     case illegalInput = "<error code=\"310\">illegal input or access denied</error>"
+    case animeNotFound = "<error>Anime not found</error>"
 
     /// The bodies never change, so each is compressed once.
     static let gzipped: [AniDBErrorBody: ByteBuffer] = Dictionary(
-        uniqueKeysWithValues: [AniDBErrorBody.clientVersion, .aid, .illegalInput].map {
+        uniqueKeysWithValues: [AniDBErrorBody.clientVersion, .aid, .illegalInput, .animeNotFound].map {
             ($0, ByteBuffer(bytes: (try? Gzip.compress(Array($0.rawValue.utf8))) ?? []))
         }
     )

@@ -19,15 +19,40 @@ struct KometaRoutes<Context: RequestContext> {
 
     func anime(_ request: Request, _ context: Context) async throws -> Response {
         let aid = try RequestParsing.aid(context.parameters.get("aid"), .kometa)
-        let mature = try RequestParsing.bool(request.uri.queryParameters.get("mature"), name: "mature", .kometa)
-        guard let document = try mirror.store.servedBuffer(aid: aid, mature: mature) else {
-            return try await queued(aid)
+        let query = request.uri.queryParameters
+        let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
+        let wait = try RequestParsing.positiveInt(
+            query.get("wait"),
+            name: "wait",
+            default: 0,
+            range: 0...Int(mirror.maxClientWaitSeconds),
+            .kometa
+        )
+        switch try await mirror.fetcher.lookup(aid: aid, mature: mature, waitSeconds: Double(wait)) {
+        case .document(let document, let stale):
+            return serve(document, cache: stale ? "STALE" : (wait > 0 && isNew(document) ? "MISS" : "HIT"), mature, request)
+        case .notFound:
+            throw APIError(status: .notFound, message: "AniDB has no anime \(aid).", dialect: .kometa)
+        case .queueFull:
+            throw APIError(
+                status: .serviceUnavailable,
+                message: "The fetch queue is full. Try again later.",
+                dialect: .kometa,
+                headers: [.retryAfter: "3600"]
+            )
+        case .queued(let estimate):
+            return try queued(aid, estimate)
         }
-        let now = mirror.now()
-        let ageDays = max(0, Int((now - document.fetchedAt) / 86_400))
+    }
+
+    /// A document fetched moments ago (while the client waited).
+    private func isNew(_ document: ServedBuffer) -> Bool { mirror.now() - document.fetchedAt < 120 }
+
+    private func serve(_ document: ServedBuffer, cache: String, _ mature: Bool, _ request: Request) -> Response {
+        let ageDays = max(0, Int((mirror.now() - document.fetchedAt) / 86_400))
         var headers: HTTPFields = [
             .contentType: "application/xml",
-            .xCache: Double(ageDays) < mirror.staleAfterDays ? "HIT" : "STALE",
+            .xCache: cache,
             .xAgeDays: String(ageDays),
             .xMatureFilter: mature ? "disabled" : "enabled",
         ]
@@ -40,27 +65,21 @@ struct KometaRoutes<Context: RequestContext> {
         )
     }
 
-    /// 202 for an aid we have no document for: recorded (persistently, once) for the refresher to fetch.
-    func queued(_ aid: Int) async throws -> Response {
-        guard let position = try await mirror.store.recordWanted(aid: aid, now: mirror.now()) else {
-            throw APIError(
-                status: .serviceUnavailable,
-                message: "The fetch queue is full. Try again later.",
-                dialect: .kometa,
-                headers: [.retryAfter: "3600"]
-            )
-        }
-        return try JSONResponse.make(
-            status: .accepted,
-            headers: [.retryAfter: "60"],
-            [
-                "detail": "AID \(aid) queued for fetching. Check back in a few moments.",
-                "aid": aid,
-                "status": "queued",
-                "queue_position": position.position,
-                "queue_size": position.queueSize,
-            ] as [String: any Sendable]
-        )
+    /// 202 for an aid being fetched: where it stands and an honest guess at when it will be there.
+    func queued(_ aid: Int, _ estimate: QueueEstimate) throws -> Response {
+        let retryAfter = mirror.fetcher.retryAfter(estimate)
+        var body: [String: any Sendable] = [
+            "detail": estimate.holdUp.map { "AID \(aid) is queued for fetching, but \($0)." }
+                ?? "AID \(aid) queued for fetching. Check back in \(retryAfter) seconds.",
+            "aid": aid,
+            "status": "queued",
+            "queue_position": estimate.position,
+            "queue_size": estimate.queueSize,
+            "retry_after": retryAfter,
+            "estimated_fetch_at": estimate.fetchAt.map { ISOTime.format($0) } ?? NSNull(),
+        ]
+        if let holdUp = estimate.holdUp { body["held_up_by"] = holdUp }
+        return try JSONResponse.make(status: .accepted, headers: [.retryAfter: String(retryAfter)], body)
     }
 
     func tag(_ request: Request, _ context: Context) async throws -> Response {
@@ -89,18 +108,32 @@ struct KometaRoutes<Context: RequestContext> {
     }
 
     func stats() async throws -> Response {
-        let counts = try await mirror.store.counts()
+        let upstream = try await mirror.fetcher.snapshot()
+        func time(_ value: Double?) -> any Sendable { value.map { ISOTime.format($0) } ?? NSNull() }
+        // `status` is the service's (AniDB-Service's field); `upstream_status` says whether AniDB is being asked.
+        let upstreamStatus =
+            !upstream.enabled
+            ? "off" : upstream.clientError != nil ? "stopped" : upstream.bannedUntil != nil ? "banned" : "online"
         return try JSONResponse.make(
             [
                 "status": "online",
-                "cached_anime": counts.anime,
-                "api_calls_last_24h": 0,
-                "queue_size": counts.wanted,
-                "daily_limit": mirror.dailyLimit,
-                "rate_limit_until": NSNull(),
-                "restricted_anime": counts.restricted,
-                "titles": counts.titles,
-                "episodes": counts.episodes,
+                "upstream_status": upstreamStatus,
+                "cached_anime": upstream.cachedAnime,
+                "api_calls_last_24h": upstream.requestsLast24h,
+                "queue_size": upstream.queueSize,
+                "daily_limit": upstream.dailyLimit,
+                "requests_left_24h": upstream.requestsLeft24h,
+                "next_request_at": time(upstream.nextRequestAt),
+                "rate_limit_until": time(upstream.bannedUntil),
+                "banned": upstream.bannedUntil != nil,
+                "banned_until": time(upstream.bannedUntil),
+                "ban_reason": upstream.banReason ?? NSNull(),
+                "client_error": upstream.clientError ?? NSNull(),
+                "last_upstream_error": upstream.lastError ?? NSNull(),
+                "last_upstream_error_at": time(upstream.lastErrorAt),
+                "titles_dump_fetched_at": time(upstream.titlesFetchedAt),
+                "titles_dump_anime": upstream.titlesDumpAnime,
+                "restricted_anime": upstream.restrictedAnime,
             ] as [String: any Sendable]
         )
     }

@@ -1,10 +1,17 @@
 import Mirror
 
-/// What the mirror's routes need, passed in so tests can give a fixed clock and an in-memory store.
+/// What the mirror's routes need, passed in so tests can give a fake clock, an in-memory store and a fake AniDB.
 struct MirrorRouteContext: Sendable {
     var store: MirrorStore
+    var fetcher: Fetcher
+    var metrics: MirrorMetrics
+    var clock: any MirrorClock
     var staleAfterDays: Double
     var dailyLimit: Int
-    /// Unix seconds now; injected so document ages are testable.
-    var now: @Sendable () -> Double
+    /// How long `/httpapi` holds a request for an aid being fetched.
+    var httpapiWaitSeconds: Double
+    /// The most a Kometa-dialect client may ask to wait (`?wait=`).
+    var maxClientWaitSeconds: Double = 60
+
+    func now() -> Double { clock.now() }
 }

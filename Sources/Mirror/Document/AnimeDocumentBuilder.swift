@@ -5,6 +5,7 @@ final class AnimeDocumentBuilder {
     var doc = AnimeDocument(aid: 0)
     var rootName: String?
     var errorText = ""
+    var errorCode: Int?
     var failure: Mirror.DocumentError.Reason?
     var context: xmlParserCtxtPtr?
 
@@ -100,6 +101,7 @@ final class AnimeDocumentBuilder {
                 doc.aid = attribute("id").flatMap { Int($0) } ?? 0
                 doc.isRestricted = attribute("restricted") == "true"
             } else if element == .error {
+                errorCode = attribute("code").flatMap { Int($0) }
                 beginText()
             }
         case (1, .anime, .type), (1, .anime, .episodecount), (1, .anime, .startdate), (1, .anime, .enddate),

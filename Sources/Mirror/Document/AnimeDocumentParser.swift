@@ -64,7 +64,10 @@ public struct AnimeDocumentParser: Sendable {
         }
         if let failure = builder.failure { throw .init(failure) }
         guard wellFormed, let root = builder.rootName else { throw .init(.malformed("no root element")) }
-        if root == "error" { throw .init(.errorBody(builder.errorText.trimmingCharacters(in: .whitespacesAndNewlines))) }
+        if root == "error" {
+            let message = builder.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw .init(.errorBody(code: builder.errorCode, message: message))
+        }
         guard root == "anime" else { throw .init(.notAnAnimeDocument(root: root)) }
         guard let aid = builder.doc.aid > 0 ? builder.doc.aid : nil else { throw .init(.missingID) }
         if let expectedAID, expectedAID != aid { throw .init(.idMismatch(expected: expectedAID, found: aid)) }

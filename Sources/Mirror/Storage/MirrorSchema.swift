@@ -127,6 +127,70 @@ public enum MirrorSchema {
                     """
             )
         }
+        migrator.registerMigration("mirror.v2") { db in
+            // Mirror II: the persistent refresh queue, the upstream request log and the ban state. The wanted aids
+            // Mirror I recorded become the queue's first entries.
+            try db.execute(
+                sql: """
+                    CREATE TABLE refreshQueue (
+                        animeId INTEGER PRIMARY KEY,
+                        -- 0: a client asked for an aid we do not have; 1: a client was served a stale document.
+                        priority INTEGER NOT NULL,
+                        enqueuedAt REAL NOT NULL,
+                        requestCount INTEGER NOT NULL,
+                        -- Failed upstream attempts for this aid; it leaves the queue after a few.
+                        attempts INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX refreshQueue_order ON refreshQueue(priority, enqueuedAt, animeId);
+                    INSERT INTO refreshQueue (animeId, priority, enqueuedAt, requestCount)
+                        SELECT id, 0, firstRequestedAt, requestCount FROM wantedAnime;
+                    DROP TABLE wantedAnime;
+                    -- Every upstream attempt, written before the request goes out, so a crash still counts it.
+                    CREATE TABLE upstreamRequest (
+                        id INTEGER PRIMARY KEY,
+                        startedAt REAL NOT NULL,
+                        target TEXT NOT NULL,
+                        animeId INTEGER,
+                        outcome TEXT,
+                        detail TEXT
+                    );
+                    CREATE INDEX upstreamRequest_startedAt ON upstreamRequest(startedAt);
+                    CREATE INDEX upstreamRequest_animeId ON upstreamRequest(animeId, startedAt);
+                    -- One row: what stops or slows the fetcher, and the titles dump's last download.
+                    CREATE TABLE upstreamState (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        bannedUntil REAL,
+                        banReason TEXT,
+                        backoffUntil REAL,
+                        consecutiveFailures INTEGER NOT NULL DEFAULT 0,
+                        clientError TEXT,
+                        clientErrorFor TEXT,
+                        lastError TEXT,
+                        lastErrorAt REAL,
+                        titlesWanted BOOLEAN NOT NULL DEFAULT 0,
+                        titlesAttemptedAt REAL,
+                        titlesFetchedAt REAL
+                    );
+                    INSERT INTO upstreamState (id) VALUES (1);
+                    -- Aids AniDB answered "Anime not found" for, and when.
+                    CREATE TABLE missingAnime (
+                        animeId INTEGER PRIMARY KEY,
+                        checkedAt REAL NOT NULL
+                    );
+                    -- AniDB's daily titles dump: every anime's titles, including anime we have no document for.
+                    CREATE TABLE dumpTitle (
+                        animeId INTEGER NOT NULL,
+                        position INTEGER NOT NULL,
+                        language TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        normalized TEXT NOT NULL,
+                        PRIMARY KEY (animeId, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX dumpTitle_normalized ON dumpTitle(normalized);
+                    """
+            )
+        }
     }
 
     /// Secondary indexes a bulk import drops and rebuilds afterwards: building an index from sorted data is several

@@ -202,7 +202,7 @@ public struct MirrorStore: Sendable {
             }
         }
         // A document that arrives satisfies whoever was waiting for it.
-        try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM wantedAnime WHERE id = ?")) { $0.bind(doc.aid) }
+        try StatementBinder.run(db.cachedStatement(sql: "DELETE FROM refreshQueue WHERE animeId = ?")) { $0.bind(doc.aid) }
     }
 
     // MARK: - Seed state

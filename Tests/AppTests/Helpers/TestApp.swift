@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import AniDBFake
 import Mirror
 
 @testable import App
@@ -21,6 +22,7 @@ enum TestApp {
     static func configuration(_ environment: [String: String] = [:]) throws -> AppConfiguration {
         var environment = environment
         if environment["ANIKURA_SERVER_BIND"] == nil { environment["ANIKURA_SERVER_BIND"] = "127.0.0.1:0" }
+        if environment["ANIKURA_STORAGE_DATA_DIR"] == nil { environment["ANIKURA_STORAGE_DATA_DIR"] = temporaryDirectory() }
         return try AppConfiguration(reader: ConfigReader.load(path: nil, environment: environment, required: false))
     }
 
@@ -33,16 +35,25 @@ enum TestApp {
 
     static func build(
         environment: [String: String] = [:],
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        clock: any MirrorClock = ManualClock(now: Date().timeIntervalSince1970),
+        database: AppDatabase? = nil,
+        logger: Logger = Logger(label: "test")
     )
         async throws -> some ApplicationProtocol
     {
         try await buildApplication(
             configuration: configuration(environment),
-            logger: Logger(label: "test"),
-            database: seededDatabase(),
-            now: now
+            logger: logger,
+            database: database ?? seededDatabase(),
+            clock: clock
         )
+    }
+
+    /// A fresh, empty folder for `storage.data_dir`.
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "anikura-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 }
 

@@ -1,0 +1,57 @@
+public import Prometheus
+
+/// The mirror's Prometheus metrics, on a registry passed in (no global metrics system).
+/// Counters count since start-up, as Prometheus expects; gauges are set from the database at each scrape.
+public final class MirrorMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// One upstream request finished with `outcome` (`ok`, `banned`, `not_found`, `client_error`, `transient`,
+    /// `invalid`); `target` is `anime` or `titles`.
+    func upstreamRequest(target: String, outcome: String) {
+        registry.makeCounter(
+            name: "anikura_upstream_requests_total",
+            labels: [("target", target), ("outcome", outcome)],
+            help: "Requests sent to AniDB, by outcome."
+        ).increment()
+    }
+
+    /// A client asked for a document: `hit` (fresh), `stale` (served and queued for refresh) or `miss`.
+    public func documentLookup(_ result: String) {
+        registry.makeCounter(
+            name: "anikura_document_requests_total",
+            labels: [("result", result)],
+            help: "Document requests by cache result: hit, stale (served, refresh queued), miss."
+        ).increment()
+    }
+
+    /// Documents a seed import handled, by result.
+    public func imported(imported: Int, replaced: Int, unchanged: Int, failed: Int) {
+        for (result, count) in [("imported", imported), ("replaced", replaced), ("unchanged", unchanged), ("failed", failed)] {
+            registry.makeCounter(
+                name: "anikura_import_documents_total",
+                labels: [("result", result)],
+                help: "Seed documents by import result."
+            ).increment(by: Int64(count))
+        }
+    }
+
+    /// Sets the gauges read from the database, then renders everything in the Prometheus text format.
+    public func render(_ snapshot: UpstreamSnapshot) -> [UInt8] {
+        func gauge(_ name: String, _ help: String, _ value: Double) {
+            registry.makeGauge(name: name, help: help).set(value)
+        }
+        gauge("anikura_refresh_queue_depth", "Aids waiting in the refresh queue.", Double(snapshot.queueSize))
+        gauge(
+            "anikura_upstream_requests_last_24h",
+            "Upstream requests in the last rolling 24 hours.",
+            Double(snapshot.requestsLast24h)
+        )
+        gauge("anikura_upstream_banned", "1 while AniDB's ban pause lasts.", snapshot.bannedUntil == nil ? 0 : 1)
+        gauge("anikura_cached_anime", "Anime with a stored document.", Double(snapshot.cachedAnime))
+        return registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+internal import GRDB
+import Logging
+
+extension Fetcher {
+    /// Where the titles dump is kept, as AniDB's gzip bytes.
+    var titlesDumpPath: String { settings.dataDirectory + "/anime-titles.xml.gz" }
+
+    /// The titles dump as AniDB serves it (gzip bytes), or nil when none was downloaded yet.
+    public func titlesDump() -> [UInt8]? {
+        FileManager.default.contents(atPath: titlesDumpPath).map { [UInt8]($0) }
+    }
+
+    /// Says that something needs the titles dump: it is downloaded when missing, or when older than the stale
+    /// period (never more than once a day, never during a ban).
+    public func needTitles() async throws {
+        let now = clock.now()
+        let maxAge = max(UpstreamLimits.day, limits.staleAfter)
+        let state = try await store.upstreamState()
+        if let fetched = state.titlesFetchedAt, now - fetched < maxAge, titlesDump() != nil { return }
+        if state.titlesWanted { return }
+        try await store.updateUpstreamState { $0.titlesWanted = true }
+        wake.signal()
+    }
+
+    func fetchTitles() async throws {
+        let started = clock.now()
+        let request = try await store.beginUpstreamRequest(target: "titles", aid: nil, now: started)
+        // Counted as attempted before anything can fail: at most one download a day, whatever happens.
+        try await store.updateUpstreamState { $0.titlesAttemptedAt = started }
+        let outcome: String
+        var detail: String?
+        do {
+            let response = try await transport.get(settings.titlesURL)
+            if response.status == 429 || response.status == 503 {
+                outcome = "banned"
+                detail = "HTTP \(response.status)"
+            } else if response.status != 200 {
+                outcome = "transient"
+                detail = "HTTP \(response.status)"
+            } else {
+                let xml = try AniDBReply.unpack(response.body, limit: 512 * 1024 * 1024)
+                let anime = try TitlesDumpParser.parse(xml)
+                try await store.replaceDumpTitles(anime)
+                // Kept as AniDB's gzip file, which is what `/api/anime-titles.xml.gz` serves.
+                let gzip = Gzip.isGzip(response.body) ? response.body : try Gzip.compress(xml)
+                try AtomicFile.write(gzip, to: titlesDumpPath)
+                outcome = "ok"
+                logger.info("downloaded the AniDB titles dump: \(anime.count) anime")
+            }
+        } catch let error as TransportError {
+            outcome = "transient"
+            detail = settings.redact(error.description)
+        } catch {
+            outcome = "invalid"
+            detail = settings.redact(String(describing: error))
+        }
+        metrics.upstreamRequest(target: "titles", outcome: outcome)
+        let now = clock.now()
+        let pause = limits.banPause
+        try await store.writer.write { [detail] db in
+            try MirrorStore.finishUpstreamRequest(request, outcome: outcome, detail: detail, in: db)
+            var state = try MirrorStore.upstreamState(db)
+            if outcome == "ok" {
+                state.titlesWanted = false
+                state.titlesFetchedAt = now
+            } else {
+                state.lastError = "titles dump: \(detail ?? outcome)"
+                state.lastErrorAt = now
+                if outcome == "banned" {
+                    state.bannedUntil = now + pause
+                    state.banReason = detail
+                }
+            }
+            try MirrorStore.save(state, in: db)
+        }
+        if outcome != "ok" { logger.warning("titles dump download failed (\(outcome)): \(detail ?? "")") }
+    }
+}

@@ -1,0 +1,186 @@
+public import Logging
+public import ServiceLifecycle
+
+/// The one long-running service that talks to AniDB: one request at a time from the persistent refresh
+/// queue, never faster, more often or more persistently than `UpstreamLimits` allow, counted in SQLite so
+/// a restart or crash resets nothing.
+public final class Fetcher: Service, Sendable {
+    let store: MirrorStore
+    let transport: any AniDBTransport
+    let clock: any MirrorClock
+    let settings: FetcherSettings
+    let metrics: MirrorMetrics
+    let logger: Logger
+    let parser = AnimeDocumentParser()
+    let waiters = FetchWaiters()
+    let wake = WakeSignal()
+    /// Stale aids queued since start-up, so serving a stale document costs a database write only once.
+    let queuedStale = LockedBox(Set<Int>())
+    /// 0..<1, for back-off jitter; injected so tests are repeatable.
+    let random: @Sendable () -> Double
+
+    public init(
+        store: MirrorStore,
+        transport: any AniDBTransport,
+        clock: any MirrorClock = SystemClock(),
+        settings: FetcherSettings,
+        metrics: MirrorMetrics = MirrorMetrics(),
+        logger: Logger,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+        self.random = random
+    }
+
+    var limits: UpstreamLimits { settings.limits }
+
+    // MARK: - Service
+
+    public func run() async throws {
+        defer { waiters.settleAll(with: .failed("the mirror is shutting down")) }
+        guard settings.isEnabled else {
+            logger.notice("AniDB fetching is off: set mirror.client and mirror.clientver to fetch missing and stale anime")
+            try? await gracefulShutdown()
+            await transport.shutdown()
+            return
+        }
+        let state = try await store.upstreamState()
+        if let error = state.clientError, state.clientErrorFor == settings.clientKey {
+            logger.critical("AniDB fetching is stopped: AniDB refused this client (\(error)); fix mirror.client/clientver")
+        }
+        if state.isBanned(at: clock.now()), let until = state.bannedUntil {
+            logger.warning("AniDB ban pause in effect until \(Self.iso(until)); serving from cache only")
+        }
+        await cancelWhenGracefulShutdown { await self.loop() }
+        await transport.shutdown()
+    }
+
+    private func loop() async {
+        while !Task.isCancelled {
+            do {
+                switch try await nextStep(now: clock.now()) {
+                case .idle: await wake.wait()
+                case .wait(let until): await wake.wait(until: until, clock: clock)
+                case .anime(let aid): try await fetchAnime(aid)
+                case .titles: try await fetchTitles()
+                }
+            } catch {
+                // The database failed; nothing upstream happened that is not logged. Try again later.
+                logger.error("fetcher: \(settings.redact(String(describing: error)))")
+                try? await clock.sleep(until: clock.now() + 60)
+            }
+        }
+    }
+
+    enum Step: Equatable {
+        case idle
+        case wait(until: Double)
+        case anime(Int)
+        case titles
+    }
+
+    /// What to do now: fetch, wait until a time (or new work), or wait for new work.
+    func nextStep(now: Double) async throws -> Step {
+        let state = try await store.upstreamState()
+        if state.clientError != nil && state.clientErrorFor == settings.clientKey { return .idle }
+        let titlesRetry = state.titlesAttemptedAt.map { $0 + UpstreamLimits.day } ?? now
+        let titlesDue = state.titlesWanted && titlesRetry <= now
+        let queued = try await store.nextQueued(now: now)
+        guard titlesDue || queued.aid != nil else {
+            let retries = [queued.retryAt, state.titlesWanted ? titlesRetry : nil].compactMap { $0 }
+            return retries.min().map { .wait(until: $0) } ?? .idle
+        }
+        let earliest = limits.earliestStart(now: now, starts: try await store.upstreamStarts(now: now), notBefore: state.notBefore)
+        if earliest > now { return earliest.isFinite ? .wait(until: earliest) : .idle }
+        if titlesDue { return .titles }
+        return queued.aid.map { .anime($0) } ?? .idle
+    }
+
+    // MARK: - Fetching one anime
+
+    func fetchAnime(_ aid: Int) async throws {
+        let started = clock.now()
+        let request = try await store.beginUpstreamRequest(target: "anime", aid: aid, now: started)
+        let reply: AniDBReply
+        do {
+            let response = try await transport.get(settings.animeURL(aid))
+            reply = AniDBReply.classify(
+                status: response.status,
+                body: response.body,
+                aid: aid,
+                fetchedAt: clock.now(),
+                parser: parser
+            )
+        } catch {
+            reply = .transient(settings.redact(error.description))
+        }
+        metrics.upstreamRequest(target: "anime", outcome: reply.outcome)
+        queuedStale.withLock { _ = $0.remove(aid) }
+        let now = clock.now()
+        switch reply {
+        case .document(let document):
+            // AniDB's bytes as they came, beside the database: a seed folder that can rebuild it.
+            do {
+                try AtomicFile.write(document.xml, to: "\(settings.dataDirectory)/anidb/\(aid).xml")
+            } catch {
+                logger.error("cannot keep the AniDB copy of anime \(aid): \(error)")
+            }
+            try await store.storeFetched(document, request: request, now: now) {
+                $0.consecutiveFailures = 0
+                $0.backoffUntil = nil
+            }
+            logger.info("fetched anime \(aid) from AniDB (\(document.xml.count) bytes)")
+            waiters.settle(aid, with: .stored)
+        case .notFound:
+            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: nil, dequeue: true, notFoundAt: now) {
+                $0.consecutiveFailures = 0
+                $0.backoffUntil = nil
+            }
+            logger.info("AniDB has no anime \(aid)")
+            waiters.settle(aid, with: .notFound)
+        case .banned(let reason):
+            let until = now + limits.banPause
+            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: reason, dequeue: false, countsAttempt: false) {
+                $0.bannedUntil = until
+                $0.banReason = reason
+                $0.lastError = "banned: \(reason)"
+                $0.lastErrorAt = now
+            }
+            logger.critical("AniDB banned us (\(reason)): no upstream requests until \(Self.iso(until)); serving from cache")
+            waiters.settle(aid, with: .failed("AniDB has banned this mirror until \(Self.iso(until))"))
+        case .clientError(let message):
+            let key = settings.clientKey
+            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: false) {
+                $0.clientError = message
+                $0.clientErrorFor = key
+                $0.lastError = "client error: \(message)"
+                $0.lastErrorAt = now
+            }
+            logger.critical(
+                "AniDB refused our client (\(message)): fetching is stopped until mirror.client/clientver are fixed"
+            )
+            waiters.settle(aid, with: .failed("AniDB refused this mirror's client: \(message)"))
+        case .transient(let message), .invalid(let message):
+            let isTransient = reply.outcome == "transient"
+            let jitter = 0.5 + random() / 2
+            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false) {
+                if isTransient {
+                    $0.consecutiveFailures += 1
+                    let delay = min(3600, self.limits.minInterval * Double(1 << min($0.consecutiveFailures, 12)))
+                    $0.backoffUntil = now + delay * jitter
+                }
+                $0.lastError = "anime \(aid): \(message)"
+                $0.lastErrorAt = now
+            }
+            logger.warning("upstream request for anime \(aid) failed (\(reply.outcome)): \(message)")
+            waiters.settle(aid, with: .failed("the upstream request failed: \(message)"))
+        }
+    }
+
+    static func iso(_ time: Double) -> String { ISOTime.format(time) }
+}

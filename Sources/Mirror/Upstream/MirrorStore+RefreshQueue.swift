@@ -1,0 +1,281 @@
+internal import GRDB
+
+/// Where an aid stands in the refresh queue.
+public struct QueuePosition: Sendable, Equatable {
+    /// 1 for the next aid to be fetched.
+    public var position: Int
+    public var queueSize: Int
+
+    public init(position: Int, queueSize: Int) {
+        self.position = position
+        self.queueSize = queueSize
+    }
+}
+
+/// Why an aid is in the refresh queue; lower goes first.
+public enum RefreshPriority: Int, Sendable {
+    /// A client asked for an aid we have no document for (and may be waiting on the answer).
+    case missing = 0
+    /// A client was served a stale document.
+    case stale = 1
+}
+
+/// The persistent refresh queue, the upstream request log and the upstream state.
+extension MirrorStore {
+    /// How many aids may wait at once; past that, requests for unknown aids are refused
+    /// rather than letting clients grow the table without bound.
+    public static let queueCapacity = 50_000
+    /// Failed attempts after which an aid leaves the queue (a later client request puts it back).
+    public static let maxAttempts = 3
+
+    /// Queues `aid` (de-duplicated; a missing aid overtakes a stale refresh). Nil when the queue is full.
+    public func enqueue(aid: Int, priority: RefreshPriority, now: Double) async throws -> QueuePosition? {
+        try await writer.write { db in
+            let current = try Int.fetchOne(
+                db,
+                sql: "SELECT priority FROM refreshQueue WHERE animeId = ?",
+                arguments: [aid]
+            )
+            if current == nil, try Self.queueSize(db) >= Self.queueCapacity { return nil }
+            try db.execute(
+                sql: """
+                    INSERT INTO refreshQueue (animeId, priority, enqueuedAt, requestCount) VALUES (?, ?, ?, 1)
+                    ON CONFLICT(animeId) DO UPDATE SET
+                        priority = MIN(priority, excluded.priority), requestCount = requestCount + 1
+                    """,
+                arguments: [aid, priority.rawValue, now]
+            )
+            return try Self.position(of: aid, in: db)
+        }
+    }
+
+    public func queuePosition(of aid: Int) async throws -> QueuePosition? {
+        try await writer.read { db in try Self.position(of: aid, in: db) }
+    }
+
+    /// The queue in fetch order.
+    public func queuedAIDs() async throws -> [Int] {
+        try await writer.read { db in
+            try Int.fetchAll(db, sql: "SELECT animeId FROM refreshQueue ORDER BY priority, enqueuedAt, animeId")
+        }
+    }
+
+    static func queueSize(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM refreshQueue") ?? 0
+    }
+
+    static func position(of aid: Int, in db: Database) throws -> QueuePosition? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT priority, enqueuedAt FROM refreshQueue WHERE animeId = ?",
+                arguments: [aid]
+            )
+        else { return nil }
+        let priority: Int = row[0]
+        let enqueuedAt: Double = row[1]
+        let ahead =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM refreshQueue
+                    WHERE priority < ? OR (priority = ? AND (enqueuedAt < ? OR (enqueuedAt = ? AND animeId < ?)))
+                    """,
+                arguments: [priority, priority, enqueuedAt, enqueuedAt, aid]
+            ) ?? 0
+        return QueuePosition(position: ahead + 1, queueSize: try queueSize(db))
+    }
+
+    /// The next aid to fetch at `now`: the first in queue order not asked of AniDB in the last 24 hours.
+    /// When every queued aid was, `retryAt` says when the first of them may be asked again.
+    func nextQueued(now: Double) async throws -> (aid: Int?, retryAt: Double?) {
+        try await writer.read { db in
+            let since = now - UpstreamLimits.day
+            if let aid = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT animeId FROM refreshQueue AS q
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM upstreamRequest AS r
+                        WHERE r.animeId = q.animeId AND r.target = 'anime' AND r.startedAt > ?)
+                    ORDER BY priority, enqueuedAt, animeId LIMIT 1
+                    """,
+                arguments: [since]
+            ) {
+                return (aid, nil)
+            }
+            let retryAt = try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(last) + 86400 FROM (
+                        SELECT MAX(r.startedAt) AS last FROM refreshQueue AS q
+                        JOIN upstreamRequest AS r ON r.animeId = q.animeId AND r.target = 'anime'
+                        GROUP BY q.animeId)
+                    """
+            )
+            return (nil, retryAt)
+        }
+    }
+
+    // MARK: - Upstream log
+
+    /// Starts of the upstream requests of the 24 hours before `now`, oldest first.
+    public func upstreamStarts(now: Double) async throws -> [Double] {
+        try await writer.read { db in
+            try Double.fetchAll(
+                db,
+                sql: "SELECT startedAt FROM upstreamRequest WHERE startedAt > ? ORDER BY startedAt",
+                arguments: [now - UpstreamLimits.day]
+            )
+        }
+    }
+
+    /// Logs an upstream request before it goes out (so a crash mid-request still counts it). Returns its id.
+    func beginUpstreamRequest(target: String, aid: Int?, now: Double) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO upstreamRequest (startedAt, target, animeId) VALUES (?, ?, ?)",
+                arguments: [now, target, aid]
+            )
+            return db.lastInsertedRowID
+        }
+    }
+
+    static func finishUpstreamRequest(_ id: Int64, outcome: String, detail: String?, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE upstreamRequest SET outcome = ?, detail = ? WHERE id = ?",
+            arguments: [outcome, detail, id]
+        )
+    }
+
+    /// Upstream requests by outcome over the 24 hours before `now` (in flight ones as "pending").
+    public func upstreamOutcomes(now: Double) async throws -> [String: Int] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM upstreamRequest
+                    WHERE startedAt > ? GROUP BY 1
+                    """,
+                arguments: [now - UpstreamLimits.day]
+            )
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
+        }
+    }
+
+    // MARK: - State
+
+    public func upstreamState() async throws -> UpstreamState {
+        try await writer.read { db in try Self.upstreamState(db) }
+    }
+
+    static func upstreamState(_ db: Database) throws -> UpstreamState {
+        var state = UpstreamState()
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM upstreamState WHERE id = 1") else { return state }
+        state.bannedUntil = row["bannedUntil"]
+        state.banReason = row["banReason"]
+        state.backoffUntil = row["backoffUntil"]
+        state.consecutiveFailures = row["consecutiveFailures"]
+        state.clientError = row["clientError"]
+        state.clientErrorFor = row["clientErrorFor"]
+        state.lastError = row["lastError"]
+        state.lastErrorAt = row["lastErrorAt"]
+        state.titlesWanted = row["titlesWanted"]
+        state.titlesAttemptedAt = row["titlesAttemptedAt"]
+        state.titlesFetchedAt = row["titlesFetchedAt"]
+        return state
+    }
+
+    static func save(_ state: UpstreamState, in db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE upstreamState SET bannedUntil = ?, banReason = ?, backoffUntil = ?, consecutiveFailures = ?,
+                    clientError = ?, clientErrorFor = ?, lastError = ?, lastErrorAt = ?, titlesWanted = ?,
+                    titlesAttemptedAt = ?, titlesFetchedAt = ?
+                WHERE id = 1
+                """,
+            arguments: [
+                state.bannedUntil, state.banReason, state.backoffUntil, state.consecutiveFailures,
+                state.clientError, state.clientErrorFor, state.lastError, state.lastErrorAt, state.titlesWanted,
+                state.titlesAttemptedAt, state.titlesFetchedAt,
+            ]
+        )
+    }
+
+    /// Changes the upstream state in one transaction.
+    @discardableResult
+    func updateUpstreamState(_ change: @Sendable @escaping (inout UpstreamState) -> Void) async throws -> UpstreamState {
+        try await writer.write { db in
+            var state = try Self.upstreamState(db)
+            change(&state)
+            try Self.save(state, in: db)
+            return state
+        }
+    }
+
+    // MARK: - Anime AniDB does not have
+
+    /// When AniDB last answered "Anime not found" for `aid`, or nil.
+    public func notFoundAt(aid: Int) async throws -> Double? {
+        try await writer.read { db in
+            try Double.fetchOne(db, sql: "SELECT checkedAt FROM missingAnime WHERE animeId = ?", arguments: [aid])
+        }
+    }
+
+    /// Records the outcome of one upstream request for `aid` in one transaction: its log entry, the state,
+    /// and what becomes of the queue entry.
+    func settle(
+        request id: Int64,
+        aid: Int,
+        outcome: String,
+        detail: String?,
+        dequeue: Bool,
+        countsAttempt: Bool = true,
+        notFoundAt: Double? = nil,
+        state change: @Sendable @escaping (inout UpstreamState) -> Void
+    ) async throws {
+        try await writer.write { db in
+            try Self.finishUpstreamRequest(id, outcome: outcome, detail: detail, in: db)
+            if dequeue {
+                try db.execute(sql: "DELETE FROM refreshQueue WHERE animeId = ?", arguments: [aid])
+            } else if countsAttempt {
+                try db.execute(
+                    sql: "UPDATE refreshQueue SET attempts = attempts + 1 WHERE animeId = ?",
+                    arguments: [aid]
+                )
+                try db.execute(
+                    sql: "DELETE FROM refreshQueue WHERE animeId = ? AND attempts >= ?",
+                    arguments: [aid, Self.maxAttempts]
+                )
+            }
+            if let notFoundAt {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO missingAnime (animeId, checkedAt) VALUES (?, ?)",
+                    arguments: [aid, notFoundAt]
+                )
+            }
+            var state = try Self.upstreamState(db)
+            change(&state)
+            try Self.save(state, in: db)
+        }
+    }
+
+    /// Stores a document fetched from AniDB together with its request's outcome, in one transaction.
+    func storeFetched(
+        _ document: StoredDocument,
+        request id: Int64,
+        now: Double,
+        state change: @Sendable @escaping (inout UpstreamState) -> Void
+    ) async throws {
+        let aid = document.document.aid
+        try await writer.write { db in
+            try Self.store(document, in: db, replacing: true, now: now)
+            try Self.finishUpstreamRequest(id, outcome: "ok", detail: nil, in: db)
+            try db.execute(sql: "DELETE FROM missingAnime WHERE animeId = ?", arguments: [aid])
+            var state = try Self.upstreamState(db)
+            change(&state)
+            try Self.save(state, in: db)
+        }
+        cache?.invalidate([aid])
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Mirror
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A fake AniDB HTTP API on a real local socket, speaking AniDB's protocol: gzip bodies (with or without
+/// `Content-Encoding`), `<error>` bodies with HTTP 200, bans, and the failures of a real network (slow
+/// answers, dropped connections). Tests script it per request.
+public final class FakeAniDB: Sendable {
+    /// One scripted answer.
+    public indirect enum Reply: Sendable {
+        /// The bytes gzip-compressed, announced in `Content-Encoding` or not (AniDB does both).
+        case gzip([UInt8], announced: Bool)
+        /// The bytes as they are, uncompressed.
+        case plain([UInt8])
+        /// An AniDB `<error>` body: gzip, HTTP 200.
+        case error(String)
+        /// A bare HTTP status (429, 503, 500…).
+        case status(Int)
+        /// Answers after `seconds` (real time).
+        case delayed(Double, Reply)
+        /// Closes the connection without answering.
+        case drop
+    }
+
+    /// What the fake saw of one request.
+    public struct Request: Sendable {
+        public var path: String
+        public var query: [String: String]
+        public var aid: Int? { query["aid"].flatMap { Int($0) } }
+    }
+
+    private let channel: any Channel
+    private let state: Box
+    public let port: Int
+
+    private final class Box: @unchecked Sendable {
+        // @unchecked: everything is behind `lock`.
+        let lock = NSLock()
+        var requests: [Request] = []
+        var documents: [Int: [UInt8]] = [:]
+        var titles: [UInt8]?
+        var script: (@Sendable (Request) -> Reply?)?
+    }
+
+    /// Starts on 127.0.0.1 and a free port.
+    public static func start() async throws -> FakeAniDB {
+        let state = Box()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(answer: { FakeAniDB.answer($0, state) }))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return FakeAniDB(channel: channel, state: state)
+    }
+
+    private init(channel: any Channel, state: Box) {
+        self.channel = channel
+        self.state = state
+        self.port = channel.localAddress?.port ?? 0
+    }
+
+    public func stop() async throws { try await channel.close() }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)/httpapi" }
+    public var titlesURL: String { "http://127.0.0.1:\(port)/api/anime-titles.xml.gz" }
+
+    /// Every request so far, in order.
+    public var requests: [Request] { state.lock.withLock { state.requests } }
+    public var animeRequests: [Request] { requests.filter { $0.path == "/httpapi" } }
+
+    /// Serves `bytes` for `aid` (gzip, announced) unless a script says otherwise.
+    public func add(aid: Int, document bytes: [UInt8]) { state.lock.withLock { state.documents[aid] = bytes } }
+    public func setTitles(_ gzip: [UInt8]) { state.lock.withLock { state.titles = gzip } }
+
+    /// Decides answers before the defaults; return nil to fall through to them.
+    public func script(_ script: @escaping @Sendable (Request) -> Reply?) { state.lock.withLock { state.script = script } }
+
+    private static func answer(_ uri: String, _ state: Box) -> Reply {
+        let components = URLComponents(string: uri)
+        var query: [String: String] = [:]
+        for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+        let request = Request(path: components?.path ?? uri, query: query)
+        let (script, documents, titles) = state.lock.withLock {
+            state.requests.append(request)
+            return (state.script, state.documents, state.titles)
+        }
+        if let reply = script?(request) { return reply }
+        if request.path.hasSuffix("anime-titles.xml.gz") {
+            return titles.map { .plain($0) } ?? .status(404)
+        }
+        // AniDB's own checks, in its order: client, then request, then aid.
+        guard let client = query["client"], !client.isEmpty, let version = query["clientver"], Int(version) != nil,
+            query["protover"] == "1"
+        else { return .error("<error code=\"302\">client version missing or invalid</error>") }
+        guard query["request"] == "anime" else { return .error("<error code=\"310\">illegal input or access denied</error>") }
+        guard let aid = request.aid else { return .error("<error>aid Missing or Invalid</error>") }
+        guard let document = documents[aid] else { return .error("<error>Anime not found</error>") }
+        return .gzip(document, announced: true)
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        // @unchecked: used only on its channel's event loop.
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let answer: @Sendable (String) -> Reply
+        var uri = ""
+
+        init(answer: @escaping @Sendable (String) -> Reply) { self.answer = answer }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): uri = head.uri
+            case .body: break
+            case .end: send(answer(uri), context: context)
+            }
+        }
+
+        func send(_ reply: Reply, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders()
+            let status: Int
+            var body: [UInt8] = []
+            switch reply {
+            case .delayed(let seconds, let next):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+                    bound.value.0.send(next, context: bound.value.1)
+                }
+                return
+            case .drop:
+                context.close(promise: nil)
+                return
+            case .gzip(let bytes, let announced):
+                status = 200
+                body = (try? Gzip.compress(bytes)) ?? []
+                if announced { headers.add(name: "Content-Encoding", value: "gzip") }
+                headers.add(name: "Content-Type", value: "text/xml")
+            case .plain(let bytes):
+                status = 200
+                body = bytes
+            case .error(let text):
+                status = 200
+                body = (try? Gzip.compress(Array(text.utf8))) ?? []
+                headers.add(name: "Content-Encoding", value: "gzip")
+                headers.add(name: "Content-Type", value: "text/xml")
+            case .status(let code):
+                status = code
+            }
+            headers.add(name: "Content-Length", value: String(body.count))
+            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
