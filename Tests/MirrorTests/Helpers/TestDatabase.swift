@@ -23,3 +23,14 @@ enum TestDatabase {
         return store
     }
 }
+
+extension TestDatabase {
+    /// A database file that outlives one `MirrorStore`, for restart tests.
+    static func fileStore(path: String) throws -> MirrorStore {
+        let pool = try DatabasePool(path: path)
+        var migrator = DatabaseMigrator()
+        MirrorSchema.registerMigrations(in: &migrator)
+        try migrator.migrate(pool)
+        return MirrorStore(writer: pool)
+    }
+}
