@@ -366,6 +366,17 @@ struct FetcherTests {
             await harness.quietly()
             #expect(harness.upstreamCount == 1)
             #expect(try await fetcher.snapshot().titlesFetchedAt != nil)
+            // Search now finds anime we have no document for, and says so.
+            let before = try #require(try await harness.store.searchTitles("Seikai no Monshou", limit: 5, mature: false).first)
+            #expect(before.aid == 1)
+            #expect(!before.hasDocument)
+            try harness.store.store(
+                [try StoredDocument.validate(Fixtures.anime(1), expectedAID: 1, fileTime: 1, parser: AnimeDocumentParser())],
+                now: 1
+            )
+            let after = try #require(try await harness.store.searchTitles("Seikai no Monshou", limit: 5, mature: false).first)
+            #expect(after.aid == 1)
+            #expect(after.hasDocument)
         }
     }
 }

@@ -34,6 +34,8 @@ struct NativeAPIRoutes<Context: RequestContext> {
             guard text.count <= 200 else { throw APIError.badRequest("q must be at most 200 characters.", .native) }
             let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 20, range: 1...200, .native)
             let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
+            // Searching is what needs AniDB's titles dump (anime never fetched are found by it).
+            try await mirror.fetcher.needTitles()
             let results = try await mirror.store.searchTitles(text, limit: limit, mature: mature)
             return try JSONResponse.make(SearchResponse(query: text, mature: mature, results: results))
         }

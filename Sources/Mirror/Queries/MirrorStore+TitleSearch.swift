@@ -11,10 +11,13 @@ public struct TitleMatch: Sendable, Codable, Equatable {
     public var language: String
     public var titleType: String
     public var score: Int
+    /// False for anime known only from AniDB's titles dump (no document fetched yet).
+    public var hasDocument: Bool
 }
 
 extension MirrorStore {
     /// Searches every title in every language, case- and accent-insensitively; best matches first.
+    /// Covers the titles of stored documents and, for anime without one, AniDB's titles dump.
     ///
     /// Exact matches rank above prefixes, prefixes above whole-word matches, those above substrings;
     /// main and official titles win ties over synonyms.
@@ -29,9 +32,16 @@ extension MirrorStore {
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT title.animeId, anime.mainTitle, title.text, title.language, title.type, title.normalized
+                        SELECT title.animeId, anime.mainTitle, title.text, title.language, title.type, title.normalized, 1
                         FROM title JOIN anime ON anime.id = title.animeId
-                        WHERE title.normalized LIKE ? ESCAPE '\\' AND (? OR NOT anime.isAdult)
+                        WHERE title.normalized LIKE ?1 ESCAPE '\\' AND (?2 OR NOT anime.isAdult)
+                        UNION ALL
+                        SELECT dump.animeId,
+                            (SELECT main.text FROM dumpTitle AS main WHERE main.animeId = dump.animeId AND main.type = 'main'),
+                            dump.text, dump.language, dump.type, dump.normalized, 0
+                        FROM dumpTitle AS dump
+                        WHERE dump.normalized LIKE ?1 ESCAPE '\\'
+                            AND NOT EXISTS (SELECT 1 FROM anime WHERE anime.id = dump.animeId)
                         LIMIT 5000
                         """
                 ),
@@ -61,7 +71,8 @@ extension MirrorStore {
                     matchedTitle: row[2],
                     language: row[3],
                     titleType: type,
-                    score: score
+                    score: score,
+                    hasDocument: row[6]
                 )
                 if let current = best[match.aid], current.score >= score { continue }
                 best[match.aid] = match

@@ -1,8 +1,8 @@
+import AniDBFake
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import AniDBFake
 import Mirror
 
 @testable import App

@@ -1,0 +1,187 @@
+import AniDBFake
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Mirror
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import App
+
+/// The client-facing side of Mirror II, over real sockets, with a fake AniDB behind the mirror.
+@Suite("upstream fetching as clients see it")
+struct UpstreamTests {
+    static let good = "/httpapi?request=anime&client=shoko&clientver=1&protover=1"
+
+    static func environment(_ fake: FakeAniDB, _ extra: [String: String] = [:]) -> [String: String] {
+        [
+            "ANIKURA_MIRROR_BASE_URL": fake.baseURL,
+            "ANIKURA_MIRROR_TITLES_URL": fake.titlesURL,
+            "ANIKURA_MIRROR_CLIENT": "anikuratest",
+            "ANIKURA_MIRROR_CLIENTVER": "1",
+        ].merging(extra) { $1 }
+    }
+
+    @Test("/httpapi holds a request for a missing aid until it is fetched; 1,000 such requests make one upstream request")
+    func httpapiWaitsAndCoalesces() async throws {
+        let fake = try await FakeAniDB.start()
+        fake.add(aid: 959, document: TestApp.file("959.xml"))
+        fake.script { $0.aid == 959 ? .delayed(0.3, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
+        let app = try await TestApp.build(environment: Self.environment(fake), database: AppDatabase.open(path: nil))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1000
+            configuration.decompression = .disabled
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let bodies = try await withThrowingTaskGroup(of: [UInt8]?.self) { group -> [[UInt8]?] in
+                for _ in 0..<1000 {
+                    group.addTask {
+                        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(Self.good)&aid=959")
+                        let response = try await http.execute(request, timeout: .seconds(60))
+                        guard response.status == .ok, response.headers["Content-Encoding"].first == "gzip" else { return nil }
+                        return try Gzip.decompress(Array(try await response.body.collect(upTo: 1 << 22).readableBytesView))
+                    }
+                }
+                return try await group.reduce(into: [[UInt8]?]()) { $0.append($1) }
+            }
+            try await http.shutdown()
+            #expect(bodies.count == 1000)
+            #expect(bodies.allSatisfy { $0 == TestApp.file("959.xml") })
+            #expect(fake.animeRequests.count == 1)
+        }
+    }
+
+    @Test("/anime/{aid} for a missing aid: 202 with Retry-After and an honest estimate; ?wait= returns the document")
+    func kometaQueueAndWait() async throws {
+        let fake = try await FakeAniDB.start()
+        fake.add(aid: 959, document: TestApp.file("959.xml"))
+        fake.add(aid: 1, document: TestApp.file("1.xml"))
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let app = try await TestApp.build(environment: Self.environment(fake), clock: clock, database: AppDatabase.open(path: nil))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/anime/959?wait=10", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("X-Cache")!] == "MISS")
+                #expect(response.bytes == TestApp.file("959.xml"))
+            }
+            // The next request may only go 4 s after the first: the 202 says so.
+            try await client.execute(uri: "/anime/1", method: .get) { response in
+                #expect(response.status == .accepted)
+                let json = try response.json()
+                #expect(json["queue_position"] as? Int == 1)
+                #expect(json["retry_after"] as? Int == 6)
+                #expect(response.headers[.retryAfter] == "6")
+                #expect(json["estimated_fetch_at"] as? String == ISOTime.format(clock.now() + 4))
+            }
+            try await client.execute(uri: "/anime/959", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("X-Cache")!] == "HIT")
+            }
+            clock.advance(by: 4)
+            #expect(await eventually { fake.animeRequests.count == 2 })
+            #expect(await eventually { (try? await client.execute(uri: "/anime/1", method: .get).status) == .ok })
+        }
+    }
+
+    @Test("a stale entry is served at once as STALE and refreshed in the background")
+    func staleRefresh() async throws {
+        let fake = try await FakeAniDB.start()
+        let newer = TestApp.file("22.xml")
+        fake.add(aid: 22, document: newer)
+        // Eight days on, the seeded copy is past stale_after_days (7).
+        let clock = ManualClock(now: Date().timeIntervalSince1970 + 8 * 86_400)
+        let app = try await TestApp.build(environment: Self.environment(fake), clock: clock)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/anime/22", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("X-Cache")!] == "STALE")
+            }
+            #expect(await eventually { fake.animeRequests.count == 1 })
+            #expect(
+                await eventually {
+                    (try? await client.execute(uri: "/anime/22", method: .get).headers[HTTPField.Name("X-Cache")!])
+                        == "HIT"
+                }
+            )
+        }
+    }
+
+    @Test("/stats and /metrics tell queue, budget, ban and errors")
+    func statsAndMetrics() async throws {
+        let fake = try await FakeAniDB.start()
+        fake.script { $0.aid == 31 ? .error("<error code=\"500\">banned</error>") : nil }
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let app = try await TestApp.build(
+            environment: Self.environment(fake, ["ANIKURA_MIRROR_DAILY_LIMIT": "150"]),
+            clock: clock
+        )
+        try await app.test(.live) { client in
+            _ = try await client.execute(uri: "/anime/31", method: .get)
+            #expect(await eventually { fake.animeRequests.count == 1 })
+            #expect(
+                await eventually {
+                    let json = try? await client.execute(uri: "/stats", method: .get).json()
+                    return json?["banned"] as? Bool == true
+                }
+            )
+            try await client.execute(uri: "/stats", method: .get) { response in
+                let json = try response.json()
+                #expect(json["status"] as? String == "online")
+                #expect(json["upstream_status"] as? String == "banned")
+                #expect(json["api_calls_last_24h"] as? Int == 1)
+                #expect(json["requests_left_24h"] as? Int == 149)
+                #expect(json["daily_limit"] as? Int == 150)
+                #expect(json["queue_size"] as? Int == 1)
+                #expect(json["banned_until"] as? String == ISOTime.format(clock.now() + 86_400))
+                #expect(json["next_request_at"] as? String == ISOTime.format(clock.now() + 86_400))
+                #expect((json["last_upstream_error"] as? String)?.contains("banned") == true)
+                #expect(json["cached_anime"] as? Int == 19)
+            }
+            _ = try await client.execute(uri: "/anime/1", method: .get)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = response.text
+                #expect(text.contains(#"anikura_upstream_requests_total{target="anime",outcome="banned"} 1"#))
+                #expect(text.contains("anikura_refresh_queue_depth 1.0"))
+                #expect(text.contains(#"anikura_document_requests_total{result="miss"} 1"#))
+                #expect(text.contains(#"anikura_document_requests_total{result="hit"} 1"#))
+                #expect(text.contains("anikura_upstream_banned 1.0"))
+            }
+        }
+    }
+
+    @Test("/api/anime-titles.xml.gz serves AniDB's gzip bytes with no Content-Encoding; search then finds unfetched anime")
+    func titlesDump() async throws {
+        let fake = try await FakeAniDB.start()
+        let gzip = try Gzip.compress(Array(try Data(contentsOf: Self.titlesSlice)))
+        fake.setTitles(gzip)
+        let app = try await TestApp.build(environment: Self.environment(fake))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/api/anime-titles.xml.gz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] != nil)
+            }
+            #expect(await eventually { (try? await client.execute(uri: "/api/anime-titles.xml.gz", method: .get).status) == .ok })
+            try await client.execute(uri: "/api/anime-titles.xml.gz", method: .get) { response in
+                #expect(response.headers[.contentEncoding] == nil)
+                #expect(response.bytes == gzip)
+            }
+            try await client.execute(uri: "/api/search?q=Crest%20of%20the%20Stars", method: .get) { response in
+                let json = try response.json()
+                let results = json["results"] as? [[String: Any]] ?? []
+                #expect(results.first?["aid"] as? Int == 1)
+            }
+            #expect(fake.requests.count == 1, "one download")
+        }
+    }
+
+    static var titlesSlice: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MirrorTests/Fixtures/titles/anime-titles.slice.xml")
+    }
+}
