@@ -228,6 +228,81 @@ struct FetcherTests {
         }
     }
 
+    @Test("a request cut off by a crash still counts: it is logged before it goes out")
+    func crashMidRequestCounts() async throws {
+        let path = NSTemporaryDirectory() + "anikura-crash-\(UUID().uuidString).sqlite"
+        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path))
+        harness.fake.script { $0.aid == 1 ? .delayed(30, .gzip(Fixtures.anime(1), announced: true)) : nil }
+        for aid in [1, 22] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
+        let start = harness.clock.now()
+        try await harness.running(harness.makeFetcher()) {
+            #expect(await eventually { harness.upstreamCount == 1 })
+        }  // the process dies with the request in flight
+        let store = try TestDatabase.fileStore(path: path)
+        #expect(try await store.upstreamStarts(now: start) == [start])
+        #expect(try await store.upstreamOutcomes(now: start) == ["pending": 1])
+        let restarted = Fetcher(
+            store: store,
+            transport: HTTPClientTransport(),
+            clock: harness.clock,
+            settings: harness.settings,
+            logger: harness.logs.logger
+        )
+        try await harness.running(restarted) {
+            await harness.quietly()
+            #expect(harness.upstreamCount == 1, "the interval counts from the cut-off request")
+            harness.clock.advance(by: 4)
+            #expect(await eventually { harness.upstreamCount == 2 })
+            #expect(harness.fake.animeRequests.last?.aid == 22, "aid 1 was asked less than 24 h ago")
+            #expect(await harness.settle(requests: 2))
+            let outcomes = try await store.upstreamOutcomes(now: harness.clock.now())
+            #expect(outcomes == ["interrupted": 1, "ok": 1])
+        }
+    }
+
+    @Test("a document that merely mentions being banned is a document, not a ban")
+    func bannedInsideADocument() async throws {
+        let harness = try await FetcherHarness()
+        let text = String(decoding: Fixtures.anime(1), as: UTF8.self)
+            .replacingOccurrences(of: "<description>* Based on", with: "<description>Banned: banned. * Based on")
+        let bytes = Array(text.utf8)
+        harness.fake.add(aid: 1, document: bytes)
+        let fetcher = harness.makeFetcher()
+        try await harness.running(fetcher) {
+            _ = try await fetcher.lookup(aid: 1, mature: true)
+            #expect(await harness.settle(requests: 1))
+            #expect(try harness.store.servedBuffer(aid: 1, mature: true)?.xml == bytes)
+            #expect(try await harness.store.upstreamState().bannedUntil == nil)
+        }
+    }
+
+    @Test("the estimate owns up to the interval, the queue and the once-a-day rule")
+    func estimates() async throws {
+        let harness = try await FetcherHarness()
+        harness.fake.script { $0.aid == 5 ? .drop : nil }
+        let fetcher = harness.makeFetcher()
+        let start = harness.clock.now()
+        try await harness.running(fetcher) {
+            _ = try await fetcher.lookup(aid: 5, mature: true)
+            #expect(await harness.settle(requests: 1))
+            // Network error: back-off 6 s, then the queue in order, 4 s apart.
+            var positions: [Int: QueueEstimate] = [:]
+            for aid in [6, 7] {
+                guard case .queued(let estimate) = try await fetcher.lookup(aid: aid, mature: true) else { continue }
+                positions[aid] = estimate
+            }
+            #expect(positions[6]?.fetchAt == start + 6)
+            #expect(positions[7]?.fetchAt == start + 10)
+            guard case .queued(let again) = try await fetcher.lookup(aid: 5, mature: true) else {
+                Issue.record("aid 5 is still queued")
+                return
+            }
+            #expect(again.fetchAt == start + 86_400)
+            #expect(again.holdUp?.contains("once a day") == true)
+            #expect(fetcher.retryAfter(again) == 86_402)
+        }
+    }
+
     @Test("network errors back off exponentially, with every attempt counted")
     func backoff() async throws {
         let harness = try await FetcherHarness()

@@ -84,11 +84,11 @@ struct QueryTests {
     @Test("queued aids are recorded once, missing before stale, and cleared when the document arrives")
     func queued() async throws {
         let store = try TestDatabase.store()
-        #expect(try await store.enqueue(aid: 60, priority: .stale, now: 5) == .init(position: 1, queueSize: 1))
-        #expect(try await store.enqueue(aid: 50, priority: .missing, now: 10) == .init(position: 1, queueSize: 2))
-        #expect(try await store.enqueue(aid: 40, priority: .missing, now: 20) == .init(position: 2, queueSize: 3))
-        #expect(try await store.enqueue(aid: 50, priority: .stale, now: 30) == .init(position: 1, queueSize: 3))
-        #expect(try await store.enqueue(aid: 60, priority: .missing, now: 40) == .init(position: 1, queueSize: 3))
+        #expect(try await store.enqueue(aid: 60, priority: .stale, now: 5) == .queued(.init(position: 1, queueSize: 1)))
+        #expect(try await store.enqueue(aid: 50, priority: .missing, now: 10) == .queued(.init(position: 1, queueSize: 2)))
+        #expect(try await store.enqueue(aid: 40, priority: .missing, now: 20) == .queued(.init(position: 2, queueSize: 3)))
+        #expect(try await store.enqueue(aid: 50, priority: .stale, now: 30) == .queued(.init(position: 1, queueSize: 3)))
+        #expect(try await store.enqueue(aid: 60, priority: .missing, now: 40) == .queued(.init(position: 1, queueSize: 3)))
         #expect(try await store.queuedAIDs() == [60, 50, 40])
         try store.store(
             [

@@ -21,12 +21,10 @@ struct KometaRoutes<Context: RequestContext> {
         let aid = try RequestParsing.aid(context.parameters.get("aid"), .kometa)
         let query = request.uri.queryParameters
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
-        let wait = try RequestParsing.positiveInt(
-            query.get("wait"),
-            name: "wait",
-            default: 0,
-            range: 0...Int(mirror.maxClientWaitSeconds),
-            .kometa
+        // Longer waits are capped, not refused: the client gets the document or the 202 a little sooner.
+        let wait = min(
+            try RequestParsing.positiveInt(query.get("wait"), name: "wait", default: 0, range: 0...86_400, .kometa),
+            Int(mirror.maxClientWaitSeconds)
         )
         switch try await mirror.fetcher.lookup(aid: aid, mature: mature, waitSeconds: Double(wait)) {
         case .document(let document, let stale):

@@ -45,9 +45,12 @@ final class FetchWaiters: Sendable {
         }
     }
 
-    func cancel(_ ticket: Int) {
+    /// Stops listening; returns the event if the aid was settled meanwhile.
+    @discardableResult
+    func cancel(_ ticket: Int) -> FetchEvent? {
         let removed = state.withLock { $0.remove(ticket) }
         removed?.continuation?.resume(returning: nil)
+        return removed?.event
     }
 
     /// Waits until the fetcher settles the ticket's aid or `deadline` (on `clock`) passes; nil on time-out.

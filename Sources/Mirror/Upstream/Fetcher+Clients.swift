@@ -28,7 +28,7 @@ extension Fetcher {
             let stale = now - document.fetchedAt >= limits.staleAfter
             metrics.documentLookup(stale ? "stale" : "hit")
             if stale && queuedStale.withLock({ $0.insert(aid).inserted }) {
-                if try await store.enqueue(aid: aid, priority: .stale, now: now) == nil {
+                if try await store.enqueue(aid: aid, priority: .stale, now: now) == .full {
                     queuedStale.withLock { _ = $0.remove(aid) }  // full: try again on a later request
                 }
                 wake.signal()
@@ -39,9 +39,17 @@ extension Fetcher {
         if let checked = try await store.notFoundAt(aid: aid), now - checked < limits.staleAfter {
             return .notFound
         }
-        guard let position = try await store.enqueue(aid: aid, priority: .missing, now: now) else { return .queueFull }
-        wake.signal()
-        return .queued(try await estimate(position, now: now))
+        switch try await store.enqueue(aid: aid, priority: .missing, now: now) {
+        case .full:
+            return .queueFull
+        case .alreadyStored:
+            // Fetched between the read above and the enqueue.
+            guard let document = try store.servedBuffer(aid: aid, mature: mature) else { return .queueFull }
+            return .document(document, stale: false)
+        case .queued(let position):
+            wake.signal()
+            return .queued(try await estimate(position, aid: aid, now: now))
+        }
     }
 
     /// `lookup`, then, for a queued aid, up to `waitSeconds` for the fetch: the document once it is stored,
@@ -58,7 +66,10 @@ extension Fetcher {
         // Waiting only makes sense if the fetch can happen within the wait (not while off, stopped or banned).
         guard case .queued(let estimate) = first, let fetchAt = estimate.fetchAt, fetchAt <= clock.now() + waitSeconds
         else {
-            waiters.cancel(ticket)
+            // Not waiting; but a fetch may have settled since the ticket was taken.
+            if case .stored = waiters.cancel(ticket), let document = try store.servedBuffer(aid: aid, mature: mature) {
+                return .document(document, stale: false)
+            }
             return first
         }
         switch await waiters.wait(ticket, until: clock.now() + waitSeconds, clock: clock) {
@@ -69,12 +80,12 @@ extension Fetcher {
         case .failed, nil:
             break
         }
-        guard let position = try await store.queuePosition(of: aid) else { return .queued(estimate) }
-        return .queued(try await self.estimate(position, now: clock.now()))
+        guard let position = try await store.queuePosition(of: aid, now: clock.now()) else { return .queued(estimate) }
+        return .queued(try await self.estimate(position, aid: aid, now: clock.now()))
     }
 
     /// The estimate for an aid at `position` in the queue.
-    func estimate(_ position: QueuePosition, now: Double) async throws -> QueueEstimate {
+    func estimate(_ position: QueuePosition, aid: Int, now: Double) async throws -> QueueEstimate {
         var estimate = QueueEstimate(position: position.position, queueSize: position.queueSize)
         guard settings.isEnabled else {
             estimate.holdUp = "fetching from AniDB is off on this mirror (no AniDB client configured)"
@@ -85,13 +96,23 @@ extension Fetcher {
             estimate.holdUp = "fetching is stopped: AniDB refused this mirror's client (\(error))"
             return estimate
         }
+        let last = try await store.lastUpstreamRequest(aid: aid)
+        if let last, last.inFlight, now - last.startedAt < 120 {
+            estimate.fetchAt = now  // being fetched right now
+            return estimate
+        }
         let starts = try await store.upstreamStarts(now: now)
         // Requests ahead: the queue before it, and the titles dump when that is due too.
         let ahead = position.position + (state.titlesWanted ? 1 : 0)
-        let fetchAt = limits.estimatedStart(ofRequest: ahead, now: now, starts: starts, notBefore: state.notBefore)
+        var fetchAt = limits.estimatedStart(ofRequest: ahead, now: now, starts: starts, notBefore: state.notBefore)
+        // The same aid is never asked twice within 24 hours.
+        if let last { fetchAt = max(fetchAt, last.startedAt + UpstreamLimits.day) }
         estimate.fetchAt = fetchAt.isFinite ? fetchAt : nil
         if state.isBanned(at: now), let until = state.bannedUntil {
             estimate.holdUp = "AniDB has banned this mirror until \(Self.iso(until))"
+        } else if let last, last.startedAt + UpstreamLimits.day > now {
+            estimate.holdUp =
+                "AniDB was asked for it at \(Self.iso(last.startedAt)) and is asked at most once a day per anime"
         } else if starts.count + ahead > limits.dailyLimit {
             estimate.holdUp = "the daily budget of \(limits.dailyLimit) AniDB requests is used up"
         }

@@ -49,6 +49,7 @@ public final class Fetcher: Service, Sendable {
             await transport.shutdown()
             return
         }
+        try await store.markInterruptedRequests()
         let state = try await store.upstreamState()
         if let error = state.clientError, state.clientErrorFor == settings.clientKey {
             logger.critical("AniDB fetching is stopped: AniDB refused this client (\(error)); fix mirror.client/clientver")

@@ -12,6 +12,15 @@ public struct QueuePosition: Sendable, Equatable {
     }
 }
 
+/// What `enqueue` did.
+public enum EnqueueOutcome: Sendable, Equatable {
+    case queued(QueuePosition)
+    /// The queue is at capacity.
+    case full
+    /// A missing aid's document arrived meanwhile: there is nothing to fetch.
+    case alreadyStored
+}
+
 /// Why an aid is in the refresh queue; lower goes first.
 public enum RefreshPriority: Int, Sendable {
     /// A client asked for an aid we have no document for (and may be waiting on the answer).
@@ -28,15 +37,22 @@ extension MirrorStore {
     /// Failed attempts after which an aid leaves the queue (a later client request puts it back).
     public static let maxAttempts = 3
 
-    /// Queues `aid` (de-duplicated; a missing aid overtakes a stale refresh). Nil when the queue is full.
-    public func enqueue(aid: Int, priority: RefreshPriority, now: Double) async throws -> QueuePosition? {
+    /// Queues `aid` (de-duplicated; a missing aid overtakes a stale refresh).
+    public func enqueue(aid: Int, priority: RefreshPriority, now: Double) async throws -> EnqueueOutcome {
         try await writer.write { db in
+            // Checked in the same transaction as the insert: a fetch that stored the document a moment ago must
+            // not leave a stray entry that would ask AniDB again.
+            if priority == .missing,
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM anime WHERE id = ?", arguments: [aid]) == true
+            {
+                return .alreadyStored
+            }
             let current = try Int.fetchOne(
                 db,
                 sql: "SELECT priority FROM refreshQueue WHERE animeId = ?",
                 arguments: [aid]
             )
-            if current == nil, try Self.queueSize(db) >= Self.queueCapacity { return nil }
+            if current == nil, try Self.queueSize(db) >= Self.queueCapacity { return .full }
             try db.execute(
                 sql: """
                     INSERT INTO refreshQueue (animeId, priority, enqueuedAt, requestCount) VALUES (?, ?, ?, 1)
@@ -45,12 +61,12 @@ extension MirrorStore {
                     """,
                 arguments: [aid, priority.rawValue, now]
             )
-            return try Self.position(of: aid, in: db)
+            return try Self.position(of: aid, in: db, now: now).map { .queued($0) } ?? .full
         }
     }
 
-    public func queuePosition(of aid: Int) async throws -> QueuePosition? {
-        try await writer.read { db in try Self.position(of: aid, in: db) }
+    public func queuePosition(of aid: Int, now: Double) async throws -> QueuePosition? {
+        try await writer.read { db in try Self.position(of: aid, in: db, now: now) }
     }
 
     /// The queue in fetch order.
@@ -64,7 +80,9 @@ extension MirrorStore {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM refreshQueue") ?? 0
     }
 
-    static func position(of aid: Int, in db: Database) throws -> QueuePosition? {
+    /// 1 + the entries that go before `aid`: those ahead of it in queue order that AniDB may be asked for now
+    /// (an entry asked within 24 hours waits out its day and is overtaken).
+    static func position(of aid: Int, in db: Database, now: Double) throws -> QueuePosition? {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -78,10 +96,13 @@ extension MirrorStore {
             try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*) FROM refreshQueue
-                    WHERE priority < ? OR (priority = ? AND (enqueuedAt < ? OR (enqueuedAt = ? AND animeId < ?)))
+                    SELECT COUNT(*) FROM refreshQueue AS q
+                    WHERE (priority < ? OR (priority = ? AND (enqueuedAt < ? OR (enqueuedAt = ? AND animeId < ?))))
+                        AND NOT EXISTS (
+                            SELECT 1 FROM upstreamRequest AS r
+                            WHERE r.animeId = q.animeId AND r.target = 'anime' AND r.startedAt > ?)
                     """,
-                arguments: [priority, priority, enqueuedAt, enqueuedAt, aid]
+                arguments: [priority, priority, enqueuedAt, enqueuedAt, aid, now - UpstreamLimits.day]
             ) ?? 0
         return QueuePosition(position: ahead + 1, queueSize: try queueSize(db))
     }
@@ -119,6 +140,20 @@ extension MirrorStore {
 
     // MARK: - Upstream log
 
+    /// When AniDB was last asked for `aid`, and whether that request is still in flight; nil if never.
+    public func lastUpstreamRequest(aid: Int) async throws -> (startedAt: Double, inFlight: Bool)? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT startedAt, outcome IS NULL FROM upstreamRequest
+                    WHERE animeId = ? AND target = 'anime' ORDER BY startedAt DESC LIMIT 1
+                    """,
+                arguments: [aid]
+            ).map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Starts of the upstream requests of the 24 hours before `now`, oldest first.
     public func upstreamStarts(now: Double) async throws -> [Double] {
         try await writer.read { db in
@@ -138,6 +173,14 @@ extension MirrorStore {
                 arguments: [now, target, aid]
             )
             return db.lastInsertedRowID
+        }
+    }
+
+    /// Requests a previous process started and never finished (it crashed or was killed): they stay counted,
+    /// marked as interrupted.
+    func markInterruptedRequests() async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE upstreamRequest SET outcome = 'interrupted' WHERE outcome IS NULL")
         }
     }
 
