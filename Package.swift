@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(
             name: "LibraryTests",
             dependencies: ["Library"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,8 +5,23 @@ public import Prometheus
 public final class MirrorMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
+    /// The per-request counters, made once: looking them up by name takes the registry's lock.
+    private let lookups: [String: Counter]
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        lookups = Dictionary(
+            uniqueKeysWithValues: ["hit", "stale", "miss"].map { result in
+                (
+                    result,
+                    registry.makeCounter(
+                        name: "anikura_document_requests_total",
+                        labels: [("result", result)],
+                        help: "Document requests by cache result: hit, stale (served, refresh queued), miss."
+                    )
+                )
+            }
+        )
     }
 
     /// One upstream request finished with `outcome` (`ok`, `banned`, `not_found`, `client_error`, `transient`,
@@ -21,11 +36,7 @@ public final class MirrorMetrics: Sendable {
 
     /// A client asked for a document: `hit` (fresh), `stale` (served and queued for refresh) or `miss`.
     public func documentLookup(_ result: String) {
-        registry.makeCounter(
-            name: "anikura_document_requests_total",
-            labels: [("result", result)],
-            help: "Document requests by cache result: hit, stale (served, refresh queued), miss."
-        ).increment()
+        lookups[result]?.increment()
     }
 
     /// Documents a seed import handled, by result.

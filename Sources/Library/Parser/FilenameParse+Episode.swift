@@ -1,0 +1,309 @@
+/// Episode numbers, in Anitomy's order of rules: the first rule that matches wins.
+extension FilenameParse {
+    /// Words after which a number is not an episode (`Movie 9`, `Part 2`, `Cour 2`).
+    static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume", "season"]
+
+    mutating func findEpisode() {
+        guard result.first(.episode) == nil else {
+            findBracketedEpisodeAlternative()
+            return
+        }
+        if findPrefixedEpisode() || findEpisodeOfTotal() || findTypedEpisode() || findVersionedOrFractional()
+            || findSeparatedEpisode() || findRange(anywhere: true) || findIsolatedEpisode() || findLastNumber()
+        {
+            return
+        }
+    }
+
+    /// `S06E32 … [Episode 83]`: the absolute number in brackets is the alternative numbering.
+    mutating func findBracketedEpisodeAlternative() {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
+            guard Keywords.episodePrefixes.contains(tokens[index].text.lowercased()), let next = nextWord(after: index),
+                tokens[next].isFreeWord, isNumber(tokens[next].text), let value = Int(tokens[next].text),
+                let current = result.first(.episode).flatMap({ Int($0) })
+            else { continue }
+            tokens[index].claimed = true
+            tokens[next].claimed = true
+            if value > current {
+                result.add(.episodeAlt, tokens[next].text)
+            } else if value == current {
+                result.set(.episode, tokens[next].text)
+            }
+            return
+        }
+    }
+
+    func isCandidate(_ index: Int) -> Bool {
+        guard tokens[index].isFreeWord else { return false }
+        if let previous = previousWord(before: index),
+            Self.notBeforeEpisode.contains(tokens[previous].text.lowercased())
+        {
+            return false
+        }
+        return true
+    }
+
+    /// Records an episode number and, if the next bracket holds only a number, the alternative numbering.
+    mutating func takeEpisode(_ index: Int, _ number: String, version: String? = nil) {
+        claim(index, as: .episode, number)
+        if let version { result.add(.releaseVersion, version) }
+        if episodeIndex == nil { episodeIndex = index }
+    }
+
+    // MARK: Rules
+
+    /// `Episode 5`, `Ep.5`, `EP05`, `E05v2`, `Ep07.5`, `ep. 1-5`, `E01-E02`, `#01v2`, `#1-4`, `第01話`, `01話`.
+    mutating func findPrefixedEpisode() -> Bool {
+        for index in tokens.indices where isCandidate(index) {
+            let text = tokens[index].text
+            let lower = text.lowercased()
+            if Keywords.episodePrefixes.contains(lower) && lower != "e" {
+                guard let next = nextWord(after: index), tokens[next].isFreeWord,
+                    let (number, version) = Self.episodeBody(tokens[next].text)
+                else { continue }
+                tokens[index].claimed = true
+                takeEpisode(next, number, version: version)
+                _ = continueRange(from: next, prefixed: true)
+                return true
+            }
+            for prefix in ["episode", "ep.", "ep", "e", "#"] where lower.hasPrefix(prefix) && lower.count > prefix.count {
+                let body = String(text.dropFirst(prefix.count))
+                guard body.first?.isNumber == true, let (number, version) = Self.episodeBody(body) else { continue }
+                takeEpisode(index, number, version: version)
+                _ = continueRange(from: index, prefixed: true)
+                return true
+            }
+            if lower.hasSuffix("話") {
+                var body = lower.dropLast()
+                if body.hasPrefix("第") { body = body.dropFirst() }
+                if !body.isEmpty, body.allSatisfy(\.isNumber) {
+                    takeEpisode(index, String(body))
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// `01`, `01v2`, `07.5`, `4a` → (number, version).
+    static func episodeBody(_ text: String) -> (String, String?)? {
+        if text.hasSuffix(":"), text.count > 1 { return episodeBody(String(text.dropLast())) }
+        if let (number, version) = numberAndVersion(text) { return (number, version) }
+        if let number = fractional(text) { return (number, nil) }
+        if let number = partial(text) { return (number, nil) }
+        // `06v1.5`
+        if let v = text.firstIndex(where: { $0 == "v" || $0 == "V" }), text[..<v].allSatisfy(\.isNumber),
+            !text[..<v].isEmpty, let version = version(String(text[v...])), version != "!"
+        {
+            return (String(text[..<v]), version)
+        }
+        return nil
+    }
+
+    /// `07.5`, `02.5`, `04.1`, `3.5`
+    static func fractional(_ text: String) -> String? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...4).contains(parts[0].count), parts[1].count == 1,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        return text
+    }
+
+    /// `4a`, `111C`, `01b`
+    static func partial(_ text: String) -> String? {
+        guard let last = text.last, "abcABC".contains(last) else { return nil }
+        let digits = text.dropLast()
+        guard (1...4).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return text
+    }
+
+    /// After an episode at `index`: `-02`, `~ 12`, `-E02`, `+02` make a range.
+    @discardableResult
+    mutating func continueRange(from index: Int, prefixed: Bool) -> Bool {
+        guard let joiner = delimiterAfter(index), Delimiters.isRangeJoiner(joiner.text),
+            let next = nextWord(after: index), tokens[next].isFreeWord
+        else { return false }
+        // `01-02` and `01+02` join tightly; `01 ~ 12` may have spaces; `11 - 511` is an episode and a title.
+        if joiner.text != "~" && next - index != 2 { return false }
+        var text = tokens[next].text
+        if prefixed, text.lowercased().hasPrefix("e") || text.hasPrefix("#") { text = String(text.dropFirst()) }
+        guard let (number, version) = Self.episodeBody(text), let first = Double(result[.episode].last ?? ""),
+            let second = Double(number), first < second
+        else { return false }
+        claim(next, as: .episode, number)
+        if let version { result.add(.releaseVersion, version) }
+        return true
+    }
+
+    /// `01 of 24`, `[20_of_25]`
+    mutating func findEpisodeOfTotal() -> Bool {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].text.lowercased() == "of" {
+            guard let previous = previousWord(before: index), isCandidate(previous), isNumber(tokens[previous].text),
+                let next = nextWord(after: index), tokens[next].isFreeWord, isNumber(tokens[next].text)
+            else { continue }
+            takeEpisode(previous, tokens[previous].text)
+            tokens[index].claimed = true
+            tokens[next].claimed = true
+            return true
+        }
+        return false
+    }
+
+    /// `ED2`, `OVA3.5`, `OP4a`, `NCOP1a`, `SP01`, `EX01`, `OVA_01`: the type stays a word (it may end a title).
+    mutating func findTypedEpisode() -> Bool {
+        for index in tokens.indices where tokens[index].isFreeWord {
+            let text = tokens[index].text
+            guard let digit = text.firstIndex(where: \.isNumber), digit != text.startIndex else { continue }
+            let type = String(text[..<digit])
+            let episodeOnly = Keywords.episodeOnlyTypes.contains(type.lowercased())
+            guard let entry = episodeOnly ? Keywords.Entry(element: .type, ambiguous: true) : Keywords.table[type.lowercased()],
+                entry.element == .type,
+                let (number, version) = Self.episodeBody(String(text[digit...]))
+            else { continue }
+            var typeToken = tokens[index]
+            typeToken.text = type
+            typeToken.keyword = entry
+            typeToken.claimed = !entry.ambiguous
+            var numberToken = tokens[index]
+            numberToken.text = String(text[digit...])
+            numberToken.keyword = nil
+            tokens[index] = typeToken
+            tokens.insert(numberToken, at: index + 1)
+            if !episodeOnly { result.add(.type, type) }
+            takeEpisode(index + 1, number, version: version)
+            return true
+        }
+        // `OVA_01`, `OVA - 01`: a number right after an ambiguous type word.
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].keyword?.element == .type {
+            guard let next = nextWord(after: index), tokens[next].isFreeWord, !tokens[next].enclosed,
+                let (number, version) = Self.episodeBody(tokens[next].text), number.count <= 3,
+                tokens[index].text.count <= 3
+            else { continue }
+            takeEpisode(next, number, version: version)
+            return true
+        }
+        return false
+    }
+
+    /// `01v2`, `13v0`, `04V2`, `02.5`, `111C`, `09a`.
+    mutating func findVersionedOrFractional() -> Bool {
+        for index in tokens.indices where isCandidate(index) {
+            let text = tokens[index].text
+            if let (number, version) = Self.numberAndVersion(text), let version {
+                takeEpisode(index, number, version: version)
+                continueRange(from: index, prefixed: false)
+                return true
+            }
+            if let number = Self.fractional(text) ?? Self.partial(text), followsDash(index) || !tokens[index].enclosed {
+                // A fractional number inside a title (`Evangelion 1.11`, `Memories Off 3.5`) is no episode:
+                // only take one that follows a dash, or ends the unbracketed words.
+                if Self.fractional(text) != nil && !followsDash(index) && !endsUnbracketedRun(index) { continue }
+                takeEpisode(index, number)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// True when no free unenclosed word follows `index` before a bracket or the end.
+    func endsUnbracketedRun(_ index: Int) -> Bool {
+        guard let next = nextWord(after: index) else { return true }
+        return tokens[next].claimed
+    }
+
+    /// `- 08`, `- 01 ~ 12`, `- 316-317`, `- 29 (04)`.
+    mutating func findSeparatedEpisode() -> Bool {
+        for index in tokens.indices where isCandidate(index) && !tokens[index].enclosed && followsDash(index) {
+            let text = tokens[index].text
+            guard isNumber(text), text.count <= 4 else { continue }
+            // `- 100 Years Quest - 01`: a number that starts words is part of a title.
+            if let next = nextWord(after: index), tokens[next].isFreeWord, onlySpaces(between: index, and: next) {
+                continue
+            }
+            takeEpisode(index, text)
+            if !continueRange(from: index, prefixed: false) { findAlternative(after: index) }
+            return true
+        }
+        return false
+    }
+
+    /// `29 (04)`: the smaller number is the episode, the larger the alternative numbering.
+    mutating func findAlternative(after index: Int) {
+        guard let next = nextWord(after: index, crossBrackets: true), tokens[next].isFreeWord,
+            tokens[next].enclosed, isIsolated(next), isNumber(tokens[next].text),
+            let first = Int(tokens[index].text), let second = Int(tokens[next].text)
+        else { return }
+        tokens[next].claimed = true
+        if second < first {
+            result.set(.episode, tokens[next].text)
+            result.add(.episodeAlt, tokens[index].text)
+        } else {
+            result.add(.episodeAlt, tokens[next].text)
+        }
+    }
+
+    /// `13-15`, `1-13`, `01+02`, `01 ~ 12` outside a title's own numbers (the lower must be below the upper).
+    mutating func findRange(anywhere: Bool) -> Bool {
+        for index in tokens.indices where isCandidate(index) && isNumber(tokens[index].text) {
+            guard tokens[index].text.count <= 4, let joiner = delimiterAfter(index),
+                Delimiters.isRangeJoiner(joiner.text), let next = nextWord(after: index), tokens[next].isFreeWord,
+                joiner.text == "~" || joiner.text == "&" || next - index == 2,
+                let (upper, _) = Self.episodeBody(tokens[next].text), let low = Int(tokens[index].text),
+                let high = Int(upper), low < high
+            else { continue }
+            // `5-2`, `009-1` fail the order test and stay in the title.
+            takeEpisode(index, tokens[index].text)
+            continueRange(from: index, prefixed: false)
+            return true
+        }
+        return false
+    }
+
+    /// `[12]`, `(9)`
+    mutating func findIsolatedEpisode() -> Bool {
+        for index in tokens.indices where isCandidate(index) {
+            let betweenGroups =
+                !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
+            guard isIsolated(index) || betweenGroups else { continue }
+            guard let (number, version) = Self.episodeBody(tokens[index].text), Int(number).map({ $0 < 1900 }) ?? true
+            else { continue }
+            takeEpisode(index, number, version: version)
+            return true
+        }
+        return false
+    }
+
+    /// The last unbracketed number that is not the first word (`Bleach 225`, `Eve no Jikan 2`).
+    mutating func findLastNumber() -> Bool {
+        let firstWord = tokens.firstIndex { $0.kind == .word && !$0.enclosed }
+        for index in tokens.indices.reversed() where isCandidate(index) && !tokens[index].enclosed {
+            guard index != firstWord, isNumber(tokens[index].text), tokens[index].text.count <= 4 else { continue }
+            // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's.
+            if let next = nextWord(after: index), tokens[next].isFreeWord { continue }
+            // `CRF-16`: glued to a word by a dash.
+            if index >= 1, tokens[index - 1].kind == .delimiter, Delimiters.isDash(tokens[index - 1].text.unicodeScalars.first!),
+                index >= 2, tokens[index - 2].kind == .word
+            {
+                continue
+            }
+            guard let value = Int(tokens[index].text), value < 1900 || tokens[index].text.count < 4 else { continue }
+            takeEpisode(index, tokens[index].text)
+            return true
+        }
+        return false
+    }
+
+    // MARK: Part and version
+
+    mutating func findReleaseVersion() {
+        // `V3`, `(v2)`, `[V0]`, `THORA v2`
+        guard result.first(.releaseVersion) == nil else { return }
+        for index in tokens.indices where tokens[index].isFreeWord {
+            let text = tokens[index].text
+            guard text.count >= 2, text.first == "v" || text.first == "V", let version = Self.version(text), version != "!"
+            else { continue }
+            claim(index, as: .releaseVersion, version)
+            return
+        }
+    }
+}

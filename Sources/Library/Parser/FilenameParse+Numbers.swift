@@ -1,0 +1,287 @@
+/// Checksum, resolution, year, season, part and volume.
+extension FilenameParse {
+    mutating func findChecksum() {
+        // The last free token of exactly eight hex digits (Anitomy v2).
+        for index in tokens.indices.reversed() where tokens[index].isFreeWord {
+            let text = tokens[index].text
+            guard text.utf8.count == 8, text.utf8.allSatisfy(Self.isHex), text.utf8.contains(where: { $0 >= 48 && $0 <= 57 })
+            else { continue }
+            claim(index, as: .fileChecksum)
+            return
+        }
+    }
+
+    static func isHex(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)
+    }
+
+    static func isResolution(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+        guard index >= 3, index <= 4 else { return false }
+        if index == bytes.count - 1, bytes[index] | 0x20 == UInt8(ascii: "p") || bytes[index] | 0x20 == UInt8(ascii: "i") {
+            return true
+        }
+        // 1280x720, 1280×720, 1440x1080p
+        let rest = String(decoding: bytes[index...], as: UTF8.self)
+        for separator in ["x", "X", "×"] where rest.hasPrefix(separator) {
+            var digits = rest.dropFirst(separator.count)
+            if digits.hasSuffix("p") { digits = digits.dropLast() }
+            return (3...4).contains(digits.count) && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+        }
+        return false
+    }
+
+    mutating func findResolution() {
+        var found = false
+        for index in tokens.indices where tokens[index].isFreeWord && Self.isResolution(tokens[index].text) {
+            if !found { claim(index, as: .videoResolution) } else { tokens[index].claimed = true }
+            found = true
+        }
+        if found { return }
+        // A bare 480, 720 or 1080 in brackets (`[720]`, `[BD-1080]`), or just before a source keyword.
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
+            if ["480", "576", "720", "1080", "2160"].contains(tokens[index].text) {
+                claim(index, as: .videoResolution)
+                return
+            }
+        }
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].text == "1080" {
+            if let next = nextWord(after: index), tokens[next].keyword?.element == .source {
+                claim(index, as: .videoResolution)
+                return
+            }
+        }
+    }
+
+    mutating func findYear() {
+        for index in tokens.indices where tokens[index].isFreeWord {
+            let text = tokens[index].text
+            guard text.utf8.count == 4, isNumber(text), let year = Int(text), (1951...2049).contains(year) else { continue }
+            // Alone in brackets, alone between two bracket groups, or right before `S01E02`.
+            let betweenGroups =
+                !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
+            var beforeSeason = false
+            if let next = nextWord(after: index), Self.seasonEpisode(tokens[next].text) != nil { beforeSeason = true }
+            guard isIsolated(index) || betweenGroups || beforeSeason else { continue }
+            claim(index, as: .year)
+            return
+        }
+    }
+
+    func previousBracket(_ index: Int) -> Token.Kind? {
+        var previous = index - 1
+        while previous >= 0, tokens[previous].kind == .delimiter { previous -= 1 }
+        return previous >= 0 && tokens[previous].kind != .word ? tokens[previous].kind : nil
+    }
+
+    func nextBracket(_ index: Int) -> Token.Kind? {
+        var next = index + 1
+        while next < tokens.count, tokens[next].kind == .delimiter { next += 1 }
+        return next < tokens.count && tokens[next].kind != .word ? tokens[next].kind : nil
+    }
+
+    // MARK: - Season
+
+    /// `S01E02`, `S01E06v2`, `S23E1821`, `2x03`: (season, episode, version).
+    static func seasonEpisode(_ text: String) -> (String, String, String?)? {
+        let lower = Array(text.lowercased().utf8)
+        var index = 0
+        func digits() -> String? {
+            let start = index
+            while index < lower.count, lower[index] >= 48, lower[index] <= 57 { index += 1 }
+            return index > start && index - start <= 4 ? String(decoding: lower[start..<index], as: UTF8.self) : nil
+        }
+        if lower.first == UInt8(ascii: "s") {
+            index = 1
+            guard let season = digits(), index < lower.count, lower[index] == UInt8(ascii: "e") else { return nil }
+            index += 1
+            guard let episode = digits() else { return nil }
+            let start = text.utf8.index(text.utf8.startIndex, offsetBy: index)
+            return (season, episode, Self.version(String(text[start...])))
+        }
+        guard let season = digits(), index < lower.count, lower[index] == UInt8(ascii: "x") else { return nil }
+        index += 1
+        guard let episode = digits(), index == lower.count, season.count <= 2, Int(season) ?? 0 > 0 else { return nil }
+        return (season, episode, nil)
+    }
+
+    /// `v2` → "2", `v1.5` → "1.5"; "" → nil marker handled by callers; anything else is not a version.
+    static func version(_ rest: String) -> String? {
+        guard !rest.isEmpty else { return nil }
+        guard rest.first == "v" || rest.first == "V" else { return "!" }
+        let value = rest.dropFirst()
+        guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return "!" }
+        return String(value)
+    }
+
+    static func seasonNumber(_ text: String) -> String? {
+        // `S2`, `S01`
+        let lower = text.lowercased()
+        guard lower.hasPrefix("s"), lower.count >= 2, lower.count <= 3 else { return nil }
+        let digits = lower.dropFirst()
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits != "0", digits != "00" || true else { return nil }
+        return String(text.dropFirst())
+    }
+
+    mutating func findSeason() {
+        for index in tokens.indices where tokens[index].isFreeWord {
+            let text = tokens[index].text
+            let lower = text.lowercased()
+            if let (season, episode, version) = Self.seasonEpisode(text), version != "!" {
+                claim(index, as: .season, season)
+                result.add(.episode, episode)
+                if let version { result.add(.releaseVersion, version) }
+                episodeIndex = index
+                continue
+            }
+            if let season = Self.seasonNumber(text) {
+                // `S01-S03`, `S01-05`, `S01+S02+S03`: joined without spaces (`S2 - 09` is a season and an episode).
+                claim(index, as: .season, season)
+                var cursor = index
+                while cursor + 2 < tokens.count, tokens[cursor + 1].kind == .delimiter,
+                    ["-", "+"].contains(tokens[cursor + 1].text), tokens[cursor + 2].isFreeWord
+                {
+                    let next = cursor + 2
+                    if let more = Self.seasonNumber(tokens[next].text) {
+                        claim(next, as: .season, more)
+                    } else if tokens[cursor + 1].text == "-", isNumber(tokens[next].text), tokens[next].text.count <= 2 {
+                        claim(next, as: .season, tokens[next].text)
+                    } else {
+                        break
+                    }
+                    cursor = next
+                }
+                continue
+            }
+            if Keywords.seasonWords.contains(lower) {
+                // `2nd Season`, `Second Season`
+                if let previous = previousWord(before: index), tokens[previous].isFreeWord,
+                    let ordinal = Keywords.ordinals[tokens[previous].text.lowercased()]
+                {
+                    tokens[index].claimed = true
+                    claim(previous, as: .season, String(ordinal))
+                    continue
+                }
+                // `Season 2`, `saison 2`, `Season II` (spaces only between: `Season - 01` is no season 1)
+                if let next = nextWord(after: index), tokens[next].isFreeWord, onlySpaces(between: index, and: next) {
+                    let value = tokens[next].text
+                    if isNumber(value) && value.count <= 2 {
+                        tokens[index].claimed = true
+                        claim(next, as: .season, value)
+                        continue
+                    }
+                    if let roman = Self.roman(value) {
+                        tokens[index].claimed = true
+                        claim(next, as: .season, String(roman))
+                        continue
+                    }
+                }
+            }
+            if lower.hasPrefix("第"), lower.hasSuffix("期") {
+                let digits = lower.dropFirst().dropLast()
+                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { claim(index, as: .season, String(digits)) }
+            }
+        }
+    }
+
+    func onlySpaces(between first: Int, and second: Int) -> Bool {
+        ((first + 1)..<second).allSatisfy { tokens[$0].kind == .delimiter && Delimiters.isSpaceLike(tokens[$0].text.unicodeScalars.first!) }
+    }
+
+    func delimiterAfter(_ index: Int) -> Token? {
+        var next = index + 1
+        var found: Token?
+        while next < tokens.count, tokens[next].kind == .delimiter {
+            if !Delimiters.isSpaceLike(tokens[next].text.unicodeScalars.first!) { found = tokens[next] }
+            next += 1
+        }
+        return found
+    }
+
+    static func roman(_ text: String) -> Int? {
+        ["I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10][text]
+    }
+
+    // MARK: - Part
+
+    mutating func findPart() {
+        for index in tokens.indices where tokens[index].isFreeWord {
+            let lower = tokens[index].text.lowercased()
+            // An episode title may say `Part 2`; only a part before the episode, or in brackets, is the release's.
+            if let episodeIndex, index > episodeIndex, !tokens[index].enclosed { continue }
+            if lower == "cour" || lower == "part", let previous = previousWord(before: index), tokens[previous].isFreeWord,
+                let ordinal = Keywords.ordinals[tokens[previous].text.lowercased()]
+            {
+                tokens[index].claimed = true
+                claim(previous, as: .part, String(ordinal))
+                return
+            }
+            if Keywords.partWords.contains(lower), let next = nextWord(after: index), tokens[next].isFreeWord,
+                isNumber(tokens[next].text), tokens[next].text.count <= 2, onlySpaces(between: index, and: next)
+            {
+                tokens[index].claimed = true
+                claim(next, as: .part)
+                return
+            }
+            // `P2` next to a season (`S3 P2`, `S04.P2`)
+            if lower.count == 2, lower.hasPrefix("p"), lower.last!.isNumber, let previous = previousWord(before: index),
+                tokens[previous].claimed, result.first(.season) != nil
+            {
+                claim(index, as: .part, String(lower.dropFirst()))
+                return
+            }
+        }
+    }
+
+    // MARK: - Volume
+
+    mutating func findVolume() {
+        for index in tokens.indices where tokens[index].isFreeWord {
+            // `Vol.1`, glued by the tokenizer.
+            let lower = tokens[index].text.lowercased()
+            if lower.hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(tokens[index].text.dropFirst(4))) {
+                claim(index, as: .volume, number)
+                if let version { result.add(.releaseVersion, version) }
+                if let joiner = delimiterAfter(index), joiner.text == "&" || joiner.text == "+",
+                    let more = nextWord(after: index), tokens[more].isFreeWord, isNumber(tokens[more].text)
+                {
+                    claim(more, as: .volume)
+                }
+                if episodeIndex == nil { episodeIndex = index }
+                continue
+            }
+            guard Keywords.volumePrefixes.contains(lower),
+                let next = nextWord(after: index), tokens[next].isFreeWord
+            else { continue }
+            let text = tokens[next].text
+            if let (number, version) = Self.numberAndVersion(text) {
+                tokens[index].claimed = true
+                claim(next, as: .volume, number)
+                if let version { result.add(.releaseVersion, version) }
+                // `Vol.1&2`
+                if let joiner = delimiterAfter(next), joiner.text == "&" || joiner.text == "+",
+                    let more = nextWord(after: next), tokens[more].isFreeWord, isNumber(tokens[more].text)
+                {
+                    claim(more, as: .volume)
+                }
+                if episodeIndex == nil { episodeIndex = next }
+            }
+        }
+    }
+
+    /// `01`, `01v2`, `1v2` → (number, version).
+    static func numberAndVersion(_ text: String) -> (String, String?)? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+        guard index > 0, index <= 4 else { return nil }
+        let number = String(decoding: bytes[..<index], as: UTF8.self)
+        if index == bytes.count { return (number, nil) }
+        guard let version = Self.version(String(decoding: bytes[index...], as: UTF8.self)), version != "!" else {
+            return nil
+        }
+        return (number, version)
+    }
+}

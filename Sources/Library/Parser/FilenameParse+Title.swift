@@ -1,0 +1,227 @@
+/// Title, release group and episode title: the free text that is left.
+extension FilenameParse {
+    func hasLetterOrDigit(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+
+    func isMostlyLatin(_ text: String) -> Bool {
+        let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
+        guard !letters.isEmpty else { return true }
+        return letters.filter(\.isASCII).count * 2 >= letters.count
+    }
+
+    /// Joins tokens the way a title reads: space-like delimiters (and dots between words) become one space,
+    /// other delimiters and brackets stay as they are.
+    func join(_ range: Range<Int>) -> String {
+        var out = ""
+        for index in range {
+            let token = tokens[index]
+            if token.kind == .delimiter, let scalar = token.text.unicodeScalars.first,
+                Delimiters.isSpaceLike(scalar) || scalar == "."
+            {
+                if !out.hasSuffix(" ") { out += " " }
+            } else {
+                out += token.text
+            }
+        }
+        return trimTitle(out)
+    }
+
+    func trimTitle(_ text: String) -> String {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first, first == " " || Delimiters.isDash(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || Delimiters.isDash(last) { scalars = scalars.dropLast() }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars)
+        return out
+    }
+
+    /// From `start`, the free run of tokens up to the next claimed token (or closing bracket, when enclosed).
+    func run(from start: Int, enclosedOnly: Bool) -> Range<Int> {
+        var end = start
+        var depth = 0
+        while end < tokens.count {
+            let token = tokens[end]
+            if token.kind == .word && token.claimed { break }
+            if enclosedOnly {
+                // Inside a bracket group, nested pairs belong to the run (`[Evangelion 3.0 You Can (Not) Redo]`).
+                if token.kind == .open {
+                    if !tokens[start].enclosed { break }
+                    depth += 1
+                }
+                if token.kind == .close {
+                    if depth == 0 { break }
+                    depth -= 1
+                }
+            }
+            end += 1
+        }
+        // Trailing delimiters are not part of it (`Citrus+Episode`).
+        while end > start, tokens[end - 1].kind == .delimiter { end -= 1 }
+        return start..<end
+    }
+
+    mutating func findTitle() {
+        // The first free word outside brackets…
+        var start = tokens.indices.first {
+            tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(tokens[$0].text)
+        }
+        var enclosed = false
+        if start == nil {
+            // …else the first free word in a later bracket group, skipping a leading non-Latin group.
+            var groups: [Int] = []
+            for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(tokens[index].text) {
+                if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
+            }
+            let candidates = groups.count > 1 ? Array(groups.dropFirst()) : groups
+            let group = candidates.first { group in
+                tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
+                    .allSatisfy { isMostlyLatin(tokens[$0].text) }
+            } ?? candidates.first
+            start = tokens.indices.first { tokens[$0].group == group && tokens[$0].isFreeWord }
+            enclosed = true
+        }
+        guard let start else { return }
+        var range = run(from: start, enclosedOnly: enclosed)
+        // An opening bracket left unmatched in the run: the title ends before it.
+        var depth: [Int] = []
+        for index in range {
+            if tokens[index].kind == .open { depth.append(index) }
+            if tokens[index].kind == .close, !depth.isEmpty { depth.removeLast() }
+        }
+        if let unmatched = depth.first { range = range.lowerBound..<unmatched }
+        // A `[...]` or `{...}` group at the end is not part of the title (`(...)` is: `(TV)`, `(Not)`).
+        while let last = lastNonDelimiter(in: range), tokens[last].kind == .close, tokens[last].text != ")",
+            let open = matchingOpen(last), open > range.lowerBound
+        {
+            range = range.lowerBound..<open
+        }
+        let title = join(range)
+        guard !title.isEmpty else { return }
+        for index in range where tokens[index].kind == .word { tokens[index].claimed = true }
+        result.add(.title, title)
+        titleRange = range
+    }
+
+    func lastNonDelimiter(in range: Range<Int>) -> Int? {
+        range.reversed().first { tokens[$0].kind != .delimiter }
+    }
+
+    func matchingOpen(_ close: Int) -> Int? {
+        var depth = 0
+        for index in stride(from: close, through: 0, by: -1) {
+            if tokens[index].kind == .close { depth += 1 }
+            if tokens[index].kind == .open {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Release group
+
+    mutating func findReleaseGroup() {
+        if let thora = tokens.indices.first(where: { tokens[$0].keyword?.element == .releaseGroup && !tokens[$0].enclosed }) {
+            claim(thora, as: .releaseGroup)
+            return
+        }
+        let titleStart = titleRange?.lowerBound ?? tokens.count
+        // A bracket group before the title: `[Group] Title`.
+        for index in tokens.indices where index < titleStart && tokens[index].kind == .open {
+            if let group = groupRun(afterOpen: index) {
+                result.add(.releaseGroup, group)
+                return
+            }
+        }
+        // Scene style: `…x264-Group`.
+        if let scene = sceneGroup() {
+            claim(scene, as: .releaseGroup)
+            return
+        }
+        // Else the last free bracket group after the title.
+        for index in tokens.indices.reversed() where index >= titleStart && tokens[index].kind == .open {
+            if let group = groupRun(afterOpen: index) {
+                result.add(.releaseGroup, group)
+                return
+            }
+        }
+    }
+
+    /// The free words right after an opening bracket up to its closing bracket (or up to a comma followed only by
+    /// claimed words: `(Central Anime, 720p)`), claimed and joined verbatim.
+    mutating func groupRun(afterOpen open: Int) -> String? {
+        var end = open + 1
+        var words = 0
+        while end < tokens.count, tokens[end].kind == .word ? tokens[end].isFreeWord : tokens[end].kind == .delimiter {
+            if tokens[end].kind == .word { words += 1 }
+            end += 1
+        }
+        // `[&]`: a group named by a delimiter alone.
+        if words == 0, end == open + 2, end < tokens.count, tokens[end].kind == .close, tokens[open + 1].text != " " {
+            return tokens[open + 1].text
+        }
+        guard words > 0, end < tokens.count else { return nil }
+        var last = end
+        if tokens[end].kind != .close {
+            // Only a comma may end it early, with nothing free after it in the bracket.
+            guard tokens[end - 1].text == "," || (end >= 2 && tokens[end - 2].text == ",") else { return nil }
+            var check = end
+            while check < tokens.count, tokens[check].kind != .close {
+                if tokens[check].isFreeWord { return nil }
+                check += 1
+            }
+            while last > open + 1, tokens[last - 1].kind == .delimiter { last -= 1 }
+        }
+        var text = tokens[(open + 1)..<last].map(\.text).joined()
+        // `Varies_&_Cuba77_&_AnimeReactor_RU`: underscores around other delimiters were spaces.
+        if text.contains("_&_") || text.contains("_+_") { text = text.replacingUnderscores() }
+        for index in (open + 1)..<last where tokens[index].kind == .word { tokens[index].claimed = true }
+        return text
+    }
+
+    /// `…x264-Group` at the end (before any brackets): the last free word, right after a dash that follows a word.
+    func sceneGroup() -> Int? {
+        guard let last = tokens.indices.last(where: { tokens[$0].kind == .word && !tokens[$0].enclosed }),
+            tokens[last].isFreeWord, last >= 2, tokens[last - 1].kind == .delimiter, tokens[last - 1].text == "-",
+            tokens[last - 2].kind == .word || tokens[last - 2].kind == .close
+        else { return nil }
+        return last
+    }
+
+    // MARK: - Episode title
+
+    mutating func findEpisodeTitle() {
+        guard let episodeIndex else { return }
+        var start = episodeIndex + 1
+        while start < tokens.count, tokens[start].kind == .delimiter { start += 1 }
+        // `第01話 「魔女と花嫁」`
+        if start < tokens.count, tokens[start].kind == .open, tokens[start].text == "「" {
+            let range = run(from: start + 1, enclosedOnly: true)
+            let title = join(range)
+            if !title.isEmpty {
+                for index in range where tokens[index].kind == .word { tokens[index].claimed = true }
+                result.add(.episodeTitle, title)
+                episodeTitleRange = range
+            }
+            return
+        }
+        guard start < tokens.count, tokens[start].isFreeWord, !tokens[start].enclosed, hasLetterOrDigit(tokens[start].text)
+        else { return }
+        let range = run(from: start, enclosedOnly: true)
+        let words = range.filter { tokens[$0].kind == .word }
+        // Nothing but keywords (`Preview`, `END`) is no title.
+        if words.allSatisfy({ tokens[$0].keyword != nil }) { return }
+        let title = join(range)
+        guard !title.isEmpty else { return }
+        for index in words { tokens[index].claimed = true }
+        result.add(.episodeTitle, title)
+        episodeTitleRange = range
+    }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String {
+        String(unicodeScalars.map { $0 == "_" ? " " : Character($0) })
+    }
+}

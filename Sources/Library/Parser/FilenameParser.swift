@@ -1,0 +1,163 @@
+/// Parses anime release names (`[Group] Title - 01v2 (1080p) [ABCD1234].mkv`) into Anitomy's elements.
+///
+/// The approach is Anitomy's: tokenize, mark keywords, then find elements in a fixed order (checksum, resolution,
+/// year, season, part, volume, episode, title, release group, episode title), each claiming the tokens it uses so
+/// no token serves two elements. Never throws and never loops: every step walks the tokens a bounded number of
+/// times, and names longer than `maxScalars` are cut.
+public struct FilenameParser: Sendable {
+    /// Longer names are cut before parsing (release names are rarely past 250 characters).
+    public static let maxScalars = 1024
+
+    public init() {}
+
+    public func parse(_ name: String) -> ParsedFilename {
+        var run = FilenameParse(name: Self.cut(name))
+        return run.parse()
+    }
+
+    static func cut(_ name: String) -> String {
+        guard name.unicodeScalars.count > maxScalars else { return name }
+        var cut = ""
+        cut.unicodeScalars.append(contentsOf: name.unicodeScalars.prefix(maxScalars))
+        return cut
+    }
+}
+
+/// One parse: the tokens and what has been found so far.
+struct FilenameParse {
+    var name: String
+    var tokens: [Token] = []
+    var result = ParsedFilename()
+    /// Index of the first token of the episode, once found (episode titles follow it).
+    var episodeIndex: Int?
+    /// The tokens the title was taken from.
+    var titleRange: Range<Int>?
+    var episodeTitleRange: Range<Int>?
+    /// Ambiguous type and release-information words outside brackets, recorded last.
+    var ambiguous: [Int] = []
+
+    init(name: String) { self.name = name }
+
+    mutating func parse() -> ParsedFilename {
+        var body = name
+        if let dot = body.lastIndex(of: ".") {
+            let ext = body[body.index(after: dot)...]
+            if ext.count <= 4, Keywords.extensions.contains(ext.lowercased()) {
+                result.add(.fileExtension, String(ext))
+                body = String(body[..<dot])
+            }
+        }
+        tokens = Tokenizer.tokenize(body)
+        guard tokens.contains(where: { $0.kind == .word }) else { return result }
+        markKeywords()
+        findChecksum()
+        findResolution()
+        findYear()
+        findSeason()
+        findVolume()
+        findEpisode()
+        findPart()
+        findReleaseVersion()
+        findTitle()
+        findReleaseGroup()
+        findEpisodeTitle()
+        for index in ambiguous where !(episodeTitleRange?.contains(index) ?? false) {
+            result.add(tokens[index].keyword!.element, tokens[index].text)
+        }
+        dedupeSeasons()
+        return result
+    }
+
+    // MARK: - Token helpers
+
+    func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+
+    /// The next word token after `index`, skipping delimiters (and, if asked, brackets).
+    func nextWord(after index: Int, crossBrackets: Bool = false) -> Int? {
+        var next = index + 1
+        while next < tokens.count {
+            switch tokens[next].kind {
+            case .word: return next
+            case .delimiter: next += 1
+            case .open, .close:
+                guard crossBrackets else { return nil }
+                next += 1
+            }
+        }
+        return nil
+    }
+
+    func previousWord(before index: Int, crossBrackets: Bool = false) -> Int? {
+        var previous = index - 1
+        while previous >= 0 {
+            switch tokens[previous].kind {
+            case .word: return previous
+            case .delimiter: previous -= 1
+            case .open, .close:
+                guard crossBrackets else { return nil }
+                previous -= 1
+            }
+        }
+        return nil
+    }
+
+    /// True when the word at `index` is the only word between its brackets.
+    func isIsolated(_ index: Int) -> Bool {
+        guard tokens[index].enclosed else { return false }
+        var left = index - 1
+        while left >= 0, tokens[left].kind == .delimiter { left -= 1 }
+        var right = index + 1
+        while right < tokens.count, tokens[right].kind == .delimiter { right += 1 }
+        return left >= 0 && tokens[left].kind == .open && right < tokens.count && tokens[right].kind == .close
+    }
+
+    /// True when the word at `index` has a standalone dash before it (`- 08`, `_-_08`, `.-.08`), not one that joins
+    /// two words (`5-2`, `CRF-16`).
+    func followsDash(_ index: Int) -> Bool {
+        guard index >= 2, tokens[index - 1].kind == .delimiter else { return false }
+        var previous = index - 1
+        var sawDash = false
+        var delimiters = 0
+        while previous >= 0, tokens[previous].kind == .delimiter {
+            if let scalar = tokens[previous].text.unicodeScalars.first, Delimiters.isDash(scalar) { sawDash = true }
+            delimiters += 1
+            previous -= 1
+        }
+        return sawDash && (delimiters >= 2 || previous < 0 || tokens[previous].kind != .word)
+    }
+
+    /// `Season 1` and `S01` in one name are one season.
+    mutating func dedupeSeasons() {
+        let seasons = result[.season]
+        guard seasons.count > 1 else { return }
+        var seen: Set<Int> = []
+        var kept: [String] = []
+        for season in seasons where seen.insert(Int(season) ?? -kept.count - 1).inserted { kept.append(season) }
+        if kept.count != seasons.count {
+            result.remove(.season)
+            for season in kept { result.add(.season, season) }
+        }
+    }
+
+    mutating func claim(_ index: Int, as element: FilenameElement, _ value: String? = nil) {
+        tokens[index].claimed = true
+        result.add(element, value ?? tokens[index].text)
+    }
+
+    // MARK: - Keywords
+
+    mutating func markKeywords() {
+        for index in tokens.indices where tokens[index].kind == .word {
+            guard let entry = Keywords.lookup(tokens[index].text) else { continue }
+            tokens[index].keyword = entry
+            if entry.element == .releaseGroup { continue }  // THORA: found as the release group later
+            if entry.ambiguous && !tokens[index].enclosed {
+                // Left free so it can still be part of a title (`Tokyo ESP`, `One Piece Movie 9`); types and release
+                // information are recorded at the end unless they turn out to be an episode title's words.
+                if entry.element == .type || entry.element == .releaseInformation { ambiguous.append(index) }
+                continue
+            }
+            claim(index, as: entry.element)
+        }
+    }
+}
