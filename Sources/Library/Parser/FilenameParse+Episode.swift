@@ -1,18 +1,28 @@
 /// Episode numbers, in Anitomy's order of rules: the first rule that matches wins.
 extension FilenameParse {
     /// Words after which a number is not an episode (`Movie 9`, `Part 2`, `Cour 2`).
-    static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume", "season"]
+    static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume"]
 
     mutating func findEpisode() {
         guard result.first(.episode) == nil else {
             findBracketedEpisodeAlternative()
             return
         }
-        if findPrefixedEpisode() || findEpisodeOfTotal() || findTypedEpisode() || findVersionedOrFractional()
+        if findLeadingEpisode() || findPrefixedEpisode() || findEpisodeOfTotal() || findTypedEpisode() || findVersionedOrFractional()
             || findSeparatedEpisode() || findRange(anywhere: true) || findIsolatedEpisode() || findLastNumber()
         {
             return
         }
+    }
+
+    /// `01 - Land of Visible Pain`, `05 - Hidan no Aria - Butei Charter Article 1`: a number first, then a dash.
+    mutating func findLeadingEpisode() -> Bool {
+        guard tokens.count > 2, tokens[0].isFreeWord, isNumber(tokens[0].text), tokens[0].text.count <= 4,
+            let next = nextWord(after: 0), followsDash(next)
+        else { return false }
+        takeEpisode(0, tokens[0].text)
+        leadingEpisode = true
+        return true
     }
 
     /// `S06E32 … [Episode 83]`: the absolute number in brackets is the alternative numbering.
@@ -35,8 +45,8 @@ extension FilenameParse {
 
     func isCandidate(_ index: Int) -> Bool {
         guard tokens[index].isFreeWord else { return false }
-        if let previous = previousWord(before: index),
-            Self.notBeforeEpisode.contains(tokens[previous].text.lowercased())
+        if let previous = previousWord(before: index), !tokens[previous].claimed,
+            Self.notBeforeEpisode.contains(tokens[previous].text.lowercased()), onlySpaces(between: previous, and: index)
         {
             return false
         }
@@ -123,8 +133,8 @@ extension FilenameParse {
         guard let joiner = delimiterAfter(index), Delimiters.isRangeJoiner(joiner.text),
             let next = nextWord(after: index), tokens[next].isFreeWord
         else { return false }
-        // `01-02` and `01+02` join tightly; `01 ~ 12` may have spaces; `11 - 511` is an episode and a title.
-        if joiner.text != "~" && next - index != 2 { return false }
+        // `01-02` and `01+02` join tightly; `01 ~ 12`, `8 & 10` may have spaces; `11 - 511` is an episode and a title.
+        if joiner.text != "~" && joiner.text != "&" && next - index != 2 { return false }
         var text = tokens[next].text
         if prefixed, text.lowercased().hasPrefix("e") || text.hasPrefix("#") { text = String(text.dropFirst()) }
         guard let (number, version) = Self.episodeBody(text), let first = Double(result[.episode].last ?? ""),
@@ -216,8 +226,10 @@ extension FilenameParse {
         for index in tokens.indices where isCandidate(index) && !tokens[index].enclosed && followsDash(index) {
             let text = tokens[index].text
             guard isNumber(text), text.count <= 4 else { continue }
-            // `- 100 Years Quest - 01`: a number that starts words is part of a title.
-            if let next = nextWord(after: index), tokens[next].isFreeWord, onlySpaces(between: index, and: next) {
+            // `- 100 Years Quest - 01`: a number that starts words is part of a title (`- 25 END` is not words).
+            if let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].keyword == nil,
+                onlySpaces(between: index, and: next)
+            {
                 continue
             }
             takeEpisode(index, text)
@@ -278,8 +290,12 @@ extension FilenameParse {
         let firstWord = tokens.firstIndex { $0.kind == .word && !$0.enclosed }
         for index in tokens.indices.reversed() where isCandidate(index) && !tokens[index].enclosed {
             guard index != firstWord, isNumber(tokens[index].text), tokens[index].text.count <= 4 else { continue }
-            // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's.
-            if let next = nextWord(after: index), tokens[next].isFreeWord { continue }
+            // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's,
+            // except in dotted scene names (`The.Animatrix.08.A.Detective.Story`).
+            if let next = nextWord(after: index), tokens[next].isFreeWord {
+                let dotted = tokens[index - 1].text == "." && tokens[index + 1].text == "." && !hasSpaces
+                if !dotted { continue }
+            }
             // `CRF-16`: glued to a word by a dash.
             if index >= 1, tokens[index - 1].kind == .delimiter, Delimiters.isDash(tokens[index - 1].text.unicodeScalars.first!),
                 index >= 2, tokens[index - 2].kind == .word

@@ -107,7 +107,7 @@ extension FilenameParse {
         return (season, episode, nil)
     }
 
-    /// `v2` → "2", `v1.5` → "1.5"; "" → nil marker handled by callers; anything else is not a version.
+    /// `v2` → "2", `v1.5` → "1.5"; "" → nil; anything else → "!" (not a version).
     static func version(_ rest: String) -> String? {
         guard !rest.isEmpty else { return nil }
         guard rest.first == "v" || rest.first == "V" else { return "!" }
@@ -249,7 +249,6 @@ extension FilenameParse {
                 {
                     claim(more, as: .volume)
                 }
-                if episodeIndex == nil { episodeIndex = index }
                 continue
             }
             guard Keywords.volumePrefixes.contains(lower),
@@ -266,7 +265,6 @@ extension FilenameParse {
                 {
                     claim(more, as: .volume)
                 }
-                if episodeIndex == nil { episodeIndex = next }
             }
         }
     }

@@ -17,7 +17,8 @@ extension FilenameParse {
         for index in range {
             let token = tokens[index]
             if token.kind == .delimiter, let scalar = token.text.unicodeScalars.first,
-                Delimiters.isSpaceLike(scalar) || scalar == "."
+                (Delimiters.isSpaceLike(scalar) && !(scalar == "_" && hasSpaces && keepsUnderscore(index)))
+                    || scalar == "." || (dashIsSpace && scalar == "-")
             {
                 if !out.hasSuffix(" ") { out += " " }
             } else {
@@ -25,6 +26,13 @@ extension FilenameParse {
             }
         }
         return trimTitle(out)
+    }
+
+    /// In a name with spaces, `_` between words is a character (`Data_01_Login`), except between single
+    /// characters (`Ranma 1_2`).
+    func keepsUnderscore(_ index: Int) -> Bool {
+        guard index > 0, index + 1 < tokens.count else { return false }
+        return !(tokens[index - 1].text.count == 1 && tokens[index + 1].text.count == 1)
     }
 
     func trimTitle(_ text: String) -> String {
@@ -56,8 +64,8 @@ extension FilenameParse {
             }
             end += 1
         }
-        // Trailing delimiters are not part of it (`Citrus+Episode`).
-        while end > start, tokens[end - 1].kind == .delimiter { end -= 1 }
+        // Trailing delimiters are not part of it (`Citrus+Episode`), but `~` closes a subtitle (`~Fam~`).
+        while end > start, tokens[end - 1].kind == .delimiter, tokens[end - 1].text != "~" { end -= 1 }
         return start..<end
     }
 
@@ -66,6 +74,34 @@ extension FilenameParse {
         var start = tokens.indices.first {
             tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(tokens[$0].text)
         }
+        // `37 [Ruberia]_Death_Note`, `EvoBot.[Watakushi]_Akuma_no_Riddle`: a stray word, then the group, then the title.
+        if let first = start, first == 0 || tokens[..<first].allSatisfy({ $0.kind == .delimiter }),
+            nextBracket(first) == .open, let after = closeOfGroup(startingAfter: first),
+            let title = tokens[(after + 1)...].indices.first(where: {
+                tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(tokens[$0].text)
+            }), title == nextWord(after: after, crossBrackets: false) ?? -1
+        {
+            start = title
+        }
+        if leadingEpisode, let first = start {
+            // What follows a leading episode: `Title - Episode title`, or only an episode title.
+            let range = run(from: first, enclosedOnly: false)
+            if let dash = range.first(where: { tokens[$0].kind == .delimiter && tokens[$0].text == "-" && followsDash(nextWord(after: $0) ?? $0) && $0 > first }),
+                let next = nextWord(after: dash), range.contains(next)
+            {
+                let titleRange = first..<dash
+                result.add(.title, join(titleRange))
+                for index in titleRange where tokens[index].kind == .word { tokens[index].claimed = true }
+                self.titleRange = titleRange
+                let episodeRange = run(from: next, enclosedOnly: false)
+                result.add(.episodeTitle, join(episodeRange))
+                for index in episodeRange where tokens[index].kind == .word { tokens[index].claimed = true }
+            } else {
+                result.add(.episodeTitle, join(range))
+                for index in range where tokens[index].kind == .word { tokens[index].claimed = true }
+            }
+            return
+        }
         var enclosed = false
         if start == nil {
             // …else the first free word in a later bracket group, skipping a leading non-Latin group.
@@ -73,7 +109,9 @@ extension FilenameParse {
             for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(tokens[index].text) {
                 if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
             }
-            let candidates = groups.count > 1 ? Array(groups.dropFirst()) : groups
+            // `[Group][Title][01]`: the second of two adjacent groups; `[Title][07]…[encoded by X]`: the first.
+            let adjacent = groups.count > 1 && groupsAreAdjacent(groups[0], groups[1])
+            let candidates = adjacent ? Array(groups.dropFirst()) : groups
             let group = candidates.first { group in
                 tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
                     .allSatisfy { isMostlyLatin(tokens[$0].text) }
@@ -101,6 +139,22 @@ extension FilenameParse {
         for index in range where tokens[index].kind == .word { tokens[index].claimed = true }
         result.add(.title, title)
         titleRange = range
+    }
+
+    func groupsAreAdjacent(_ first: Int, _ second: Int) -> Bool {
+        guard let close = tokens.indices.last(where: { tokens[$0].group == first && tokens[$0].kind == .close }),
+            let open = tokens.indices.first(where: { tokens[$0].group == second && tokens[$0].kind == .open }), open > close
+        else { return false }
+        return tokens[(close + 1)..<open].allSatisfy { $0.kind == .delimiter }
+    }
+
+    /// The index of the closing bracket of the group that opens right after `index`.
+    func closeOfGroup(startingAfter index: Int) -> Int? {
+        var open = index + 1
+        while open < tokens.count, tokens[open].kind == .delimiter { open += 1 }
+        guard open < tokens.count, tokens[open].kind == .open else { return nil }
+        let group = tokens[open].group
+        return tokens.indices.last { tokens[$0].group == group && tokens[$0].kind == .close }
     }
 
     func lastNonDelimiter(in range: Range<Int>) -> Int? {
@@ -193,8 +247,15 @@ extension FilenameParse {
 
     mutating func findEpisodeTitle() {
         guard let episodeIndex else { return }
+        if leadingEpisode { return }
         var start = episodeIndex + 1
-        while start < tokens.count, tokens[start].kind == .delimiter { start += 1 }
+        // Skip delimiters and a claimed version (`S00E01.v2.Drifters…`).
+        while start < tokens.count,
+            tokens[start].kind == .delimiter
+                || (tokens[start].claimed && Self.version(tokens[start].text).map { $0 != "!" } == true)
+        {
+            start += 1
+        }
         // `第01話 「魔女と花嫁」`
         if start < tokens.count, tokens[start].kind == .open, tokens[start].text == "「" {
             let range = run(from: start + 1, enclosedOnly: true)

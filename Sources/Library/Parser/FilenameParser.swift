@@ -33,6 +33,12 @@ struct FilenameParse {
     /// The tokens the title was taken from.
     var titleRange: Range<Int>?
     var episodeTitleRange: Range<Int>?
+    /// The name starts with its episode (`01 - Land of Visible Pain`): what follows is an episode title.
+    var leadingEpisode = false
+    /// Names with spaces use `_` as a character (`Data_01_Login`); names without them use `-` as a space
+    /// (`kimetsu-no-yaiba-episode-25`).
+    var hasSpaces = false
+    var dashIsSpace = false
     /// Ambiguous type and release-information words outside brackets, recorded last.
     var ambiguous: [Int] = []
 
@@ -48,20 +54,22 @@ struct FilenameParse {
             }
         }
         tokens = Tokenizer.tokenize(body)
+        hasSpaces = body.unicodeScalars.contains { $0 == " " || $0 == "\u{3000}" }
+        dashIsSpace = !hasSpaces && !body.contains("_") && body.filter { $0 == "-" }.count >= 2
         guard tokens.contains(where: { $0.kind == .word }) else { return result }
         markKeywords()
         findChecksum()
         findResolution()
         findYear()
         findSeason()
+        findReleaseVersion()
         findVolume()
         findEpisode()
         findPart()
-        findReleaseVersion()
         findTitle()
         findReleaseGroup()
         findEpisodeTitle()
-        for index in ambiguous where !(episodeTitleRange?.contains(index) ?? false) {
+        for index in ambiguous where !(episodeTitleRange?.contains(index) ?? false) && index != titleRange?.lowerBound {
             result.add(tokens[index].keyword!.element, tokens[index].text)
         }
         dedupeSeasons()
@@ -101,14 +109,15 @@ struct FilenameParse {
         return nil
     }
 
-    /// True when the word at `index` is the only word between its brackets.
+    /// True when the word at `index` is the only word between its brackets (`[12]`, `[24（END）]`).
     func isIsolated(_ index: Int) -> Bool {
         guard tokens[index].enclosed else { return false }
         var left = index - 1
         while left >= 0, tokens[left].kind == .delimiter { left -= 1 }
         var right = index + 1
         while right < tokens.count, tokens[right].kind == .delimiter { right += 1 }
-        return left >= 0 && tokens[left].kind == .open && right < tokens.count && tokens[right].kind == .close
+        return left >= 0 && tokens[left].kind == .open && right < tokens.count
+            && (tokens[right].kind == .close || (tokens[right].kind == .open && tokens[left].text != "("))
     }
 
     /// True when the word at `index` has a standalone dash before it (`- 08`, `_-_08`, `.-.08`), not one that joins
@@ -148,6 +157,12 @@ struct FilenameParse {
 
     mutating func markKeywords() {
         for index in tokens.indices where tokens[index].kind == .word {
+            let lower = tokens[index].text.lowercased()
+            // `DivX5`, `divx5.2.1`: the codec, with a version number glued on.
+            if lower.hasPrefix("divx"), lower.count > 4, lower.dropFirst(4).allSatisfy({ $0.isNumber || $0 == "." }) {
+                claim(index, as: .videoTerm, String(tokens[index].text.prefix(4)))
+                continue
+            }
             guard let entry = Keywords.lookup(tokens[index].text) else { continue }
             tokens[index].keyword = entry
             if entry.element == .releaseGroup { continue }  // THORA: found as the release group later

@@ -174,6 +174,18 @@ enum Tokenizer {
                 index += 2
                 continue
             }
+            // `Ver1_1a`: an underscore between a number and a numbered suffix is part of the word.
+            if token.kind == .delimiter, token.text == "_", let previous = out.last, previous.kind == .word,
+                previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .word,
+                let leftLast = previous.text.unicodeScalars.last, ("0"..."9").contains(leftLast),
+                previous.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }),
+                let rightFirst = tokens[index + 1].text.unicodeScalars.first, ("0"..."9").contains(rightFirst),
+                tokens[index + 1].text.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
+            {
+                out[out.count - 1].text += "_" + tokens[index + 1].text
+                index += 2
+                continue
+            }
             // `Mita. - 01`: a dot followed by a space ends its word rather than separating anything.
             if token.kind == .delimiter, token.text == ".", let previous = out.last, previous.kind == .word,
                 previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .delimiter,
