@@ -56,7 +56,8 @@ let package = Package(
         .target(
             name: "Library",
             dependencies: [],
-            swiftSettings: swiftSettings
+            // Optimised in debug builds too: the parser's tests feed it a million names.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
             name: "Stream",

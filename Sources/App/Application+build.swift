@@ -45,7 +45,9 @@ func buildApplication(
         router: router,
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port),
-            serverName: "Anikura"
+            serverName: "Anikura",
+            // Many clients may connect at once (a Kometa run, Shoko's queue); the kernel caps this anyway.
+            backlog: 1024
         ),
         logger: logger
     )

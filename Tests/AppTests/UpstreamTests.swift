@@ -38,18 +38,27 @@ struct UpstreamTests {
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1000
             configuration.decompression = .disabled
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let bodies = try await withThrowingTaskGroup(of: [UInt8]?.self) { group -> [[UInt8]?] in
-                for _ in 0..<1000 {
-                    group.addTask {
-                        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(Self.good)&aid=959")
-                        let response = try await http.execute(request, timeout: .seconds(60))
-                        guard response.status == .ok, response.headers["Content-Encoding"].first == "gzip" else { return nil }
-                        return try Gzip.decompress(Array(try await response.body.collect(upTo: 1 << 22).readableBytesView))
+            let outcome: Result<[[UInt8]?], any Error>
+            do {
+                outcome = .success(
+                    try await withThrowingTaskGroup(of: [UInt8]?.self) { group -> [[UInt8]?] in
+                        for _ in 0..<1000 {
+                            group.addTask {
+                                let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(Self.good)&aid=959")
+                                let response = try await http.execute(request, timeout: .seconds(60))
+                                guard response.status == .ok, response.headers["Content-Encoding"].first == "gzip" else { return nil }
+                                return try Gzip.decompress(Array(try await response.body.collect(upTo: 1 << 22).readableBytesView))
+                            }
+                        }
+                        return try await group.reduce(into: [[UInt8]?]()) { $0.append($1) }
                     }
-                }
-                return try await group.reduce(into: [[UInt8]?]()) { $0.append($1) }
+                )
+            } catch {
+                outcome = .failure(error)
             }
+            // Shut down before looking at the outcome: a client left running fails its deinit check.
             try await http.shutdown()
+            let bodies = try outcome.get()
             #expect(bodies.count == 1000)
             #expect(bodies.allSatisfy { $0 == TestApp.file("959.xml") })
             #expect(fake.animeRequests.count == 1)

@@ -22,35 +22,70 @@ public enum FilenameElement: String, CaseIterable, Sendable, Codable {
     case fileExtension = "file_extension"
     case deviceCompatibility = "device_compatibility"
     case other
+
+    /// Its position in `allCases` (a switch: hashing a String-backed enum hashes its raw value).
+    var ordinal: Int {
+        switch self {
+        case .title: 0
+        case .episode: 1
+        case .season: 2
+        case .year: 3
+        case .type: 4
+        case .volume: 5
+        case .episodeAlt: 6
+        case .part: 7
+        case .episodeTitle: 8
+        case .releaseGroup: 9
+        case .releaseVersion: 10
+        case .releaseInformation: 11
+        case .videoResolution: 12
+        case .videoTerm: 13
+        case .audioTerm: 14
+        case .source: 15
+        case .subtitles: 16
+        case .language: 17
+        case .fileChecksum: 18
+        case .fileExtension: 19
+        case .deviceCompatibility: 20
+        case .other: 21
+        }
+    }
 }
 
 /// What a release name says: each element's values in the order they were found.
 public struct ParsedFilename: Sendable, Equatable {
-    public private(set) var values: [FilenameElement: [String]] = [:]
+    /// One slot per element, in `FilenameElement.allCases` order (an array, not a dictionary: no hashing).
+    private var slots = [[String]](repeating: [], count: FilenameElement.allCases.count)
 
     public init() {}
 
-    public subscript(element: FilenameElement) -> [String] { values[element] ?? [] }
+    public var values: [FilenameElement: [String]] {
+        var values: [FilenameElement: [String]] = [:]
+        for (element, list) in zip(FilenameElement.allCases, slots) where !list.isEmpty { values[element] = list }
+        return values
+    }
 
-    public func first(_ element: FilenameElement) -> String? { values[element]?.first }
+    public subscript(element: FilenameElement) -> [String] { slots[element.ordinal] }
+
+    public func first(_ element: FilenameElement) -> String? { slots[element.ordinal].first }
 
     mutating func add(_ element: FilenameElement, _ value: String) {
         guard !value.isEmpty else { return }
-        values[element, default: []].append(value)
+        slots[element.ordinal].append(value)
     }
 
     mutating func set(_ element: FilenameElement, _ value: String) {
-        values[element] = value.isEmpty ? nil : [value]
+        slots[element.ordinal] = value.isEmpty ? [] : [value]
     }
 
-    mutating func remove(_ element: FilenameElement) { values[element] = nil }
+    mutating func remove(_ element: FilenameElement) { slots[element.ordinal] = [] }
 
     /// One JSON object: a string per element, or an array when it occurs more than once; keys in Anitomy's order.
     public var json: String {
         var out = "{"
         var first = true
-        for element in FilenameElement.allCases {
-            guard let list = values[element], !list.isEmpty else { continue }
+        for (element, list) in zip(FilenameElement.allCases, slots) {
+            guard !list.isEmpty else { continue }
             if !first { out += ", " }
             first = false
             out += Self.quote(element.rawValue) + ": "
@@ -60,6 +95,9 @@ public struct ParsedFilename: Sendable, Equatable {
     }
 
     static func quote(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -17,10 +17,19 @@ extension FilenameParse {
 
     /// `01 - Land of Visible Pain`, `05 - Hidan no Aria - Butei Charter Article 1`: a number first, then a dash.
     mutating func findLeadingEpisode() -> Bool {
-        guard tokens.count > 2, tokens[0].isFreeWord, isNumber(tokens[0].text), tokens[0].text.count <= 4,
-            let next = nextWord(after: 0), followsDash(next)
+        guard tokens.count > 2, tokens[0].isFreeWord else { return false }
+        var number = 0
+        // `Ep. 01 - The Boy in the Iceberg`
+        if Keywords.mayBeEpisodePrefix(tokens[0]), Keywords.episodePrefixes.contains(tokens[0].lower),
+            let next = nextWord(after: 0)
+        {
+            number = next
+        }
+        guard tokens[number].isFreeWord, isNumber(tokens[number].text), tokens[number].text.count <= 4,
+            let next = nextWord(after: number), followsDash(next)
         else { return false }
-        takeEpisode(0, tokens[0].text)
+        tokens[0].claimed = true
+        takeEpisode(number, tokens[number].text)
         leadingEpisode = true
         return true
     }
@@ -28,7 +37,8 @@ extension FilenameParse {
     /// `S06E32 … [Episode 83]`: the absolute number in brackets is the alternative numbering.
     mutating func findBracketedEpisodeAlternative() {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
-            guard Keywords.episodePrefixes.contains(tokens[index].text.lowercased()), let next = nextWord(after: index),
+            guard Keywords.mayBeEpisodePrefix(tokens[index]), Keywords.episodePrefixes.contains(tokens[index].lower),
+                let next = nextWord(after: index),
                 tokens[next].isFreeWord, isNumber(tokens[next].text), let value = Int(tokens[next].text),
                 let current = result.first(.episode).flatMap({ Int($0) })
             else { continue }
@@ -45,8 +55,9 @@ extension FilenameParse {
 
     func isCandidate(_ index: Int) -> Bool {
         guard tokens[index].isFreeWord else { return false }
-        if let previous = previousWord(before: index), !tokens[previous].claimed,
-            Self.notBeforeEpisode.contains(tokens[previous].text.lowercased()), onlySpaces(between: previous, and: index)
+        if let previous = previousWord(before: index), !tokens[previous].claimed, tokens[previous].byteCount >= 3,
+            tokens[previous].byteCount <= 6,
+            Self.notBeforeEpisode.contains(tokens[previous].lower), onlySpaces(between: previous, and: index)
         {
             return false
         }
@@ -64,10 +75,12 @@ extension FilenameParse {
 
     /// `Episode 5`, `Ep.5`, `EP05`, `E05v2`, `Ep07.5`, `ep. 1-5`, `E01-E02`, `#01v2`, `#1-4`, `第01話`, `01話`.
     mutating func findPrefixedEpisode() -> Bool {
-        for index in tokens.indices where isCandidate(index) {
+        for index in tokens.indices where tokens[index].isFreeWord {
             let text = tokens[index].text
-            let lower = text.lowercased()
-            if Keywords.episodePrefixes.contains(lower) && lower != "e" {
+            let lower = tokens[index].lower
+            let isPrefix = Keywords.mayBeEpisodePrefix(tokens[index]) && Keywords.episodePrefixes.contains(lower)
+            guard tokens[index].hasDigit || isPrefix, isCandidate(index) else { continue }
+            if isPrefix && lower != "e" {
                 guard let next = nextWord(after: index), tokens[next].isFreeWord,
                     let (number, version) = Self.episodeBody(tokens[next].text)
                 else { continue }
@@ -147,7 +160,7 @@ extension FilenameParse {
 
     /// `01 of 24`, `[20_of_25]`
     mutating func findEpisodeOfTotal() -> Bool {
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].text.lowercased() == "of" {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].lower == "of" {
             guard let previous = previousWord(before: index), isCandidate(previous), isNumber(tokens[previous].text),
                 let next = nextWord(after: index), tokens[next].isFreeWord, isNumber(tokens[next].text)
             else { continue }
@@ -161,7 +174,7 @@ extension FilenameParse {
 
     /// `ED2`, `OVA3.5`, `OP4a`, `NCOP1a`, `SP01`, `EX01`, `OVA_01`: the type stays a word (it may end a title).
     mutating func findTypedEpisode() -> Bool {
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].hasDigit && !tokens[index].isNumber {
             let text = tokens[index].text
             guard let digit = text.firstIndex(where: \.isNumber), digit != text.startIndex else { continue }
             let type = String(text[..<digit])
@@ -179,6 +192,9 @@ extension FilenameParse {
             numberToken.keyword = nil
             tokens[index] = typeToken
             tokens.insert(numberToken, at: index + 1)
+            // Indices noted so far move with the insertion.
+            ambiguous = ambiguous.map { $0 > index ? $0 + 1 : $0 }
+            if let episodeIndex, episodeIndex > index { self.episodeIndex = episodeIndex + 1 }
             if !episodeOnly { result.add(.type, type) }
             takeEpisode(index + 1, number, version: version)
             return true
@@ -197,7 +213,7 @@ extension FilenameParse {
 
     /// `01v2`, `13v0`, `04V2`, `02.5`, `111C`, `09a`.
     mutating func findVersionedOrFractional() -> Bool {
-        for index in tokens.indices where isCandidate(index) {
+        for index in tokens.indices where tokens[index].hasDigit && !tokens[index].isNumber && isCandidate(index) {
             let text = tokens[index].text
             if let (number, version) = Self.numberAndVersion(text), let version {
                 takeEpisode(index, number, version: version)
@@ -223,7 +239,8 @@ extension FilenameParse {
 
     /// `- 08`, `- 01 ~ 12`, `- 316-317`, `- 29 (04)`.
     mutating func findSeparatedEpisode() -> Bool {
-        for index in tokens.indices where isCandidate(index) && !tokens[index].enclosed && followsDash(index) {
+        for index in tokens.indices
+        where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) && followsDash(index) {
             let text = tokens[index].text
             guard isNumber(text), text.count <= 4 else { continue }
             // `- 100 Years Quest - 01`: a number that starts words is part of a title (`- 25 END` is not words).
@@ -256,7 +273,7 @@ extension FilenameParse {
 
     /// `13-15`, `1-13`, `01+02`, `01 ~ 12` outside a title's own numbers (the lower must be below the upper).
     mutating func findRange(anywhere: Bool) -> Bool {
-        for index in tokens.indices where isCandidate(index) && isNumber(tokens[index].text) {
+        for index in tokens.indices where tokens[index].isNumber && isCandidate(index) {
             guard tokens[index].text.count <= 4, let joiner = delimiterAfter(index),
                 Delimiters.isRangeJoiner(joiner.text), let next = nextWord(after: index), tokens[next].isFreeWord,
                 joiner.text == "~" || joiner.text == "&" || next - index == 2,
@@ -273,7 +290,7 @@ extension FilenameParse {
 
     /// `[12]`, `(9)`
     mutating func findIsolatedEpisode() -> Bool {
-        for index in tokens.indices where isCandidate(index) {
+        for index in tokens.indices where tokens[index].hasDigit && isCandidate(index) {
             let betweenGroups =
                 !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
             guard isIsolated(index) || betweenGroups else { continue }
@@ -288,7 +305,7 @@ extension FilenameParse {
     /// The last unbracketed number that is not the first word (`Bleach 225`, `Eve no Jikan 2`).
     mutating func findLastNumber() -> Bool {
         let firstWord = tokens.firstIndex { $0.kind == .word && !$0.enclosed }
-        for index in tokens.indices.reversed() where isCandidate(index) && !tokens[index].enclosed {
+        for index in tokens.indices.reversed() where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) {
             guard index != firstWord, isNumber(tokens[index].text), tokens[index].text.count <= 4 else { continue }
             // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's,
             // except in dotted scene names (`The.Animatrix.08.A.Detective.Story`).
@@ -314,9 +331,9 @@ extension FilenameParse {
     mutating func findReleaseVersion() {
         // `V3`, `(v2)`, `[V0]`, `THORA v2`
         guard result.first(.releaseVersion) == nil else { return }
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].firstByte | 0x20 == UInt8(ascii: "v") {
             let text = tokens[index].text
-            guard text.count >= 2, text.first == "v" || text.first == "V", let version = Self.version(text), version != "!"
+            guard tokens[index].byteCount >= 2, let version = Self.version(text), version != "!"
             else { continue }
             claim(index, as: .releaseVersion, version)
             return

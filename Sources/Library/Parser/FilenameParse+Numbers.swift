@@ -35,7 +35,8 @@ extension FilenameParse {
 
     mutating func findResolution() {
         var found = false
-        for index in tokens.indices where tokens[index].isFreeWord && Self.isResolution(tokens[index].text) {
+        for index in tokens.indices
+        where tokens[index].isFreeWord && tokens[index].hasDigit && Self.isResolution(tokens[index].text) {
             if !found { claim(index, as: .videoResolution) } else { tokens[index].claimed = true }
             found = true
         }
@@ -86,6 +87,9 @@ extension FilenameParse {
 
     /// `S01E02`, `S01E06v2`, `S23E1821`, `2x03`: (season, episode, version).
     static func seasonEpisode(_ text: String) -> (String, String, String?)? {
+        guard let first = text.utf8.first, first | 0x20 == UInt8(ascii: "s") || (first >= 48 && first <= 57) else {
+            return nil
+        }
         let lower = Array(text.lowercased().utf8)
         var index = 0
         func digits() -> String? {
@@ -128,15 +132,17 @@ extension FilenameParse {
     mutating func findSeason() {
         for index in tokens.indices where tokens[index].isFreeWord {
             let text = tokens[index].text
-            let lower = text.lowercased()
-            if let (season, episode, version) = Self.seasonEpisode(text), version != "!" {
+            let lower = tokens[index].lower
+            if tokens[index].hasDigit, let (season, episode, version) = Self.seasonEpisode(text), version != "!" {
                 claim(index, as: .season, season)
                 result.add(.episode, episode)
                 if let version { result.add(.releaseVersion, version) }
                 episodeIndex = index
+                // `S01E01-Senpai is a bit …`: the name starts with it, so what follows is the episode's title.
+                if index == 0 { leadingEpisode = true }
                 continue
             }
-            if let season = Self.seasonNumber(text) {
+            if tokens[index].hasDigit, let season = Self.seasonNumber(text) {
                 // `S01-S03`, `S01-05`, `S01+S02+S03`: joined without spaces (`S2 - 09` is a season and an episode).
                 claim(index, as: .season, season)
                 var cursor = index
@@ -155,10 +161,10 @@ extension FilenameParse {
                 }
                 continue
             }
-            if Keywords.seasonWords.contains(lower) {
+            if tokens[index].firstByte | 0x20 == UInt8(ascii: "s"), Keywords.seasonWords.contains(lower) {
                 // `2nd Season`, `Second Season`
                 if let previous = previousWord(before: index), tokens[previous].isFreeWord,
-                    let ordinal = Keywords.ordinals[tokens[previous].text.lowercased()]
+                    let ordinal = Keywords.ordinals[tokens[previous].lower]
                 {
                     tokens[index].claimed = true
                     claim(previous, as: .season, String(ordinal))
@@ -179,7 +185,7 @@ extension FilenameParse {
                     }
                 }
             }
-            if lower.hasPrefix("第"), lower.hasSuffix("期") {
+            if tokens[index].firstByte >= 0x80, lower.hasPrefix("第"), lower.hasSuffix("期") {
                 let digits = lower.dropFirst().dropLast()
                 if !digits.isEmpty, digits.allSatisfy(\.isNumber) { claim(index, as: .season, String(digits)) }
             }
@@ -207,18 +213,18 @@ extension FilenameParse {
     // MARK: - Part
 
     mutating func findPart() {
-        for index in tokens.indices where tokens[index].isFreeWord {
-            let lower = tokens[index].text.lowercased()
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].byteCount <= 5 {
+            let lower = tokens[index].lower
             // An episode title may say `Part 2`; only a part before the episode, or in brackets, is the release's.
             if let episodeIndex, index > episodeIndex, !tokens[index].enclosed { continue }
             if lower == "cour" || lower == "part", let previous = previousWord(before: index), tokens[previous].isFreeWord,
-                let ordinal = Keywords.ordinals[tokens[previous].text.lowercased()]
+                let ordinal = Keywords.ordinals[tokens[previous].lower]
             {
                 tokens[index].claimed = true
                 claim(previous, as: .part, String(ordinal))
                 return
             }
-            if Keywords.partWords.contains(lower), let next = nextWord(after: index), tokens[next].isFreeWord,
+            if tokens[index].byteCount <= 5, Keywords.partWords.contains(lower), let next = nextWord(after: index), tokens[next].isFreeWord,
                 isNumber(tokens[next].text), tokens[next].text.count <= 2, onlySpaces(between: index, and: next)
             {
                 tokens[index].claimed = true
@@ -240,7 +246,7 @@ extension FilenameParse {
     mutating func findVolume() {
         for index in tokens.indices where tokens[index].isFreeWord {
             // `Vol.1`, glued by the tokenizer.
-            let lower = tokens[index].text.lowercased()
+            let lower = tokens[index].lower
             if lower.hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(tokens[index].text.dropFirst(4))) {
                 claim(index, as: .volume, number)
                 if let version { result.add(.releaseVersion, version) }

@@ -18,7 +18,7 @@ extension FilenameParse {
             let token = tokens[index]
             if token.kind == .delimiter, let scalar = token.text.unicodeScalars.first,
                 (Delimiters.isSpaceLike(scalar) && !(scalar == "_" && hasSpaces && keepsUnderscore(index)))
-                    || scalar == "." || (dashIsSpace && scalar == "-")
+                    || (scalar == "." && !isEllipsis(index)) || (dashIsSpace && scalar == "-")
             {
                 if !out.hasSuffix(" ") { out += " " }
             } else {
@@ -35,13 +35,24 @@ extension FilenameParse {
         return !(tokens[index - 1].text.count == 1 && tokens[index + 1].text.count == 1)
     }
 
+    /// A dot next to another dot (`...`) is punctuation, not a separator.
+    func isEllipsis(_ index: Int) -> Bool {
+        (index > 0 && tokens[index - 1].text == "." && tokens[index - 1].kind == .delimiter)
+            || (index + 1 < tokens.count && tokens[index + 1].text == "." && tokens[index + 1].kind == .delimiter)
+    }
+
     func trimTitle(_ text: String) -> String {
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first, first == " " || Delimiters.isDash(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last == " " || Delimiters.isDash(last) { scalars = scalars.dropLast() }
-        var out = ""
-        out.unicodeScalars.append(contentsOf: scalars)
-        return out
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start] == " " || Delimiters.isDash(scalars[start]) { start = scalars.index(after: start) }
+        while start < end {
+            let last = scalars[scalars.index(before: end)]
+            guard last == " " || Delimiters.isDash(last) else { break }
+            end = scalars.index(before: end)
+        }
+        if start == scalars.startIndex && end == scalars.endIndex { return text }
+        return String(text[start..<end])
     }
 
     /// From `start`, the free run of tokens up to the next claimed token (or closing bracket, when enclosed).
@@ -64,8 +75,16 @@ extension FilenameParse {
             }
             end += 1
         }
-        // Trailing delimiters are not part of it (`Citrus+Episode`), but `~` closes a subtitle (`~Fam~`).
-        while end > start, tokens[end - 1].kind == .delimiter, tokens[end - 1].text != "~" { end -= 1 }
+        // Trailing delimiters are not part of it (`Citrus+Episode`), but `~` closes a subtitle (`~Fam~`) and an
+        // ellipsis stays (`I.Am....1080p`: the last dot separates).
+        while end > start, tokens[end - 1].kind == .delimiter, tokens[end - 1].text != "~" {
+            if tokens[end - 1].text == ".", end - 3 > start, tokens[end - 2].text == ".", tokens[end - 3].text == "." {
+                end -= 1
+                if end - 4 >= start, tokens[end - 4].text != "." { break }
+                continue
+            }
+            end -= 1
+        }
         return start..<end
     }
 
@@ -85,15 +104,17 @@ extension FilenameParse {
         }
         if leadingEpisode, let first = start {
             // What follows a leading episode: `Title - Episode title`, or only an episode title.
-            let range = run(from: first, enclosedOnly: false)
-            if let dash = range.first(where: { tokens[$0].kind == .delimiter && tokens[$0].text == "-" && followsDash(nextWord(after: $0) ?? $0) && $0 > first }),
+            let range = run(from: first, enclosedOnly: true)
+            if let dash = range.first(where: {
+                tokens[$0].kind == .delimiter && tokens[$0].text == "-" && followsDash(nextWord(after: $0) ?? $0) && $0 > first
+            }),
                 let next = nextWord(after: dash), range.contains(next)
             {
                 let titleRange = first..<dash
                 result.add(.title, join(titleRange))
                 for index in titleRange where tokens[index].kind == .word { tokens[index].claimed = true }
                 self.titleRange = titleRange
-                let episodeRange = run(from: next, enclosedOnly: false)
+                let episodeRange = run(from: next, enclosedOnly: true)
                 result.add(.episodeTitle, join(episodeRange))
                 for index in episodeRange where tokens[index].kind == .word { tokens[index].claimed = true }
             } else {
@@ -109,13 +130,16 @@ extension FilenameParse {
             for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(tokens[index].text) {
                 if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
             }
+            // A bracket never closed (`[Anime`) holds no title.
+            groups.removeAll { group in !tokens.contains { $0.group == group && $0.kind == .close } }
             // `[Group][Title][01]`: the second of two adjacent groups; `[Title][07]…[encoded by X]`: the first.
             let adjacent = groups.count > 1 && groupsAreAdjacent(groups[0], groups[1])
             let candidates = adjacent ? Array(groups.dropFirst()) : groups
-            let group = candidates.first { group in
-                tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
-                    .allSatisfy { isMostlyLatin(tokens[$0].text) }
-            } ?? candidates.first
+            let group =
+                candidates.first { group in
+                    tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
+                        .allSatisfy { isMostlyLatin(tokens[$0].text) }
+                } ?? candidates.first
             start = tokens.indices.first { tokens[$0].group == group && tokens[$0].isFreeWord }
             enclosed = true
         }
@@ -145,7 +169,7 @@ extension FilenameParse {
         guard let close = tokens.indices.last(where: { tokens[$0].group == first && tokens[$0].kind == .close }),
             let open = tokens.indices.first(where: { tokens[$0].group == second && tokens[$0].kind == .open }), open > close
         else { return false }
-        return tokens[(close + 1)..<open].allSatisfy { $0.kind == .delimiter }
+        return tokens[(close + 1)..<open].allSatisfy { $0.kind == .delimiter || !hasLetterOrDigit($0.text) }
     }
 
     /// The index of the closing bracket of the group that opens right after `index`.
@@ -207,8 +231,18 @@ extension FilenameParse {
     mutating func groupRun(afterOpen open: Int) -> String? {
         var end = open + 1
         var words = 0
-        while end < tokens.count, tokens[end].kind == .word ? tokens[end].isFreeWord : tokens[end].kind == .delimiter {
-            if tokens[end].kind == .word { words += 1 }
+        var depth = 0
+        while end < tokens.count {
+            let token = tokens[end]
+            if token.kind == .word {
+                guard token.isFreeWord else { break }
+                words += 1
+            } else if token.kind == .open {
+                depth += 1  // `[(´• ω •`)]`
+            } else if token.kind == .close {
+                if depth == 0 { break }
+                depth -= 1
+            }
             end += 1
         }
         // `[&]`: a group named by a delimiter alone.
@@ -229,7 +263,9 @@ extension FilenameParse {
         }
         var text = tokens[(open + 1)..<last].map(\.text).joined()
         // `Varies_&_Cuba77_&_AnimeReactor_RU`: underscores around other delimiters were spaces.
-        if text.contains("_&_") || text.contains("_+_") { text = text.replacingUnderscores() }
+        if text.utf8.contains(UInt8(ascii: "_")), text.contains("_&_") || text.contains("_+_") {
+            text = text.replacingUnderscores()
+        }
         for index in (open + 1)..<last where tokens[index].kind == .word { tokens[index].claimed = true }
         return text
     }

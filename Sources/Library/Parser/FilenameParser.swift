@@ -46,16 +46,31 @@ struct FilenameParse {
 
     mutating func parse() -> ParsedFilename {
         var body = name
-        if let dot = body.lastIndex(of: ".") {
-            let ext = body[body.index(after: dot)...]
-            if ext.count <= 4, Keywords.extensions.contains(ext.lowercased()) {
-                result.add(.fileExtension, String(ext))
-                body = String(body[..<dot])
+        let utf8 = body.utf8
+        if let dot = utf8.lastIndex(of: UInt8(ascii: ".")), utf8.distance(from: dot, to: utf8.endIndex) <= 5 {
+            let ext = String(Substring(utf8[utf8.index(after: dot)...]))
+            if Keywords.extensions.contains(ext.lowercased()) {
+                result.add(.fileExtension, ext)
+                body = String(Substring(utf8[..<dot]))
             }
         }
         tokens = Tokenizer.tokenize(body)
-        hasSpaces = body.unicodeScalars.contains { $0 == " " || $0 == "\u{3000}" }
-        dashIsSpace = !hasSpaces && !body.contains("_") && body.filter { $0 == "-" }.count >= 2
+        var spaces = 0
+        var underscores = 0
+        var dashes = 0
+        var dots = 0
+        for byte in body.utf8 {
+            switch byte {
+            case UInt8(ascii: " "): spaces += 1
+            case UInt8(ascii: "_"): underscores += 1
+            case UInt8(ascii: "-"): dashes += 1
+            case UInt8(ascii: "."): dots += 1
+            default: break
+            }
+        }
+        if body.unicodeScalars.contains("\u{3000}") { spaces += 1 }
+        hasSpaces = spaces > underscores
+        dashIsSpace = spaces == 0 && underscores == 0 && dots == 0 && dashes >= 2
         guard tokens.contains(where: { $0.kind == .word }) else { return result }
         markKeywords()
         findChecksum()
@@ -70,7 +85,7 @@ struct FilenameParse {
         findReleaseGroup()
         findEpisodeTitle()
         for index in ambiguous where !(episodeTitleRange?.contains(index) ?? false) && index != titleRange?.lowerBound {
-            result.add(tokens[index].keyword!.element, tokens[index].text)
+            if let keyword = tokens[index].keyword { result.add(keyword.element, tokens[index].text) }
         }
         dedupeSeasons()
         return result
@@ -156,14 +171,16 @@ struct FilenameParse {
     // MARK: - Keywords
 
     mutating func markKeywords() {
-        for index in tokens.indices where tokens[index].kind == .word {
-            let lower = tokens[index].text.lowercased()
+        // No keyword is a plain number or longer than 20 bytes: skip those without hashing them.
+        for index in tokens.indices where tokens[index].kind == .word && !tokens[index].isNumber && tokens[index].byteCount <= 20 {
             // `DivX5`, `divx5.2.1`: the codec, with a version number glued on.
-            if lower.hasPrefix("divx"), lower.count > 4, lower.dropFirst(4).allSatisfy({ $0.isNumber || $0 == "." }) {
+            if tokens[index].firstByte | 0x20 == UInt8(ascii: "d"), tokens[index].hasDigit, case let lower = tokens[index].lower,
+                lower.hasPrefix("divx"), lower.count > 4, lower.dropFirst(4).allSatisfy({ $0.isNumber || $0 == "." })
+            {
                 claim(index, as: .videoTerm, String(tokens[index].text.prefix(4)))
                 continue
             }
-            guard let entry = Keywords.lookup(tokens[index].text) else { continue }
+            guard let entry = Keywords.entry(for: tokens[index].text) else { continue }
             tokens[index].keyword = entry
             if entry.element == .releaseGroup { continue }  // THORA: found as the release group later
             if entry.ambiguous && !tokens[index].enclosed {

@@ -79,9 +79,50 @@ enum Keywords {
         uniquingKeysWith: { first, _ in first }
     )
 
-    static func lookup(_ text: String) -> Entry? {
-        if let entry = table[text.lowercased()] { return entry }
-        return normalizedTable[normalize(text)]
+    /// Plain (delimiter-free, ASCII) keywords by lower-cased first byte and length, for a lookup that neither
+    /// allocates nor hashes: this runs for every word of every name.
+    static let byFirstAndLength: [[[(bytes: [UInt8], entry: Entry)]]] = {
+        var index = [[[(bytes: [UInt8], entry: Entry)]]](repeating: Array(repeating: [], count: 24), count: 128)
+        for (keyword, entry) in table {
+            let bytes = Array(keyword.utf8)
+            guard bytes.allSatisfy({ $0 < 0x80 }), bytes.count < 24 else { continue }
+            index[Int(bytes[0])][bytes.count].append((bytes, entry))
+        }
+        return index
+    }()
+
+    static func entry(for text: String) -> Entry? {
+        var utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { bytes -> Entry? in
+            guard let first = bytes.first, bytes.count < 24, first < 0x80 else { return nil }
+            let lowerFirst = first >= 65 && first <= 90 ? first | 0x20 : first
+            for candidate in byFirstAndLength[Int(lowerFirst)][bytes.count] {
+                var equal = true
+                for (offset, byte) in bytes.enumerated() {
+                    let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+                    if lowered != candidate.bytes[offset] {
+                        equal = false
+                        break
+                    }
+                }
+                if equal { return candidate.entry }
+            }
+            // `Dual_Audio`, `Dual.Audio`: compound keywords written with other delimiters.
+            let hasDelimiter = bytes.contains { byte in
+                byte == UInt8(ascii: " ") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+            }
+            return hasDelimiter ? lookup(lower: text.lowercased()) : nil
+        }
+            ?? { () -> Entry? in
+                utf8 = text.utf8
+                return lookup(lower: text.lowercased())
+            }()
+    }
+
+    static func lookup(lower: String) -> Entry? {
+        if let entry = table[lower] { return entry }
+        guard lower.unicodeScalars.contains(where: Delimiters.isDelimiter) else { return nil }
+        return normalizedTable[normalize(lower)]
     }
 
     /// Lower-cased, with every delimiter a space.
@@ -95,6 +136,12 @@ enum Keywords {
     static let episodePrefixes: Set<String> = [
         "ep", "ep.", "eps", "episode", "episodes", "episodio", "episódio", "capitulo", "folge", "e",
     ]
+    /// Cheap pre-check before hashing: every episode prefix starts with e, c, f or # (a–z lower-cased).
+    static func mayBeEpisodePrefix(_ token: Token) -> Bool {
+        let first = token.firstByte | 0x20
+        return token.byteCount <= 9 && (first == UInt8(ascii: "e") || first == UInt8(ascii: "c") || first == UInt8(ascii: "f"))
+    }
+
     static let volumePrefixes: Set<String> = ["vol", "vol.", "volume", "volumes"]
     static let seasonWords: Set<String> = ["season", "saison", "seasons"]
     static let partWords: Set<String> = ["part", "cour", "parte", "pt"]
@@ -135,8 +182,26 @@ enum Delimiters {
         scalar == "-" || ("\u{2010}"..."\u{2015}").contains(scalar)
     }
 
-    static let openers: [Unicode.Scalar: Unicode.Scalar] = [
-        "(": ")", "[": "]", "{": "}", "「": "」", "『": "』", "【": "】", "（": "）", "［": "］", "｛": "｝",
-    ]
-    static let closers: Set<Unicode.Scalar> = Set(openers.values)
+    /// The closing bracket for an opening one (a switch, not a dictionary: this runs for every character).
+    static func closer(for scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar {
+        case "(": ")"
+        case "[": "]"
+        case "{": "}"
+        case "「": "」"
+        case "『": "』"
+        case "【": "】"
+        case "（": "）"
+        case "［": "］"
+        case "｛": "｝"
+        default: nil
+        }
+    }
+
+    static func isCloser(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ")", "]", "}", "」", "』", "】", "）", "］", "｝": true
+        default: false
+        }
+    }
 }

@@ -8,7 +8,17 @@ struct Token {
     }
 
     var kind: Kind
-    var text: String
+    var text: String {
+        didSet { measure() }
+    }
+    /// `text` lower-cased (computed when asked: most words never are).
+    var lower: String { kind == .word && hasUpper ? text.lowercased() : text }
+    private var hasUpper = false
+    /// Cheap facts every rule checks first, computed once: they keep the parser fast.
+    private(set) var hasDigit = false
+    private(set) var isNumber = false
+    private(set) var firstByte: UInt8 = 0
+    private(set) var byteCount = 0
     /// Inside a bracket pair.
     var enclosed: Bool
     /// Which bracket pair (0 for text outside brackets); tokens of one pair share it.
@@ -21,6 +31,31 @@ struct Token {
     var lastPieceLength = 0
 
     var isFreeWord: Bool { kind == .word && !claimed }
+
+    init(kind: Kind, text: String, enclosed: Bool, group: Int) {
+        self.kind = kind
+        self.text = text
+        self.enclosed = enclosed
+        self.group = group
+        measure()
+    }
+
+    private mutating func measure() {
+        guard kind == .word else { return }
+        var digits = 0
+        var count = 0
+        var upper = false
+        for byte in text.utf8 {
+            count += 1
+            if byte >= 48 && byte <= 57 { digits += 1 }
+            if (byte >= 65 && byte <= 90) || byte >= 0x80 { upper = true }
+        }
+        byteCount = count
+        hasDigit = digits > 0
+        isNumber = digits == count && count > 0
+        firstByte = text.utf8.first ?? 0
+        hasUpper = upper
+    }
 }
 
 /// Splits a release name into bracket, delimiter and word tokens, Anitomy-style: keywords that contain delimiters
@@ -28,23 +63,33 @@ struct Token {
 enum Tokenizer {
     static func tokenize(_ name: String) -> [Token] {
         let scalars = Array(name.unicodeScalars)
+        // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset.
+        let bytes = Array(name.utf8)
+        var offsets = [Int](repeating: 0, count: scalars.count + 1)
+        var offset = 0
+        for (position, scalar) in scalars.enumerated() {
+            offsets[position] = offset
+            offset += UTF8.width(scalar)
+        }
+        offsets[scalars.count] = offset
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+        }
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 3 + 4)
         var expected: [Unicode.Scalar] = []
         var group = 0
         var currentGroup = 0
-        var word: [Unicode.Scalar] = []
-        func flush() {
-            guard !word.isEmpty else { return }
-            var text = ""
-            text.unicodeScalars.append(contentsOf: word)
-            tokens.append(Token(kind: .word, text: text, enclosed: !expected.isEmpty, group: currentGroup))
-            word.removeAll(keepingCapacity: true)
-        }
+        var wordStart: Int?
         var index = 0
+        func flush() {
+            guard let start = wordStart else { return }
+            tokens.append(Token(kind: .word, text: text(start..<index), enclosed: !expected.isEmpty, group: currentGroup))
+            wordStart = nil
+        }
         while index < scalars.count {
             let scalar = scalars[index]
-            if let closer = Delimiters.openers[scalar] {
+            if let closer = Delimiters.closer(for: scalar) {
                 flush()
                 // `[[Group]`: a doubled opener is a typo, not nesting.
                 if let last = tokens.last, last.kind == .open, last.text == String(scalar) {
@@ -58,7 +103,7 @@ enum Tokenizer {
                 index += 1
                 continue
             }
-            if Delimiters.closers.contains(scalar), let position = expected.lastIndex(of: scalar) {
+            if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
                 flush()
                 expected.removeSubrange(position...)
                 tokens.append(Token(kind: .close, text: String(scalar), enclosed: true, group: currentGroup))
@@ -66,18 +111,18 @@ enum Tokenizer {
                 index += 1
                 continue
             }
-            if word.isEmpty, let length = keywordLength(scalars, at: index) {
-                var text = ""
-                text.unicodeScalars.append(contentsOf: scalars[index..<index + length])
-                tokens.append(Token(kind: .word, text: text, enclosed: !expected.isEmpty, group: currentGroup))
+            if wordStart == nil, let length = keywordLength(scalars, at: index) {
+                tokens.append(
+                    Token(kind: .word, text: text(index..<index + length), enclosed: !expected.isEmpty, group: currentGroup)
+                )
                 index += length
                 continue
             }
             if Delimiters.isDelimiter(scalar) {
                 flush()
-                tokens.append(Token(kind: .delimiter, text: String(scalar), enclosed: !expected.isEmpty, group: currentGroup))
-            } else {
-                word.append(scalar)
+                tokens.append(Token(kind: .delimiter, text: text(index..<index + 1), enclosed: !expected.isEmpty, group: currentGroup))
+            } else if wordStart == nil {
+                wordStart = index
             }
             index += 1
         }
@@ -87,14 +132,24 @@ enum Tokenizer {
 
     // MARK: - Keywords that span delimiters or run into each other
 
-    /// Keywords by their first scalar (lower-cased), longest first.
-    static let keywordsByFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = {
-        var index: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
-        for keyword in Keywords.table.keys {
+    struct Pattern {
+        var scalars: [Unicode.Scalar]
+        var entry: Keywords.Entry
+        var ambiguous: Bool { entry.ambiguous }
+        var compound: Bool
+    }
+
+    /// Keywords by their first ASCII character (lower-cased), longest first; every keyword starts with one.
+    static let keywordsByFirst: [[Pattern]] = {
+        var index = [[Pattern]](repeating: [], count: 128)
+        for (keyword, entry) in Keywords.table {
             let scalars = Array(keyword.unicodeScalars)
-            index[scalars[0], default: []].append(scalars)
+            guard scalars[0].isASCII else { continue }
+            index[Int(scalars[0].value)].append(
+                Pattern(scalars: scalars, entry: entry, compound: scalars.contains(where: Delimiters.isDelimiter))
+            )
         }
-        return index.mapValues { $0.sorted { $0.count > $1.count } }
+        return index.map { $0.sorted { $0.scalars.count > $1.scalars.count } }
     }()
 
     static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
@@ -103,17 +158,17 @@ enum Tokenizer {
     }
 
     static func isBoundary(_ scalars: [Unicode.Scalar], _ index: Int) -> Bool {
-        index >= scalars.count || Delimiters.isDelimiter(scalars[index]) || Delimiters.openers[scalars[index]] != nil
-            || Delimiters.closers.contains(scalars[index])
+        index >= scalars.count || Delimiters.isDelimiter(scalars[index]) || Delimiters.closer(for: scalars[index]) != nil
+            || Delimiters.isCloser(scalars[index])
     }
 
     /// The length of the keyword starting at `index`, if one does and it ends at a boundary or runs straight into
     /// another keyword or a resolution (`AAC2.0`, `10bitH.264`, `BD1080p`).
     static func keywordLength(_ scalars: [Unicode.Scalar], at index: Int, depth: Int = 0) -> Int? {
-        guard let candidates = keywordsByFirst[lower(scalars[index])] else {
-            return depth > 0 ? resolutionLength(scalars, at: index) : nil
-        }
-        for keyword in candidates where index + keyword.count <= scalars.count {
+        let first = lower(scalars[index])
+        guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
+        for pattern in keywordsByFirst[Int(first.value)] where index + pattern.scalars.count <= scalars.count {
+            let keyword = pattern.scalars
             var matches = true
             for (offset, expected) in keyword.enumerated() {
                 let actual = lower(scalars[index + offset])
@@ -126,10 +181,8 @@ enum Tokenizer {
             guard matches else { continue }
             let end = index + keyword.count
             // Only compound keywords, or keywords glued to another, are cut here; plain words split at delimiters.
-            let isCompound = keyword.contains(where: Delimiters.isDelimiter)
-            var text = ""
-            text.unicodeScalars.append(contentsOf: keyword)
-            let ambiguous = Keywords.table[text]?.ambiguous ?? true
+            let isCompound = pattern.compound
+            let ambiguous = pattern.ambiguous
             if isBoundary(scalars, end) {
                 if isCompound || (depth > 0 && !ambiguous) { return keyword.count }
                 // The whole word is a keyword (`HDTV`, `JapDub`): never split it into shorter ones.
