@@ -55,7 +55,10 @@ let package = Package(
         ),
         .target(
             name: "Library",
-            dependencies: [],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             // Optimised in debug builds too: the parser's tests feed it a million names.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
@@ -106,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["Library"],
+            dependencies: ["Library", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Library
 import Mirror
 
 /// The one SQLite database (WAL) every module's tables live in, migrated by one `DatabaseMigrator`.
@@ -11,6 +12,7 @@ struct AppDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         MirrorSchema.registerMigrations(in: &migrator)
+        LibrarySchema.registerMigrations(in: &migrator)
         return migrator
     }
 

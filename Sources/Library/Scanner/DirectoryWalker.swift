@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A video file found on disk.
+public struct FoundFile: Sendable, Equatable {
+    public var path: String
+    public var root: String
+    public var size: Int
+    /// Modification time, Unix seconds (with nanoseconds).
+    public var modifiedAt: Double
+}
+
+/// Something the scan skipped, and why.
+public struct ScanProblem: Sendable, Equatable, Codable {
+    public var path: String
+    public var reason: String
+}
+
+/// Walks media folders for video files with plain POSIX calls: follows symbolic links but never into a folder
+/// it has already seen (loops), skips hidden and partial files, and reports what it cannot read instead of
+/// stopping.
+enum DirectoryWalker {
+    struct Result {
+        var files: [FoundFile] = []
+        var problems: [ScanProblem] = []
+    }
+
+    static func walk(roots: [String], progress: ((Int) -> Void)? = nil) -> Result {
+        var result = Result()
+        var visited: Set<[UInt64]> = []
+        for root in roots {
+            let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+            var info = stat()
+            guard stat(root, &info) == 0 else {
+                result.problems.append(ScanProblem(path: root, reason: "cannot read media folder: \(errorText())"))
+                continue
+            }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                result.problems.append(ScanProblem(path: root, reason: "media folder is not a folder"))
+                continue
+            }
+            var stack = [root]
+            visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)])
+            while let folder = stack.popLast() {
+                guard let directory = opendir(folder) else {
+                    result.problems.append(ScanProblem(path: folder, reason: "cannot read folder: \(errorText())"))
+                    continue
+                }
+                defer { closedir(directory) }
+                while let entry = readdir(directory) {
+                    let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        Array(raw.prefix { $0 != 0 })
+                    }
+                    guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                        let shown = String(decoding: nameBytes, as: UTF8.self)
+                        result.problems.append(ScanProblem(path: folder + "/" + shown, reason: "name is not valid UTF-8"))
+                        continue
+                    }
+                    if name == "." || name == ".." || name.hasPrefix(".") { continue }
+                    let path = folder + "/" + name
+                    var info = stat()
+                    // stat follows links: a broken link or a file gone since readdir fails here.
+                    guard stat(path, &info) == 0 else {
+                        var link = stat()
+                        let isLink = lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK
+                        result.problems.append(
+                            ScanProblem(path: path, reason: isLink ? "broken symbolic link" : "vanished or unreadable: \(errorText())")
+                        )
+                        continue
+                    }
+                    switch info.st_mode & S_IFMT {
+                    case S_IFDIR:
+                        if visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { stack.append(path) }
+                    case S_IFREG:
+                        guard VideoFile.isCandidate(fileName: name) else { continue }
+                        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+                        result.files.append(FoundFile(path: path, root: root, size: Int(info.st_size), modifiedAt: modified))
+                        if result.files.count % 500 == 0 { progress?(result.files.count) }
+                    default:
+                        continue
+                    }
+                }
+            }
+        }
+        progress?(result.files.count)
+        return result
+    }
+
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    /// A content fingerprint: FNV-1a over the first and last 64 KiB (cheap, and enough with the size to tell a
+    /// moved file from a different one).
+    static func fingerprint(path: String, size: Int) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        for offset in size > 131_072 ? [0, size - 65_536] : [0] {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 65_536, off_t(offset)) }
+            guard count >= 0 else { return nil }
+            for byte in buffer.prefix(count) {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+        }
+        return String(size, radix: 16) + "-" + String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What a scan did.
+public struct ScanReport: Sendable, Codable, Equatable {
+    public var found = 0
+    public var added = 0
+    public var changed = 0
+    public var moved = 0
+    public var removed = 0
+    public var unchanged = 0
+    public var problems: [ScanProblem] = []
+    public var seconds = 0.0
+
+    public var summary: String {
+        "found \(found) videos: \(added) new, \(changed) changed, \(moved) moved, \(removed) gone, \(unchanged) unchanged"
+            + (problems.isEmpty ? "" : ", \(problems.count) skipped") + " in \(String(format: "%.2f", seconds)) s"
+    }
+}
+
+/// How far a scan is.
+public struct ScanProgress: Sendable, Equatable {
+    public enum Phase: String, Sendable, Codable {
+        case walking
+        case indexing
+    }
+
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+}
+
+/// Walks the media folders and brings the library index up to date: new files are parsed and added, changed
+/// ones re-parsed, vanished ones removed, moved ones (same size and fingerprint) keep their identity; files
+/// whose size and modification time did not change are not touched.
+public struct LibraryScanner: Sendable {
+    let index: LibraryIndex
+    let roots: [String]
+    let parser = FilenameParser()
+
+    public init(index: LibraryIndex, roots: [String]) {
+        self.index = index
+        self.roots = roots
+    }
+
+    /// Runs synchronously (call it off the cooperative pool).
+    public func scan(
+        now: Double? = nil,
+        progress: (@Sendable (ScanProgress) -> Void)? = nil
+    )
+        throws -> ScanReport
+    {
+        let started = Date()
+        var report = ScanReport()
+        let walk = DirectoryWalker.walk(roots: roots) { progress?(ScanProgress(phase: .walking, done: $0, total: 0)) }
+        report.problems = walk.problems
+        report.found = walk.files.count
+        var known = try index.knownFiles()
+        var changes = LibraryIndex.Changes()
+        var fresh: [FoundFile] = []
+        for file in walk.files {
+            guard let existing = known.removeValue(forKey: file.path) else {
+                fresh.append(file)
+                continue
+            }
+            if existing.size == file.size && existing.modifiedAt == file.modifiedAt {
+                report.unchanged += 1
+                continue
+            }
+            guard let entry = entry(for: file) else {
+                report.problems.append(ScanProblem(path: file.path, reason: "vanished or unreadable while scanning"))
+                known[file.path] = existing  // keep it out of the moves; it is removed below if really gone
+                continue
+            }
+            changes.updates.append((existing.id, entry))
+            report.changed += 1
+        }
+        // Whatever is left of `known` was not found: moved (same size and fingerprint) or gone.
+        var vanished: [String: [Int64]] = [:]
+        for (_, old) in known { vanished[old.fingerprint, default: []].append(old.id) }
+        for (done, file) in fresh.enumerated() {
+            if done % 500 == 0 { progress?(ScanProgress(phase: .indexing, done: done, total: fresh.count)) }
+            guard let entry = entry(for: file) else {
+                report.problems.append(ScanProblem(path: file.path, reason: "vanished or unreadable while scanning"))
+                continue
+            }
+            if var ids = vanished[entry.fingerprint], let id = ids.popLast() {
+                vanished[entry.fingerprint] = ids
+                changes.updates.append((id, entry))
+                report.moved += 1
+            } else {
+                changes.inserts.append(entry)
+                report.added += 1
+            }
+        }
+        changes.deletes = vanished.values.flatMap { $0 }
+        report.removed = changes.deletes.count
+        try index.apply(changes, now: now ?? started.timeIntervalSince1970)
+        progress?(ScanProgress(phase: .indexing, done: fresh.count, total: fresh.count))
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    func entry(for file: FoundFile) -> LibraryIndex.Changes.Entry? {
+        guard let fingerprint = DirectoryWalker.fingerprint(path: file.path, size: file.size) else { return nil }
+        let name = String(file.path[file.path.index(after: file.path.lastIndex(of: "/")!)...])
+        var parsed = parser.parse(name)
+        let context = FolderContext(path: file.path, root: file.root, parser: parser)
+        // `Show/Season 2/01.mkv`: a bare number is the episode, and the folders name the show.
+        if let title = parsed.first(.title), parsed.first(.episode) == nil, title.allSatisfy(\.isNumber), title.count <= 4,
+            context.title != nil
+        {
+            parsed.remove(.title)
+            parsed.add(.episode, title)
+        }
+        let title = parsed.first(.title) ?? context.title ?? ""
+        let season = parsed.first(.season).map { String(Int($0) ?? 0) } ?? context.season ?? ""
+        return LibraryIndex.Changes.Entry(file: file, fingerprint: fingerprint, parsed: parsed, title: title, season: season)
+    }
+}

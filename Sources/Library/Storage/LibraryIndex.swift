@@ -1,0 +1,204 @@
+import Foundation
+public import GRDB
+
+/// A file as stored in the library index.
+public struct LibraryFile: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var path: String
+    public var size: Int
+    public var modifiedAt: Double
+    public var seriesId: Int64?
+    public var title: String?
+    public var season: String?
+    public var episode: String?
+    /// Every parsed element (Anitomy v2 names): a string, or an array of strings.
+    public var parsed: [String: ParsedValue]
+}
+
+/// A parsed element's value: one string, or several.
+public enum ParsedValue: Sendable, Codable, Equatable {
+    case one(String)
+    case many([String])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .one(text)
+        } else {
+            self = .many(try container.decode([String].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .one(let text): try container.encode(text)
+        case .many(let list): try container.encode(list)
+        }
+    }
+}
+
+/// A series and its files.
+public struct LibrarySeries: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var season: String
+    public var files: [LibraryFile]
+}
+
+/// The library's tables behind one `DatabaseWriter`.
+public struct LibraryIndex: Sendable {
+    let writer: any DatabaseWriter
+
+    public init(writer: any DatabaseWriter) { self.writer = writer }
+
+    struct Known {
+        var id: Int64
+        var size: Int
+        var modifiedAt: Double
+        var fingerprint: String
+    }
+
+    func knownFiles() throws -> [String: Known] {
+        try writer.read { db in
+            var known: [String: Known] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, modifiedAt, fingerprint FROM libraryFile")
+            while let row = try rows.next() {
+                known[row[1]] = Known(id: row[0], size: row[2], modifiedAt: row[3], fingerprint: row[4])
+            }
+            return known
+        }
+    }
+
+    /// What one scan changes, applied in one transaction.
+    struct Changes {
+        struct Entry {
+            var file: FoundFile
+            var fingerprint: String
+            var parsed: ParsedFilename
+            var title: String
+            var season: String
+        }
+
+        var inserts: [Entry] = []
+        /// Changed in place, or moved from another path: (id, entry).
+        var updates: [(Int64, Entry)] = []
+        var deletes: [Int64] = []
+    }
+
+    func apply(_ changes: Changes, now: Double) throws {
+        try writer.write { db in
+            var seriesIDs: [String: Int64] = [:]
+            func series(_ entry: Changes.Entry) throws -> Int64? {
+                let key = Self.normalize(entry.title)
+                guard !key.isEmpty else { return nil }
+                let cacheKey = key + "\u{0}" + entry.season
+                if let id = seriesIDs[cacheKey] { return id }
+                try db.execute(
+                    sql: """
+                        INSERT INTO librarySeries (normalizedTitle, season, title) VALUES (?, ?, ?)
+                        ON CONFLICT (normalizedTitle, season) DO NOTHING
+                        """,
+                    arguments: [key, entry.season, entry.title]
+                )
+                let id = try Int64.fetchOne(
+                    db,
+                    sql: "SELECT id FROM librarySeries WHERE normalizedTitle = ? AND season = ?",
+                    arguments: [key, entry.season]
+                )
+                seriesIDs[cacheKey] = id
+                return id
+            }
+            for id in changes.deletes {
+                try db.execute(sql: "DELETE FROM libraryFile WHERE id = ?", arguments: [id])
+            }
+            for (id, entry) in changes.updates {
+                try db.execute(
+                    sql: """
+                        UPDATE libraryFile SET path = ?, root = ?, size = ?, modifiedAt = ?, fingerprint = ?, seriesId = ?,
+                            title = ?, season = ?, episode = ?, parsed = ?, scannedAt = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        entry.file.path, entry.file.root, entry.file.size, entry.file.modifiedAt, entry.fingerprint,
+                        try series(entry), entry.title, entry.season, entry.parsed.first(.episode), entry.parsed.json, now,
+                        id,
+                    ]
+                )
+            }
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO libraryFile (path, root, size, modifiedAt, fingerprint, seriesId, title, season, episode,
+                        parsed, firstSeenAt, scannedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
+            for entry in changes.inserts {
+                try insert.execute(arguments: [
+                    entry.file.path, entry.file.root, entry.file.size, entry.file.modifiedAt, entry.fingerprint,
+                    try series(entry), entry.title, entry.season, entry.parsed.first(.episode), entry.parsed.json, now, now,
+                ])
+            }
+            // Series left without files go.
+            try db.execute(
+                sql: "DELETE FROM librarySeries WHERE id NOT IN (SELECT seriesId FROM libraryFile WHERE seriesId IS NOT NULL)"
+            )
+        }
+    }
+
+    /// Lower-cased letters and digits, single spaces: `Sousou no Frieren!` and `sousou_no_frieren` group together.
+    static func normalize(_ title: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        for scalar in title.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if pendingSpace && !out.isEmpty { out += " " }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return out
+    }
+
+    // MARK: - Reading
+
+    public func series() throws -> [LibrarySeries] {
+        try writer.read { db in
+            let files = try Row.fetchAll(db, sql: "SELECT * FROM libraryFile ORDER BY path").map(Self.file)
+            let grouped = Dictionary(grouping: files, by: \.seriesId)
+            return try Row.fetchAll(db, sql: "SELECT id, title, season FROM librarySeries ORDER BY normalizedTitle, season")
+                .map { row in
+                    let id: Int64 = row[0]
+                    return LibrarySeries(id: id, title: row[1], season: row[2], files: grouped[id] ?? [])
+                }
+        }
+    }
+
+    public func file(id: Int64) throws -> LibraryFile? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM libraryFile WHERE id = ?", arguments: [id]).map(Self.file)
+        }
+    }
+
+    public func files() throws -> [LibraryFile] {
+        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM libraryFile ORDER BY path").map(Self.file) }
+    }
+
+    static func file(_ row: Row) -> LibraryFile {
+        let json: String = row["parsed"]
+        let parsed = (try? JSONDecoder().decode([String: ParsedValue].self, from: Data(json.utf8))) ?? [:]
+        return LibraryFile(
+            id: row["id"],
+            path: row["path"],
+            size: row["size"],
+            modifiedAt: row["modifiedAt"],
+            seriesId: row["seriesId"],
+            title: row["title"],
+            season: row["season"],
+            episode: row["episode"],
+            parsed: parsed
+        )
+    }
+}

@@ -1,0 +1,40 @@
+public import GRDB
+
+/// The library's tables: the files found in `library.media_dirs` and the series they group into.
+public enum LibrarySchema {
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("library.v1") { db in
+            try db.execute(
+                sql: """
+                    -- One row per series: files grouped by normalised title and season.
+                    CREATE TABLE librarySeries (
+                        id INTEGER PRIMARY KEY,
+                        normalizedTitle TEXT NOT NULL,
+                        season TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        UNIQUE (normalizedTitle, season)
+                    );
+                    -- One row per video file. The id survives a move or rename within the library (same size and
+                    -- content fingerprint), so whatever is attached to a file follows it.
+                    CREATE TABLE libraryFile (
+                        id INTEGER PRIMARY KEY,
+                        path TEXT NOT NULL UNIQUE,
+                        root TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modifiedAt REAL NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        seriesId INTEGER REFERENCES librarySeries(id),
+                        title TEXT,
+                        season TEXT,
+                        episode TEXT,
+                        parsed TEXT NOT NULL,
+                        firstSeenAt REAL NOT NULL,
+                        scannedAt REAL NOT NULL
+                    );
+                    CREATE INDEX libraryFile_seriesId ON libraryFile(seriesId);
+                    CREATE INDEX libraryFile_size ON libraryFile(size, fingerprint);
+                    """
+            )
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Library
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("library scanner on real folders")
+struct LibraryScannerTests {
+    /// A fresh media folder and an in-memory index.
+    struct Fixture {
+        let root: String
+        let index: LibraryIndex
+        var scanner: LibraryScanner { LibraryScanner(index: index, roots: [root]) }
+
+        init() throws {
+            root = NSTemporaryDirectory() + "anikura-media-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let queue = try DatabaseQueue()
+            var migrator = DatabaseMigrator()
+            LibrarySchema.registerMigrations(in: &migrator)
+            try migrator.migrate(queue)
+            index = LibraryIndex(writer: queue)
+        }
+
+        func write(_ relative: String, _ content: String = "video") throws {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+    }
+
+    @Test("new, unchanged, changed, moved and deleted files; folders give context")
+    func incremental() throws {
+        let fixture = try Fixture()
+        try fixture.write("Show (2013)/Season 2/01.mkv", "one")
+        try fixture.write("[Group] Other Show - 03 [1080p].mkv", "three")
+        try fixture.write("sub/dir/[G] Third - 01.mp4", "third")
+        try fixture.write(".hidden.mkv")
+        try fixture.write("download.mkv.part")
+        try fixture.write("notes.txt")
+
+        var report = try fixture.scanner.scan()
+        #expect(report.found == 3)
+        #expect(report.added == 3)
+        let series = try fixture.index.series()
+        #expect(series.map(\.title).sorted() == ["Other Show", "Show", "Third"])
+        let show = try #require(series.first { $0.title == "Show" })
+        #expect(show.season == "2")
+        #expect(show.files.first?.episode == "01")
+        let other = try #require(try fixture.index.files().first { $0.title == "Other Show" })
+        #expect(other.parsed["video_resolution"] == .one("1080p"))
+        #expect(other.parsed["release_group"] == .one("Group"))
+
+        report = try fixture.scanner.scan()
+        #expect(report.unchanged == 3)
+        #expect(report.added + report.changed + report.moved + report.removed == 0)
+
+        // Changed in place: new size and time.
+        try fixture.write("[Group] Other Show - 03 [1080p].mkv", "three, re-encoded")
+        // Moved and renamed: same content, new place; keeps its id.
+        let before = try #require(try fixture.index.files().first { $0.title == "Third" })
+        try FileManager.default.createDirectory(atPath: fixture.root + "/Third", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(
+            atPath: fixture.root + "/sub/dir/[G] Third - 01.mp4",
+            toPath: fixture.root + "/Third/[G] Third - 01 (renamed).mp4"
+        )
+        report = try fixture.scanner.scan()
+        #expect(report.changed == 1)
+        #expect(report.moved == 1)
+        #expect(report.unchanged == 1)
+        let after = try #require(try fixture.index.files().first { $0.title == "Third" })
+        #expect(after.id == before.id)
+        #expect(after.path.hasSuffix("(renamed).mp4"))
+
+        try FileManager.default.removeItem(atPath: fixture.root + "/Show (2013)")
+        report = try fixture.scanner.scan()
+        #expect(report.removed == 1)
+        #expect(try fixture.index.series().map(\.title).sorted() == ["Other Show", "Third"])
+    }
+
+    @Test("loops, broken links, non-UTF-8 names and unreadable folders are reported and skipped; the scan completes")
+    func hostileTree() throws {
+        let fixture = try Fixture()
+        try fixture.write("[G] Show - 01.mkv")
+        #expect(symlink(fixture.root, fixture.root + "/loop") == 0)
+        #expect(symlink(fixture.root + "/nowhere.mkv", fixture.root + "/broken.mkv") == 0)
+        let badName = Array((fixture.root + "/bad-").utf8) + [0xFF, 0xFE] + Array(".mkv".utf8) + [0]
+        let fd = badName.withUnsafeBufferPointer {
+            open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+        }
+        #expect(fd >= 0)
+        close(fd)
+        try fixture.write("locked/[G] Hidden Show - 01.mkv")
+        chmod(fixture.root + "/locked", 0)
+        defer { chmod(fixture.root + "/locked", 0o755) }
+
+        let report = try fixture.scanner.scan()
+        let reasons = report.problems.map(\.reason)
+        #expect(reasons.contains("broken symbolic link"))
+        #expect(reasons.contains("name is not valid UTF-8"))
+        if getuid() != 0 {
+            // Root reads every folder; anyone else is refused this one.
+            #expect(reasons.contains { $0.hasPrefix("cannot read folder") })
+        }
+        #expect(try fixture.index.files().contains { $0.title == "Show" }, "the loop is walked once")
+        #expect(try fixture.index.files().filter { $0.title == "Show" }.count == 1)
+    }
+
+    @Test("a missing media folder is a problem, not a failure")
+    func missingRoot() throws {
+        let fixture = try Fixture()
+        let report = try LibraryScanner(index: fixture.index, roots: [fixture.root + "/nope"]).scan()
+        #expect(report.problems.first?.reason.hasPrefix("cannot read media folder") == true)
+    }
+}
