@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Library
 import Logging
 import Mirror
 
@@ -40,7 +41,15 @@ func buildApplication(
         dailyLimit: configuration.mirror.dailyLimit,
         httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds
     )
+    let jobs = JobCenter()
+    let libraryIndex = LibraryIndex(writer: database.writer)
+    let scans = LibraryScanService(
+        scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
+        jobs: jobs,
+        logger: logger
+    )
     let router = buildRouter(mirror: mirror, configuration: configuration)
+    LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
     var app = Application(
         router: router,
         configuration: .init(

@@ -59,6 +59,46 @@ struct CommandLineTests {
         }
     }
 
+    @Test("parse prints Anitomy's elements, one JSON object a line from standard input; scan indexes media folders")
+    func parseAndScan() throws {
+        let parsed = try run(["parse", "--json", "[SubsPlease] Sousou no Frieren - 17 (1080p) [ABCD1234].mkv"])
+        #expect(parsed.status == 0)
+        let json = try JSONSerialization.jsonObject(with: parsed.stdout) as? [String: Any]
+        #expect(json?["title"] as? String == "Sousou no Frieren")
+        #expect(json?["episode"] as? String == "17")
+        #expect(json?["release_group"] as? String == "SubsPlease")
+
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["parse", "--json", "-"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("[A] One - 01.mkv\n[B] Two - 02v2 [720p].mp4\n".utf8))
+        try input.fileHandleForWriting.close()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n")
+        process.waitUntilExit()
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains(#""release_version": "2""#) == true)
+
+        try withDataDirectory { environment in
+            let media = NSTemporaryDirectory() + "anikura-cli-media-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: media + "/Show", withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: media + "/Show/[G] Show - 01.mkv"))
+            defer { try? FileManager.default.removeItem(atPath: media) }
+            var environment = environment
+            environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
+            let scanned = try run(["scan"], environment: environment)
+            #expect(scanned.status == 0)
+            #expect(String(decoding: scanned.stdout, as: UTF8.self).hasPrefix("found 1 videos: 1 new"))
+            let again = try run(["scan"], environment: environment)
+            #expect(String(decoding: again.stdout, as: UTF8.self).contains("1 unchanged"))
+        }
+    }
+
     @Test("failures exit non-zero with one line on standard error")
     func failures() throws {
         try withDataDirectory { environment in

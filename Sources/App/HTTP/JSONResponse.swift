@@ -4,6 +4,13 @@ import Hummingbird
 
 /// JSON bodies. Codable values go through `JSONEncoder`; small ad-hoc objects through `JSONSerialization`.
 enum JSONResponse {
+    /// Sorted keys, unescaped slashes: stable output that diffs and caches well.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
     static func make(
         status: HTTPResponse.Status = .ok,
         headers: HTTPFields = [:],
@@ -11,9 +18,7 @@ enum JSONResponse {
     )
         throws -> Response
     {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return build(status, headers, try encoder.encode(value))
+        build(status, headers, try encoder.encode(value))
     }
 
     static func make(

@@ -1,0 +1,111 @@
+import Foundation
+import Library
+
+/// What a long job looks like to clients (`GET /api/jobs/{id}` and its event stream).
+struct JobSnapshot: Sendable, Codable, Equatable {
+    enum State: String, Sendable, Codable {
+        case queued, running, done, failed
+    }
+
+    struct Progress: Sendable, Codable, Equatable {
+        var phase: String
+        var done: Int
+        var total: Int
+    }
+
+    var id: String
+    var kind: String
+    var state: State
+    var progress: Progress?
+    var result: ScanReport?
+    var error: String?
+    var createdAt: String
+    var finishedAt: String?
+
+    var isFinished: Bool { state == .done || state == .failed }
+}
+
+/// Long-running jobs and their subscribers. Updates come from worker threads, so this is a lock, not an actor:
+/// a progress callback must not wait.
+final class JobCenter: Sendable {
+    private struct State {
+        var jobs: [String: JobSnapshot] = [:]
+        var order: [String] = []
+        var subscribers: [String: [UUID: AsyncStream<JobSnapshot>.Continuation]] = [:]
+    }
+
+    private let state = Locked(State())
+    /// Finished jobs kept for clients to read.
+    static let retained = 100
+
+    func create(kind: String) -> JobSnapshot {
+        let job = JobSnapshot(
+            id: UUID().uuidString.lowercased(),
+            kind: kind,
+            state: .queued,
+            createdAt: Date().formatted(.iso8601)
+        )
+        state.withLock { state in
+            state.jobs[job.id] = job
+            state.order.append(job.id)
+            while state.order.count > Self.retained, let oldest = state.order.first,
+                state.jobs[oldest]?.isFinished == true
+            {
+                state.order.removeFirst()
+                state.jobs[oldest] = nil
+            }
+        }
+        return job
+    }
+
+    func snapshot(_ id: String) -> JobSnapshot? { state.withLock { $0.jobs[id] } }
+
+    /// Changes a job and tells its subscribers; a finished job's streams end.
+    func update(_ id: String, _ change: (inout JobSnapshot) -> Void) {
+        let (job, continuations) = state.withLock { state -> (JobSnapshot?, [AsyncStream<JobSnapshot>.Continuation]) in
+            guard var job = state.jobs[id] else { return (nil, []) }
+            change(&job)
+            if job.isFinished && job.finishedAt == nil { job.finishedAt = Date().formatted(.iso8601) }
+            state.jobs[id] = job
+            let continuations = Array((state.subscribers[id] ?? [:]).values)
+            if job.isFinished { state.subscribers[id] = nil }
+            return (job, continuations)
+        }
+        guard let job else { return }
+        for continuation in continuations {
+            continuation.yield(job)
+            if job.isFinished { continuation.finish() }
+        }
+    }
+
+    /// The job now, then every change until it finishes. Nil for an unknown job.
+    func events(_ id: String) -> AsyncStream<JobSnapshot>? {
+        let (stream, continuation) = AsyncStream<JobSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let key = UUID()
+        let current = state.withLock { state -> JobSnapshot? in
+            guard let job = state.jobs[id] else { return nil }
+            if !job.isFinished { state.subscribers[id, default: [:]][key] = continuation }
+            return job
+        }
+        guard let current else { return nil }
+        continuation.yield(current)
+        if current.isFinished { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers[id]?.removeValue(forKey: key) }
+        }
+        return stream
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: every access to `value` goes through `lock`.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.withLock { body(&value) }
+    }
+}

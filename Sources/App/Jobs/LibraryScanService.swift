@@ -1,0 +1,62 @@
+import Foundation
+import Library
+import Logging
+
+/// Runs library scans as jobs, one at a time: asking while one runs joins it.
+final class LibraryScanService: Sendable {
+    let scanner: LibraryScanner
+    let jobs: JobCenter
+    let logger: Logger
+    private let running = Locked<String?>(nil)
+
+    init(scanner: LibraryScanner, jobs: JobCenter, logger: Logger) {
+        self.scanner = scanner
+        self.jobs = jobs
+        self.logger = logger
+    }
+
+    /// Starts a scan, or returns the one already running.
+    func start() -> JobSnapshot {
+        let (job, isNew) = running.withLock { current -> (JobSnapshot, Bool) in
+            if let current, let job = self.jobs.snapshot(current), !job.isFinished { return (job, false) }
+            let job = self.jobs.create(kind: "library-scan")
+            current = job.id
+            return (job, true)
+        }
+        guard isNew else { return job }
+        let (scanner, jobs, logger, running) = (scanner, jobs, logger, running)
+        // The scan is synchronous file-system work: its own thread, off the cooperative pool.
+        Thread.detachNewThread {
+            jobs.update(job.id) { $0.state = .running }
+            let lastUpdate = Locked(Date.distantPast)
+            do {
+                let report = try scanner.scan { progress in
+                    // At most ten updates a second reach subscribers.
+                    let due = lastUpdate.withLock { last -> Bool in
+                        guard Date().timeIntervalSince(last) >= 0.1 else { return false }
+                        last = Date()
+                        return true
+                    }
+                    guard due else { return }
+                    jobs.update(job.id) {
+                        $0.progress = .init(phase: progress.phase.rawValue, done: progress.done, total: progress.total)
+                    }
+                }
+                logger.info("library scan: \(report.summary)")
+                jobs.update(job.id) {
+                    $0.state = .done
+                    $0.result = report
+                    $0.progress = .init(phase: "done", done: report.found, total: report.found)
+                }
+            } catch {
+                logger.error("library scan failed: \(error)")
+                jobs.update(job.id) {
+                    $0.state = .failed
+                    $0.error = "\(error)"
+                }
+            }
+            running.withLock { if $0 == job.id { $0 = nil } }
+        }
+        return job
+    }
+}

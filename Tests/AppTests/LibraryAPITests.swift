@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Library
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import App
+
+@Suite("library over HTTP")
+struct LibraryAPITests {
+    static func mediaFolder(files: Int) throws -> String {
+        let media = NSTemporaryDirectory() + "anikura-api-media-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: media + "/Frieren", withIntermediateDirectories: true)
+        for episode in 1...files {
+            let name = String(format: "[SubsPlease] Sousou no Frieren - %02d (1080p).mkv", episode)
+            try Data("episode \(episode)".utf8).write(to: URL(fileURLWithPath: media + "/Frieren/" + name))
+        }
+        return media
+    }
+
+    @Test("POST /api/library/scan starts a job; its SSE stream reports until done; the library lists what was found")
+    func scanJob() async throws {
+        let media = try Self.mediaFolder(files: 12)
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": media])
+        try await app.test(.live) { client in
+            let job = try await client.execute(uri: "/api/library/scan", method: .post) { response in
+                #expect(response.status == .accepted, "\(response.text)")
+                let json = try response.json()
+                let id = try #require(json["id"] as? String)
+                #expect(response.headers[.location] == "/api/jobs/\(id)")
+                return id
+            }
+            // The event stream read with AsyncHTTPClient, as a browser's EventSource would read it.
+            let port = try #require(client.port)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let text: String
+            do {
+                let response = try await http.execute(
+                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs/\(job)/events"),
+                    timeout: .seconds(30)
+                )
+                #expect(response.status == .ok)
+                #expect(response.headers["Content-Type"].first == "text/event-stream")
+                text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            } catch {
+                try await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+            let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.first.map { $0.hasPrefix("event: running") || $0.hasPrefix("event: queued") || $0.hasPrefix("event: done") } == true)
+            #expect(events.last?.hasPrefix("event: done\ndata: {") == true)
+            let data = try #require(events.last?.components(separatedBy: "data: ").last)
+            let json = try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any]
+            let result = json?["result"] as? [String: Any]
+            #expect(result?["found"] as? Int == 12)
+            #expect(result?["added"] as? Int == 12)
+            try await client.execute(uri: "/api/jobs/\(job)", method: .get) { response in
+                let json = try response.json()
+                #expect(json["state"] as? String == "done")
+            }
+            let fileID = try await client.execute(uri: "/api/library", method: .get) { response in
+                let series = try response.json()["series"] as? [[String: Any]] ?? []
+                #expect(series.count == 1)
+                #expect(series.first?["title"] as? String == "Sousou no Frieren")
+                let files = series.first?["files"] as? [[String: Any]] ?? []
+                #expect(files.count == 12)
+                #expect(files.first?["episode"] as? String == "01")
+                return files.first?["id"] as? Int ?? 0
+            }
+            try await client.execute(uri: "/api/library/files/\(fileID)", method: .get) { response in
+                #expect(response.status == .ok)
+                let parsed = try response.json()["parsed"] as? [String: Any]
+                #expect(parsed?["video_resolution"] as? String == "1080p")
+            }
+            for (uri, status) in [
+                ("/api/library/files/999999", HTTPResponse.Status.notFound), ("/api/library/files/abc", .badRequest),
+                ("/api/jobs/nope", .notFound), ("/api/jobs/nope/events", .notFound),
+            ] {
+                try await client.execute(uri: uri, method: .get) { response in #expect(response.status == status, "\(uri)") }
+            }
+        }
+    }
+
+    @Test("a second scan request while one runs joins it")
+    func joins() throws {
+        let media = try Self.mediaFolder(files: 1500)
+        let database = try AppDatabase.open(path: nil)
+        let jobs = JobCenter()
+        let service = LibraryScanService(
+            scanner: .init(index: .init(writer: database.writer), roots: [media]),
+            jobs: jobs,
+            logger: .init(label: "test")
+        )
+        let first = service.start()
+        let second = service.start()
+        #expect(first.id == second.id)
+    }
+}
