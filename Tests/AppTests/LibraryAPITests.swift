@@ -87,6 +87,17 @@ struct LibraryAPITests {
         }
     }
 
+    @Test("without media folders a scan request is refused with a reason")
+    func noFolders() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/library/scan", method: .post) { response in
+                #expect(response.status == .conflict)
+                #expect(response.text.contains("library.media_dirs"))
+            }
+        }
+    }
+
     @Test("a second scan request while one runs joins it")
     func joins() throws {
         let media = try Self.mediaFolder(files: 1500)

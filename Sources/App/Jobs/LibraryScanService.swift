@@ -15,6 +15,8 @@ final class LibraryScanService: Sendable {
         self.logger = logger
     }
 
+    var hasFolders: Bool { !scanner.roots.isEmpty }
+
     /// Starts a scan, or returns the one already running.
     func start() -> JobSnapshot {
         let (job, isNew) = running.withLock { current -> (JobSnapshot, Bool) in

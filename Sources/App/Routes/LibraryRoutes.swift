@@ -12,6 +12,13 @@ struct LibraryRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         let api = router.group("api")
         api.post("library/scan") { _, _ in
+            guard scans.hasFolders else {
+                throw APIError(
+                    status: .conflict,
+                    message: "No media folders are configured: set library.media_dirs.",
+                    dialect: .native
+                )
+            }
             let job = scans.start()
             return try JSONResponse.make(status: .accepted, headers: [.location: "/api/jobs/\(job.id)"], job)
         }

@@ -34,7 +34,7 @@ public struct ScanProgress: Sendable, Equatable {
 /// whose size and modification time did not change are not touched.
 public struct LibraryScanner: Sendable {
     let index: LibraryIndex
-    let roots: [String]
+    public let roots: [String]
     let parser = FilenameParser()
 
     public init(index: LibraryIndex, roots: [String]) {
