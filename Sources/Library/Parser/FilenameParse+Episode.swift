@@ -76,10 +76,12 @@ extension FilenameParse {
     /// `Episode 5`, `Ep.5`, `EP05`, `E05v2`, `Ep07.5`, `ep. 1-5`, `E01-E02`, `#01v2`, `#1-4`, `第01話`, `01話`.
     mutating func findPrefixedEpisode() -> Bool {
         for index in tokens.indices where tokens[index].isFreeWord {
+            let mayBePrefix = Keywords.mayBeEpisodePrefix(tokens[index])
+            guard tokens[index].hasDigit || mayBePrefix || tokens[index].firstByte >= 0x80 else { continue }
             let text = tokens[index].text
             let lower = tokens[index].lower
-            let isPrefix = Keywords.mayBeEpisodePrefix(tokens[index]) && Keywords.episodePrefixes.contains(lower)
-            guard tokens[index].hasDigit || isPrefix, isCandidate(index) else { continue }
+            let isPrefix = mayBePrefix && Keywords.episodePrefixes.contains(lower)
+            guard tokens[index].hasDigit || isPrefix || lower.hasSuffix("話"), isCandidate(index) else { continue }
             if isPrefix && lower != "e" {
                 guard let next = nextWord(after: index), tokens[next].isFreeWord,
                     let (number, version) = Self.episodeBody(tokens[next].text)

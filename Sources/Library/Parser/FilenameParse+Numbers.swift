@@ -131,6 +131,9 @@ extension FilenameParse {
 
     mutating func findSeason() {
         for index in tokens.indices where tokens[index].isFreeWord {
+            // Every season form has a digit, starts with s/S, or is not ASCII (`第2期`): skip the rest unread.
+            let first = tokens[index].firstByte
+            guard tokens[index].hasDigit || first | 0x20 == UInt8(ascii: "s") || first >= 0x80 else { continue }
             let text = tokens[index].text
             let lower = tokens[index].lower
             if tokens[index].hasDigit, let (season, episode, version) = Self.seasonEpisode(text), version != "!" {

@@ -223,7 +223,7 @@ enum Tokenizer {
             {
                 let next = tokens[index + 1]
                 out[out.count - 1].text += "." + next.text
-                out[out.count - 1].lastPieceLength = next.text.count
+                out[out.count - 1].lastPieceLength = next.text.unicodeScalars.count
                 index += 2
                 continue
             }
@@ -255,15 +255,15 @@ enum Tokenizer {
     }
 
     static func shouldGlue(_ left: Token, _ right: Token) -> Bool {
-        let leftPiece = left.lastPieceLength > 0 ? left.lastPieceLength : left.text.count
-        let rightText = right.text
+        let leftPiece = left.lastPieceLength > 0 ? left.lastPieceLength : left.text.unicodeScalars.count
+        let rightText = right.text.unicodeScalars
         let leftLast = left.text.unicodeScalars.last!
-        let rightFirst = rightText.unicodeScalars.first!
+        let rightFirst = rightText.first!
         let leftDigit = ("0"..."9").contains(leftLast)
         let rightDigit = ("0"..."9").contains(rightFirst)
         if leftPiece == 1 && rightText.count == 1 { return true }  // R.O.D, m.3.3.w
         if left.lastPieceLength == 1 && rightText.count <= 3 && !rightDigit { return true }  // D.C.II
-        if rightText.count == 1 && rightDigit && left.text.count <= 3 { return true }  // No.6, 07.5, Ep.5
+        if rightText.count == 1 && rightDigit && left.text.unicodeScalars.count <= 3 { return true }  // No.6, 07.5, Ep.5
         if leftDigit && rightDigit && rightText.count <= 2 { return true }  // 1.11, 3.33, Ver1.1a
         return false
     }
