@@ -176,7 +176,7 @@ extension FilenameParse {
 
     /// `ED2`, `OVA3.5`, `OP4a`, `NCOP1a`, `SP01`, `EX01`, `OVA_01`: the type stays a word (it may end a title).
     mutating func findTypedEpisode() -> Bool {
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].hasDigit && !tokens[index].isNumber {
+        for index in digitWords where tokens[index].isFreeWord && !tokens[index].isNumber {
             let text = tokens[index].text
             guard let digit = text.firstIndex(where: \.isNumber), digit != text.startIndex else { continue }
             let type = String(text[..<digit])
@@ -196,6 +196,7 @@ extension FilenameParse {
             tokens.insert(numberToken, at: index + 1)
             // Indices noted so far move with the insertion.
             ambiguous = ambiguous.map { $0 > index ? $0 + 1 : $0 }
+            indexDigitWords()
             if let episodeIndex, episodeIndex > index { self.episodeIndex = episodeIndex + 1 }
             if !episodeOnly { result.add(.type, type) }
             takeEpisode(index + 1, number, version: version)
@@ -215,7 +216,7 @@ extension FilenameParse {
 
     /// `01v2`, `13v0`, `04V2`, `02.5`, `111C`, `09a`.
     mutating func findVersionedOrFractional() -> Bool {
-        for index in tokens.indices where tokens[index].hasDigit && !tokens[index].isNumber && isCandidate(index) {
+        for index in digitWords where !tokens[index].isNumber && isCandidate(index) {
             let text = tokens[index].text
             if let (number, version) = Self.numberAndVersion(text), let version {
                 takeEpisode(index, number, version: version)
@@ -241,7 +242,7 @@ extension FilenameParse {
 
     /// `- 08`, `- 01 ~ 12`, `- 316-317`, `- 29 (04)`.
     mutating func findSeparatedEpisode() -> Bool {
-        for index in tokens.indices
+        for index in digitWords
         where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) && followsDash(index) {
             let text = tokens[index].text
             guard isNumber(text), text.count <= 4 else { continue }
@@ -275,7 +276,7 @@ extension FilenameParse {
 
     /// `13-15`, `1-13`, `01+02`, `01 ~ 12` outside a title's own numbers (the lower must be below the upper).
     mutating func findRange(anywhere: Bool) -> Bool {
-        for index in tokens.indices where tokens[index].isNumber && isCandidate(index) {
+        for index in digitWords where tokens[index].isNumber && isCandidate(index) {
             guard tokens[index].text.count <= 4, let joiner = delimiterAfter(index),
                 Delimiters.isRangeJoiner(joiner.text), let next = nextWord(after: index), tokens[next].isFreeWord,
                 joiner.text == "~" || joiner.text == "&" || next - index == 2,
@@ -292,7 +293,7 @@ extension FilenameParse {
 
     /// `[12]`, `(9)`
     mutating func findIsolatedEpisode() -> Bool {
-        for index in tokens.indices where tokens[index].hasDigit && isCandidate(index) {
+        for index in digitWords where isCandidate(index) {
             let betweenGroups =
                 !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
             guard isIsolated(index) || betweenGroups else { continue }
@@ -307,7 +308,7 @@ extension FilenameParse {
     /// The last unbracketed number that is not the first word (`Bleach 225`, `Eve no Jikan 2`).
     mutating func findLastNumber() -> Bool {
         let firstWord = tokens.firstIndex { $0.kind == .word && !$0.enclosed }
-        for index in tokens.indices.reversed() where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) {
+        for index in digitWords.reversed() where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) {
             guard index != firstWord, isNumber(tokens[index].text), tokens[index].text.count <= 4 else { continue }
             // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's,
             // except in dotted scene names (`The.Animatrix.08.A.Detective.Story`).

@@ -2,7 +2,7 @@
 extension FilenameParse {
     mutating func findChecksum() {
         // The last free token of exactly eight hex digits (Anitomy v2).
-        for index in tokens.indices.reversed() where tokens[index].isFreeWord {
+        for index in digitWords.reversed() where tokens[index].isFreeWord {
             let text = tokens[index].text
             guard text.utf8.count == 8, text.utf8.allSatisfy(Self.isHex), text.utf8.contains(where: { $0 >= 48 && $0 <= 57 })
             else { continue }
@@ -35,20 +35,19 @@ extension FilenameParse {
 
     mutating func findResolution() {
         var found = false
-        for index in tokens.indices
-        where tokens[index].isFreeWord && tokens[index].hasDigit && Self.isResolution(tokens[index].text) {
+        for index in digitWords where tokens[index].isFreeWord && Self.isResolution(tokens[index].text) {
             if !found { claim(index, as: .videoResolution) } else { tokens[index].claimed = true }
             found = true
         }
         if found { return }
         // A bare 480, 720 or 1080 in brackets (`[720]`, `[BD-1080]`), or just before a source keyword.
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
+        for index in digitWords where tokens[index].isFreeWord && tokens[index].enclosed {
             if ["480", "576", "720", "1080", "2160"].contains(tokens[index].text) {
                 claim(index, as: .videoResolution)
                 return
             }
         }
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].text == "1080" {
+        for index in digitWords where tokens[index].isFreeWord && tokens[index].text == "1080" {
             if let next = nextWord(after: index), tokens[next].keyword?.element == .source {
                 claim(index, as: .videoResolution)
                 return
@@ -57,7 +56,7 @@ extension FilenameParse {
     }
 
     mutating func findYear() {
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in digitWords where tokens[index].isFreeWord {
             let text = tokens[index].text
             guard text.utf8.count == 4, isNumber(text), let year = Int(text), (1951...2049).contains(year) else { continue }
             // Alone in brackets, alone between two bracket groups, or right before `S01E02`.

@@ -39,6 +39,8 @@ struct FilenameParse {
     /// (`kimetsu-no-yaiba-episode-25`).
     var hasSpaces = false
     var dashIsSpace = false
+    /// Indices of the words with a digit: most rules look only at those.
+    var digitWords: [Int] = []
     /// Ambiguous type and release-information words outside brackets, recorded last.
     var ambiguous: [Int] = []
 
@@ -72,6 +74,7 @@ struct FilenameParse {
         hasSpaces = spaces > underscores
         dashIsSpace = spaces == 0 && underscores == 0 && dots == 0 && dashes >= 2
         guard tokens.contains(where: { $0.kind == .word }) else { return result }
+        indexDigitWords()
         markKeywords()
         findChecksum()
         findResolution()
@@ -92,6 +95,11 @@ struct FilenameParse {
     }
 
     // MARK: - Token helpers
+
+    mutating func indexDigitWords() {
+        digitWords.removeAll(keepingCapacity: true)
+        for index in tokens.indices where tokens[index].kind == .word && tokens[index].hasDigit { digitWords.append(index) }
+    }
 
     func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 
