@@ -190,13 +190,26 @@ struct WebPageTests {
             .appendingPathComponent("web").path
         let app = try await TestApp.build(environment: ["ANIKURA_SERVER_WEB_DIR": web])
         try await app.test(.router) { client in
-            try await client.execute(uri: "/", method: .get) { response in
+            let page = try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 #expect(response.text.contains("fetch('stats')"))
                 #expect(response.text.contains("api/search?limit=20&q="))
+                #expect(response.text.contains("fetch('api/library')"))
+                #expect(response.text.contains("new EventSource('api/jobs/'"))
+                return response.text
             }
             try await client.execute(uri: "/api/search?limit=20&q=crest", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            // Every /stats field the page shows exists.
+            let fields = Set(page.matches(of: /\bs\.([a-z_0-9]+)/).map { String($0.1) })
+            #expect(!fields.isEmpty)
+            try await client.execute(uri: "/stats", method: .get) { response in
+                let json = try response.json()
+                for field in fields { #expect(json[field] != nil, "the page reads /stats field \(field)") }
+            }
+            try await client.execute(uri: "/api/library", method: .get) { response in
                 #expect(response.status == .ok)
             }
         }
