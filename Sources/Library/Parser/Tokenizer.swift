@@ -61,19 +61,31 @@ struct Token {
 /// Splits a release name into bracket, delimiter and word tokens, Anitomy-style: keywords that contain delimiters
 /// (`Dual Audio`, `H.264`, `WEB-DL`) or run into the next keyword (`AAC2.0`, `BD1080p`) are cut out whole.
 enum Tokenizer {
+    /// One-character strings for ASCII, made once: delimiters and brackets are most tokens.
+    static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
+
     static func tokenize(_ name: String) -> [Token] {
-        let scalars = Array(name.unicodeScalars)
-        // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset.
+        // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset; for the usual all-ASCII name
+        // scalars and bytes line up and no offset table is needed.
         let bytes = Array(name.utf8)
-        var offsets = [Int](repeating: 0, count: scalars.count + 1)
-        var offset = 0
-        for (position, scalar) in scalars.enumerated() {
-            offsets[position] = offset
-            offset += UTF8.width(scalar)
+        let ascii = bytes.allSatisfy { $0 < 0x80 }
+        let scalars = ascii ? bytes.map { Unicode.Scalar($0) } : Array(name.unicodeScalars)
+        var offsets: [Int] = []
+        if !ascii {
+            offsets = [Int](repeating: 0, count: scalars.count + 1)
+            var offset = 0
+            for (position, scalar) in scalars.enumerated() {
+                offsets[position] = offset
+                offset += UTF8.width(scalar)
+            }
+            offsets[scalars.count] = offset
         }
-        offsets[scalars.count] = offset
         func text(_ range: Range<Int>) -> String {
-            String(decoding: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+            if ascii {
+                if range.count == 1 { return asciiStrings[Int(bytes[range.lowerBound])] }
+                return String(decoding: bytes[range], as: UTF8.self)
+            }
+            return String(decoding: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
         }
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 3 + 4)
@@ -127,6 +139,8 @@ enum Tokenizer {
             index += 1
         }
         flush()
+        // Only dots and underscores are ever repaired.
+        guard bytes.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else { return tokens }
         return repairDelimiters(tokens)
     }
 
@@ -216,6 +230,11 @@ enum Tokenizer {
         out.reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count {
+            guard tokens[index].kind == .delimiter, tokens[index].text == "." || tokens[index].text == "_" else {
+                out.append(tokens[index])
+                index += 1
+                continue
+            }
             let token = tokens[index]
             if token.kind == .delimiter, token.text == ".", let previous = out.last, previous.kind == .word,
                 previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .word,
