@@ -1,6 +1,9 @@
 /// Episode numbers, in Anitomy's order of rules: the first rule that matches wins.
 extension FilenameParse {
     /// Words after which a number is not an episode (`Movie 9`, `Part 2`, `Cour 2`).
+    /// Prefixes glued to an episode number (`EP05`, `E05v2`, `#01`), longest first.
+    static let gluedPrefixes = ["episode", "ep.", "ep", "e", "#"]
+
     static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume"]
 
     mutating func findEpisode() {
@@ -91,7 +94,7 @@ extension FilenameParse {
                 _ = continueRange(from: next, prefixed: true)
                 return true
             }
-            for prefix in ["episode", "ep.", "ep", "e", "#"] where lower.hasPrefix(prefix) && lower.count > prefix.count {
+            for prefix in Self.gluedPrefixes where lower.hasPrefix(prefix) && lower.utf8.count > prefix.utf8.count {
                 let body = String(text.dropFirst(prefix.count))
                 guard body.first?.isNumber == true, let (number, version) = Self.episodeBody(body) else { continue }
                 takeEpisode(index, number, version: version)

@@ -33,6 +33,8 @@ extension FilenameParse {
         return false
     }
 
+    static let bareResolutions: Set<String> = ["480", "576", "720", "1080", "2160"]
+
     mutating func findResolution() {
         var found = false
         for index in digitWords where tokens[index].isFreeWord && Self.isResolution(tokens[index].text) {
@@ -42,7 +44,7 @@ extension FilenameParse {
         if found { return }
         // A bare 480, 720 or 1080 in brackets (`[720]`, `[BD-1080]`), or just before a source keyword.
         for index in digitWords where tokens[index].isFreeWord && tokens[index].enclosed {
-            if ["480", "576", "720", "1080", "2160"].contains(tokens[index].text) {
+            if Self.bareResolutions.contains(tokens[index].text) {
                 claim(index, as: .videoResolution)
                 return
             }
@@ -149,7 +151,7 @@ extension FilenameParse {
                 claim(index, as: .season, season)
                 var cursor = index
                 while cursor + 2 < tokens.count, tokens[cursor + 1].kind == .delimiter,
-                    ["-", "+"].contains(tokens[cursor + 1].text), tokens[cursor + 2].isFreeWord
+                    tokens[cursor + 1].text == "-" || tokens[cursor + 1].text == "+", tokens[cursor + 2].isFreeWord
                 {
                     let next = cursor + 2
                     if let more = Self.seasonNumber(tokens[next].text) {
@@ -208,8 +210,10 @@ extension FilenameParse {
         return found
     }
 
+    static let romans = ["I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10]
+
     static func roman(_ text: String) -> Int? {
-        ["I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10][text]
+        romans[text]
     }
 
     // MARK: - Part

@@ -176,7 +176,12 @@ enum Delimiters {
     }
 
     /// Delimiters that stand between numbers of a range (`01-02`, `01 ~ 12`, `01+02`).
-    static func isRangeJoiner(_ text: String) -> Bool { ["-", "~", "+", "&", "‒", "–"].contains(text) }
+    static func isRangeJoiner(_ text: String) -> Bool {
+        switch text {
+        case "-", "~", "+", "&", "‒", "–": true
+        default: false
+        }
+    }
 
     static func isDash(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "-" || ("\u{2010}"..."\u{2015}").contains(scalar)
