@@ -98,6 +98,17 @@ struct LibraryAPITests {
         }
     }
 
+    @Test("the titles dump without an AniDB client says why it is missing")
+    func titlesDumpWithoutClient() async throws {
+        let app = try await TestApp.build()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/anime-titles.xml.gz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.text.contains("fetching from AniDB is off"))
+            }
+        }
+    }
+
     @Test("a second scan request while one runs joins it")
     func joins() throws {
         let media = try Self.mediaFolder(files: 1500)

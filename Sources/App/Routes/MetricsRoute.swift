@@ -24,7 +24,9 @@ struct MetricsRoute<Context: RequestContext> {
         guard let bytes = mirror.fetcher.titlesDump() else {
             throw APIError(
                 status: .serviceUnavailable,
-                message: "The AniDB titles dump has not been downloaded yet; it is queued.",
+                message: mirror.fetcher.isFetching
+                    ? "The AniDB titles dump has not been downloaded yet; it is queued."
+                    : "The AniDB titles dump has not been downloaded, and fetching from AniDB is off (set mirror.client).",
                 dialect: .native,
                 headers: [.retryAfter: "60"]
             )

@@ -39,6 +39,9 @@ public final class Fetcher: Service, Sendable {
 
     var limits: UpstreamLimits { settings.limits }
 
+    /// False when no AniDB client is configured: nothing is ever fetched.
+    public var isFetching: Bool { settings.isEnabled }
+
     // MARK: - Service
 
     public func run() async throws {
