@@ -37,8 +37,6 @@ func buildApplication(
         fetcher: fetcher,
         metrics: metrics,
         clock: clock,
-        staleAfterDays: configuration.mirror.staleAfterDays,
-        dailyLimit: configuration.mirror.dailyLimit,
         httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds
     )
     let jobs = JobCenter()

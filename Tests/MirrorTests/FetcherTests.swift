@@ -31,8 +31,8 @@ struct FetcherTests {
             #expect(request.query["protover"] == "1")
             #expect(request.query["aid"] == "22")
             #expect(try await harness.store.queuedAIDs().isEmpty)
-            if case .document(_, let stale) = try await fetcher.lookup(aid: 22, mature: true) {
-                #expect(!stale)
+            if case .document(_, let cache) = try await fetcher.lookup(aid: 22, mature: true) {
+                #expect(cache == .hit)
             } else {
                 Issue.record("expected the stored document")
             }
@@ -84,13 +84,7 @@ struct FetcherTests {
         }
         // Restart: the log is in SQLite, so the budget is still spent.
         let store = try TestDatabase.fileStore(path: path)
-        let restarted = Fetcher(
-            store: store,
-            transport: HTTPClientTransport(),
-            clock: harness.clock,
-            settings: harness.settings,
-            logger: harness.logs.logger
-        )
+        let restarted = harness.makeFetcher(store: store)
         try await harness.running(restarted) {
             harness.clock.advance(to: start + 86_399)
             await harness.quietly()
@@ -183,11 +177,11 @@ struct FetcherTests {
         let before = try #require(try store.servedBuffer(aid: 1, mature: true))
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
-            guard case .document(_, let stale) = try await fetcher.lookup(aid: 1, mature: true) else {
+            guard case .document(_, let cache) = try await fetcher.lookup(aid: 1, mature: true) else {
                 Issue.record("the stored document must be served")
                 return
             }
-            #expect(stale)
+            #expect(cache == .stale)
             #expect(await harness.settle(requests: 1))
             let after = try #require(try store.servedBuffer(aid: 1, mature: true))
             #expect(after.xml == before.xml)
@@ -241,13 +235,7 @@ struct FetcherTests {
         let store = try TestDatabase.fileStore(path: path)
         #expect(try await store.upstreamStarts(now: start) == [start])
         #expect(try await store.upstreamOutcomes(now: start) == ["pending": 1])
-        let restarted = Fetcher(
-            store: store,
-            transport: HTTPClientTransport(),
-            clock: harness.clock,
-            settings: harness.settings,
-            logger: harness.logs.logger
-        )
+        let restarted = harness.makeFetcher(store: store)
         try await harness.running(restarted) {
             await harness.quietly()
             #expect(harness.upstreamCount == 1, "the interval counts from the cut-off request")

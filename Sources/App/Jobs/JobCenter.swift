@@ -1,5 +1,6 @@
 import Foundation
 import Library
+import Mirror
 
 /// What a long job looks like to clients (`GET /api/jobs/{id}` and its event stream).
 struct JobSnapshot: Sendable, Codable, Equatable {
@@ -34,7 +35,7 @@ final class JobCenter: Sendable {
         var subscribers: [String: [UUID: AsyncStream<JobSnapshot>.Continuation]] = [:]
     }
 
-    private let state = Locked(State())
+    private let state = LockedBox(State())
     /// Finished jobs kept for clients to read.
     static let retained = 100
 
@@ -94,18 +95,5 @@ final class JobCenter: Sendable {
             self?.state.withLock { _ = $0.subscribers[id]?.removeValue(forKey: key) }
         }
         return stream
-    }
-}
-
-/// A value behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: every access to `value` goes through `lock`.
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.withLock { body(&value) }
     }
 }

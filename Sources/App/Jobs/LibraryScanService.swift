@@ -1,13 +1,14 @@
 import Foundation
 import Library
 import Logging
+import Mirror
 
 /// Runs library scans as jobs, one at a time: asking while one runs joins it.
 final class LibraryScanService: Sendable {
     let scanner: LibraryScanner
     let jobs: JobCenter
     let logger: Logger
-    private let running = Locked<String?>(nil)
+    private let running = LockedBox<String?>(nil)
 
     init(scanner: LibraryScanner, jobs: JobCenter, logger: Logger) {
         self.scanner = scanner
@@ -30,7 +31,7 @@ final class LibraryScanService: Sendable {
         // The scan is synchronous file-system work: its own thread, off the cooperative pool.
         Thread.detachNewThread {
             jobs.update(job.id) { $0.state = .running }
-            let lastUpdate = Locked(Date.distantPast)
+            let lastUpdate = LockedBox(Date.distantPast)
             do {
                 let report = try scanner.scan { progress in
                     // At most ten updates a second reach subscribers.

@@ -27,8 +27,8 @@ struct KometaRoutes<Context: RequestContext> {
             Int(mirror.maxClientWaitSeconds)
         )
         switch try await mirror.fetcher.lookup(aid: aid, mature: mature, waitSeconds: Double(wait)) {
-        case .document(let document, let stale):
-            return serve(document, cache: stale ? "STALE" : (wait > 0 && isNew(document) ? "MISS" : "HIT"), mature, request)
+        case .document(let document, let cache):
+            return serve(document, cache: cache.rawValue, mature, request)
         case .notFound:
             throw APIError(status: .notFound, message: "AniDB has no anime \(aid).", dialect: .kometa)
         case .queueFull:
@@ -42,9 +42,6 @@ struct KometaRoutes<Context: RequestContext> {
             return try queued(aid, estimate)
         }
     }
-
-    /// A document fetched moments ago (while the client waited).
-    private func isNew(_ document: ServedBuffer) -> Bool { mirror.now() - document.fetchedAt < 120 }
 
     private func serve(_ document: ServedBuffer, cache: String, _ mature: Bool, _ request: Request) -> Response {
         let ageDays = max(0, Int((mirror.now() - document.fetchedAt) / 86_400))

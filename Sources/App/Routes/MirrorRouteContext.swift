@@ -6,8 +6,6 @@ struct MirrorRouteContext: Sendable {
     var fetcher: Fetcher
     var metrics: MirrorMetrics
     var clock: any MirrorClock
-    var staleAfterDays: Double
-    var dailyLimit: Int
     /// How long `/httpapi` holds a request for an aid being fetched.
     var httpapiWaitSeconds: Double
     /// The most a Kometa-dialect client may ask to wait (`?wait=`).

@@ -28,7 +28,7 @@ extension FilenameParse {
         {
             number = next
         }
-        guard tokens[number].isFreeWord, isNumber(tokens[number].text), tokens[number].text.count <= 4,
+        guard tokens[number].isFreeWord, tokens[number].isNumber, tokens[number].byteCount <= 4,
             let next = nextWord(after: number), followsDash(next)
         else { return false }
         tokens[0].claimed = true
@@ -42,7 +42,7 @@ extension FilenameParse {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
             guard Keywords.mayBeEpisodePrefix(tokens[index]), Keywords.episodePrefixes.contains(tokens[index].lower),
                 let next = nextWord(after: index),
-                tokens[next].isFreeWord, isNumber(tokens[next].text), let value = Int(tokens[next].text),
+                tokens[next].isFreeWord, tokens[next].isNumber, let value = Int(tokens[next].text),
                 let current = result.first(.episode).flatMap({ Int($0) })
             else { continue }
             tokens[index].claimed = true
@@ -166,8 +166,8 @@ extension FilenameParse {
     /// `01 of 24`, `[20_of_25]`
     mutating func findEpisodeOfTotal() -> Bool {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].lower == "of" {
-            guard let previous = previousWord(before: index), isCandidate(previous), isNumber(tokens[previous].text),
-                let next = nextWord(after: index), tokens[next].isFreeWord, isNumber(tokens[next].text)
+            guard let previous = previousWord(before: index), isCandidate(previous), tokens[previous].isNumber,
+                let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].isNumber
             else { continue }
             takeEpisode(previous, tokens[previous].text)
             tokens[index].claimed = true
@@ -209,7 +209,7 @@ extension FilenameParse {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].keyword?.element == .type {
             guard let next = nextWord(after: index), tokens[next].isFreeWord, !tokens[next].enclosed,
                 let (number, version) = Self.episodeBody(tokens[next].text), number.count <= 3,
-                tokens[index].text.count <= 3
+                tokens[index].byteCount <= 3
             else { continue }
             takeEpisode(next, number, version: version)
             return true
@@ -265,7 +265,7 @@ extension FilenameParse {
     /// `29 (04)`: the smaller number is the episode, the larger the alternative numbering.
     mutating func findAlternative(after index: Int) {
         guard let next = nextWord(after: index, crossBrackets: true), tokens[next].isFreeWord,
-            tokens[next].enclosed, isIsolated(next), isNumber(tokens[next].text),
+            tokens[next].enclosed, isIsolated(next), tokens[next].isNumber,
             let first = Int(tokens[index].text), let second = Int(tokens[next].text)
         else { return }
         tokens[next].claimed = true
@@ -280,7 +280,7 @@ extension FilenameParse {
     /// `13-15`, `1-13`, `01+02`, `01 ~ 12` outside a title's own numbers (the lower must be below the upper).
     mutating func findRange(anywhere: Bool) -> Bool {
         for index in digitWords where tokens[index].isNumber && isCandidate(index) {
-            guard tokens[index].text.count <= 4, let joiner = delimiterAfter(index),
+            guard tokens[index].byteCount <= 4, let joiner = delimiterAfter(index),
                 Delimiters.isRangeJoiner(joiner.text), let next = nextWord(after: index), tokens[next].isFreeWord,
                 joiner.text == "~" || joiner.text == "&" || next - index == 2,
                 let (upper, _) = Self.episodeBody(tokens[next].text), let low = Int(tokens[index].text),
@@ -312,7 +312,7 @@ extension FilenameParse {
     mutating func findLastNumber() -> Bool {
         let firstWord = tokens.firstIndex { $0.kind == .word && !$0.enclosed }
         for index in digitWords.reversed() where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) {
-            guard index != firstWord, isNumber(tokens[index].text), tokens[index].text.count <= 4 else { continue }
+            guard index != firstWord, tokens[index].isNumber, tokens[index].byteCount <= 4 else { continue }
             // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's,
             // except in dotted scene names (`The.Animatrix.08.A.Detective.Story`).
             if let next = nextWord(after: index), tokens[next].isFreeWord {

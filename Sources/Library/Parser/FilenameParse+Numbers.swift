@@ -156,7 +156,7 @@ extension FilenameParse {
                     let next = cursor + 2
                     if let more = Self.seasonNumber(tokens[next].text) {
                         claim(next, as: .season, more)
-                    } else if tokens[cursor + 1].text == "-", isNumber(tokens[next].text), tokens[next].text.count <= 2 {
+                    } else if tokens[cursor + 1].text == "-", tokens[next].isNumber, tokens[next].byteCount <= 2 {
                         claim(next, as: .season, tokens[next].text)
                     } else {
                         break
@@ -231,7 +231,7 @@ extension FilenameParse {
                 return
             }
             if tokens[index].byteCount <= 5, Keywords.partWords.contains(lower), let next = nextWord(after: index), tokens[next].isFreeWord,
-                isNumber(tokens[next].text), tokens[next].text.count <= 2, onlySpaces(between: index, and: next)
+                tokens[next].isNumber, tokens[next].byteCount <= 2, onlySpaces(between: index, and: next)
             {
                 tokens[index].claimed = true
                 claim(next, as: .part)
@@ -257,7 +257,7 @@ extension FilenameParse {
                 claim(index, as: .volume, number)
                 if let version { result.add(.releaseVersion, version) }
                 if let joiner = delimiterAfter(index), joiner.text == "&" || joiner.text == "+",
-                    let more = nextWord(after: index), tokens[more].isFreeWord, isNumber(tokens[more].text)
+                    let more = nextWord(after: index), tokens[more].isFreeWord, tokens[more].isNumber
                 {
                     claim(more, as: .volume)
                 }
@@ -273,7 +273,7 @@ extension FilenameParse {
                 if let version { result.add(.releaseVersion, version) }
                 // `Vol.1&2`
                 if let joiner = delimiterAfter(next), joiner.text == "&" || joiner.text == "+",
-                    let more = nextWord(after: next), tokens[more].isFreeWord, isNumber(tokens[more].text)
+                    let more = nextWord(after: next), tokens[more].isFreeWord, tokens[more].isNumber
                 {
                     claim(more, as: .volume)
                 }

@@ -136,7 +136,7 @@ enum Keywords {
     static let episodePrefixes: Set<String> = [
         "ep", "ep.", "eps", "episode", "episodes", "episodio", "episódio", "capitulo", "folge", "e",
     ]
-    /// Cheap pre-check before hashing: every episode prefix starts with e, c, f or # (a–z lower-cased).
+    /// Cheap pre-check before hashing: every word-like episode prefix starts with e, c or f (`#` is matched glued).
     static func mayBeEpisodePrefix(_ token: Token) -> Bool {
         let first = token.firstByte | 0x20
         return token.byteCount <= 9 && (first == UInt8(ascii: "e") || first == UInt8(ascii: "c") || first == UInt8(ascii: "f"))

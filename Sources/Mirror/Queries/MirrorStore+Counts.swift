@@ -35,10 +35,24 @@ extension MirrorStore {
         }
     }
 
-    /// When the stored document for `aid` was produced by AniDB, or nil when there is none.
-    public func fetchedAt(aid: Int) async throws -> Double? {
+    /// What `/stats` and `/metrics` show, without counting the big child tables (`counts()` walks a million tag
+    /// rows on a full mirror; these are asked for at every scrape).
+    struct StatusCounts {
+        var anime: Int
+        var restricted: Int
+        var queued: Int
+        var dumpAnime: Int
+    }
+
+    func statusCounts() async throws -> StatusCounts {
         try await writer.read { db in
-            try Double.fetchOne(db, sql: "SELECT fetchedAt FROM anime WHERE id = ?", arguments: [aid])
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            return StatusCounts(
+                anime: try count("SELECT COUNT(*) FROM anime"),
+                restricted: try count("SELECT COUNT(*) FROM anime WHERE isAdult"),
+                queued: try count("SELECT COUNT(*) FROM refreshQueue"),
+                dumpAnime: try count("SELECT COUNT(DISTINCT animeId) FROM dumpTitle")
+            )
         }
     }
 }

@@ -1,7 +1,17 @@
+/// How a served document came to be there, as the `X-Cache` header says it.
+public enum CacheResult: String, Sendable {
+    /// Stored and fresh.
+    case hit = "HIT"
+    /// Stored but older than the stale period: served, and queued for refresh.
+    case stale = "STALE"
+    /// Fetched from AniDB while the client waited.
+    case fetched = "MISS"
+}
+
 /// What a client asking for an aid gets.
 public enum Lookup: Sendable {
-    /// The stored document; `stale` ones were queued for refresh.
-    case document(ServedBuffer, stale: Bool)
+    /// The document, and how it came to be there.
+    case document(ServedBuffer, CacheResult)
     /// AniDB said it has no such anime, less than the stale period ago.
     case notFound
     /// Queued for fetching.
@@ -33,7 +43,7 @@ extension Fetcher {
                 }
                 wake.signal()
             }
-            return .document(document, stale: stale)
+            return .document(document, stale ? .stale : .hit)
         }
         metrics.documentLookup("miss")
         if let checked = try await store.notFoundAt(aid: aid), now - checked < limits.staleAfter {
@@ -45,7 +55,7 @@ extension Fetcher {
         case .alreadyStored:
             // Fetched between the read above and the enqueue.
             guard let document = try store.servedBuffer(aid: aid, mature: mature) else { return .queueFull }
-            return .document(document, stale: false)
+            return .document(document, .fetched)
         case .queued(let position):
             wake.signal()
             return .queued(try await estimate(position, aid: aid, now: now))
@@ -68,13 +78,13 @@ extension Fetcher {
         else {
             // Not waiting; but a fetch may have settled since the ticket was taken.
             if case .stored = waiters.cancel(ticket), let document = try store.servedBuffer(aid: aid, mature: mature) {
-                return .document(document, stale: false)
+                return .document(document, .fetched)
             }
             return first
         }
         switch await waiters.wait(ticket, until: clock.now() + waitSeconds, clock: clock) {
         case .stored:
-            if let document = try store.servedBuffer(aid: aid, mature: mature) { return .document(document, stale: false) }
+            if let document = try store.servedBuffer(aid: aid, mature: mature) { return .document(document, .fetched) }
         case .notFound:
             return .notFound
         case .failed, nil:
@@ -130,7 +140,7 @@ extension Fetcher {
     public func snapshot() async throws -> UpstreamSnapshot {
         let now = clock.now()
         let state = try await store.upstreamState()
-        let counts = try await store.counts()
+        let counts = try await store.statusCounts()
         let starts = try await store.upstreamStarts(now: now)
         let stopped = state.clientError != nil && state.clientErrorFor == settings.clientKey
         let next = limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore)

@@ -38,9 +38,10 @@ struct FetcherHarness {
         for aid in [1, 22, 959, 10145] { fake.add(aid: aid, document: Fixtures.anime(aid)) }
     }
 
-    func makeFetcher(settings: FetcherSettings? = nil, timeoutSeconds: Int64 = 30) -> Fetcher {
+    /// A fetcher on this harness's fake and clock; `store` stands for a restarted process on the same database file.
+    func makeFetcher(store: MirrorStore? = nil, settings: FetcherSettings? = nil, timeoutSeconds: Int64 = 30) -> Fetcher {
         Fetcher(
-            store: store,
+            store: store ?? self.store,
             transport: HTTPClientTransport(timeoutSeconds: timeoutSeconds),
             clock: clock,
             settings: settings ?? self.settings,
