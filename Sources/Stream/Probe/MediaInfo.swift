@@ -1,0 +1,55 @@
+/// What a media file holds, as the stream decisions need it. Times are media times in seconds: 0 is the
+/// file's start, whatever timestamps the container uses.
+public struct MediaInfo: Sendable, Codable, Equatable {
+    public struct Video: Sendable, Codable, Equatable {
+        /// The stream's index in the container.
+        public var streamIndex: Int
+        /// libavcodec's codec name: `h264`, `hevc`, `mpeg4`, `vc1`, …
+        public var codec: String
+        public var profile: String?
+        /// H.264's level_idc (e.g. 40 for 4.0); 0 when unknown.
+        public var level: Int
+        public var bitDepth: Int
+        public var pixelFormat: String?
+        public var width: Int
+        public var height: Int
+        public var frameRate: Double
+    }
+
+    public struct Audio: Sendable, Codable, Equatable {
+        public var streamIndex: Int
+        public var codec: String
+        public var profile: String?
+        public var channels: Int
+        public var sampleRate: Int
+        public var language: String?
+        public var title: String?
+        public var isDefault: Bool
+    }
+
+    public struct Subtitle: Sendable, Codable, Equatable {
+        public var streamIndex: Int
+        public var codec: String
+        public var language: String?
+        public var title: String?
+        public var isDefault: Bool
+        /// ASS, SSA, SRT and the like: text that can become WebVTT (bitmap subtitles cannot).
+        public var isText: Bool
+    }
+
+    /// libavformat's demuxer name: `matroska,webm`, `mov,mp4,m4a,3gp,3g2,mj2`, `mpegts`, …
+    public var container: String
+    public var duration: Double
+    /// The container's first timestamp in seconds; segment times are relative to it.
+    public var startTime: Double
+    /// Overall bit rate in bits per second; 0 when unknown.
+    public var bitRate: Int
+    public var video: Video?
+    public var audio: [Audio]
+    public var subtitles: [Subtitle]
+    /// Keyframe times of the video stream, ascending.
+    public var keyframes: [Double]
+    /// True when the keyframes came from libavformat's index (read from the container, or built by a seek
+    /// through a file without one), false when the packets were scanned because the index fell short.
+    public var keyframesFromIndex: Bool
+}

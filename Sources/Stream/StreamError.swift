@@ -1,0 +1,23 @@
+/// What can go wrong while streaming a file; the app maps each case to an HTTP status once.
+public enum StreamError: Error, Equatable, CustomStringConvertible {
+    /// The file cannot be opened or read as media (libavformat's reason).
+    case unreadable(path: String, reason: String)
+    /// The file has no video stream to play.
+    case noVideo(path: String)
+    /// A rendition, track or segment that this file does not have.
+    case notFound(String)
+    /// Every transcoding slot is busy; try again after this many seconds.
+    case busy(retryAfter: Int)
+    /// ffmpeg or the remuxer failed on a segment.
+    case production(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read \(path) as media: \(reason)"
+        case .noVideo(let path): "\(path) has no video stream"
+        case .notFound(let what): what
+        case .busy(let seconds): "all transcoding slots are busy; retry in \(seconds) s"
+        case .production(let reason): "segment production failed: \(reason)"
+        }
+    }
+}

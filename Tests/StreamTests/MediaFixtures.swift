@@ -1,0 +1,107 @@
+import Foundation
+import Stream
+
+/// Short media made with ffmpeg's lavfi sources, once per test run, in a temporary folder.
+enum MediaFixtures {
+    /// An ASS script whose cues the subtitle tests look for, at known times.
+    static let assScript = """
+        [Script Info]
+        ScriptType: v4.00+
+        PlayResX: 640
+        PlayResY: 360
+
+        [V4+ Styles]
+        Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+        Style: Default,Arial,28,&H00FFFFFF,&H000000FF,&H00000000,&H64000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
+
+        [Events]
+        Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+        Dialogue: 0,0:00:01.50,0:00:03.25,Default,,0,0,0,,First line
+        Dialogue: 0,0:00:07.10,0:00:09.00,Default,,0,0,0,,Across a boundary
+        Dialogue: 0,0:00:13.40,0:00:14.90,Default,,0,0,0,,Third line
+
+        """
+
+    /// Cue (start, end, text) of `assScript`.
+    static let assCues: [(Double, Double, String)] = [
+        (1.5, 3.25, "First line"), (7.1, 9.0, "Across a boundary"), (13.4, 14.9, "Third line"),
+    ]
+
+    static let directory: String = {
+        let path = NSTemporaryDirectory() + "anikura-media-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// 30 s of 640x360 H.264 (High, 8-bit, B-frames, a keyframe every 2 s) with stereo AAC, in Matroska with Cues.
+    static let h264: String = make("h264.mkv") { output in
+        [
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", "30", "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "48", "-keyint_min", "48",
+            "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=jpn", output,
+        ]
+    }
+
+    /// 16 s of 10-bit HEVC with FLAC audio and an ASS subtitle track, in Matroska.
+    static let hevc: String = make("hevc.mkv") { output in
+        let ass = directory + "/cues.ass"
+        try? assScript.write(toFile: ass, atomically: true, encoding: .utf8)
+        return [
+            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
+            "-i", ass, "-t", "16", "-map", "0:v", "-map", "1:a", "-map", "2:s", "-c:v", "libx265", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error:keyint=48", "-c:a", "flac", "-c:s", "ass",
+            "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Full subtitles", output,
+        ]
+    }
+
+    /// 20 s of H.264/AAC Matroska written to a pipe, so it has no Cues (no index).
+    static let unindexed: String = {
+        let output = directory + "/unindexed.mkv"
+        if !FileManager.default.fileExists(atPath: output) {
+            run(
+                "/bin/sh",
+                [
+                    "-c",
+                    "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine "
+                        + "-t 20 -c:v libx264 -preset ultrafast -g 50 -c:a aac -f matroska - > '\(output)'",
+                ]
+            )
+        }
+        return output
+    }()
+
+    private static func make(_ name: String, _ arguments: (String) -> [String]) -> String {
+        let output = directory + "/" + name
+        if !FileManager.default.fileExists(atPath: output) {
+            run("/usr/bin/env", ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + arguments(output))
+        }
+        return output
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        precondition(process.terminationStatus == 0, "\(executable) \(arguments) failed")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Every packet of a file as ffprobe sees it: (stream index, pts seconds, keyframe).
+    static func packets(_ path: String) -> [(stream: Int, pts: Double, key: Bool)] {
+        let text = run(
+            "/usr/bin/env",
+            ["ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,flags", "-of", "csv=p=0", path]
+        )
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 3, let stream = Int(fields[0]), let pts = Double(fields[1]) else { return nil }
+            return (stream, pts, fields[2].contains("K"))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Stream
+import Testing
+
+@Suite("Stream-copy segments")
+struct SegmentRemuxerTests {
+    @Test("video segments are exactly the GOPs between published boundaries, whatever order they are made in")
+    func videoSegments() throws {
+        let info = try MediaProber().probe(path: MediaFixtures.h264)
+        let video = try #require(info.video)
+        let plan = SegmentPlan(keyframes: info.keyframes, duration: info.duration, target: 6)
+        #expect(plan.segments.count == 5)
+        let folder = MediaFixtures.directory + "/remux-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func make(_ index: Int, _ name: String) throws -> String {
+            let segment = plan.segments[index]
+            let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
+            let output = "\(folder)/\(name)-\(index).ts"
+            try SegmentRemuxer().remux(
+                path: MediaFixtures.h264, streamIndex: video.streamIndex, videoIndex: video.streamIndex,
+                start: segment.start, end: end, output: output)
+            return output
+        }
+        // In order, then backwards as a seeking player would.
+        let inOrder = try plan.segments.indices.map { try make($0, "order") }
+        let afterSeek = try plan.segments.indices.reversed().map { try make($0, "seek") }.reversed()
+        for (first, second) in zip(inOrder, afterSeek) {
+            #expect(FileManager.default.contents(atPath: first) == FileManager.default.contents(atPath: second))
+        }
+        var total = 0
+        for (index, path) in inOrder.enumerated() {
+            let packets = MediaFixtures.packets(path)
+            total += packets.count
+            let keyframes = packets.filter(\.key).map { $0.pts - HLSTimeline.offset }
+            // One GOP every 2 s: each 6 s segment holds three, starting at its own start.
+            let expectedStart = index == 0 ? info.keyframes[0] : plan.segments[index].start
+            #expect(abs((keyframes.first ?? -1) - expectedStart) < 0.002)
+            #expect(keyframes.allSatisfy { $0 < plan.segments[index].start + plan.segments[index].duration - 0.001 })
+        }
+        let source = MediaFixtures.packets(MediaFixtures.h264).filter { $0.stream == video.streamIndex }
+        #expect(total == source.count, "every packet lands in exactly one segment")
+    }
+
+    @Test("audio segments hold the packets that play inside them")
+    func audioSegments() throws {
+        let info = try MediaProber().probe(path: MediaFixtures.h264)
+        let video = try #require(info.video)
+        let audio = try #require(info.audio.first)
+        let folder = MediaFixtures.directory + "/remux-audio-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let plan = SegmentPlan(keyframes: [], duration: info.duration, target: 6)
+        var total = 0
+        for (index, segment) in plan.segments.enumerated() {
+            let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
+            let output = "\(folder)/\(index).ts"
+            try SegmentRemuxer().remux(
+                path: MediaFixtures.h264, streamIndex: audio.streamIndex, videoIndex: video.streamIndex,
+                start: segment.start, end: end, output: output)
+            let times = MediaFixtures.packets(output).map { $0.pts - HLSTimeline.offset }
+            total += times.count
+            #expect(times.allSatisfy { $0 >= segment.start - 0.001 && $0 < segment.start + segment.duration })
+        }
+        let source = MediaFixtures.packets(MediaFixtures.h264).filter { $0.stream == audio.streamIndex }
+        #expect(total == source.count)
+    }
+
+    @Test("a start that is no keyframe, or past the end, is an error and leaves no file")
+    func badRange() throws {
+        let info = try MediaProber().probe(path: MediaFixtures.h264)
+        let video = try #require(info.video)
+        let output = MediaFixtures.directory + "/bad-\(UUID().uuidString).ts"
+        #expect(throws: StreamError.self) {
+            try SegmentRemuxer().remux(
+                path: MediaFixtures.h264, streamIndex: video.streamIndex, videoIndex: video.streamIndex, start: 99,
+                end: nil, output: output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(!FileManager.default.fileExists(atPath: output + ".part"))
+    }
+}
