@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Library
 import Mirror
+import Stream
 
 /// The one SQLite database (WAL) every module's tables live in, migrated by one `DatabaseMigrator`.
 struct AppDatabase: Sendable {
@@ -13,6 +14,7 @@ struct AppDatabase: Sendable {
         var migrator = DatabaseMigrator()
         MirrorSchema.registerMigrations(in: &migrator)
         LibrarySchema.registerMigrations(in: &migrator)
+        StreamSchema.registerMigrations(in: &migrator)
         return migrator
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Library
 import Logging
 import Mirror
+import Stream
 
 #if canImport(Glibc)
 import Glibc
@@ -46,8 +47,21 @@ func buildApplication(
         jobs: jobs,
         logger: logger
     )
+    let streams = StreamService(
+        probes: ProbeCache(writer: database.writer),
+        cache: SegmentCache(root: configuration.segmentCachePath, capacityBytes: configuration.hls.cacheMegabytes << 20),
+        tool: FFmpegTool(executable: configuration.hls.ffmpeg),
+        settings: configuration.hls.streamSettings,
+        logger: logger
+    )
+    let tokens = StreamTokens(
+        secret: try streamTokenSecret(configuration, inMemory: database.path == nil),
+        lifetime: configuration.hls.tokenHours * 3600
+    )
     let router = buildRouter(mirror: mirror, configuration: configuration)
     LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
+    StreamRoutes<BasicRequestContext>(index: libraryIndex, streams: streams, tokens: tokens, now: { Date(timeIntervalSince1970: clock.now()) })
+        .register(on: router)
     var app = Application(
         router: router,
         configuration: .init(
@@ -58,7 +72,7 @@ func buildApplication(
         ),
         logger: logger
     )
-    app.addServices(fetcher)
+    app.addServices(fetcher, streams)
     if !configuration.mirror.seedDir.isEmpty {
         app.addServices(
             SeedImportService(
@@ -95,7 +109,38 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
         }
     }
+    if let page = webPage(named: "player.html", in: configuration.webDir) {
+        router.get("player") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
+        }
+    }
+    // hls.js, fetched at set-up time (scripts/fetch-hlsjs), never committed.
+    if let script = webPage(named: "vendor/hls.min.js", in: configuration.webDir) {
+        router.get("vendor/hls.min.js") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"],
+                body: .init(byteBuffer: script)
+            )
+        }
+    }
     return router
+}
+
+/// The key stream tokens are signed with: 32 random bytes kept in the data folder (readable by the owner
+/// only), so links survive a restart; a fresh one per process for an in-memory database.
+func streamTokenSecret(_ configuration: AppConfiguration, inMemory: Bool) throws -> Data {
+    var random = SystemRandomNumberGenerator()
+    let fresh = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
+    guard !inMemory else { return fresh }
+    let path = (configuration.dataDir as NSString).appendingPathComponent("stream-token.key")
+    if let existing = FileManager.default.contents(atPath: path), existing.count == 32 { return existing }
+    try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
+    let temporary = path + ".tmp"
+    guard FileManager.default.createFile(atPath: temporary, contents: fresh, attributes: [.posixPermissions: 0o600]),
+        rename(temporary, path) == 0
+    else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    return fresh
 }
 
 /// The in-memory document cache, watching the database files so another process's import is noticed.

@@ -33,7 +33,7 @@ struct ConfigurationTests {
         #expect(configuration.mirror.staleAfterDays == 7)
         #expect(configuration.mirror.banPauseHours == 24)
         #expect(configuration.mediaDirs == [])
-        #expect(configuration.segmentSeconds == 6)
+        #expect(configuration.hls.segmentSeconds == 6)
     }
 
     @Test("the repository's config.toml is valid and states the defaults")

@@ -1,4 +1,5 @@
 import Foundation
+import Stream
 import Mirror
 
 /// Typed, validated settings for the whole app. Built once from a `ConfigReader`; tests build it directly.
@@ -54,7 +55,31 @@ struct AppConfiguration: Sendable {
     var mirror: Mirror
     var mediaDirs: [String]
     var minConfidence: Double
-    var segmentSeconds: Double
+    var hls: HLS
+
+    struct HLS: Sendable {
+        var segmentSeconds: Double
+        var maxSessions: Int
+        var prefetchSegments: Int
+        var transcodeHeight: Int
+        var transcodePreset: String
+        var transcodeCRF: Int
+        var cacheMegabytes: Int
+        var idleSeconds: Double
+        var tokenHours: Double
+        var ffmpeg: String
+
+        var streamSettings: StreamSettings {
+            StreamSettings(
+                segmentSeconds: segmentSeconds,
+                maxTranscodes: maxSessions,
+                prefetchSegments: prefetchSegments,
+                transcodeHeight: transcodeHeight,
+                idleSeconds: idleSeconds,
+                transcode: TranscodeArguments(preset: transcodePreset, crf: transcodeCRF)
+            )
+        }
+    }
 
     init(reader: ConfigReader) throws {
         let bind = reader.string("server.bind")
@@ -111,8 +136,33 @@ struct AppConfiguration: Sendable {
         mediaDirs = reader.strings("library.media_dirs")
         minConfidence = reader.double("matcher.min_confidence")
         guard (0...1).contains(minConfidence) else { throw reader.invalid("matcher.min_confidence", "must be 0 to 1") }
-        segmentSeconds = reader.double("hls.segment_secs")
-        guard (1...60).contains(segmentSeconds) else { throw reader.invalid("hls.segment_secs", "must be 1 to 60") }
+        hls = HLS(
+            segmentSeconds: reader.double("hls.segment_secs"),
+            maxSessions: reader.int("hls.max_sessions"),
+            prefetchSegments: reader.int("hls.prefetch_segments"),
+            transcodeHeight: reader.int("hls.transcode_height"),
+            transcodePreset: reader.string("hls.transcode_preset"),
+            transcodeCRF: reader.int("hls.transcode_crf"),
+            cacheMegabytes: reader.int("hls.cache_mb"),
+            idleSeconds: reader.double("hls.idle_secs"),
+            tokenHours: reader.double("hls.token_hours"),
+            ffmpeg: reader.string("hls.ffmpeg")
+        )
+        guard (1...60).contains(hls.segmentSeconds) else { throw reader.invalid("hls.segment_secs", "must be 1 to 60") }
+        guard (0...64).contains(hls.maxSessions) else { throw reader.invalid("hls.max_sessions", "must be 0 to 64") }
+        guard (0...20).contains(hls.prefetchSegments) else { throw reader.invalid("hls.prefetch_segments", "must be 0 to 20") }
+        guard (144...4320).contains(hls.transcodeHeight) else {
+            throw reader.invalid("hls.transcode_height", "must be 144 to 4320")
+        }
+        let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+        guard presets.contains(hls.transcodePreset) else {
+            throw reader.invalid("hls.transcode_preset", "must be one of \(presets.joined(separator: ", "))")
+        }
+        guard (0...51).contains(hls.transcodeCRF) else { throw reader.invalid("hls.transcode_crf", "must be 0 to 51") }
+        guard hls.cacheMegabytes >= 64 else { throw reader.invalid("hls.cache_mb", "must be at least 64") }
+        guard (5...86400).contains(hls.idleSeconds) else { throw reader.invalid("hls.idle_secs", "must be 5 to 86400") }
+        guard (0.1...720).contains(hls.tokenHours) else { throw reader.invalid("hls.token_hours", "must be 0.1 to 720") }
+        guard !hls.ffmpeg.isEmpty else { throw reader.invalid("hls.ffmpeg", "must name the ffmpeg program") }
         // Security by default: a public listener without credentials would expose the library to the network.
         if !Self.isLoopback(host) && !server.requiresAuth {
             throw reader.invalid(
@@ -123,6 +173,7 @@ struct AppConfiguration: Sendable {
         }
     }
 
+    var segmentCachePath: String { (dataDir as NSString).appendingPathComponent("hls") }
     var databasePath: String { (dataDir as NSString).appendingPathComponent("anikura.sqlite") }
 
     static func splitHostPort(_ text: String) -> (String, Int)? {

@@ -35,6 +35,15 @@ struct ConfigKey: Sendable {
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),
+        .init(name: "hls.max_sessions", kind: .int, defaultValue: .int(2)),
+        .init(name: "hls.prefetch_segments", kind: .int, defaultValue: .int(3)),
+        .init(name: "hls.transcode_height", kind: .int, defaultValue: .int(720)),
+        .init(name: "hls.transcode_preset", kind: .string, defaultValue: .string("veryfast")),
+        .init(name: "hls.transcode_crf", kind: .int, defaultValue: .int(22)),
+        .init(name: "hls.cache_mb", kind: .int, defaultValue: .int(4096)),
+        .init(name: "hls.idle_secs", kind: .double, defaultValue: .double(60)),
+        .init(name: "hls.token_hours", kind: .double, defaultValue: .double(12)),
+        .init(name: "hls.ffmpeg", kind: .string, defaultValue: .string("ffmpeg")),
     ]
 
     func convert(_ value: any TOMLValueConvertible, origin: String) throws -> ConfigReader.Value {

@@ -1,0 +1,173 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Library
+import Stream
+
+/// Streaming over HTTP. `GET /api/stream/{fileId}` hands out the master playlist's URL; playlists and
+/// segments live under `/hls/{token}/{fileId}/…`, the signed, expiring token standing in for headers a
+/// player will not send.
+struct StreamRoutes<Context: RequestContext> {
+    let index: LibraryIndex
+    let streams: StreamService
+    let tokens: StreamTokens
+    let now: @Sendable () -> Date
+    let fileIO = FileIO()
+
+    static var playlistType: String { "application/vnd.apple.mpegurl" }
+
+    func register(on router: Router<Context>) {
+        router.get("api/stream/:fileId") { request, context in
+            let file = try libraryFile(context)
+            let client = try clientProfile(request)
+            let info = try await run { try await streams.info(try source(file)) }
+            let decision = streams.decision(info, client: client)
+            let token = tokens.make(fileId: file.id, now: now())
+            let url = "/hls/\(token)/\(file.id)/master.m3u8" + query(client)
+            return try JSONResponse.make(
+                StreamTicket(
+                    fileId: file.id,
+                    url: url,
+                    expiresAt: ISO8601DateFormatter().string(from: now().addingTimeInterval(tokens.lifetime)),
+                    mode: mode(decision),
+                    video: "\(Rendition.video(decision.video))",
+                    info: info
+                )
+            )
+        }
+        let hls = router.group("hls/:token/:fileId")
+        hls.get("master.m3u8") { request, context in
+            let file = try authorisedFile(context)
+            let client = try clientProfile(request)
+            let playlist = try await run { try await streams.masterPlaylist(try source(file), client: client) }
+            return playlistResponse(playlist)
+        }
+        hls.get(":rendition/index.m3u8") { _, context in
+            let file = try authorisedFile(context)
+            let rendition = try rendition(context)
+            let playlist = try await run { try await streams.mediaPlaylist(try source(file), rendition) }
+            return playlistResponse(playlist)
+        }
+        hls.get(":rendition/:segment") { request, context in
+            let file = try authorisedFile(context)
+            let rendition = try rendition(context)
+            let name = context.parameters.get("segment") ?? ""
+            let isSubtitles = if case .subtitles = rendition { true } else { false }
+            let suffix = isSubtitles ? ".vtt" : ".ts"
+            guard name.hasSuffix(suffix), let number = Int(name.dropLast(suffix.count)), number >= 0,
+                name.count <= 12, String(number) + suffix == name
+            else { throw APIError.notFound("No segment \(name.prefix(40)).", .native) }
+            let path = try await run { try await streams.segment(try source(file), rendition, number) }
+            let body = try await fileIO.loadFile(path: path, context: context)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: isSubtitles ? "text/vtt; charset=utf-8" : "video/mp2t",
+                    // A segment never changes for this version of the file (its token is in the URL).
+                    .cacheControl: "private, max-age=3600",
+                ],
+                body: body
+            )
+        }
+    }
+
+    struct StreamTicket: Encodable {
+        var fileId: Int64
+        var url: String
+        var expiresAt: String
+        /// `remux`, `remux-video` (audio transcoded) or `transcode`.
+        var mode: String
+        var video: String
+        var info: MediaInfo
+    }
+
+    func mode(_ decision: StreamDecision) -> String {
+        if decision.video != .copy { return "transcode" }
+        return decision.isRemux ? "remux" : "remux-video"
+    }
+
+    func query(_ client: ClientProfile) -> String {
+        var items: [String] = []
+        if client.forceTranscode { items.append("transcode=1") }
+        if let burn = client.burnSubtitle { items.append("burn=\(burn)") }
+        return items.isEmpty ? "" : "?" + items.joined(separator: "&")
+    }
+
+    func playlistResponse(_ text: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: Self.playlistType, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    func clientProfile(_ request: Request) throws -> ClientProfile {
+        var profile = ClientProfile()
+        if let transcode = request.uri.queryParameters.get("transcode") {
+            guard ["0", "1", "true", "false"].contains(transcode) else {
+                throw APIError.badRequest("transcode must be 1 or 0.", .native)
+            }
+            profile.forceTranscode = transcode == "1" || transcode == "true"
+        }
+        if let burn = request.uri.queryParameters.get("burn") {
+            guard burn.count <= 3, let track = Int(burn), track >= 0 else {
+                throw APIError.badRequest("burn must be a subtitle track number.", .native)
+            }
+            profile.burnSubtitle = track
+        }
+        return profile
+    }
+
+    func libraryFile(_ context: Context) throws -> LibraryFile {
+        guard let text = context.parameters.get("fileId"), text.count <= 19, let id = Int64(text), id > 0 else {
+            throw APIError.badRequest("The file id must be a positive integer.", .native)
+        }
+        guard let file = try index.file(id: id) else { throw APIError.notFound("No library file \(id).", .native) }
+        return file
+    }
+
+    /// The file the URL's token was made for; a wrong or expired token is 403 whatever the file.
+    func authorisedFile(_ context: Context) throws -> LibraryFile {
+        let token = context.parameters.get("token") ?? ""
+        guard let text = context.parameters.get("fileId"), text.count <= 19, let id = Int64(text), id > 0 else {
+            throw APIError.badRequest("The file id must be a positive integer.", .native)
+        }
+        guard tokens.verify(token, fileId: id, now: now()) else {
+            throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.", dialect: .native)
+        }
+        return try libraryFile(context)
+    }
+
+    func rendition(_ context: Context) throws -> Rendition {
+        let id = context.parameters.get("rendition") ?? ""
+        guard let rendition = Rendition(id) else { throw APIError.notFound("No rendition \(id.prefix(40)).", .native) }
+        return rendition
+    }
+
+    func source(_ file: LibraryFile) throws -> StreamSource {
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.", .native)
+        }
+        return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
+    }
+
+    /// Runs stream work, mapping its errors to HTTP once.
+    func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StreamError {
+            switch error {
+            case .notFound(let message):
+                throw APIError.notFound(message, .native)
+            case .unreadable, .noVideo:
+                throw APIError(status: .unprocessableContent, message: error.description, dialect: .native)
+            case .busy(let seconds):
+                throw APIError(
+                    status: .serviceUnavailable, message: error.description, dialect: .native,
+                    headers: [.retryAfter: "\(seconds)"])
+            case .production:
+                throw APIError(status: .internalServerError, message: error.description, dialect: .native)
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// Makes the segments of one rendition of one file, one at a time, however many clients ask.
+///
+/// A segment a client waits for goes first; otherwise the producer runs on from the last segment it made up
+/// to a few segments past the latest request (prefetch), then stops. A seek needs no restart: the wanted
+/// segment is simply made next, from its own published boundary, so where production started never
+/// changes a segment.
+actor SegmentProducer {
+    let count: Int
+    let prefetch: Int
+    let path: @Sendable (Int) -> String
+    let make: @Sendable (Int) async throws(StreamError) -> Void
+    let cache: SegmentCache
+
+    private var waiters: [Int: [CheckedContinuation<Void, any Error>]] = [:]
+    private var next = 0
+    private var horizon = -1
+    private(set) var running = false
+    private(set) var lastUsed = ContinuousClock.now
+    /// Segments made by this producer (for tests and stats).
+    private(set) var produced = 0
+
+    init(
+        count: Int,
+        prefetch: Int,
+        cache: SegmentCache,
+        path: @escaping @Sendable (Int) -> String,
+        make: @escaping @Sendable (Int) async throws(StreamError) -> Void
+    ) {
+        self.count = count
+        self.prefetch = prefetch
+        self.cache = cache
+        self.path = path
+        self.make = make
+    }
+
+    /// The path of segment `index` once it is on disk.
+    func segment(_ index: Int) async throws -> String {
+        lastUsed = .now
+        horizon = min(count - 1, index + prefetch)
+        let file = path(index)
+        if await cache.contains(file) {
+            next = max(next, index + 1)
+            startIfNeeded()
+            return file
+        }
+        try await withCheckedThrowingContinuation { continuation in
+            waiters[index, default: []].append(continuation)
+            startIfNeeded()
+        }
+        return file
+    }
+
+    var isIdle: Bool { !running && waiters.isEmpty }
+
+    private func startIfNeeded() {
+        guard !running else { return }
+        running = true
+        Task { await self.work() }
+    }
+
+    private func work() async {
+        while let index = nextIndex() {
+            next = index + 1
+            let file = path(index)
+            var failure: (any Error)?
+            if await !cache.contains(file) {
+                do {
+                    try await make(index)
+                    produced += 1
+                    await cache.added(file)
+                } catch {
+                    failure = error
+                }
+            }
+            for waiter in waiters.removeValue(forKey: index) ?? [] {
+                if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+            }
+            // A failed prefetch stops prefetching; the next request starts again.
+            if failure != nil { horizon = -1 }
+        }
+        running = false
+    }
+
+    /// A waited-for segment first (the earliest), else the next prefetch, else nothing.
+    private func nextIndex() -> Int? {
+        if let wanted = waiters.keys.min() { return wanted }
+        if next <= horizon && next < count { return next }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+/// The ffmpeg command lines for transcoded segments and subtitle extraction.
+///
+/// Each transcoded segment is its own run: an accurate input seek to the segment's start (ffmpeg decodes
+/// from the keyframe before and drops what comes earlier), exactly the segment's duration, and output
+/// timestamps moved onto the stream's timeline. The encoder starts each segment with a keyframe, so keyframes
+/// sit on the grid and a segment is the same whether it was made in order or after a seek.
+public struct TranscodeArguments: Sendable {
+    public var preset: String
+    public var crf: Int
+    public var audioBitrate: String
+
+    public init(preset: String = "veryfast", crf: Int = 22, audioBitrate: String = "192k") {
+        self.preset = preset
+        self.crf = crf
+        self.audioBitrate = audioBitrate
+    }
+
+    /// H.264 video at `height`; `burn` is a subtitle track (by position) drawn with libass from `subtitleFile`
+    /// (a plain-named link to the source, so the filter graph needs no escaping of the user's path).
+    public func video(
+        input: String,
+        streamIndex: Int,
+        start: Double,
+        duration: Double,
+        height: Int,
+        burn: (track: Int, subtitleFile: String)?,
+        output: String
+    ) -> [String] {
+        var filters: [String] = []
+        if let burn {
+            // libass needs the file's own times: shift to them, draw, shift back.
+            filters += [
+                "setpts=PTS+\(seconds(start))/TB", "subtitles=filename=\(Self.escapeFilterValue(burn.subtitleFile)):si=\(burn.track)",
+                "setpts=PTS-STARTPTS",
+            ]
+        }
+        filters += ["scale=-2:\(height)", "format=yuv420p"]
+        return seek(input, start, duration) + [
+            "-map", "0:\(streamIndex)", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ","),
+            "-c:v", "libx264", "-preset", preset, "-crf", "\(crf)", "-profile:v", "high",
+            "-force_key_frames", "expr:eq(n,0)",
+        ] + timeline(start, output)
+    }
+
+    /// Stereo AAC from any audio codec.
+    public func audio(input: String, streamIndex: Int, start: Double, duration: Double, output: String) -> [String] {
+        seek(input, start, duration) + [
+            "-map", "0:\(streamIndex)", "-vn", "-sn", "-dn", "-c:a", "aac", "-b:a", audioBitrate, "-ac", "2",
+        ] + timeline(start, output)
+    }
+
+    /// A whole text subtitle track as WebVTT, times from the file's start.
+    public func webVTT(input: String, streamIndex: Int, output: String) -> [String] {
+        ["-i", input, "-map", "0:\(streamIndex)", "-c:s", "webvtt", "-f", "webvtt", output]
+    }
+
+    private func seek(_ input: String, _ start: Double, _ duration: Double) -> [String] {
+        ["-ss", seconds(start), "-i", input, "-t", seconds(duration)]
+    }
+
+    private func timeline(_ start: Double, _ output: String) -> [String] {
+        [
+            "-f", "mpegts", "-muxdelay", "0", "-muxpreload", "0", "-output_ts_offset", seconds(start + HLSTimeline.offset),
+            output,
+        ]
+    }
+
+    private func seconds(_ value: Double) -> String {
+        let micros = Int64((value * 1_000_000).rounded())
+        let fraction = String(micros % 1_000_000)
+        return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
+    /// Escapes a filter option value, then the filter graph around it (ffmpeg-filters(1), "Notes on filtergraph escaping").
+    static func escapeFilterValue(_ value: String) -> String {
+        var option = ""
+        for character in value {
+            if "\\':".contains(character) { option.append("\\") }
+            option.append(character)
+        }
+        var graph = ""
+        for character in option {
+            if "\\'[],;".contains(character) { graph.append("\\") }
+            graph.append(character)
+        }
+        return graph
+    }
+}

@@ -1,0 +1,302 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams library files over HLS: probes them, decides what to copy and what to transcode, publishes
+/// playlists, and makes segments on demand through one producer per file and rendition.
+/// A `Service`: while it runs, producers nobody used for `idleSeconds` are stopped and their slots freed.
+public final class StreamService: Service, Sendable {
+    let probes: ProbeCache
+    public let cache: SegmentCache
+    let tool: any MediaTool
+    let settings: StreamSettings
+    let logger: Logger
+    let remuxer = SegmentRemuxer()
+
+    private struct ProducerKey: Hashable {
+        var source: StreamSource
+        var rendition: Rendition
+    }
+
+    private struct State {
+        var producers: [ProducerKey: SegmentProducer] = [:]
+        var infos: [StreamSource: MediaInfo] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init(probes: ProbeCache, cache: SegmentCache, tool: any MediaTool, settings: StreamSettings, logger: Logger) {
+        self.probes = probes
+        self.cache = cache
+        self.tool = tool
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: - What clients ask for
+
+    /// The probe of a file, from memory, the database, or libavformat (off the caller's thread).
+    public func info(_ source: StreamSource) async throws(StreamError) -> MediaInfo {
+        if let known = state.withLock({ $0.infos[source] }) { return known }
+        let probes = self.probes
+        let result = await Task.detached { () -> Result<MediaInfo, StreamError> in
+            do {
+                return .success(try probes.info(for: source))
+            } catch let error as StreamError {
+                return .failure(error)
+            } catch {
+                return .failure(.unreadable(path: source.path, reason: "\(error)"))
+            }
+        }.value
+        let info = try result.get()
+        state.withLock { state in
+            // Only the newest version of a file is worth remembering.
+            state.infos = state.infos.filter { $0.key.fileId != source.fileId }
+            state.infos[source] = info
+        }
+        return info
+    }
+
+    public func decision(_ info: MediaInfo, client: ClientProfile) -> StreamDecision {
+        StreamDecision(info: info, client: client, transcodeHeight: settings.transcodeHeight)
+    }
+
+    public func masterPlaylist(_ source: StreamSource, client: ClientProfile) async throws(StreamError) -> String {
+        let info = try await info(source)
+        return MasterPlaylist.make(info: info, decision: decision(info, client: client))
+    }
+
+    /// A VOD media playlist, complete at once: boundaries are known before any segment exists.
+    public func mediaPlaylist(_ source: StreamSource, _ rendition: Rendition) async throws(StreamError) -> String {
+        let info = try await info(source)
+        try validate(rendition, info)
+        let suffix = if case .subtitles = rendition { "vtt" } else { "ts" }
+        return plan(rendition, info).playlist { "\($0).\(suffix)" }
+    }
+
+    /// The path of a finished segment, made now if it is not in the cache.
+    public func segment(_ source: StreamSource, _ rendition: Rendition, _ index: Int) async throws(StreamError) -> String {
+        let info = try await info(source)
+        try validate(rendition, info)
+        let plan = plan(rendition, info)
+        guard plan.segments.indices.contains(index) else {
+            throw .notFound("segment \(index) of \(rendition): there are \(plan.segments.count)")
+        }
+        let producer = try producer(source, rendition, info, plan)
+        do {
+            return try await producer.segment(index)
+        } catch let error as StreamError {
+            throw error
+        } catch {
+            throw .production("\(error)")
+        }
+    }
+
+    /// Transcoding producers that are working or were used within `idleSeconds`.
+    public func activeTranscodes() async -> Int {
+        let producers = state.withLock { state in state.producers.filter { $0.key.rendition.isTranscodedVideo }.map(\.value) }
+        var count = 0
+        for producer in producers where await isActive(producer) { count += 1 }
+        return count
+    }
+
+    /// The segment grid of a rendition: the file's own keyframes when video is copied, an even grid otherwise.
+    func plan(_ rendition: Rendition, _ info: MediaInfo) -> SegmentPlan {
+        if case .video(.copy) = rendition {
+            return SegmentPlan(keyframes: info.keyframes, duration: info.duration, target: settings.segmentSeconds)
+        }
+        return SegmentPlan(keyframes: [], duration: info.duration, target: settings.segmentSeconds)
+    }
+
+    /// Only renditions this file has, in the shapes Anikura itself would offer (no made-up heights).
+    func validate(_ rendition: Rendition, _ info: MediaInfo) throws(StreamError) {
+        switch rendition {
+        case .video(.copy):
+            guard decision(info, client: ClientProfile()).video == .copy else {
+                throw .notFound("this file's video cannot be copied for a browser; it is transcoded")
+            }
+        case .video(.h264(let height, let burn)):
+            guard case .h264(let offered, _) = decision(info, client: ClientProfile(forceTranscode: true)).video,
+                height == offered
+            else { throw .notFound("no \(height)p rendition for this file") }
+            if let burn, !(info.subtitles.indices.contains(burn) && info.subtitles[burn].isText) {
+                throw .notFound("no text subtitle track \(burn) to burn in")
+            }
+        case .audio(let track):
+            guard info.audio.indices.contains(track) else { throw .notFound("no audio track \(track)") }
+        case .subtitles(let track):
+            guard info.subtitles.indices.contains(track), info.subtitles[track].isText else {
+                throw .notFound("no text subtitle track \(track)")
+            }
+        }
+    }
+
+    // MARK: - Producers
+
+    private func producer(
+        _ source: StreamSource,
+        _ rendition: Rendition,
+        _ info: MediaInfo,
+        _ plan: SegmentPlan
+    ) throws(StreamError) -> SegmentProducer {
+        let key = ProducerKey(source: source, rendition: rendition)
+        return try state.withLock { state throws(StreamError) -> SegmentProducer in
+            if let existing = state.producers[key] { return existing }
+            if rendition.isTranscodedVideo {
+                let transcodes = state.producers.filter { $0.key.rendition.isTranscodedVideo }.count
+                guard transcodes < settings.maxTranscodes else {
+                    throw .busy(retryAfter: max(1, Int(settings.idleSeconds / 2)))
+                }
+            }
+            let folder = cache.folder(source, rendition)
+            let suffix = if case .subtitles = rendition { "vtt" } else { "ts" }
+            let producer = SegmentProducer(
+                count: plan.segments.count,
+                prefetch: settings.prefetchSegments,
+                cache: cache,
+                path: { "\(folder)/\($0).\(suffix)" },
+                make: { [self] index throws(StreamError) in
+                    try await make(index, of: rendition, source, info, plan, folder: folder)
+                }
+            )
+            state.producers[key] = producer
+            logger.debug("stream producer started", metadata: ["file": "\(source.fileId)", "rendition": "\(rendition)"])
+            return producer
+        }
+    }
+
+    private func isActive(_ producer: SegmentProducer) async -> Bool {
+        let idle = await producer.isIdle
+        let lastUsed = await producer.lastUsed
+        return !idle || ContinuousClock.now - lastUsed < .seconds(settings.idleSeconds)
+    }
+
+    /// Stops producers nobody has used for `idleSeconds`; their segments stay in the cache.
+    public func sweepIdleProducers() async {
+        let producers = state.withLock { $0.producers }
+        for (key, producer) in producers where await !isActive(producer) {
+            state.withLock { state in
+                if state.producers[key] === producer { state.producers.removeValue(forKey: key) }
+            }
+            logger.debug("stream producer stopped", metadata: ["file": "\(key.source.fileId)", "rendition": "\(key.rendition)"])
+        }
+    }
+
+    public func run() async throws {
+        let interval = Duration.seconds(max(1, min(10, settings.idleSeconds / 4)))
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await sweepIdleProducers()
+        }
+    }
+
+    // MARK: - Making one segment
+
+    private func make(
+        _ index: Int,
+        of rendition: Rendition,
+        _ source: StreamSource,
+        _ info: MediaInfo,
+        _ plan: SegmentPlan,
+        folder: String
+    ) async throws(StreamError) {
+        let segment = plan.segments[index]
+        let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
+        let started = ContinuousClock.now
+        switch rendition {
+        case .video(.copy):
+            try await remux(source.path, info.video!.streamIndex, info, segment.start, end, "\(folder)/\(index).ts")
+        case .video(.h264(let height, let burn)):
+            var burnIn: (Int, String)?
+            if let burn { burnIn = (burn, try link(source.path, in: folder)) }
+            let output = "\(folder)/\(index).ts"
+            try await ffmpeg(
+                settings.transcode.video(
+                    input: source.path, streamIndex: info.video!.streamIndex, start: segment.start,
+                    duration: segment.duration, height: height, burn: burnIn, output: output + ".part"),
+                output: output)
+        case .audio(let track):
+            let audio = info.audio[track]
+            let output = "\(folder)/\(index).ts"
+            if decision(info, client: ClientProfile()).copyAudio[track] {
+                try await remux(source.path, audio.streamIndex, info, segment.start, end, output)
+            } else {
+                try await ffmpeg(
+                    settings.transcode.audio(
+                        input: source.path, streamIndex: audio.streamIndex, start: segment.start,
+                        duration: segment.duration, output: output + ".part"),
+                    output: output)
+            }
+        case .subtitles(let track):
+            let full = "\(folder)/full.vtt"
+            if access(full, F_OK) != 0 {
+                try await ffmpeg(
+                    settings.transcode.webVTT(
+                        input: source.path, streamIndex: info.subtitles[track].streamIndex, output: full + ".part"),
+                    output: full)
+            }
+            guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
+                throw .production("cannot read the extracted subtitles")
+            }
+            let vtt = WebVTT(parsing: text).segment(start: segment.start, end: segment.start + segment.duration)
+            try write(vtt, to: "\(folder)/\(index).vtt")
+        }
+        logger.debug(
+            "segment made",
+            metadata: [
+                "file": "\(source.fileId)", "rendition": "\(rendition)", "segment": "\(index)",
+                "seconds": "\((ContinuousClock.now - started) / .seconds(1))",
+            ]
+        )
+    }
+
+    private func remux(
+        _ path: String, _ streamIndex: Int, _ info: MediaInfo, _ start: Double, _ end: Double?, _ output: String
+    ) async throws(StreamError) {
+        let remuxer = self.remuxer
+        let videoIndex = info.video!.streamIndex
+        let result = await Task.detached { () -> Result<Void, StreamError> in
+            do {
+                try remuxer.remux(
+                    path: path, streamIndex: streamIndex, videoIndex: videoIndex, start: start, end: end, output: output)
+                return .success(())
+            } catch let error as StreamError {
+                return .failure(error)
+            } catch {
+                return .failure(.production("\(error)"))
+            }
+        }.value
+        try result.get()
+    }
+
+    private func ffmpeg(_ arguments: [String], output: String) async throws(StreamError) {
+        do {
+            try await tool.ffmpeg(arguments)
+        } catch {
+            unlink(output + ".part")
+            throw error
+        }
+        guard rename(output + ".part", output) == 0 else { throw .production("cannot move \(output) into place") }
+    }
+
+    private func write(_ text: String, to path: String) throws(StreamError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .production("cannot write \(path): \(error)")
+        }
+    }
+
+    /// A link with a plain name to the source, for filters that take a file name inside the filter graph.
+    private func link(_ path: String, in folder: String) throws(StreamError) -> String {
+        let link = "\(folder)/source"
+        unlink(link)
+        guard symlink(path, link) == 0 else { throw .production("cannot link the source for subtitle burn-in") }
+        return link
+    }
+}
