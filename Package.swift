@@ -128,9 +128,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        // Test support: short media files made with ffmpeg's lavfi sources.
+        .target(
+            name: "TestMedia",
+            path: "Tests/TestMedia",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StreamTests",
-            dependencies: ["Stream"],
+            dependencies: ["Stream", "TestMedia", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -139,6 +145,8 @@ let package = Package(
                 "App",
                 "Mirror",
                 "AniDBFake",
+                "TestMedia",
+                "Stream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

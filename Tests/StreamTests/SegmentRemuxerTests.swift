@@ -1,5 +1,6 @@
 import Foundation
 import Stream
+import TestMedia
 import Testing
 
 @Suite("Stream-copy segments")

@@ -72,7 +72,10 @@ actor SegmentProducer {
                     failure = error
                 }
             }
-            for waiter in waiters.removeValue(forKey: index) ?? [] {
+            let served = waiters.removeValue(forKey: index) ?? []
+            // Idle time counts from when a client last got a segment, not from when it asked.
+            if !served.isEmpty { lastUsed = .now }
+            for waiter in served {
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
             }
             // A failed prefetch stops prefetching; the next request starts again.

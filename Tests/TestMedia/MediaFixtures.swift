@@ -1,10 +1,9 @@
-import Foundation
-import Stream
+public import Foundation
 
 /// Short media made with ffmpeg's lavfi sources, once per test run, in a temporary folder.
-enum MediaFixtures {
+public enum MediaFixtures {
     /// An ASS script whose cues the subtitle tests look for, at known times.
-    static let assScript = """
+    public static let assScript = """
         [Script Info]
         ScriptType: v4.00+
         PlayResX: 640
@@ -23,18 +22,18 @@ enum MediaFixtures {
         """
 
     /// Cue (start, end, text) of `assScript`.
-    static let assCues: [(Double, Double, String)] = [
+    public static let assCues: [(Double, Double, String)] = [
         (1.5, 3.25, "First line"), (7.1, 9.0, "Across a boundary"), (13.4, 14.9, "Third line"),
     ]
 
-    static let directory: String = {
+    public static let directory: String = {
         let path = NSTemporaryDirectory() + "anikura-media-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()
 
     /// 30 s of 640x360 H.264 (High, 8-bit, B-frames, a keyframe every 2 s) with stereo AAC, in Matroska with Cues.
-    static let h264: String = make("h264.mkv") { output in
+    public static let h264: String = make("h264.mkv") { output in
         [
             "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", "30", "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "48", "-keyint_min", "48",
@@ -43,7 +42,7 @@ enum MediaFixtures {
     }
 
     /// 16 s of 10-bit HEVC with FLAC audio and an ASS subtitle track, in Matroska.
-    static let hevc: String = make("hevc.mkv") { output in
+    public static let hevc: String = make("hevc.mkv") { output in
         let ass = directory + "/cues.ass"
         try? assScript.write(toFile: ass, atomically: true, encoding: .utf8)
         return [
@@ -55,7 +54,7 @@ enum MediaFixtures {
     }
 
     /// 20 s of H.264/AAC Matroska written to a pipe, so it has no Cues (no index).
-    static let unindexed: String = {
+    public static let unindexed: String = {
         let output = directory + "/unindexed.mkv"
         if !FileManager.default.fileExists(atPath: output) {
             run(
@@ -79,7 +78,12 @@ enum MediaFixtures {
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) -> String {
+    public static func run(_ executable: String, _ arguments: [String]) -> String {
+        String(decoding: runData(executable, arguments), as: UTF8.self)
+    }
+
+    /// Runs a program to the end and returns what it wrote to standard output.
+    public static func runData(_ executable: String, _ arguments: [String]) -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -89,11 +93,11 @@ enum MediaFixtures {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         precondition(process.terminationStatus == 0, "\(executable) \(arguments) failed")
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 
     /// Every packet of a file as ffprobe sees it: (stream index, pts seconds, keyframe).
-    static func packets(_ path: String) -> [(stream: Int, pts: Double, key: Bool)] {
+    public static func packets(_ path: String) -> [(stream: Int, pts: Double, key: Bool)] {
         let text = run(
             "/usr/bin/env",
             ["ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,flags", "-of", "csv=p=0", path]
