@@ -22,7 +22,9 @@ public enum Rendition: Sendable, Hashable, CustomStringConvertible {
         guard id.utf8.count <= 32, id.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (97...122).contains($0) })
         else { return nil }
         func number(_ text: Substring) -> Int? {
-            guard !text.isEmpty, text.count <= 5, text.first != "0" || text.count == 1 else { return nil }
+            guard !text.isEmpty, text.count <= 5, text.allSatisfy({ ("0"..."9").contains($0) }),
+                text.first != "0" || text.count == 1
+            else { return nil }
             return Int(text)
         }
         if id == "v" {

@@ -14,6 +14,28 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         public var width: Int
         public var height: Int
         public var frameRate: Double
+
+        public init(
+            streamIndex: Int,
+            codec: String,
+            profile: String?,
+            level: Int,
+            bitDepth: Int,
+            pixelFormat: String?,
+            width: Int,
+            height: Int,
+            frameRate: Double
+        ) {
+            self.streamIndex = streamIndex
+            self.codec = codec
+            self.profile = profile
+            self.level = level
+            self.bitDepth = bitDepth
+            self.pixelFormat = pixelFormat
+            self.width = width
+            self.height = height
+            self.frameRate = frameRate
+        }
     }
 
     public struct Audio: Sendable, Codable, Equatable {
@@ -25,6 +47,26 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         public var language: String?
         public var title: String?
         public var isDefault: Bool
+
+        public init(
+            streamIndex: Int,
+            codec: String,
+            profile: String?,
+            channels: Int,
+            sampleRate: Int,
+            language: String?,
+            title: String?,
+            isDefault: Bool
+        ) {
+            self.streamIndex = streamIndex
+            self.codec = codec
+            self.profile = profile
+            self.channels = channels
+            self.sampleRate = sampleRate
+            self.language = language
+            self.title = title
+            self.isDefault = isDefault
+        }
     }
 
     public struct Subtitle: Sendable, Codable, Equatable {
@@ -35,6 +77,22 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         public var isDefault: Bool
         /// ASS, SSA, SRT and the like: text that can become WebVTT (bitmap subtitles cannot).
         public var isText: Bool
+
+        public init(
+            streamIndex: Int,
+            codec: String,
+            language: String?,
+            title: String?,
+            isDefault: Bool,
+            isText: Bool
+        ) {
+            self.streamIndex = streamIndex
+            self.codec = codec
+            self.language = language
+            self.title = title
+            self.isDefault = isDefault
+            self.isText = isText
+        }
     }
 
     /// libavformat's demuxer name: `matroska,webm`, `mov,mp4,m4a,3gp,3g2,mj2`, `mpegts`, …
@@ -52,4 +110,26 @@ public struct MediaInfo: Sendable, Codable, Equatable {
     /// True when the keyframes came from libavformat's index (read from the container, or built by a seek
     /// through a file without one), false when the packets were scanned because the index fell short.
     public var keyframesFromIndex: Bool
+
+    public init(
+        container: String,
+        duration: Double,
+        startTime: Double,
+        bitRate: Int,
+        video: Video?,
+        audio: [Audio],
+        subtitles: [Subtitle],
+        keyframes: [Double],
+        keyframesFromIndex: Bool
+    ) {
+        self.container = container
+        self.duration = duration
+        self.startTime = startTime
+        self.bitRate = bitRate
+        self.video = video
+        self.audio = audio
+        self.subtitles = subtitles
+        self.keyframes = keyframes
+        self.keyframesFromIndex = keyframesFromIndex
+    }
 }

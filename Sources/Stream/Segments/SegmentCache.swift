@@ -48,7 +48,7 @@ public actor SegmentCache {
     }
 
     /// True when the segment is on disk; marks it used.
-    func contains(_ path: String) -> Bool {
+    public func contains(_ path: String) -> Bool {
         if entries[path] != nil {
             if access(path, F_OK) == 0 {
                 tick += 1
@@ -62,7 +62,7 @@ public actor SegmentCache {
     }
 
     /// Records a segment just renamed into place and evicts the least recently used beyond the cap.
-    func added(_ path: String) {
+    public func added(_ path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return }
         if let old = entries[path] { totalBytes -= old.size }
