@@ -1,0 +1,246 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Stream
+import TestMedia
+import Testing
+
+@testable import App
+
+@Suite("streaming over HTTP")
+struct StreamAPITests {
+    /// A library folder holding the test media under release names, scanned through the API.
+    static func library(_ client: some TestClientProtocol) async throws -> [String: Int] {
+        let job = try await client.execute(uri: "/api/library/scan", method: .post) { response in
+            try #require(response.json()["id"] as? String)
+        }
+        for _ in 0..<500 {
+            let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get) { try $0.json()["state"] as? String }
+            if state == "done" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await client.execute(uri: "/api/library", method: .get) { response in
+            let series = try response.json()["series"] as? [[String: Any]] ?? []
+            var ids: [String: Int] = [:]
+            for file in series.flatMap({ $0["files"] as? [[String: Any]] ?? [] }) {
+                let path = file["path"] as? String ?? ""
+                ids[(path as NSString).lastPathComponent] = file["id"] as? Int
+            }
+            return ids
+        }
+    }
+
+    static func mediaFolder() throws -> String {
+        let folder = NSTemporaryDirectory() + "anikura-stream-" + UUID().uuidString + "/Show"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: MediaFixtures.h264, toPath: folder + "/[Grp] Show - 01 [1080p].mkv")
+        try FileManager.default.copyItem(atPath: MediaFixtures.hevc, toPath: folder + "/[Grp] Show - 02 [1080p HEVC 10bit].mkv")
+        return (folder as NSString).deletingLastPathComponent
+    }
+
+    static let h264Name = "[Grp] Show - 01 [1080p].mkv"
+    static let hevcName = "[Grp] Show - 02 [1080p HEVC 10bit].mkv"
+
+    static func ticket(_ client: some TestClientProtocol, _ id: Int, _ query: String = "") async throws -> [String: Any] {
+        try await client.execute(uri: "/api/stream/\(id)\(query)", method: .get) { response in
+            #expect(response.status == .ok, "\(response.text)")
+            return try response.json()
+        }
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> String {
+        try await client.execute(uri: uri, method: .get) { response in
+            #expect(response.status == .ok, "\(uri): \(response.status) \(response.text)")
+            return response.text
+        }
+    }
+
+    /// Segment durations of a media playlist.
+    static func durations(_ playlist: String) -> [Double] {
+        playlist.split(separator: "\n").compactMap { line in
+            line.hasPrefix("#EXTINF:") ? Double(line.dropFirst(8).split(separator: ",")[0]) : nil
+        }
+    }
+
+    @Test("H.264/AAC is remuxed: the whole playlist decodes with ffmpeg, durations add up, a seek gets the same segment")
+    func remux() async throws {
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder()])
+        try await app.test(.live) { client in
+            let files = try await Self.library(client)
+            let id = try #require(files[Self.h264Name])
+            let ticket = try await Self.ticket(client, id)
+            #expect(ticket["mode"] as? String == "remux")
+            let url = try #require(ticket["url"] as? String)
+            let base = String(url.dropLast("master.m3u8".count))
+            let master = try await Self.get(client, url)
+            #expect(master.contains(#"LANGUAGE="jpn""#) && master.contains("v/index.m3u8"))
+            let playlist = try await Self.get(client, base + "v/index.m3u8")
+            let durations = Self.durations(playlist)
+            let info = try MediaProber().probe(path: MediaFixtures.h264)
+            #expect(abs(durations.reduce(0, +) - info.duration) < 0.01)
+            // A seek first: the fourth segment before any other, then all in order.
+            let seekFirst = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
+            let port = try #require(client.port)
+            let decoded = MediaFixtures.run(
+                "/usr/bin/env",
+                ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
+            )
+            #expect(decoded.isEmpty)
+            let inOrder = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
+            #expect(seekFirst == inOrder)
+            // Each video segment starts at its published boundary on the stream's timeline.
+            var start = 0.0
+            for (index, duration) in durations.enumerated() {
+                let bytes = try await client.execute(uri: base + "v/\(index).ts", method: .get) { response in
+                    #expect(response.headers[.contentType] == "video/mp2t")
+                    return response.bytes
+                }
+                let path = MediaFixtures.directory + "/http-\(UUID().uuidString).ts"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let keyframes = MediaFixtures.packets(path).filter(\.key).map { $0.pts - HLSTimeline.offset }
+                let expected = index == 0 ? info.keyframes[0] : start
+                #expect(abs((keyframes.first ?? -1) - expected) < 0.002, "segment \(index)")
+                start += duration
+            }
+        }
+    }
+
+    @Test("10-bit HEVC with FLAC comes out as H.264 and AAC on an even grid; subtitle cues land at their times")
+    func transcode() async throws {
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
+        ])
+        try await app.test(.live) { client in
+            let files = try await Self.library(client)
+            let id = try #require(files[Self.hevcName])
+            let ticket = try await Self.ticket(client, id)
+            #expect(ticket["mode"] as? String == "transcode")
+            #expect(ticket["video"] as? String == "v-h264-240")
+            let url = try #require(ticket["url"] as? String)
+            let base = String(url.dropLast("master.m3u8".count))
+            let master = try await Self.get(client, url)
+            #expect(master.contains("v-h264-240/index.m3u8"))
+            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English – Full subtitles",LANGUAGE="eng""#))
+            let durations = Self.durations(try await Self.get(client, base + "v-h264-240/index.m3u8"))
+            #expect(durations == [6, 6, 4])
+            // Segment 2 first (a seek), then 1 and 0: each covers exactly its grid slot.
+            for index in [2, 1, 0] {
+                let bytes = try await client.execute(uri: base + "v-h264-240/\(index).ts", method: .get) { $0.bytes }
+                let path = MediaFixtures.directory + "/http-\(UUID().uuidString).ts"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let packets = MediaFixtures.packets(path)
+                let times = packets.map { $0.pts - HLSTimeline.offset }
+                #expect(abs((times.min() ?? -1) - Double(index) * 6) < 0.001, "segment \(index) starts on the grid")
+                #expect(packets.count == Int(durations[index] * 24), "segment \(index) has its frames, no more")
+                #expect(packets.first?.key == true)
+                let codec = MediaFixtures.run(
+                    "/usr/bin/env", ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height", "-of", "csv=p=0", path])
+                #expect(Set(codec.split(separator: "\n")) == ["h264,240"])
+            }
+            let port = try #require(client.port)
+            let probe = MediaFixtures.run(
+                "/usr/bin/env",
+                [
+                    "ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
+                    "http://127.0.0.1:\(port)\(url)",
+                ]
+            )
+            #expect(probe.contains("h264") && probe.contains("aac") && !probe.contains("hevc") && !probe.contains("flac"))
+            let decoded = MediaFixtures.run(
+                "/usr/bin/env",
+                ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
+            )
+            #expect(decoded.isEmpty)
+            // Subtitles: every cue once (a cue across a boundary is in both segments), within 50 ms of the script.
+            let subtitles = try await Self.get(client, base + "s0/index.m3u8")
+            var cues: [WebVTT.Cue] = []
+            for index in Self.durations(subtitles).indices {
+                let text = try await client.execute(uri: base + "s0/\(index).vtt", method: .get) { response in
+                    #expect(response.headers[.contentType] == "text/vtt; charset=utf-8")
+                    return response.text
+                }
+                #expect(text.hasPrefix("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\(HLSTimeline.offsetTicks),LOCAL:00:00:00.000\n"))
+                for cue in WebVTT(parsing: text).cues where !cues.contains(cue) { cues.append(cue) }
+            }
+            #expect(cues.count == MediaFixtures.assCues.count)
+            for (cue, expected) in zip(cues, MediaFixtures.assCues) {
+                #expect(abs(cue.start - expected.0) < 0.05 && abs(cue.end - expected.1) < 0.05 && cue.text == expected.2)
+            }
+        }
+    }
+
+    @Test("bad tokens, unknown files, out-of-range segments and path tricks get 4xx")
+    func badRequests() async throws {
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder()])
+        try await app.test(.live) { client in
+            let files = try await Self.library(client)
+            let id = try #require(files[Self.h264Name])
+            let other = try #require(files[Self.hevcName])
+            let ticket = try await Self.ticket(client, id)
+            let url = try #require(ticket["url"] as? String)
+            let token = url.split(separator: "/")[1]
+            let cases: [(String, HTTPResponse.Status)] = [
+                ("/api/stream/abc", .badRequest),
+                ("/api/stream/0", .badRequest),
+                ("/api/stream/999999", .notFound),
+                ("/api/stream/\(id)?burn=x", .badRequest),
+                ("/api/stream/\(id)?transcode=maybe", .badRequest),
+                ("/hls/\(token)/\(other)/master.m3u8", .forbidden),
+                ("/hls/1-00000000000000000000000000000000/\(id)/master.m3u8", .forbidden),
+                ("/hls/\(token.dropLast())0/\(id)/master.m3u8", .forbidden),
+                ("/hls/\(token)/\(id)/v/99.ts", .notFound),
+                ("/hls/\(token)/\(id)/v/-1.ts", .notFound),
+                ("/hls/\(token)/\(id)/v/01.ts", .notFound),
+                ("/hls/\(token)/\(id)/v/0.vtt", .notFound),
+                ("/hls/\(token)/\(id)/a7/index.m3u8", .notFound),
+                ("/hls/\(token)/\(id)/v-h264-1080/index.m3u8", .notFound),
+                ("/hls/\(token)/\(id)/..%2F..%2Fetc/index.m3u8", .notFound),
+                ("/hls/\(token)/\(id)/v/..%2F..%2F..%2Fetc%2Fpasswd", .notFound),
+                ("/hls/\(token)/\(id)/s0/index.m3u8", .notFound),
+            ]
+            for (uri, status) in cases {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == status, "\(uri): \(response.text)")
+                }
+            }
+            // A file gone from disk since the scan.
+            let hevcPath = try await client.execute(uri: "/api/library/files/\(other)", method: .get) {
+                try $0.json()["path"] as? String ?? ""
+            }
+            try FileManager.default.removeItem(atPath: hevcPath)
+            try await client.execute(uri: "/api/stream/\(other)", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.text.contains("no longer on disk"))
+            }
+        }
+    }
+
+    @Test("beyond hls.max_sessions a new transcode gets 503 with Retry-After")
+    func busy() async throws {
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder(), "ANIKURA_HLS_MAX_SESSIONS": "1",
+            "ANIKURA_HLS_TRANSCODE_HEIGHT": "240", "ANIKURA_HLS_PREFETCH_SEGMENTS": "0",
+        ])
+        try await app.test(.live) { client in
+            let files = try await Self.library(client)
+            let hevcID = try #require(files[Self.hevcName])
+            let h264ID = try #require(files[Self.h264Name])
+            let hevcTicket = try await Self.ticket(client, hevcID)
+            let h264Ticket = try await Self.ticket(client, h264ID, "?transcode=1")
+            let hevc = try #require(hevcTicket["url"] as? String)
+            let h264 = try #require(h264Ticket["url"] as? String)
+            #expect(h264.hasSuffix("master.m3u8?transcode=1"))
+            _ = try await client.execute(uri: hevc.replacingOccurrences(of: "master.m3u8", with: "v-h264-240/0.ts"), method: .get) {
+                #expect($0.status == .ok)
+            }
+            let master = try await Self.get(client, h264)
+            #expect(master.contains("v-h264-240/index.m3u8"))
+            let segment = h264.replacingOccurrences(of: "master.m3u8?transcode=1", with: "v-h264-240/0.ts")
+            try await client.execute(uri: segment, method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 0)
+            }
+        }
+    }
+}
