@@ -115,8 +115,8 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
         }
     }
     // hls.js, fetched at set-up time (scripts/fetch-hlsjs), never committed.
-    if let script = webPage(named: "vendor/hls.min.js", in: configuration.webDir) {
-        router.get("vendor/hls.min.js") { _, _ in
+    if let script = webPage(named: "vendor/hls.mjs", in: configuration.webDir) {
+        router.get("vendor/hls.mjs") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"],

@@ -217,9 +217,16 @@ public final class StreamService: Service, Sendable {
             let output = "\(folder)/\(index).ts"
             try await ffmpeg(
                 settings.transcode.video(
-                    input: source.path, streamIndex: info.video!.streamIndex, start: segment.start,
-                    duration: segment.duration, height: height, burn: burnIn, output: output + ".part"),
-                output: output)
+                    input: source.path,
+                    streamIndex: info.video!.streamIndex,
+                    start: segment.start,
+                    duration: segment.duration,
+                    height: height,
+                    burn: burnIn,
+                    output: output + ".part"
+                ),
+                output: output
+            )
         case .audio(let track):
             let audio = info.audio[track]
             let output = "\(folder)/\(index).ts"
@@ -228,17 +235,26 @@ public final class StreamService: Service, Sendable {
             } else {
                 try await ffmpeg(
                     settings.transcode.audio(
-                        input: source.path, streamIndex: audio.streamIndex, start: segment.start,
-                        duration: segment.duration, output: output + ".part"),
-                    output: output)
+                        input: source.path,
+                        streamIndex: audio.streamIndex,
+                        start: segment.start,
+                        duration: segment.duration,
+                        output: output + ".part"
+                    ),
+                    output: output
+                )
             }
         case .subtitles(let track):
             let full = "\(folder)/full.vtt"
             if access(full, F_OK) != 0 {
                 try await ffmpeg(
                     settings.transcode.webVTT(
-                        input: source.path, streamIndex: info.subtitles[track].streamIndex, output: full + ".part"),
-                    output: full)
+                        input: source.path,
+                        streamIndex: info.subtitles[track].streamIndex,
+                        output: full + ".part"
+                    ),
+                    output: full
+                )
             }
             guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
                 throw .production("cannot read the extracted subtitles")
@@ -256,14 +272,25 @@ public final class StreamService: Service, Sendable {
     }
 
     private func remux(
-        _ path: String, _ streamIndex: Int, _ info: MediaInfo, _ start: Double, _ end: Double?, _ output: String
+        _ path: String,
+        _ streamIndex: Int,
+        _ info: MediaInfo,
+        _ start: Double,
+        _ end: Double?,
+        _ output: String
     ) async throws(StreamError) {
         let remuxer = self.remuxer
         let videoIndex = info.video!.streamIndex
         let result = await Task.detached { () -> Result<Void, StreamError> in
             do {
                 try remuxer.remux(
-                    path: path, streamIndex: streamIndex, videoIndex: videoIndex, start: start, end: end, output: output)
+                    path: path,
+                    streamIndex: streamIndex,
+                    videoIndex: videoIndex,
+                    start: start,
+                    end: end,
+                    output: output
+                )
                 return .success(())
             } catch let error as StreamError {
                 return .failure(error)

@@ -135,7 +135,9 @@ struct StreamAPITests {
                 #expect(packets.count == Int(durations[index] * 24), "segment \(index) has its frames, no more")
                 #expect(packets.first?.key == true)
                 let codec = MediaFixtures.run(
-                    "/usr/bin/env", ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height", "-of", "csv=p=0", path])
+                    "/usr/bin/env",
+                    ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height", "-of", "csv=p=0", path]
+                )
                 #expect(Set(codec.split(separator: "\n")) == ["h264,240"])
             }
             let port = try #require(client.port)

@@ -18,8 +18,13 @@ struct SegmentRemuxerTests {
             let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
             let output = "\(folder)/\(name)-\(index).ts"
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264, streamIndex: video.streamIndex, videoIndex: video.streamIndex,
-                start: segment.start, end: end, output: output)
+                path: MediaFixtures.h264,
+                streamIndex: video.streamIndex,
+                videoIndex: video.streamIndex,
+                start: segment.start,
+                end: end,
+                output: output
+            )
             return output
         }
         // In order, then backwards as a seeking player would.
@@ -55,8 +60,13 @@ struct SegmentRemuxerTests {
             let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
             let output = "\(folder)/\(index).ts"
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264, streamIndex: audio.streamIndex, videoIndex: video.streamIndex,
-                start: segment.start, end: end, output: output)
+                path: MediaFixtures.h264,
+                streamIndex: audio.streamIndex,
+                videoIndex: video.streamIndex,
+                start: segment.start,
+                end: end,
+                output: output
+            )
             let times = MediaFixtures.packets(output).map { $0.pts - HLSTimeline.offset }
             total += times.count
             #expect(times.allSatisfy { $0 >= segment.start - 0.001 && $0 < segment.start + segment.duration })
@@ -72,8 +82,13 @@ struct SegmentRemuxerTests {
         let output = MediaFixtures.directory + "/bad-\(UUID().uuidString).ts"
         #expect(throws: StreamError.self) {
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264, streamIndex: video.streamIndex, videoIndex: video.streamIndex, start: 99,
-                end: nil, output: output)
+                path: MediaFixtures.h264,
+                streamIndex: video.streamIndex,
+                videoIndex: video.streamIndex,
+                start: 99,
+                end: nil,
+                output: output
+            )
         }
         #expect(!FileManager.default.fileExists(atPath: output))
         #expect(!FileManager.default.fileExists(atPath: output + ".part"))

@@ -12,12 +12,27 @@ struct StreamPiecesTests {
             startTime: 0,
             bitRate: 4_000_000,
             video: .init(
-                streamIndex: 0, codec: video, profile: "High", level: 41, bitDepth: bitDepth, pixelFormat: pixelFormat,
-                width: 1920, height: 1080, frameRate: 23.976),
+                streamIndex: 0,
+                codec: video,
+                profile: "High",
+                level: 41,
+                bitDepth: bitDepth,
+                pixelFormat: pixelFormat,
+                width: 1920,
+                height: 1080,
+                frameRate: 23.976
+            ),
             audio: audio.enumerated().map { index, codec in
                 .init(
-                    streamIndex: index + 1, codec: codec, profile: nil, channels: 2, sampleRate: 48000,
-                    language: index == 0 ? "jpn" : "eng", title: nil, isDefault: index == 0)
+                    streamIndex: index + 1,
+                    codec: codec,
+                    profile: nil,
+                    channels: 2,
+                    sampleRate: 48000,
+                    language: index == 0 ? "jpn" : "eng",
+                    title: nil,
+                    isDefault: index == 0
+                )
             },
             subtitles: [
                 .init(streamIndex: 9, codec: "ass", language: "eng", title: "Full", isDefault: true, isText: true),
@@ -34,16 +49,23 @@ struct StreamPiecesTests {
         let audioOnly = StreamDecision(info: Self.info(audio: ["flac", "opus", "ac3", "dts", "aac"]), client: .init(), transcodeHeight: 720)
         #expect(audioOnly.video == .copy)
         #expect(audioOnly.copyAudio == [false, false, false, false, true])
-        for (codec, depth, format) in [("hevc", 10, "yuv420p10le"), ("h264", 10, "yuv420p10le"), ("mpeg4", 8, "yuv420p"), ("vc1", 8, "yuv420p"), ("h264", 8, "yuv444p")] {
+        for (codec, depth, format) in [
+            ("hevc", 10, "yuv420p10le"), ("h264", 10, "yuv420p10le"), ("mpeg4", 8, "yuv420p"), ("vc1", 8, "yuv420p"), ("h264", 8, "yuv444p"),
+        ] {
             let decision = StreamDecision(info: Self.info(video: codec, bitDepth: depth, pixelFormat: format), client: .init(), transcodeHeight: 720)
             #expect(decision.video == .h264(height: 720, burnSubtitle: nil), "\(codec) \(depth)-bit \(format)")
         }
         // Per client: forced transcoding, burn-in of a text track (a bitmap track cannot be burnt in here).
-        #expect(StreamDecision(info: Self.info(), client: .init(forceTranscode: true), transcodeHeight: 720).video == .h264(height: 720, burnSubtitle: nil))
+        #expect(
+            StreamDecision(info: Self.info(), client: .init(forceTranscode: true), transcodeHeight: 720).video
+                == .h264(height: 720, burnSubtitle: nil)
+        )
         #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 0), transcodeHeight: 720).video == .h264(height: 720, burnSubtitle: 0))
         #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 1), transcodeHeight: 720).video == .copy)
         // Never upscaled.
-        #expect(StreamDecision(info: Self.info(video: "hevc"), client: .init(), transcodeHeight: 2160).video == .h264(height: 1080, burnSubtitle: nil))
+        #expect(
+            StreamDecision(info: Self.info(video: "hevc"), client: .init(), transcodeHeight: 2160).video == .h264(height: 1080, burnSubtitle: nil)
+        )
     }
 
     @Test("the master playlist names tracks by language and lists only text subtitles")
@@ -67,16 +89,25 @@ struct StreamPiecesTests {
 
     @Test("rendition ids round-trip; anything else is refused")
     func renditions() {
-        let all: [Rendition] = [.video(.copy), .video(.h264(height: 720, burnSubtitle: nil)), .video(.h264(height: 480, burnSubtitle: 2)), .audio(0), .audio(12), .subtitles(3)]
+        let all: [Rendition] = [
+            .video(.copy), .video(.h264(height: 720, burnSubtitle: nil)), .video(.h264(height: 480, burnSubtitle: 2)), .audio(0), .audio(12),
+            .subtitles(3),
+        ]
         for rendition in all { #expect(Rendition(rendition.description) == rendition) }
-        for bad in ["", "..", "../v", "v/../../etc", "a", "a-1", "a01", "s", "v-h264-", "v-h264-0720", "v-h264-720-burn", "V", "a1.ts", String(repeating: "a", count: 100), "a999999"] {
+        for bad in [
+            "", "..", "../v", "v/../../etc", "a", "a-1", "a01", "s", "v-h264-", "v-h264-0720", "v-h264-720-burn", "V", "a1.ts",
+            String(repeating: "a", count: 100), "a999999",
+        ] {
             #expect(Rendition(bad) == nil, "\(bad)")
         }
     }
 
     @Test("WebVTT: cues are read, and each segment has the cues it shows with the timestamp map")
     func webVTT() {
-        let vtt = WebVTT(parsing: "WEBVTT\n\n00:01.500 --> 00:03.250\nFirst line\n\nNOTE a note\n\n01:00:07.100 --> 01:00:09.000 align:start\nTwo\nlines\n\nbroken --> cue\nx\n")
+        let vtt = WebVTT(
+            parsing:
+                "WEBVTT\n\n00:01.500 --> 00:03.250\nFirst line\n\nNOTE a note\n\n01:00:07.100 --> 01:00:09.000 align:start\nTwo\nlines\n\nbroken --> cue\nx\n"
+        )
         #expect(vtt.cues.count == 2)
         #expect(vtt.cues[1].start == 3607.1)
         #expect(vtt.cues[1].text == "Two\nlines")

@@ -1,6 +1,6 @@
 import Foundation
-import Stream
 import Mirror
+import Stream
 
 /// Typed, validated settings for the whole app. Built once from a `ConfigReader`; tests build it directly.
 struct AppConfiguration: Sendable {

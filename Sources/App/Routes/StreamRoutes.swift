@@ -163,8 +163,11 @@ struct StreamRoutes<Context: RequestContext> {
                 throw APIError(status: .unprocessableContent, message: error.description, dialect: .native)
             case .busy(let seconds):
                 throw APIError(
-                    status: .serviceUnavailable, message: error.description, dialect: .native,
-                    headers: [.retryAfter: "\(seconds)"])
+                    status: .serviceUnavailable,
+                    message: error.description,
+                    dialect: .native,
+                    headers: [.retryAfter: "\(seconds)"]
+                )
             case .production:
                 throw APIError(status: .internalServerError, message: error.description, dialect: .native)
             }

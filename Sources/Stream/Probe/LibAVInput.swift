@@ -59,7 +59,10 @@ final class LibAVInput {
     }
 
     /// Reads packets of the streams in `keep` (others are not even demuxed fully) until `body` returns false.
-    func readPackets(keep: Set<Int>, _ body: (UnsafeMutablePointer<AVPacket>) throws(StreamError) -> Bool)
+    func readPackets(
+        keep: Set<Int>,
+        _ body: (UnsafeMutablePointer<AVPacket>) throws(StreamError) -> Bool
+    )
         throws(StreamError)
     {
         for index in 0..<streamCount {

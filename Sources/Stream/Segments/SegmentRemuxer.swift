@@ -38,7 +38,11 @@ public struct SegmentRemuxer: Sendable {
             // Video: land on the start keyframe itself. Audio: a little before, then keep what is inside.
             let target = isVideo ? start + 0.0005 : max(0, start - 1)
             let sought = av_seek_frame(
-                input.context, Int32(videoIndex), input.timestamp(target, stream: videoIndex), AVSEEK_FLAG_BACKWARD)
+                input.context,
+                Int32(videoIndex),
+                input.timestamp(target, stream: videoIndex),
+                AVSEEK_FLAG_BACKWARD
+            )
             guard sought >= 0 else { throw .unreadable(path: path, reason: LibAVInput.message(sought)) }
         }
         let temporary = output + ".part"
