@@ -17,6 +17,7 @@ public final class StreamService: Service, Sendable {
     let settings: StreamSettings
     let logger: Logger
     let remuxer = SegmentRemuxer()
+    let gate = ProductionGate()
 
     private struct ProducerKey: Hashable {
         var source: StreamSource
@@ -160,8 +161,8 @@ public final class StreamService: Service, Sendable {
                 prefetch: settings.prefetchSegments,
                 cache: cache,
                 path: { "\(folder)/\($0).\(suffix)" },
-                make: { [self] index throws(StreamError) in
-                    try await make(index, of: rendition, source, info, plan, folder: folder)
+                make: { [self] index, urgent throws(StreamError) in
+                    try await make(index, of: rendition, source, info, plan, folder: folder, urgent: urgent)
                 }
             )
             state.producers[key] = producer
@@ -190,9 +191,15 @@ public final class StreamService: Service, Sendable {
     public func run() async throws {
         let interval = Duration.seconds(max(1, min(10, settings.idleSeconds / 4)))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             await sweepIdleProducers()
         }
+        // Shutting down: no ffmpeg outlives the server.
+        let producers = state.withLock { state in
+            defer { state.producers = [:] }
+            return Array(state.producers.values)
+        }
+        for producer in producers { await producer.stop() }
     }
 
     // MARK: - Making one segment
@@ -203,11 +210,47 @@ public final class StreamService: Service, Sendable {
         _ source: StreamSource,
         _ info: MediaInfo,
         _ plan: SegmentPlan,
-        folder: String
+        folder: String,
+        urgent: Bool
+    ) async throws(StreamError) {
+        // Remuxing takes milliseconds and is never held back; ffmpeg work made ahead waits for work a player waits for.
+        let usesFFmpeg: Bool =
+            switch rendition {
+            case .video(.copy): false
+            case .audio(let track): !decision(info, client: ClientProfile()).copyAudio[track]
+            default: true
+            }
+        guard usesFFmpeg else {
+            return try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: urgent)
+        }
+        guard urgent else {
+            await gate.waitUntilNoUrgentWork()
+            return try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: false)
+        }
+        await gate.beginUrgent()
+        do {
+            try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: true)
+        } catch {
+            await gate.endUrgent()
+            throw error
+        }
+        await gate.endUrgent()
+    }
+
+    private func produce(
+        _ index: Int,
+        of rendition: Rendition,
+        _ source: StreamSource,
+        _ info: MediaInfo,
+        _ plan: SegmentPlan,
+        folder: String,
+        urgent: Bool
     ) async throws(StreamError) {
         let segment = plan.segments[index]
         let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
         let started = ContinuousClock.now
+        // The cache folder may have been cleared while the server runs.
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch rendition {
         case .video(.copy):
             try await remux(source.path, info.video!.streamIndex, info, segment.start, end, "\(folder)/\(index).ts")
@@ -223,6 +266,7 @@ public final class StreamService: Service, Sendable {
                     duration: segment.duration,
                     height: height,
                     burn: burnIn,
+                    urgent: urgent,
                     output: output + ".part"
                 ),
                 output: output

@@ -161,3 +161,49 @@ struct StreamPiecesTests {
         #expect(!FileManager.default.fileExists(atPath: root + "/4.ts.part"))
     }
 }
+
+@Suite("Transcode command lines")
+struct TranscodeArgumentsTests {
+    @Test("a waited-for segment uses the start preset; every segment seeks exactly and lands on the timeline")
+    func arguments() {
+        let arguments = TranscodeArguments(preset: "veryfast", startPreset: "ultrafast", crf: 20)
+        let made = arguments.video(
+            input: "/m/a.mkv",
+            streamIndex: 0,
+            start: 12,
+            duration: 6,
+            height: 720,
+            burn: nil,
+            urgent: false,
+            output: "/c/2.ts"
+        )
+        let urgent = arguments.video(
+            input: "/m/a.mkv",
+            streamIndex: 0,
+            start: 12,
+            duration: 6,
+            height: 720,
+            burn: nil,
+            urgent: true,
+            output: "/c/2.ts"
+        )
+        #expect(made.contains("veryfast") && !made.contains("ultrafast"))
+        #expect(urgent.contains("ultrafast"))
+        for line in [made, urgent] {
+            #expect(Array(line.prefix(5)) == ["-ss", "12.000000", "-i", "/m/a.mkv", "-t"])
+            #expect(line.suffix(3) == ["-output_ts_offset", "22.000000", "/c/2.ts"])
+        }
+        let burnt = arguments.video(
+            input: "/m/a.mkv",
+            streamIndex: 0,
+            start: 12,
+            duration: 6,
+            height: 720,
+            burn: (1, "/c/it's:[x]"),
+            urgent: false,
+            output: "/c/2.ts"
+        )
+        let filter = burnt[burnt.firstIndex(of: "-vf")! + 1]
+        #expect(filter.hasPrefix(#"setpts=PTS+12.000000/TB,subtitles=filename=/c/it\\\'s\\:\[x\]:si=1,setpts=PTS-STARTPTS,"#))
+    }
+}

@@ -17,6 +17,26 @@ final class CountingFFmpeg: MediaTool {
     }
 }
 
+/// Real ffmpeg, except that making segment 1 first waits a minute (cancellably): a prefetch caught in progress.
+final class SlowPrefetchFFmpeg: MediaTool {
+    let prefetchStarted = Mutex(false)
+    let prefetchCancelled = Mutex(false)
+    let inner = FFmpegTool()
+
+    func ffmpeg(_ arguments: [String]) async throws(StreamError) {
+        if arguments.last?.hasSuffix("/1.ts.part") == true {
+            prefetchStarted.withLock { $0 = true }
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                prefetchCancelled.withLock { $0 = true }
+                throw .production("cancelled")
+            }
+        }
+        try await inner.ffmpeg(arguments)
+    }
+}
+
 @Suite("Stream service")
 struct StreamServiceTests {
     static func service(
@@ -64,20 +84,32 @@ struct StreamServiceTests {
         #expect(tool.runs.withLock { $0 } == 1)
     }
 
-    @Test("after a request the next segments are made ahead; a seek makes the wanted segment next")
-    func prefetchAndSeek() async throws {
+    @Test("after a request the next segments are made ahead")
+    func prefetch() async throws {
         let tool = CountingFFmpeg()
         let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 1, transcodeHeight: 240))
         let source = try Self.source(MediaFixtures.hevc, id: 1)
         let rendition = Rendition.audio(0)  // FLAC: transcoded to AAC by ffmpeg, segment by segment.
-        _ = try await streams.segment(source, rendition, 0)
-        try await eventually { tool.runs.withLock { $0 } == 2 }  // segment 1 made ahead
-        _ = try await streams.segment(source, rendition, 2)  // a seek past what was prefetched
-        try await eventually { tool.runs.withLock { $0 } == 3 }  // 2 made; 3 is past the end (16 s / 6 s)
-        let folder = streams.cache.root
-        let made = FileManager.default.enumerator(atPath: folder)?.allObjects.compactMap { $0 as? String }
-            .filter { $0.hasSuffix(".ts") }.count
-        #expect(made == 3)
+        let first = try await streams.segment(source, rendition, 0)
+        let second = first.replacingOccurrences(of: "/0.ts", with: "/1.ts")
+        try await eventually { FileManager.default.fileExists(atPath: second) }
+        _ = try await streams.segment(source, rendition, 1)
+        #expect(tool.runs.withLock { $0 } == 2, "segment 1 came from the prefetch")
+    }
+
+    @Test("a seek abandons the prefetch in progress: its ffmpeg is stopped and the wanted segment is made at once")
+    func seekPreemptsPrefetch() async throws {
+        let tool = SlowPrefetchFFmpeg()
+        let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 1, transcodeHeight: 240))
+        let source = try Self.source(MediaFixtures.hevc, id: 1)
+        let rendition = Rendition.audio(0)
+        let first = try await streams.segment(source, rendition, 0)
+        try await eventually { tool.prefetchStarted.withLock { $0 } }
+        let started = ContinuousClock.now
+        _ = try await streams.segment(source, rendition, 2)
+        #expect(ContinuousClock.now - started < .seconds(30), "not held up by the 60 s prefetch")
+        #expect(tool.prefetchCancelled.withLock { $0 })
+        #expect(!FileManager.default.fileExists(atPath: first.replacingOccurrences(of: "/0.ts", with: "/1.ts")))
     }
 
     @Test("beyond hls.max_sessions transcodes a new one is refused with a retry time; idle ones free their slot")
@@ -152,4 +184,29 @@ func eventually(_ condition: @escaping () async -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(20))
     }
     Issue.record("condition not met within 20 s")
+}
+
+@Suite("ffmpeg boundary")
+struct FFmpegToolTests {
+    @Test("cancelling the task stops ffmpeg; a failing run reports ffmpeg's own words")
+    func cancelAndFail() async throws {
+        let tool = FFmpegTool()
+        let endless = Task {
+            try await tool.ffmpeg(["-re", "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=10", "-f", "null", "-"])
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let started = ContinuousClock.now
+        endless.cancel()
+        _ = await endless.result
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let ps = MediaFixtures.run("/bin/sh", ["-c", "ps -eo args | grep -c '[t]estsrc2=size=64x64' || true"])
+        #expect(ps.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        await #expect(throws: StreamError.self) { try await tool.ffmpeg(["-i", "/nonexistent/file.mkv", "-f", "null", "-"]) }
+        do {
+            try await tool.ffmpeg(["-i", "/nonexistent/file.mkv", "-f", "null", "-"])
+        } catch {
+            #expect(error.description.contains("No such file or directory"))
+        }
+        await #expect(throws: StreamError.self) { try await FFmpegTool(executable: "/nonexistent/ffmpeg").ffmpeg(["-version"]) }
+    }
 }

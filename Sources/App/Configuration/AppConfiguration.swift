@@ -63,6 +63,7 @@ struct AppConfiguration: Sendable {
         var prefetchSegments: Int
         var transcodeHeight: Int
         var transcodePreset: String
+        var startPreset: String
         var transcodeCRF: Int
         var cacheMegabytes: Int
         var idleSeconds: Double
@@ -76,7 +77,7 @@ struct AppConfiguration: Sendable {
                 prefetchSegments: prefetchSegments,
                 transcodeHeight: transcodeHeight,
                 idleSeconds: idleSeconds,
-                transcode: TranscodeArguments(preset: transcodePreset, crf: transcodeCRF)
+                transcode: TranscodeArguments(preset: transcodePreset, startPreset: startPreset, crf: transcodeCRF)
             )
         }
     }
@@ -142,6 +143,7 @@ struct AppConfiguration: Sendable {
             prefetchSegments: reader.int("hls.prefetch_segments"),
             transcodeHeight: reader.int("hls.transcode_height"),
             transcodePreset: reader.string("hls.transcode_preset"),
+            startPreset: reader.string("hls.start_preset"),
             transcodeCRF: reader.int("hls.transcode_crf"),
             cacheMegabytes: reader.int("hls.cache_mb"),
             idleSeconds: reader.double("hls.idle_secs"),
@@ -155,8 +157,9 @@ struct AppConfiguration: Sendable {
             throw reader.invalid("hls.transcode_height", "must be 144 to 4320")
         }
         let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
-        guard presets.contains(hls.transcodePreset) else {
-            throw reader.invalid("hls.transcode_preset", "must be one of \(presets.joined(separator: ", "))")
+        for (key, preset) in [("hls.transcode_preset", hls.transcodePreset), ("hls.start_preset", hls.startPreset)]
+        where !presets.contains(preset) {
+            throw reader.invalid(key, "must be one of \(presets.joined(separator: ", "))")
         }
         guard (0...51).contains(hls.transcodeCRF) else { throw reader.invalid("hls.transcode_crf", "must be 0 to 51") }
         guard hls.cacheMegabytes >= 64 else { throw reader.invalid("hls.cache_mb", "must be at least 64") }

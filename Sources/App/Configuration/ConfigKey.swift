@@ -39,6 +39,7 @@ struct ConfigKey: Sendable {
         .init(name: "hls.prefetch_segments", kind: .int, defaultValue: .int(3)),
         .init(name: "hls.transcode_height", kind: .int, defaultValue: .int(720)),
         .init(name: "hls.transcode_preset", kind: .string, defaultValue: .string("veryfast")),
+        .init(name: "hls.start_preset", kind: .string, defaultValue: .string("ultrafast")),
         .init(name: "hls.transcode_crf", kind: .int, defaultValue: .int(22)),
         .init(name: "hls.cache_mb", kind: .int, defaultValue: .int(4096)),
         .init(name: "hls.idle_secs", kind: .double, defaultValue: .double(60)),

@@ -1,20 +1,23 @@
 /// Makes the segments of one rendition of one file, one at a time, however many clients ask.
 ///
 /// A segment a client waits for goes first; otherwise the producer runs on from the last segment it made up
-/// to a few segments past the latest request (prefetch), then stops. A seek needs no restart: the wanted
-/// segment is simply made next, from its own published boundary, so where production started never
-/// changes a segment.
+/// to a few segments past the latest request (prefetch), then stops. A seek needs no restart: a prefetch in
+/// progress is abandoned (its ffmpeg killed) and the wanted segment is made next, from its own published
+/// boundary, so where production started never changes a segment.
 actor SegmentProducer {
     let count: Int
     let prefetch: Int
     let path: @Sendable (Int) -> String
-    let make: @Sendable (Int) async throws(StreamError) -> Void
+    /// Makes segment `index`; `urgent` when a client is waiting for it (not a prefetch).
+    let make: @Sendable (_ index: Int, _ urgent: Bool) async throws(StreamError) -> Void
     let cache: SegmentCache
 
     private var waiters: [Int: [CheckedContinuation<Void, any Error>]] = [:]
     private var next = 0
     private var horizon = -1
     private(set) var running = false
+    /// The segment being made now, and whether a client waits for it.
+    private var current: (index: Int, task: Task<Void, any Error>)?
     private(set) var lastUsed = ContinuousClock.now
     /// Segments made by this producer (for tests and stats).
     private(set) var produced = 0
@@ -24,7 +27,7 @@ actor SegmentProducer {
         prefetch: Int,
         cache: SegmentCache,
         path: @escaping @Sendable (Int) -> String,
-        make: @escaping @Sendable (Int) async throws(StreamError) -> Void
+        make: @escaping @Sendable (_ index: Int, _ urgent: Bool) async throws(StreamError) -> Void
     ) {
         self.count = count
         self.prefetch = prefetch
@@ -45,12 +48,23 @@ actor SegmentProducer {
         }
         try await withCheckedThrowingContinuation { continuation in
             waiters[index, default: []].append(continuation)
+            // A player waits: a prefetch nobody waits for gives way.
+            if let current, current.index != index, waiters[current.index] == nil { current.task.cancel() }
             startIfNeeded()
         }
         return file
     }
 
     var isIdle: Bool { !running && waiters.isEmpty }
+
+    /// Stops for good: the segment in progress is abandoned (its ffmpeg killed) and waiting clients get an error.
+    func stop() {
+        horizon = -1
+        current?.task.cancel()
+        let waiting = waiters.values.flatMap { $0 }
+        waiters = [:]
+        for waiter in waiting { waiter.resume(throwing: StreamError.production("the server is shutting down")) }
+    }
 
     private func startIfNeeded() {
         guard !running else { return }
@@ -63,15 +77,24 @@ actor SegmentProducer {
             next = index + 1
             let file = path(index)
             var failure: (any Error)?
+            var abandoned = false
             if await !cache.contains(file) {
+                let make = self.make
+                let urgent = waiters[index] != nil
+                let task = Task { try await make(index, urgent) }
+                current = (index, task)
                 do {
-                    try await make(index)
+                    try await task.value
                     produced += 1
                     await cache.added(file)
                 } catch {
                     failure = error
+                    abandoned = task.isCancelled
                 }
+                current = nil
             }
+            // Given way to a waiting player: anyone who asked for this one since keeps waiting for a new try.
+            if abandoned { continue }
             let served = waiters.removeValue(forKey: index) ?? []
             // Idle time counts from when a client last got a segment, not from when it asked.
             if !served.isEmpty { lastUsed = .now }

@@ -5,12 +5,17 @@
 /// timestamps moved onto the stream's timeline. The encoder starts each segment with a keyframe, so keyframes
 /// sit on the grid and a segment is the same whether it was made in order or after a seek.
 public struct TranscodeArguments: Sendable {
+    /// libx264 preset for segments made ahead of the player.
     public var preset: String
+    /// libx264 preset for a segment a player is waiting for (the first one, or the first after a seek): speed
+    /// first, so playback starts within seconds even on two cores; the segments after it get `preset`.
+    public var startPreset: String
     public var crf: Int
     public var audioBitrate: String
 
-    public init(preset: String = "veryfast", crf: Int = 22, audioBitrate: String = "192k") {
+    public init(preset: String = "veryfast", startPreset: String = "ultrafast", crf: Int = 22, audioBitrate: String = "192k") {
         self.preset = preset
+        self.startPreset = startPreset
         self.crf = crf
         self.audioBitrate = audioBitrate
     }
@@ -24,6 +29,7 @@ public struct TranscodeArguments: Sendable {
         duration: Double,
         height: Int,
         burn: (track: Int, subtitleFile: String)?,
+        urgent: Bool,
         output: String
     ) -> [String] {
         var filters: [String] = []
@@ -34,10 +40,10 @@ public struct TranscodeArguments: Sendable {
                 "setpts=PTS-STARTPTS",
             ]
         }
-        filters += ["scale=-2:\(height)", "format=yuv420p"]
+        filters += [urgent ? "scale=-2:\(height):flags=fast_bilinear" : "scale=-2:\(height)", "format=yuv420p"]
         return seek(input, start, duration) + [
             "-map", "0:\(streamIndex)", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ","),
-            "-c:v", "libx264", "-preset", preset, "-crf", "\(crf)", "-profile:v", "high",
+            "-c:v", "libx264", "-preset", urgent ? startPreset : preset, "-crf", "\(crf)", "-profile:v", "high",
             "-force_key_frames", "expr:eq(n,0)",
         ] + timeline(start, output)
     }
