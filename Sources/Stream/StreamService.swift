@@ -45,7 +45,7 @@ public final class StreamService: Service, Sendable {
     public func info(_ source: StreamSource) async throws(StreamError) -> MediaInfo {
         if let known = state.withLock({ $0.infos[source] }) { return known }
         let probes = self.probes
-        let result = await Task.detached { () -> Result<MediaInfo, StreamError> in
+        let result = await offThread { () -> Result<MediaInfo, StreamError> in
             do {
                 return .success(try probes.info(for: source))
             } catch let error as StreamError {
@@ -53,7 +53,7 @@ public final class StreamService: Service, Sendable {
             } catch {
                 return .failure(.unreadable(path: source.path, reason: "\(error)"))
             }
-        }.value
+        }
         let info = try result.get()
         state.withLock { state in
             // Only the newest version of a file is worth remembering.
@@ -325,7 +325,7 @@ public final class StreamService: Service, Sendable {
     ) async throws(StreamError) {
         let remuxer = self.remuxer
         let videoIndex = info.video!.streamIndex
-        let result = await Task.detached { () -> Result<Void, StreamError> in
+        let result = await offThread { () -> Result<Void, StreamError> in
             do {
                 try remuxer.remux(
                     path: path,
@@ -341,7 +341,7 @@ public final class StreamService: Service, Sendable {
             } catch {
                 return .failure(.production("\(error)"))
             }
-        }.value
+        }
         try result.get()
     }
 

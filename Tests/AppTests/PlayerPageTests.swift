@@ -31,8 +31,7 @@ struct PlayerPageTests {
         do {
             try process.run()
         } catch {
-            Issue.record("cannot start chromium: \(error)")
-            return "{}"
+            return failure("cannot start chromium: \(error)")
         }
         defer {
             process.terminate()
@@ -50,14 +49,19 @@ struct PlayerPageTests {
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        Issue.record("no self-test result from Chromium; its log ends: \(log.withLock { $0.suffix(2000) })")
-        return "{}"
+        return failure("no self-test result from Chromium; its log ends: \(log.withLock { $0.suffix(2000) })")
+    }
+
+    /// A result with only the reason it is missing (this runs off the test's task, so it cannot record issues).
+    static func failure(_ reason: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: ["failure": reason])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     @Test("a remuxed and a transcoded file play, advance, seek and play on, with no media error")
     func playback() async throws {
         let app = try await TestApp.build(environment: [
-            "ANIKURA_LIBRARY_MEDIA_DIRS": try StreamAPITests.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try await StreamAPITests.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
         ])
         try await app.test(.live) { client in
             let files = try await StreamAPITests.library(client)
@@ -68,9 +72,9 @@ struct PlayerPageTests {
             }
             for (name, subtitles) in [(StreamAPITests.h264Name, 0), (StreamAPITests.hevcName, 1)] {
                 let id = try #require(files[name])
-                let json = await Task.detached {
+                let json = await MediaFixtures.offThread {
                     Self.selfTest(url: "http://127.0.0.1:\(port)/player?file=\(id)&selftest=1")
-                }.value
+                }
                 let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
                 #expect(result["started"] as? Bool == true, "\(name): \(result)")
                 #expect(result["advanced"] as? Bool == true, "\(name): \(result)")

@@ -31,11 +31,13 @@ struct StreamAPITests {
         }
     }
 
-    static func mediaFolder() throws -> String {
+    static func mediaFolder() async throws -> String {
+        let h264File = await MediaFixtures.h264
+        let hevcFile = await MediaFixtures.hevc
         let folder = NSTemporaryDirectory() + "anikura-stream-" + UUID().uuidString + "/Show"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: MediaFixtures.h264, toPath: folder + "/[Grp] Show - 01 [1080p].mkv")
-        try FileManager.default.copyItem(atPath: MediaFixtures.hevc, toPath: folder + "/[Grp] Show - 02 [1080p HEVC 10bit].mkv")
+        try FileManager.default.copyItem(atPath: h264File, toPath: folder + "/[Grp] Show - 01 [1080p].mkv")
+        try FileManager.default.copyItem(atPath: hevcFile, toPath: folder + "/[Grp] Show - 02 [1080p HEVC 10bit].mkv")
         return (folder as NSString).deletingLastPathComponent
     }
 
@@ -65,7 +67,8 @@ struct StreamAPITests {
 
     @Test("H.264/AAC is remuxed: the whole playlist decodes with ffmpeg, durations add up, a seek gets the same segment")
     func remux() async throws {
-        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder()])
+        let h264File = await MediaFixtures.h264
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder()])
         try await app.test(.live) { client in
             let files = try await Self.library(client)
             let id = try #require(files[Self.h264Name])
@@ -77,12 +80,12 @@ struct StreamAPITests {
             #expect(master.contains(#"LANGUAGE="jpn""#) && master.contains("v/index.m3u8"))
             let playlist = try await Self.get(client, base + "v/index.m3u8")
             let durations = Self.durations(playlist)
-            let info = try MediaProber().probe(path: MediaFixtures.h264)
+            let info = try MediaProber().probe(path: h264File)
             #expect(abs(durations.reduce(0, +) - info.duration) < 0.01)
             // A seek first: the fourth segment before any other, then all in order.
             let seekFirst = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
             let port = try #require(client.port)
-            let decoded = MediaFixtures.run(
+            let decoded = await MediaFixtures.run(
                 "/usr/bin/env",
                 ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
             )
@@ -98,7 +101,7 @@ struct StreamAPITests {
                 }
                 let path = MediaFixtures.directory + "/http-\(UUID().uuidString).ts"
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
-                let keyframes = MediaFixtures.packets(path).filter(\.key).map { $0.pts - HLSTimeline.offset }
+                let keyframes = await MediaFixtures.packets(path).filter(\.key).map { $0.pts - HLSTimeline.offset }
                 let expected = index == 0 ? info.keyframes[0] : start
                 #expect(abs((keyframes.first ?? -1) - expected) < 0.002, "segment \(index)")
                 start += duration
@@ -109,7 +112,7 @@ struct StreamAPITests {
     @Test("10-bit HEVC with FLAC comes out as H.264 and AAC on an even grid; subtitle cues land at their times")
     func transcode() async throws {
         let app = try await TestApp.build(environment: [
-            "ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
         ])
         try await app.test(.live) { client in
             let files = try await Self.library(client)
@@ -129,19 +132,19 @@ struct StreamAPITests {
                 let bytes = try await client.execute(uri: base + "v-h264-240/\(index).ts", method: .get) { $0.bytes }
                 let path = MediaFixtures.directory + "/http-\(UUID().uuidString).ts"
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
-                let packets = MediaFixtures.packets(path)
+                let packets = await MediaFixtures.packets(path)
                 let times = packets.map { $0.pts - HLSTimeline.offset }
                 #expect(abs((times.min() ?? -1) - Double(index) * 6) < 0.001, "segment \(index) starts on the grid")
                 #expect(packets.count == Int(durations[index] * 24), "segment \(index) has its frames, no more")
                 #expect(packets.first?.key == true)
-                let codec = MediaFixtures.run(
+                let codec = await MediaFixtures.run(
                     "/usr/bin/env",
                     ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,height", "-of", "csv=p=0", path]
                 )
                 #expect(Set(codec.split(separator: "\n")) == ["h264,240"])
             }
             let port = try #require(client.port)
-            let probe = MediaFixtures.run(
+            let probe = await MediaFixtures.run(
                 "/usr/bin/env",
                 [
                     "ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
@@ -149,7 +152,7 @@ struct StreamAPITests {
                 ]
             )
             #expect(probe.contains("h264") && probe.contains("aac") && !probe.contains("hevc") && !probe.contains("flac"))
-            let decoded = MediaFixtures.run(
+            let decoded = await MediaFixtures.run(
                 "/usr/bin/env",
                 ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
             )
@@ -174,7 +177,7 @@ struct StreamAPITests {
 
     @Test("bad tokens, unknown files, out-of-range segments and path tricks get 4xx")
     func badRequests() async throws {
-        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder()])
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder()])
         try await app.test(.live) { client in
             let files = try await Self.library(client)
             let id = try #require(files[Self.h264Name])
@@ -221,7 +224,7 @@ struct StreamAPITests {
     @Test("beyond hls.max_sessions a new transcode gets 503 with Retry-After")
     func busy() async throws {
         let app = try await TestApp.build(environment: [
-            "ANIKURA_LIBRARY_MEDIA_DIRS": try Self.mediaFolder(), "ANIKURA_HLS_MAX_SESSIONS": "1",
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder(), "ANIKURA_HLS_MAX_SESSIONS": "1",
             "ANIKURA_HLS_TRANSCODE_HEIGHT": "240", "ANIKURA_HLS_PREFETCH_SEGMENTS": "0",
         ])
         try await app.test(.live) { client in

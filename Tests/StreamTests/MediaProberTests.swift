@@ -6,8 +6,9 @@ import Testing
 @Suite("Media probe")
 struct MediaProberTests {
     @Test("H.264/AAC Matroska: streams, language and the keyframes from its Cues")
-    func h264() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.h264)
+    func h264() async throws {
+        let h264File = await MediaFixtures.h264
+        let info = try MediaProber().probe(path: h264File)
         #expect(info.container.contains("matroska"))
         #expect(abs(info.duration - 30) < 0.2)
         let video = try #require(info.video)
@@ -21,14 +22,15 @@ struct MediaProberTests {
         #expect(info.audio.first?.channels == 1)
         #expect(info.keyframesFromIndex)
         // A keyframe every 2 s; ffprobe reads the same times from the packets.
-        let fromPackets = MediaFixtures.packets(MediaFixtures.h264).filter { $0.stream == 0 && $0.key }.map(\.pts)
+        let fromPackets = await MediaFixtures.packets(h264File).filter { $0.stream == 0 && $0.key }.map(\.pts)
         #expect(info.keyframes.count == 15)
         #expect(zip(info.keyframes, fromPackets).allSatisfy { abs($0 - $1) < 0.0015 })
     }
 
     @Test("10-bit HEVC with FLAC and an ASS track")
-    func hevc() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.hevc)
+    func hevc() async throws {
+        let hevcFile = await MediaFixtures.hevc
+        let info = try MediaProber().probe(path: hevcFile)
         let video = try #require(info.video)
         #expect(video.codec == "hevc")
         #expect(video.bitDepth == 10)
@@ -41,23 +43,25 @@ struct MediaProberTests {
     }
 
     @Test("a Matroska file without Cues still has every keyframe found")
-    func unindexed() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.unindexed)
-        let fromPackets = MediaFixtures.packets(MediaFixtures.unindexed).filter { $0.stream == 0 && $0.key }.map(\.pts)
+    func unindexed() async throws {
+        let unindexedFile = await MediaFixtures.unindexed
+        let info = try MediaProber().probe(path: unindexedFile)
+        let fromPackets = await MediaFixtures.packets(unindexedFile).filter { $0.stream == 0 && $0.key }.map(\.pts)
         #expect(fromPackets.count == 10)
         #expect(info.keyframes.count == fromPackets.count)
         #expect(zip(info.keyframes, fromPackets).allSatisfy { abs($0 - $1) < 0.0015 })
     }
 
     @Test("what is not media gets a clear error, not a crash")
-    func badInput() throws {
+    func badInput() async throws {
+        let h264File = await MediaFixtures.h264
         let text = MediaFixtures.directory + "/not-media.mkv"
         try "just text".write(toFile: text, atomically: true, encoding: .utf8)
         #expect(throws: StreamError.self) { try MediaProber().probe(path: text) }
         #expect(throws: StreamError.self) { try MediaProber().probe(path: MediaFixtures.directory + "/missing.mkv") }
-        #expect(throws: StreamError.self) { try MediaProber().probe(path: "concat:\(MediaFixtures.h264)|\(MediaFixtures.h264)") }
+        #expect(throws: StreamError.self) { try MediaProber().probe(path: "concat:\(h264File)|\(h264File)") }
         // Half a file: libavformat reads what is there, or says why not; never a crash.
-        let data = try Data(contentsOf: URL(fileURLWithPath: MediaFixtures.h264))
+        let data = try Data(contentsOf: URL(fileURLWithPath: h264File))
         let truncated = MediaFixtures.directory + "/truncated.mkv"
         try data.prefix(data.count / 3).write(to: URL(fileURLWithPath: truncated))
         _ = try? MediaProber().probe(path: truncated)

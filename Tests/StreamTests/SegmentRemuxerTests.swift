@@ -6,8 +6,9 @@ import Testing
 @Suite("Stream-copy segments")
 struct SegmentRemuxerTests {
     @Test("video segments are exactly the GOPs between published boundaries, whatever order they are made in")
-    func videoSegments() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.h264)
+    func videoSegments() async throws {
+        let h264File = await MediaFixtures.h264
+        let info = try MediaProber().probe(path: h264File)
         let video = try #require(info.video)
         let plan = SegmentPlan(keyframes: info.keyframes, duration: info.duration, target: 6)
         #expect(plan.segments.count == 5)
@@ -18,7 +19,7 @@ struct SegmentRemuxerTests {
             let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
             let output = "\(folder)/\(name)-\(index).ts"
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264,
+                path: h264File,
                 streamIndex: video.streamIndex,
                 videoIndex: video.streamIndex,
                 start: segment.start,
@@ -35,7 +36,7 @@ struct SegmentRemuxerTests {
         }
         var total = 0
         for (index, path) in inOrder.enumerated() {
-            let packets = MediaFixtures.packets(path)
+            let packets = await MediaFixtures.packets(path)
             total += packets.count
             let keyframes = packets.filter(\.key).map { $0.pts - HLSTimeline.offset }
             // One GOP every 2 s: each 6 s segment holds three, starting at its own start.
@@ -43,13 +44,14 @@ struct SegmentRemuxerTests {
             #expect(abs((keyframes.first ?? -1) - expectedStart) < 0.002)
             #expect(keyframes.allSatisfy { $0 < plan.segments[index].start + plan.segments[index].duration - 0.001 })
         }
-        let source = MediaFixtures.packets(MediaFixtures.h264).filter { $0.stream == video.streamIndex }
+        let source = await MediaFixtures.packets(h264File).filter { $0.stream == video.streamIndex }
         #expect(total == source.count, "every packet lands in exactly one segment")
     }
 
     @Test("audio segments hold the packets that play inside them")
-    func audioSegments() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.h264)
+    func audioSegments() async throws {
+        let h264File = await MediaFixtures.h264
+        let info = try MediaProber().probe(path: h264File)
         let video = try #require(info.video)
         let audio = try #require(info.audio.first)
         let folder = MediaFixtures.directory + "/remux-audio-\(UUID().uuidString)"
@@ -60,29 +62,30 @@ struct SegmentRemuxerTests {
             let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
             let output = "\(folder)/\(index).ts"
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264,
+                path: h264File,
                 streamIndex: audio.streamIndex,
                 videoIndex: video.streamIndex,
                 start: segment.start,
                 end: end,
                 output: output
             )
-            let times = MediaFixtures.packets(output).map { $0.pts - HLSTimeline.offset }
+            let times = await MediaFixtures.packets(output).map { $0.pts - HLSTimeline.offset }
             total += times.count
             #expect(times.allSatisfy { $0 >= segment.start - 0.001 && $0 < segment.start + segment.duration })
         }
-        let source = MediaFixtures.packets(MediaFixtures.h264).filter { $0.stream == audio.streamIndex }
+        let source = await MediaFixtures.packets(h264File).filter { $0.stream == audio.streamIndex }
         #expect(total == source.count)
     }
 
     @Test("a start that is no keyframe, or past the end, is an error and leaves no file")
-    func badRange() throws {
-        let info = try MediaProber().probe(path: MediaFixtures.h264)
+    func badRange() async throws {
+        let h264File = await MediaFixtures.h264
+        let info = try MediaProber().probe(path: h264File)
         let video = try #require(info.video)
         let output = MediaFixtures.directory + "/bad-\(UUID().uuidString).ts"
         #expect(throws: StreamError.self) {
             try SegmentRemuxer().remux(
-                path: MediaFixtures.h264,
+                path: h264File,
                 streamIndex: video.streamIndex,
                 videoIndex: video.streamIndex,
                 start: 99,

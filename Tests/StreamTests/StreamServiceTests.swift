@@ -69,9 +69,10 @@ struct StreamServiceTests {
 
     @Test("a hundred players asking for one transcoded segment cause one ffmpeg run")
     func oneProducer() async throws {
+        let hevcFile = await MediaFixtures.hevc
         let tool = CountingFFmpeg()
         let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 0, transcodeHeight: 240))
-        let source = try Self.source(MediaFixtures.hevc, id: 1)
+        let source = try Self.source(hevcFile, id: 1)
         let rendition = Rendition.video(.h264(height: 240, burnSubtitle: nil))
         let paths = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<100 { group.addTask { try await streams.segment(source, rendition, 1) } }
@@ -86,9 +87,10 @@ struct StreamServiceTests {
 
     @Test("after a request the next segments are made ahead")
     func prefetch() async throws {
+        let hevcFile = await MediaFixtures.hevc
         let tool = CountingFFmpeg()
         let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 1, transcodeHeight: 240))
-        let source = try Self.source(MediaFixtures.hevc, id: 1)
+        let source = try Self.source(hevcFile, id: 1)
         let rendition = Rendition.audio(0)  // FLAC: transcoded to AAC by ffmpeg, segment by segment.
         let first = try await streams.segment(source, rendition, 0)
         let second = first.replacingOccurrences(of: "/0.ts", with: "/1.ts")
@@ -99,9 +101,10 @@ struct StreamServiceTests {
 
     @Test("a seek abandons the prefetch in progress: its ffmpeg is stopped and the wanted segment is made at once")
     func seekPreemptsPrefetch() async throws {
+        let hevcFile = await MediaFixtures.hevc
         let tool = SlowPrefetchFFmpeg()
         let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 1, transcodeHeight: 240))
-        let source = try Self.source(MediaFixtures.hevc, id: 1)
+        let source = try Self.source(hevcFile, id: 1)
         let rendition = Rendition.audio(0)
         let first = try await streams.segment(source, rendition, 0)
         try await eventually { tool.prefetchStarted.withLock { $0 } }
@@ -114,11 +117,13 @@ struct StreamServiceTests {
 
     @Test("beyond hls.max_sessions transcodes a new one is refused with a retry time; idle ones free their slot")
     func sessionLimit() async throws {
+        let h264File = await MediaFixtures.h264
+        let hevcFile = await MediaFixtures.hevc
         let streams = try Self.service(
             settings: StreamSettings(maxTranscodes: 1, prefetchSegments: 0, transcodeHeight: 240, idleSeconds: 1)
         )
-        let hevc = try Self.source(MediaFixtures.hevc, id: 1)
-        let h264 = try Self.source(MediaFixtures.h264, id: 2)
+        let hevc = try Self.source(hevcFile, id: 1)
+        let h264 = try Self.source(h264File, id: 2)
         let transcode = Rendition.video(.h264(height: 240, burnSubtitle: nil))
         _ = try await streams.segment(hevc, transcode, 0)
         #expect(await streams.activeTranscodes() == 1)
@@ -133,8 +138,9 @@ struct StreamServiceTests {
 
     @Test("only renditions the file has: no made-up heights, tracks or segment numbers")
     func validation() async throws {
+        let hevcFile = await MediaFixtures.hevc
         let streams = try Self.service()
-        let hevc = try Self.source(MediaFixtures.hevc, id: 1)
+        let hevc = try Self.source(hevcFile, id: 1)
         await #expect(throws: StreamError.self) { try await streams.mediaPlaylist(hevc, .video(.copy)) }
         await #expect(throws: StreamError.self) { try await streams.mediaPlaylist(hevc, .video(.h264(height: 1080, burnSubtitle: nil))) }
         await #expect(throws: StreamError.self) { try await streams.mediaPlaylist(hevc, .audio(1)) }
@@ -147,15 +153,16 @@ struct StreamServiceTests {
 
     @Test("a burnt-in ASS track is drawn into the transcoded picture")
     func burnIn() async throws {
+        let hevcFile = await MediaFixtures.hevc
         let streams = try Self.service(settings: StreamSettings(prefetchSegments: 0, transcodeHeight: 240))
-        let hevc = try Self.source(MediaFixtures.hevc, id: 1)
+        let hevc = try Self.source(hevcFile, id: 1)
         let plain = try await streams.segment(hevc, .video(.h264(height: 240, burnSubtitle: nil)), 0)
         let burnt = try await streams.segment(hevc, .video(.h264(height: 240, burnSubtitle: 0)), 0)
         // At 2 s "First line" is on screen in one and not the other; at 5 s no line is. Compare the bottom
         // quarter of the picture, where libass draws, as grey pixels: only compression noise differs at 5 s.
-        func band(_ path: String, at seconds: String) -> [UInt8] {
+        func band(_ path: String, at seconds: String) async -> [UInt8] {
             Array(
-                MediaFixtures.runData(
+                await MediaFixtures.runData(
                     "/usr/bin/env",
                     [
                         "ffmpeg", "-v", "error", "-i", path, "-ss", seconds, "-frames:v", "1", "-vf",
@@ -164,14 +171,14 @@ struct StreamServiceTests {
                 )
             )
         }
-        func difference(_ seconds: String) -> Double {
-            let left = band(plain, at: seconds)
-            let right = band(burnt, at: seconds)
+        func difference(_ seconds: String) async -> Double {
+            let left = await band(plain, at: seconds)
+            let right = await band(burnt, at: seconds)
             guard left.count == right.count, !left.isEmpty else { return .infinity }
             return Double(zip(left, right).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(left.count)
         }
-        let withLine = difference("2")
-        let withoutLine = difference("5")
+        let withLine = await difference("2")
+        let withoutLine = await difference("5")
         #expect(withLine > 2 && withLine > 4 * withoutLine, "mean difference \(withLine) with the line, \(withoutLine) without")
     }
 }
@@ -198,8 +205,8 @@ struct FFmpegToolTests {
         let started = ContinuousClock.now
         endless.cancel()
         _ = await endless.result
-        #expect(ContinuousClock.now - started < .seconds(5))
-        let ps = MediaFixtures.run("/bin/sh", ["-c", "ps -eo args | grep -c '[t]estsrc2=size=64x64' || true"])
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let ps = await MediaFixtures.run("/bin/sh", ["-c", "ps -eo args | grep -c '[t]estsrc2=size=64x64' || true"])
         #expect(ps.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         await #expect(throws: StreamError.self) { try await tool.ffmpeg(["-i", "/nonexistent/file.mkv", "-f", "null", "-"]) }
         do {

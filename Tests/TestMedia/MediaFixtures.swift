@@ -33,57 +33,100 @@ public enum MediaFixtures {
     }()
 
     /// 30 s of 640x360 H.264 (High, 8-bit, B-frames, a keyframe every 2 s) with stereo AAC, in Matroska with Cues.
-    public static let h264: String = make("h264.mkv") { output in
-        [
-            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-            "-t", "30", "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "48", "-keyint_min", "48",
-            "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=jpn", output,
-        ]
+    public static var h264: String {
+        get async {
+            await made.file("h264.mkv") { output in
+                ffmpeg([
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i",
+                    "sine=frequency=440:sample_rate=48000", "-t", "30", "-map", "0:v", "-map", "1:a", "-c:v", "libx264",
+                    "-preset", "veryfast", "-g", "48", "-keyint_min", "48", "-sc_threshold", "0", "-c:a", "aac", "-b:a",
+                    "96k", "-metadata:s:a:0", "language=jpn", output,
+                ])
+            }
+        }
     }
 
     /// 16 s of 10-bit HEVC with FLAC audio and an ASS subtitle track, in Matroska.
-    public static let hevc: String = make("hevc.mkv") { output in
-        let ass = directory + "/cues.ass"
-        try? assScript.write(toFile: ass, atomically: true, encoding: .utf8)
-        return [
-            "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
-            "-i", ass, "-t", "16", "-map", "0:v", "-map", "1:a", "-map", "2:s", "-c:v", "libx265", "-preset", "ultrafast",
-            "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error:keyint=48", "-c:a", "flac", "-c:s", "ass",
-            "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Full subtitles", output,
-        ]
+    public static var hevc: String {
+        get async {
+            await made.file("hevc.mkv") { output in
+                let ass = directory + "/cues.ass"
+                try? assScript.write(toFile: ass, atomically: true, encoding: .utf8)
+                ffmpeg([
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i",
+                    "sine=frequency=330:sample_rate=48000", "-i", ass, "-t", "16", "-map", "0:v", "-map", "1:a", "-map",
+                    "2:s", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-x265-params",
+                    "log-level=error:keyint=48", "-c:a", "flac", "-c:s", "ass", "-metadata:s:s:0", "language=eng",
+                    "-metadata:s:s:0", "title=Full subtitles", output,
+                ])
+            }
+        }
     }
 
     /// 20 s of H.264/AAC Matroska written to a pipe, so it has no Cues (no index).
-    public static let unindexed: String = {
-        let output = directory + "/unindexed.mkv"
-        if !FileManager.default.fileExists(atPath: output) {
-            run(
-                "/bin/sh",
-                [
-                    "-c",
-                    "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine "
-                        + "-t 20 -c:v libx264 -preset ultrafast -g 50 -c:a aac -f matroska - > '\(output)'",
-                ]
-            )
+    public static var unindexed: String {
+        get async {
+            await made.file("unindexed.mkv") { output in
+                blockingRun(
+                    "/bin/sh",
+                    [
+                        "-c",
+                        "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi -i sine "
+                            + "-t 20 -c:v libx264 -preset ultrafast -g 50 -c:a aac -f matroska - > '\(output)'",
+                    ]
+                )
+            }
         }
-        return output
-    }()
-
-    private static func make(_ name: String, _ arguments: (String) -> [String]) -> String {
-        let output = directory + "/" + name
-        if !FileManager.default.fileExists(atPath: output) {
-            run("/usr/bin/env", ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + arguments(output))
-        }
-        return output
     }
 
+    private static let made = Made()
+
+    /// Each fixture made once, on a thread of its own: tests wait without holding a thread of Swift's
+    /// concurrency pool (two on this machine), which the server under test needs to answer.
+    private actor Made {
+        private var files: [String: Task<String, Never>] = [:]
+
+        func file(_ name: String, _ make: @escaping @Sendable (String) -> Void) async -> String {
+            if let task = files[name] { return await task.value }
+            let task = Task<String, Never> {
+                let output = MediaFixtures.directory + "/" + name
+                await offThread {
+                    if !FileManager.default.fileExists(atPath: output) {
+                        make(output + ".part.mkv")
+                        _ = rename(output + ".part.mkv", output)
+                    }
+                }
+                return output
+            }
+            files[name] = task
+            return await task.value
+        }
+    }
+
+    private static func ffmpeg(_ arguments: [String]) {
+        blockingRun("/usr/bin/env", ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + arguments)
+    }
+
+    /// Runs blocking work on a new thread and waits for it without blocking the caller's thread.
+    public static func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
+    /// Runs a program to the end and returns what it wrote to standard output (as text).
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String]) -> String {
-        String(decoding: runData(executable, arguments), as: UTF8.self)
+    public static func run(_ executable: String, _ arguments: [String]) async -> String {
+        String(decoding: await runData(executable, arguments), as: UTF8.self)
     }
 
     /// Runs a program to the end and returns what it wrote to standard output.
-    public static func runData(_ executable: String, _ arguments: [String]) -> Data {
+    public static func runData(_ executable: String, _ arguments: [String]) async -> Data {
+        await offThread { blockingRun(executable, arguments) }
+    }
+
+    @discardableResult
+    static func blockingRun(_ executable: String, _ arguments: [String]) -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -97,8 +140,8 @@ public enum MediaFixtures {
     }
 
     /// Every packet of a file as ffprobe sees it: (stream index, pts seconds, keyframe).
-    public static func packets(_ path: String) -> [(stream: Int, pts: Double, key: Bool)] {
-        let text = run(
+    public static func packets(_ path: String) async -> [(stream: Int, pts: Double, key: Bool)] {
+        let text = await run(
             "/usr/bin/env",
             ["ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,flags", "-of", "csv=p=0", path]
         )

@@ -1,0 +1,11 @@
+import Foundation
+
+/// Runs blocking work (libavformat reading a file, SQLite) on a thread of its own and waits for it without
+/// holding one of Swift's concurrency threads, of which a 2-core machine has two and the HTTP server needs them.
+func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
