@@ -70,7 +70,7 @@ struct PlayerPageTests {
             try await client.execute(uri: "/vendor/hls.mjs", method: .get) { response in
                 #expect(response.status == .ok, "run scripts/fetch-hlsjs first")
             }
-            for (name, subtitles) in [(StreamAPITests.h264Name, 0), (StreamAPITests.hevcName, 1)] {
+            for (name, subtitles) in [(StreamAPITests.h264Name, 1), (StreamAPITests.hevcName, 1)] {
                 let id = try #require(files[name])
                 let json = await MediaFixtures.offThread {
                     Self.selfTest(url: "http://127.0.0.1:\(port)/player?file=\(id)&selftest=1")

@@ -58,6 +58,22 @@ struct StreamAPITests {
         }
     }
 
+    /// Every cue of a subtitle rendition, once (a cue across a boundary is in both segments), checking each
+    /// segment's WebVTT header on the way.
+    static func cues(_ client: some TestClientProtocol, _ rendition: String) async throws -> [WebVTT.Cue] {
+        let playlist = try await get(client, rendition + "index.m3u8")
+        var cues: [WebVTT.Cue] = []
+        for index in durations(playlist).indices {
+            let text = try await client.execute(uri: rendition + "\(index).vtt", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/vtt; charset=utf-8")
+                return response.text
+            }
+            #expect(text.hasPrefix("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\(HLSTimeline.offsetTicks),LOCAL:00:00:00.000\n"))
+            for cue in WebVTT(parsing: text).cues where !cues.contains(cue) { cues.append(cue) }
+        }
+        return cues
+    }
+
     /// Segment durations of a media playlist.
     static func durations(_ playlist: String) -> [Double] {
         playlist.split(separator: "\n").compactMap { line in
@@ -92,6 +108,13 @@ struct StreamAPITests {
             #expect(decoded.isEmpty)
             let inOrder = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
             #expect(seekFirst == inOrder)
+            // The SRT track as WebVTT: every cue once, within 50 ms.
+            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="eng""#))
+            let cues = try await Self.cues(client, base + "s0/")
+            #expect(cues.count == MediaFixtures.srtCues.count)
+            for (cue, expected) in zip(cues, MediaFixtures.srtCues) {
+                #expect(abs(cue.start - expected.0) < 0.05 && abs(cue.end - expected.1) < 0.05 && cue.text == expected.2)
+            }
             // Each video segment starts at its published boundary on the stream's timeline.
             var start = 0.0
             for (index, duration) in durations.enumerated() {
@@ -158,16 +181,7 @@ struct StreamAPITests {
             )
             #expect(decoded.isEmpty)
             // Subtitles: every cue once (a cue across a boundary is in both segments), within 50 ms of the script.
-            let subtitles = try await Self.get(client, base + "s0/index.m3u8")
-            var cues: [WebVTT.Cue] = []
-            for index in Self.durations(subtitles).indices {
-                let text = try await client.execute(uri: base + "s0/\(index).vtt", method: .get) { response in
-                    #expect(response.headers[.contentType] == "text/vtt; charset=utf-8")
-                    return response.text
-                }
-                #expect(text.hasPrefix("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\(HLSTimeline.offsetTicks),LOCAL:00:00:00.000\n"))
-                for cue in WebVTT(parsing: text).cues where !cues.contains(cue) { cues.append(cue) }
-            }
+            let cues = try await Self.cues(client, base + "s0/")
             #expect(cues.count == MediaFixtures.assCues.count)
             for (cue, expected) in zip(cues, MediaFixtures.assCues) {
                 #expect(abs(cue.start - expected.0) < 0.05 && abs(cue.end - expected.1) < 0.05 && cue.text == expected.2)
@@ -202,7 +216,7 @@ struct StreamAPITests {
                 ("/hls/\(token)/\(id)/v-h264-1080/index.m3u8", .notFound),
                 ("/hls/\(token)/\(id)/..%2F..%2Fetc/index.m3u8", .notFound),
                 ("/hls/\(token)/\(id)/v/..%2F..%2F..%2Fetc%2Fpasswd", .notFound),
-                ("/hls/\(token)/\(id)/s0/index.m3u8", .notFound),
+                ("/hls/\(token)/\(id)/s1/index.m3u8", .notFound),
             ]
             for (uri, status) in cases {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -217,6 +231,35 @@ struct StreamAPITests {
             try await client.execute(uri: "/api/stream/\(other)", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.text.contains("no longer on disk"))
+            }
+        }
+    }
+
+    @Test("with credentials configured the API needs them, and stream URLs work without (their token is the credential)")
+    func credentials() async throws {
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder(), "ANIKURA_SERVER_USERNAME": "me",
+            "ANIKURA_SERVER_PASSWORD": "s3cret",
+        ])
+        let auth: HTTPFields = [.authorization: "Basic " + Data("me:s3cret".utf8).base64EncodedString()]
+        try await app.test(.live) { client in
+            let job = try await client.execute(uri: "/api/library/scan", method: .post, headers: auth) { response in
+                try #require(response.json()["id"] as? String)
+            }
+            for _ in 0..<500 {
+                let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: auth) {
+                    try $0.json()["state"] as? String
+                }
+                if state == "done" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await client.execute(uri: "/api/stream/1", method: .get) { #expect($0.status == .unauthorized) }
+            let url = try await client.execute(uri: "/api/stream/1", method: .get, headers: auth) { response in
+                try #require(response.json()["url"] as? String)
+            }
+            try await client.execute(uri: url, method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: url.replacingOccurrences(of: "/hls/", with: "/hls/1"), method: .get) {
+                #expect($0.status == .forbidden)
             }
         }
     }

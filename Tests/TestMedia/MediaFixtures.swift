@@ -21,6 +21,21 @@ public enum MediaFixtures {
 
         """
 
+    /// An SRT file, muxed into the H.264 fixture as its subtitle track.
+    public static let srtScript = """
+        1
+        00:00:02,000 --> 00:00:04,500
+        Hello from SRT
+
+        2
+        00:00:10,250 --> 00:00:12,000
+        Second SRT line
+
+        """
+
+    /// Cue (start, end, text) of `srtScript`.
+    public static let srtCues: [(Double, Double, String)] = [(2, 4.5, "Hello from SRT"), (10.25, 12, "Second SRT line")]
+
     /// Cue (start, end, text) of `assScript`.
     public static let assCues: [(Double, Double, String)] = [
         (1.5, 3.25, "First line"), (7.1, 9.0, "Across a boundary"), (13.4, 14.9, "Third line"),
@@ -32,13 +47,17 @@ public enum MediaFixtures {
         return path
     }()
 
-    /// 30 s of 640x360 H.264 (High, 8-bit, B-frames, a keyframe every 2 s) with stereo AAC, in Matroska with Cues.
+    /// 30 s of 640x360 H.264 (High, 8-bit, B-frames, a keyframe every 2 s) with mono AAC (Japanese) and an SRT
+    /// track (English), in Matroska with Cues.
     public static var h264: String {
         get async {
             await made.file("h264.mkv") { output in
+                let srt = directory + "/cues.srt"
+                try? srtScript.write(toFile: srt, atomically: true, encoding: .utf8)
                 ffmpeg([
                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i",
-                    "sine=frequency=440:sample_rate=48000", "-t", "30", "-map", "0:v", "-map", "1:a", "-c:v", "libx264",
+                    "sine=frequency=440:sample_rate=48000", "-i", srt, "-t", "30", "-map", "0:v", "-map", "1:a", "-map",
+                    "2:s", "-c:s", "srt", "-metadata:s:s:0", "language=eng", "-c:v", "libx264",
                     "-preset", "veryfast", "-g", "48", "-keyint_min", "48", "-sc_threshold", "0", "-c:a", "aac", "-b:a",
                     "96k", "-metadata:s:a:0", "language=jpn", output,
                 ])

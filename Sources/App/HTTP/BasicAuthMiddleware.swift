@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// HTTP Basic authentication for every route, when `server.username`/`server.password` are set.
+/// HTTP Basic authentication for every route, when `server.username`/`server.password` are set — except HLS
+/// playlists and segments, whose URLs carry a signed, expiring token handed out by the (authenticated)
+/// `/api/stream/{fileId}`: players fetching them send no headers.
 struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let expected: String
 
@@ -11,6 +13,7 @@ struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/hls/") { return try await next(request, context) }
         guard let given = request.headers[.authorization], Self.constantTimeEqual(given, expected) else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"anikura\""])
         }
