@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Stream
 import TestMedia
 import Testing
@@ -65,5 +66,47 @@ struct MediaProberTests {
         let truncated = MediaFixtures.directory + "/truncated.mkv"
         try data.prefix(data.count / 3).write(to: URL(fileURLWithPath: truncated))
         _ = try? MediaProber().probe(path: truncated)
+    }
+}
+
+@Suite("Probe cache")
+struct ProbeCacheTests {
+    @Test("a probe is stored, reused while the file is unchanged, and redone when it changes")
+    func refresh() async throws {
+        let h264File = await MediaFixtures.h264
+        let hevcFile = await MediaFixtures.hevc
+        var migrator = DatabaseMigrator()
+        StreamSchema.registerMigrations(in: &migrator)
+        let database = try DatabaseQueue()
+        try migrator.migrate(database)
+        let cache = ProbeCache(writer: database)
+        let path = MediaFixtures.directory + "/changing-\(UUID().uuidString).mkv"
+        func source() throws -> StreamSource {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            return StreamSource(
+                fileId: 1,
+                path: path,
+                size: attributes[.size] as? Int ?? 0,
+                modifiedAt: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            )
+        }
+        try FileManager.default.copyItem(atPath: h264File, toPath: path)
+        let first = try cache.info(for: try source())
+        #expect(first.video?.codec == "h264")
+        let rows = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM streamProbe") }
+        #expect(rows == 1)
+        // Unchanged: the stored probe is used (a row made up here proves it is read, not probed again).
+        var stored = first
+        stored.bitRate = 12345
+        let json = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        try await database.write { try $0.execute(sql: "UPDATE streamProbe SET info = ?", arguments: [json]) }
+        #expect(try cache.info(for: try source()).bitRate == 12345)
+        // Replaced by another file: probed again.
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: hevcFile, toPath: path)
+        let second = try cache.info(for: try source())
+        #expect(second.video?.codec == "hevc")
+        let rowsAfter = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM streamProbe") }
+        #expect(rowsAfter == 1)
     }
 }
