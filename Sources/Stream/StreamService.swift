@@ -277,16 +277,27 @@ public final class StreamService: Service, Sendable {
             if decision(info, client: ClientProfile()).copyAudio[track] {
                 try await remux(source.path, audio.streamIndex, info, segment.start, end, output)
             } else {
+                // The AAC encoder's priming frame starts 21 ms early and its last frame runs past the end: the
+                // encoded segment is trimmed to the frames that start inside it, so neighbours never overlap.
+                let encoded = "\(folder)/\(index).enc.ts"
                 try await ffmpeg(
                     settings.transcode.audio(
                         input: source.path,
                         streamIndex: audio.streamIndex,
                         start: segment.start,
                         duration: segment.duration,
-                        output: output + ".part"
+                        output: encoded + ".part"
                     ),
-                    output: output
+                    output: encoded
                 )
+                defer { unlink(encoded) }
+                let remuxer = self.remuxer
+                let start = segment.start
+                try await offThread { () -> Result<Void, StreamError> in
+                    Result { () throws(StreamError) in
+                        try remuxer.trim(timeline: encoded, start: start, end: end, output: output)
+                    }
+                }.get()
             }
         case .subtitles(let track):
             let full = "\(folder)/full.vtt"

@@ -101,11 +101,8 @@ struct StreamAPITests {
             // A seek first: the fourth segment before any other, then all in order.
             let seekFirst = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
             let port = try #require(client.port)
-            let decoded = await MediaFixtures.run(
-                "/usr/bin/env",
-                ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
-            )
-            #expect(decoded.isEmpty)
+            let decoded = await MediaFixtures.decodeErrors("http://127.0.0.1:\(port)\(url)")
+            #expect(decoded.isEmpty, "ffmpeg: \(decoded)")
             let inOrder = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
             #expect(seekFirst == inOrder)
             // The SRT track as WebVTT: every cue once, within 50 ms.
@@ -166,6 +163,16 @@ struct StreamAPITests {
                 )
                 #expect(Set(codec.split(separator: "\n")) == ["h264,240"])
             }
+            // FLAC became AAC segment by segment: each holds the frames that start inside it, so none overlap.
+            for (index, duration) in durations.enumerated() {
+                let bytes = try await client.execute(uri: base + "a0/\(index).ts", method: .get) { $0.bytes }
+                let path = MediaFixtures.directory + "/http-\(UUID().uuidString).ts"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let times = await MediaFixtures.packets(path).map { $0.pts - HLSTimeline.offset }
+                let start = Double(index) * 6
+                #expect(times.allSatisfy { $0 >= start - 0.001 && $0 < start + duration }, "audio segment \(index)")
+                #expect(times.count > Int(duration * 46), "audio segment \(index) is full (48 kHz AAC: 46.9 frames a second)")
+            }
             let port = try #require(client.port)
             let probe = await MediaFixtures.run(
                 "/usr/bin/env",
@@ -175,11 +182,8 @@ struct StreamAPITests {
                 ]
             )
             #expect(probe.contains("h264") && probe.contains("aac") && !probe.contains("hevc") && !probe.contains("flac"))
-            let decoded = await MediaFixtures.run(
-                "/usr/bin/env",
-                ["ffmpeg", "-v", "error", "-i", "http://127.0.0.1:\(port)\(url)", "-map", "0", "-f", "null", "-"]
-            )
-            #expect(decoded.isEmpty)
+            let decoded = await MediaFixtures.decodeErrors("http://127.0.0.1:\(port)\(url)")
+            #expect(decoded.isEmpty, "ffmpeg: \(decoded)")
             // Subtitles: every cue once (a cue across a boundary is in both segments), within 50 ms of the script.
             let cues = try await Self.cues(client, base + "s0/")
             #expect(cues.count == MediaFixtures.assCues.count)

@@ -59,6 +59,8 @@ struct MediaProberTests {
         let text = MediaFixtures.directory + "/not-media.mkv"
         try "just text".write(toFile: text, atomically: true, encoding: .utf8)
         #expect(throws: StreamError.self) { try MediaProber().probe(path: text) }
+        // The decode check the HTTP tests rely on does speak up.
+        #expect(!(await MediaFixtures.decodeErrors(text)).isEmpty)
         #expect(throws: StreamError.self) { try MediaProber().probe(path: MediaFixtures.directory + "/missing.mkv") }
         #expect(throws: StreamError.self) { try MediaProber().probe(path: "concat:\(h264File)|\(h264File)") }
         // Half a file: libavformat reads what is there, or says why not; never a crash.

@@ -24,7 +24,7 @@ final class SlowPrefetchFFmpeg: MediaTool {
     let inner = FFmpegTool()
 
     func ffmpeg(_ arguments: [String]) async throws(StreamError) {
-        if arguments.last?.hasSuffix("/1.ts.part") == true {
+        if let output = arguments.last, output.hasSuffix("/1.ts.part") || output.hasSuffix("/1.enc.ts.part") {
             prefetchStarted.withLock { $0 = true }
             do {
                 try await Task.sleep(for: .seconds(60))

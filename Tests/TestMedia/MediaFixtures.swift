@@ -144,6 +144,27 @@ public enum MediaFixtures {
         await offThread { blockingRun(executable, arguments) }
     }
 
+    /// What ffmpeg says while decoding every stream of `input` to nothing: empty when it decodes cleanly.
+    /// (Frames keep the demuxer's time base, so millisecond-rounded source timestamps raise no warnings.)
+    public static func decodeErrors(_ input: String) async -> String {
+        await offThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ffmpeg", "-v", "error", "-i", input, "-map", "0", "-enc_time_base", "-1", "-f", "null", "-"]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            do {
+                try process.run()
+            } catch {
+                return "cannot run ffmpeg: \(error)"
+            }
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return process.terminationStatus == 0 ? text : "exit \(process.terminationStatus): " + text
+        }
+    }
+
     @discardableResult
     static func blockingRun(_ executable: String, _ arguments: [String]) -> Data {
         let process = Process()

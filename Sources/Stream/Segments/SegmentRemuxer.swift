@@ -89,4 +89,37 @@ public struct SegmentRemuxer: Sendable {
             throw .production("cannot move the segment into place at \(output)")
         }
     }
+
+    /// Copies the packets of a one-stream segment on the HLS timeline (one Anikura made) whose presentation time
+    /// falls in [start, end) of media time into `output`, timestamps unchanged.
+    public func trim(timeline path: String, start: Double, end: Double?, output: String) throws(StreamError) {
+        let input = try LibAVInput(path: path, findStreamInfo: true)
+        guard input.streamCount == 1 else { throw .production("\(path) is not a one-stream segment") }
+        let base = input.stream(0).pointee.time_base
+        let temporary = output + ".part"
+        let muxer = try TSMuxer(path: temporary, copying: input.stream(0))
+        // The muxer adds the timeline offset back: give it the offset as the origin so times stay as they are.
+        let origin = Int64((HLSTimeline.offset * Double(base.den) / Double(base.num)).rounded())
+        var written = 0
+        do {
+            try input.readPackets(keep: [0]) { packet throws(StreamError) in
+                let raw = packet.pointee.pts != anikura_nopts_value() ? packet.pointee.pts : packet.pointee.dts
+                guard raw != anikura_nopts_value() else { return true }
+                let time = Double(raw) * Double(base.num) / Double(base.den) - HLSTimeline.offset
+                guard time >= start - 0.0005 else { return true }
+                if let end, time >= end - 0.0005 { return false }
+                try muxer.write(packet, from: base, origin: origin)
+                written += 1
+                return true
+            }
+            try muxer.finish()
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard written > 0, rename(temporary, output) == 0 else {
+            unlink(temporary)
+            throw .production("nothing to keep between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)")
+        }
+    }
 }
