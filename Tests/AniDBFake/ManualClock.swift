@@ -54,7 +54,7 @@ public final class ManualClock: MirrorClock, @unchecked Sendable {
 
 /// Polls `condition` in real time (the code under test runs on other tasks) until it holds or `seconds` pass.
 public func eventually(
-    within seconds: Double = 10,
+    within seconds: Double = 60,
     _ condition: @Sendable () async throws -> Bool
 ) async rethrows -> Bool {
     let end = Date().addingTimeInterval(seconds)
