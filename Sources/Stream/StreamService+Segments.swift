@@ -20,24 +20,21 @@ extension StreamService {
         let usesFFmpeg: Bool =
             switch rendition {
             case .video(.copy): false
-            case .audio(let track): !decision(info, client: ClientProfile()).copyAudio[track]
+            case .audio(let track): !copiesAudio(track, info)
             default: true
             }
-        guard usesFFmpeg else {
-            return try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: urgent)
-        }
-        guard urgent else {
-            await gate.waitUntilNoUrgentWork()
-            return try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: false)
-        }
-        await gate.beginUrgent()
+        if usesFFmpeg { await gate.enter(urgent: urgent) }
         do {
-            try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: true)
+            try await produce(index, of: rendition, source, info, plan, folder: folder, urgent: urgent)
         } catch {
-            await gate.endUrgent()
+            if usesFFmpeg { await gate.leave(urgent: urgent) }
             throw error
         }
-        await gate.endUrgent()
+        if usesFFmpeg { await gate.leave(urgent: urgent) }
+    }
+
+    private func copiesAudio(_ track: Int, _ info: MediaInfo) -> Bool {
+        decision(info, client: ClientProfile()).copyAudio[track]
     }
 
     private func produce(
@@ -52,7 +49,7 @@ extension StreamService {
         let segment = plan.segments[index]
         let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
         let started = ContinuousClock.now
-        // The cache folder may have been cleared while the server runs.
+        // Made here, for every segment: the cache folder may also have been cleared while the server runs.
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch rendition {
         case .video(.copy):
@@ -77,7 +74,7 @@ extension StreamService {
         case .audio(let track):
             let audio = info.audio[track]
             let output = "\(folder)/\(index).ts"
-            if decision(info, client: ClientProfile()).copyAudio[track] {
+            if copiesAudio(track, info) {
                 try await remux(source.path, audio.streamIndex, info, segment.start, end, output)
             } else {
                 // The AAC encoder's priming frame starts 21 ms early and its last frame runs past the end: the
@@ -96,11 +93,9 @@ extension StreamService {
                 defer { unlink(encoded) }
                 let remuxer = self.remuxer
                 let start = segment.start
-                try await offThread { () -> Result<Void, StreamError> in
-                    Result { () throws(StreamError) in
-                        try remuxer.trim(timeline: encoded, start: start, end: end, output: output)
-                    }
-                }.get()
+                try await offThread { () throws(StreamError) in
+                    try remuxer.trim(timeline: encoded, start: start, end: end, output: output)
+                }
             }
         case .subtitles(let track):
             let full = "\(folder)/full.vtt"
@@ -139,24 +134,16 @@ extension StreamService {
     ) async throws(StreamError) {
         let remuxer = self.remuxer
         let videoIndex = info.video!.streamIndex
-        let result = await offThread { () -> Result<Void, StreamError> in
-            do {
-                try remuxer.remux(
-                    path: path,
-                    streamIndex: streamIndex,
-                    videoIndex: videoIndex,
-                    start: start,
-                    end: end,
-                    output: output
-                )
-                return .success(())
-            } catch let error as StreamError {
-                return .failure(error)
-            } catch {
-                return .failure(.production("\(error)"))
-            }
+        try await offThread { () throws(StreamError) in
+            try remuxer.remux(
+                path: path,
+                streamIndex: streamIndex,
+                videoIndex: videoIndex,
+                start: start,
+                end: end,
+                output: output
+            )
         }
-        try result.get()
     }
 
     private func ffmpeg(_ arguments: [String], output: String) async throws(StreamError) {

@@ -45,16 +45,15 @@ public final class StreamService: Service, Sendable {
     public func info(_ source: StreamSource) async throws(StreamError) -> MediaInfo {
         if let known = state.withLock({ $0.infos[source] }) { return known }
         let probes = self.probes
-        let result = await offThread { () -> Result<MediaInfo, StreamError> in
+        let info = try await offThread { () throws(StreamError) -> MediaInfo in
             do {
-                return .success(try probes.info(for: source))
+                return try probes.info(for: source)
             } catch let error as StreamError {
-                return .failure(error)
+                throw error
             } catch {
-                return .failure(.unreadable(path: source.path, reason: "\(error)"))
+                throw .unreadable(path: source.path, reason: "\(error)")
             }
         }
-        let info = try result.get()
         state.withLock { state in
             // Only the newest version of a file is worth remembering.
             state.infos = state.infos.filter { $0.key.fileId != source.fileId }

@@ -77,21 +77,10 @@ struct ProbeCacheTests {
     func refresh() async throws {
         let h264File = await MediaFixtures.h264
         let hevcFile = await MediaFixtures.hevc
-        var migrator = DatabaseMigrator()
-        StreamSchema.registerMigrations(in: &migrator)
-        let database = try DatabaseQueue()
-        try migrator.migrate(database)
+        let database = try StreamServiceTests.database()
         let cache = ProbeCache(writer: database)
         let path = MediaFixtures.directory + "/changing-\(UUID().uuidString).mkv"
-        func source() throws -> StreamSource {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            return StreamSource(
-                fileId: 1,
-                path: path,
-                size: attributes[.size] as? Int ?? 0,
-                modifiedAt: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            )
-        }
+        func source() throws -> StreamSource { try StreamServiceTests.source(path, id: 1) }
         try FileManager.default.copyItem(atPath: h264File, toPath: path)
         let first = try cache.info(for: try source())
         #expect(first.video?.codec == "h264")

@@ -167,26 +167,20 @@ struct TranscodeArgumentsTests {
     @Test("a waited-for segment uses the start preset; every segment seeks exactly and lands on the timeline")
     func arguments() {
         let arguments = TranscodeArguments(preset: "veryfast", startPreset: "ultrafast", crf: 20)
-        let made = arguments.video(
-            input: "/m/a.mkv",
-            streamIndex: 0,
-            start: 12,
-            duration: 6,
-            height: 720,
-            burn: nil,
-            urgent: false,
-            output: "/c/2.ts"
-        )
-        let urgent = arguments.video(
-            input: "/m/a.mkv",
-            streamIndex: 0,
-            start: 12,
-            duration: 6,
-            height: 720,
-            burn: nil,
-            urgent: true,
-            output: "/c/2.ts"
-        )
+        func video(urgent: Bool) -> [String] {
+            arguments.video(
+                input: "/m/a.mkv",
+                streamIndex: 0,
+                start: 12,
+                duration: 6,
+                height: 720,
+                burn: nil,
+                urgent: urgent,
+                output: "/c/2.ts"
+            )
+        }
+        let made = video(urgent: false)
+        let urgent = video(urgent: true)
         #expect(made.contains("veryfast") && !made.contains("ultrafast"))
         #expect(urgent.contains("ultrafast"))
         for line in [made, urgent] {

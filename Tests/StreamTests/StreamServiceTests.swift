@@ -43,10 +43,7 @@ struct StreamServiceTests {
         tool: any MediaTool = FFmpegTool(),
         settings: StreamSettings = StreamSettings(transcodeHeight: 240)
     ) throws -> StreamService {
-        var migrator = DatabaseMigrator()
-        StreamSchema.registerMigrations(in: &migrator)
-        let database = try DatabaseQueue()
-        try migrator.migrate(database)
+        let database = try Self.database()
         let root = MediaFixtures.directory + "/cache-\(UUID().uuidString)"
         return StreamService(
             probes: ProbeCache(writer: database),
@@ -57,6 +54,16 @@ struct StreamServiceTests {
         )
     }
 
+    /// An in-memory database with the stream module's table.
+    static func database() throws -> DatabaseQueue {
+        var migrator = DatabaseMigrator()
+        StreamSchema.registerMigrations(in: &migrator)
+        let database = try DatabaseQueue()
+        try migrator.migrate(database)
+        return database
+    }
+
+    /// A source for a file as it is on disk now.
     static func source(_ path: String, id: Int64) throws -> StreamSource {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return StreamSource(

@@ -15,6 +15,14 @@ enum RequestParsing {
         return value
     }
 
+    /// A library file id: a positive 64-bit integer.
+    static func fileID(_ text: String?) throws -> Int64 {
+        guard let text, text.count <= 19, let value = Int64(text), value > 0 else {
+            throw APIError.badRequest("The file id must be a positive integer.", .native)
+        }
+        return value
+    }
+
     static func tagID(_ text: String?, _ dialect: APIError.Dialect) throws -> Int {
         guard let text, text.count <= 12, let value = Int(text), value > 0 else {
             throw APIError.badRequest("Invalid tag_id. Must be a positive integer.", dialect)

@@ -24,9 +24,7 @@ struct LibraryRoutes<Context: RequestContext> {
         }
         api.get("library") { _, _ in try JSONResponse.make(LibraryListing(series: try index.series())) }
         api.get("library/files/:id") { _, context in
-            guard let text = context.parameters.get("id"), text.count <= 19, let id = Int64(text), id > 0 else {
-                throw APIError.badRequest("The file id must be a positive integer.", .native)
-            }
+            let id = try RequestParsing.fileID(context.parameters.get("id"))
             guard let file = try index.file(id: id) else {
                 throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native)
             }

@@ -103,12 +103,11 @@ struct StreamRoutes<Context: RequestContext> {
 
     func clientProfile(_ request: Request) throws -> ClientProfile {
         var profile = ClientProfile()
-        if let transcode = request.uri.queryParameters.get("transcode") {
-            guard ["0", "1", "true", "false"].contains(transcode) else {
-                throw APIError.badRequest("transcode must be 1 or 0.", .native)
-            }
-            profile.forceTranscode = transcode == "1" || transcode == "true"
-        }
+        profile.forceTranscode = try RequestParsing.bool(
+            request.uri.queryParameters.get("transcode"),
+            name: "transcode",
+            .native
+        )
         if let burn = request.uri.queryParameters.get("burn") {
             guard burn.count <= 3, let track = Int(burn), track >= 0 else {
                 throw APIError.badRequest("burn must be a subtitle track number.", .native)
@@ -119,9 +118,7 @@ struct StreamRoutes<Context: RequestContext> {
     }
 
     func libraryFile(_ context: Context) throws -> LibraryFile {
-        guard let text = context.parameters.get("fileId"), text.count <= 19, let id = Int64(text), id > 0 else {
-            throw APIError.badRequest("The file id must be a positive integer.", .native)
-        }
+        let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         guard let file = try index.file(id: id) else { throw APIError.notFound("No library file \(id).", .native) }
         return file
     }
@@ -129,9 +126,7 @@ struct StreamRoutes<Context: RequestContext> {
     /// The file the URL's token was made for; a wrong or expired token is 403 whatever the file.
     func authorisedFile(_ context: Context) throws -> LibraryFile {
         let token = context.parameters.get("token") ?? ""
-        guard let text = context.parameters.get("fileId"), text.count <= 19, let id = Int64(text), id > 0 else {
-            throw APIError.badRequest("The file id must be a positive integer.", .native)
-        }
+        let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         guard tokens.verify(token, fileId: id, now: now()) else {
             throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.", dialect: .native)
         }

@@ -5,19 +5,21 @@ actor ProductionGate {
     private var urgent = 0
     private var held: [CheckedContinuation<Void, Never>] = []
 
-    func beginUrgent() { urgent += 1 }
+    /// Urgent work enters at once and holds the gate; other work waits until no urgent work runs.
+    func enter(urgent isUrgent: Bool) async {
+        if isUrgent {
+            urgent += 1
+        } else if urgent > 0 {
+            await withCheckedContinuation { held.append($0) }
+        }
+    }
 
-    func endUrgent() {
+    func leave(urgent isUrgent: Bool) {
+        guard isUrgent else { return }
         urgent -= 1
         guard urgent == 0 else { return }
         let released = held
         held = []
         for waiter in released { waiter.resume() }
-    }
-
-    /// Returns once no waited-for transcode is running.
-    func waitUntilNoUrgentWork() async {
-        guard urgent > 0 else { return }
-        await withCheckedContinuation { held.append($0) }
     }
 }

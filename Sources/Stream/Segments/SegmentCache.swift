@@ -40,11 +40,9 @@ public actor SegmentCache {
         }
     }
 
-    /// The folder for one rendition of one version of a file, created when needed.
+    /// The folder for one rendition of one version of a file (created by whoever makes a segment in it).
     nonisolated func folder(_ source: StreamSource, _ rendition: Rendition) -> String {
-        let path = "\(root)/\(source.cacheKey)/\(rendition)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        "\(root)/\(source.cacheKey)/\(rendition)"
     }
 
     /// True when the segment is on disk; marks it used.

@@ -15,12 +15,10 @@ actor SegmentProducer {
     private var waiters: [Int: [CheckedContinuation<Void, any Error>]] = [:]
     private var next = 0
     private var horizon = -1
-    private(set) var running = false
+    private var running = false
     /// The segment being made now, and whether a client waits for it.
     private var current: (index: Int, task: Task<Void, any Error>)?
     private(set) var lastUsed = ContinuousClock.now
-    /// Segments made by this producer (for tests and stats).
-    private(set) var produced = 0
 
     init(
         count: Int,
@@ -85,7 +83,6 @@ actor SegmentProducer {
                 current = (index, task)
                 do {
                     try await task.value
-                    produced += 1
                     await cache.added(file)
                 } catch {
                     failure = error

@@ -45,15 +45,15 @@ public struct SegmentRemuxer: Sendable {
             )
             guard sought >= 0 else { throw .unreadable(path: path, reason: LibAVInput.message(sought)) }
         }
-        let temporary = output + ".part"
-        let muxer = try TSMuxer(path: temporary, copying: input.stream(streamIndex))
         let inputBase = input.stream(streamIndex).pointee.time_base
         let origin = input.timestamp(0, stream: streamIndex)
         let tolerance = 0.0005
         var started = false
-        var written = 0
         let key = anikura_pkt_flag_key()
-        do {
+        let range = "between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)"
+        try writeSegment(output, copying: input.stream(streamIndex), nothing: "no packets \(range)") {
+            muxer throws(StreamError) in
+            var written = 0
             try input.readPackets(keep: [streamIndex]) { packet throws(StreamError) in
                 let raw = packet.pointee.pts != anikura_nopts_value() ? packet.pointee.pts : packet.pointee.dts
                 let time = raw == anikura_nopts_value() ? nil : input.seconds(raw, stream: streamIndex)
@@ -75,18 +75,7 @@ public struct SegmentRemuxer: Sendable {
                 written += 1
                 return true
             }
-            try muxer.finish()
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        guard written > 0 else {
-            unlink(temporary)
-            throw .production("no packets between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)")
-        }
-        guard rename(temporary, output) == 0 else {
-            unlink(temporary)
-            throw .production("cannot move the segment into place at \(output)")
+            return written
         }
     }
 
@@ -96,12 +85,11 @@ public struct SegmentRemuxer: Sendable {
         let input = try LibAVInput(path: path, findStreamInfo: true)
         guard input.streamCount == 1 else { throw .production("\(path) is not a one-stream segment") }
         let base = input.stream(0).pointee.time_base
-        let temporary = output + ".part"
-        let muxer = try TSMuxer(path: temporary, copying: input.stream(0))
         // The muxer adds the timeline offset back: give it the offset as the origin so times stay as they are.
         let origin = Int64((HLSTimeline.offset * Double(base.den) / Double(base.num)).rounded())
-        var written = 0
-        do {
+        let range = "between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)"
+        try writeSegment(output, copying: input.stream(0), nothing: "nothing to keep \(range)") { muxer throws(StreamError) in
+            var written = 0
             try input.readPackets(keep: [0]) { packet throws(StreamError) in
                 let raw = packet.pointee.pts != anikura_nopts_value() ? packet.pointee.pts : packet.pointee.dts
                 guard raw != anikura_nopts_value() else { return true }
@@ -112,14 +100,35 @@ public struct SegmentRemuxer: Sendable {
                 written += 1
                 return true
             }
+            return written
+        }
+    }
+
+    /// Writes a segment through `fill`, which returns how many packets it wrote, under a temporary name renamed
+    /// into place; on any failure, or with no packet written, nothing is left behind.
+    private func writeSegment(
+        _ output: String,
+        copying stream: UnsafeMutablePointer<AVStream>,
+        nothing: String,
+        _ fill: (TSMuxer) throws(StreamError) -> Int
+    ) throws(StreamError) {
+        let temporary = output + ".part"
+        let written: Int
+        do {
+            let muxer = try TSMuxer(path: temporary, copying: stream)
+            written = try fill(muxer)
             try muxer.finish()
         } catch {
             unlink(temporary)
             throw error
         }
-        guard written > 0, rename(temporary, output) == 0 else {
+        guard written > 0 else {
             unlink(temporary)
-            throw .production("nothing to keep between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)")
+            throw .production(nothing)
+        }
+        guard rename(temporary, output) == 0 else {
+            unlink(temporary)
+            throw .production("cannot move the segment into place at \(output)")
         }
     }
 }
