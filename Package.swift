@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["Library", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Library", "Mirror", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

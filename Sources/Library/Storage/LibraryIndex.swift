@@ -5,6 +5,8 @@ public import GRDB
 public struct LibraryFile: Sendable, Codable, Equatable {
     public var id: Int64
     public var path: String
+    /// The media folder the file was found in (`library.media_dirs`); the folders between it and the file are context.
+    public var root: String
     public var size: Int
     public var modifiedAt: Double
     public var seriesId: Int64?
@@ -192,6 +194,7 @@ public struct LibraryIndex: Sendable {
         return LibraryFile(
             id: row["id"],
             path: row["path"],
+            root: row["root"],
             size: row["size"],
             modifiedAt: row["modifiedAt"],
             seriesId: row["seriesId"],

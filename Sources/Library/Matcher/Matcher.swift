@@ -1,0 +1,204 @@
+import Foundation
+
+/// Links library files to AniDB anime and episodes.
+///
+/// Works from the titles (the daily dump and stored documents) and the stored documents only; it never asks
+/// AniDB for anything itself. What documents would settle is listed in `MatchRun.wanted` for the app to queue
+/// with the mirror, within the mirror's limits.
+public struct Matcher: Sendable {
+    public let catalog: MatchCatalog
+    let index: TitleIndex
+    let resolver: TitleResolver
+    let episodes: EpisodeMapper
+    let parser = FilenameParser()
+
+    public init(catalog: MatchCatalog) {
+        self.catalog = catalog
+        index = TitleIndex(catalog.titles)
+        resolver = TitleResolver(index: index, catalog: catalog)
+        episodes = EpisodeMapper(catalog: catalog)
+    }
+
+    /// True when there is no title at all to match against (no titles dump yet, no documents).
+    public var hasNoTitles: Bool { index.isEmpty }
+
+    /// Matches every file. Synchronous CPU work: call it off the cooperative pool.
+    public func match(
+        _ files: [LibraryFile],
+        overrides: MatchOverrides = MatchOverrides(),
+        minConfidence: Double,
+        progress: ((Int, Int) -> Void)? = nil
+    ) -> MatchRun {
+        let started = Date()
+        var resolutions: [TitleResolver.Query: TitleResolver.Resolution] = [:]
+        var folders: [String: FolderContext] = [:]
+        var wanted: [Int] = []
+        var wantedSet = Set<Int>()
+        func want(_ aid: Int) { if wantedSet.insert(aid).inserted { wanted.append(aid) } }
+        var matches: [FileMatch] = []
+        matches.reserveCapacity(files.count)
+        for (done, file) in files.enumerated() {
+            if done % 500 == 0 { progress?(done, files.count) }
+            let folderPath = String(file.path[..<(file.path.lastIndex(of: "/") ?? file.path.endIndex)])
+            let folder: FolderContext
+            if let known = folders[folderPath] {
+                folder = known
+            } else {
+                folder = FolderContext(path: file.path, root: file.root, parser: parser)
+                folders[folderPath] = folder
+            }
+            let facts = FileFacts(file, folder: folder)
+            var candidates: [MatchCandidate] = []
+            for query in facts.queries {
+                let resolution: TitleResolver.Resolution
+                if let known = resolutions[query] {
+                    resolution = known
+                } else {
+                    resolution = resolver.resolve(query)
+                    resolutions[query] = resolution
+                }
+                resolution.wanted.forEach(want)
+                candidates = Self.merge(candidates, resolution.candidates)
+            }
+            var match = decide(file, facts: facts, candidates: candidates, overrides: overrides, minConfidence: minConfidence)
+            if let mapped = match.wanted { want(mapped) }
+            matches.append(match.result)
+        }
+        // Documents for matched anime let episodes be checked and relations be reported.
+        for match in matches where match.applied {
+            if let aid = match.aid, catalog.anime[aid] == nil { want(aid) }
+        }
+        progress?(files.count, files.count)
+        return MatchRun(matches: matches, wanted: wanted, seconds: Date().timeIntervalSince(started))
+    }
+
+    private func decide(
+        _ file: LibraryFile,
+        facts: FileFacts,
+        candidates: [MatchCandidate],
+        overrides: MatchOverrides,
+        minConfidence: Double
+    ) -> (result: FileMatch, wanted: Int?) {
+        if let manual = overrides.files[file.id] {
+            let mapped =
+                manual.episode.map { EpisodeMapper.Mapped(aid: manual.aid, episode: $0, factor: 1) }
+                ?? episodes.map(aid: manual.aid, episode: facts.episode, kind: facts.kind)
+            return (
+                FileMatch(
+                    fileId: file.id,
+                    path: file.path,
+                    aid: mapped.aid,
+                    episode: mapped.episode,
+                    confidence: 1,
+                    source: .file,
+                    applied: true,
+                    candidates: candidates,
+                    note: nil
+                ), nil
+            )
+        }
+        if let seriesID = file.seriesId, let aid = overrides.series[seriesID] {
+            let mapped = episodes.map(aid: aid, episode: facts.episode, kind: facts.kind)
+            return (
+                FileMatch(
+                    fileId: file.id,
+                    path: file.path,
+                    aid: mapped.aid,
+                    episode: mapped.episode,
+                    confidence: 1,
+                    source: .series,
+                    applied: true,
+                    candidates: candidates,
+                    note: mapped.note
+                ), mapped.wanted
+            )
+        }
+        guard let best = candidates.first else {
+            return (
+                FileMatch(
+                    fileId: file.id,
+                    path: file.path,
+                    aid: nil,
+                    episode: nil,
+                    confidence: 0,
+                    source: .auto,
+                    applied: false,
+                    candidates: [],
+                    note: facts.queries.isEmpty ? "no title in the name or its folders" : "no title like it"
+                ), nil
+            )
+        }
+        var confidence = best.score
+        var notes: [String] = []
+        if let second = candidates.dropFirst().first {
+            let gap = best.score - second.score
+            if gap < 0.02 {
+                confidence *= 0.75
+                notes.append("\(second.aid) fits as well")
+            } else if gap < 0.06 {
+                confidence *= 0.93
+            }
+        }
+        let mapped = episodes.map(aid: best.aid, episode: facts.episode, kind: facts.kind)
+        confidence *= mapped.factor
+        if let note = mapped.note { notes.append(note) }
+        confidence = (confidence * 1000).rounded() / 1000
+        return (
+            FileMatch(
+                fileId: file.id,
+                path: file.path,
+                aid: mapped.aid,
+                episode: mapped.episode,
+                confidence: confidence,
+                source: .auto,
+                applied: confidence >= minConfidence,
+                candidates: candidates,
+                note: notes.isEmpty ? nil : notes.joined(separator: "; ")
+            ), mapped.wanted
+        )
+    }
+
+    /// Both lists' candidates, each aid once with its best score, best first.
+    static func merge(_ first: [MatchCandidate], _ second: [MatchCandidate]) -> [MatchCandidate] {
+        guard !first.isEmpty else { return second }
+        guard !second.isEmpty else { return first }
+        var best: [Int: MatchCandidate] = [:]
+        for candidate in first + second {
+            if let existing = best[candidate.aid], existing.score >= candidate.score { continue }
+            best[candidate.aid] = candidate
+        }
+        return best.values.sorted { $0.score != $1.score ? $0.score > $1.score : $0.aid < $1.aid }.prefix(6).map { $0 }
+    }
+}
+
+/// What a file's name and folders say, in the matcher's terms.
+struct FileFacts {
+    var queries: [TitleResolver.Query] = []
+    var episode: String?
+    var kind: EpisodeMapper.Kind
+
+    init(_ file: LibraryFile, folder: FolderContext) {
+        func values(_ element: FilenameElement) -> [String] {
+            switch file.parsed[element.rawValue] {
+            case .one(let text): [text]
+            case .many(let list): list
+            case nil: []
+            }
+        }
+        let types = values(.type)
+        kind = EpisodeMapper.kind(types: types, folderSeason: folder.season)
+        episode = values(.episode).first
+        let isMovie = kind == .movie
+        let year = values(.year).first.flatMap { Int($0) } ?? folder.year.flatMap { Int($0) }
+        let season = values(.season).first.flatMap { Int($0) } ?? folder.season.flatMap { Int($0) }
+        var seen = Set<String>()
+        if let title = values(.title).first ?? file.title, !title.isEmpty {
+            seen.insert(MatchKey.key(title))
+            queries.append(.init(title: title, season: season, year: year, isMovie: isMovie))
+        }
+        if let title = folder.title, seen.insert(MatchKey.key(title)).inserted {
+            let folderYear = folder.year.flatMap { Int($0) } ?? year
+            queries.append(.init(title: title, season: folder.season.flatMap { Int($0) } ?? season, year: folderYear, isMovie: isMovie))
+        }
+    }
+}

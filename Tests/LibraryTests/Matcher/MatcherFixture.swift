@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Mirror
+
+@testable import Library
+
+/// The real 2015 titles dump and labelled release names, laid out as a real media folder of empty files.
+enum MatcherFixture {
+    static var directory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/matcher")
+    }
+
+    /// Every title of the 2015 dump, as the mirror's dump parser reads it.
+    static let dumpTitles: [CatalogTitle] = {
+        let gzip = try! Data(contentsOf: directory.appendingPathComponent("anime-titles-2015.xml.gz"))
+        let xml = try! Gzip.decompress([UInt8](gzip), limit: 64 * 1024 * 1024)
+        return try! TitlesDumpParser.parse(xml).flatMap { anime in
+            anime.titles.map { CatalogTitle(aid: anime.aid, type: $0.type, language: $0.language, text: $0.text) }
+        }
+    }()
+
+    struct Label {
+        var aid: Int
+        var episode: String?
+        var path: String
+    }
+
+    static let labels: [Label] = {
+        let text = try! String(contentsOf: directory.appendingPathComponent("release-names.tsv"), encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#") else { return nil }
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count == 3, let aid = Int(columns[0]) else { return nil }
+            return Label(aid: aid, episode: columns[1].isEmpty ? nil : String(columns[1]), path: String(columns[2]))
+        }
+    }()
+
+    /// A media folder with `paths` as empty files, scanned into a fresh in-memory index.
+    struct Library {
+        let root: String
+        let index: LibraryIndex
+
+        init(_ paths: [String]) throws {
+            root = NSTemporaryDirectory() + "anikura-match-" + UUID().uuidString
+            let queue = try DatabaseQueue()
+            var migrator = DatabaseMigrator()
+            LibrarySchema.registerMigrations(in: &migrator)
+            try migrator.migrate(queue)
+            index = LibraryIndex(writer: queue)
+            for path in paths { try write(path) }
+            _ = try scan()
+        }
+
+        func write(_ relative: String, _ content: String = "") throws {
+            let path = root + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+
+        func scan() throws -> ScanReport { try LibraryScanner(index: index, roots: [root]).scan() }
+
+        func file(_ relative: String) throws -> LibraryFile? {
+            try index.files().first { $0.path == root + "/" + relative }
+        }
+    }
+}
