@@ -58,8 +58,19 @@ func buildApplication(
         secret: try streamTokenSecret(configuration, inMemory: database.path == nil),
         lifetime: configuration.hls.tokenHours * 3600
     )
+    let matching = LibraryMatching(
+        index: libraryIndex,
+        store: store,
+        fetcher: fetcher,
+        minConfidence: configuration.minConfidence,
+        logger: logger
+    )
     let router = buildRouter(mirror: mirror, configuration: configuration)
     LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
+    MatchRoutes<BasicRequestContext>(
+        matching: matching,
+        service: LibraryMatchService(matching: matching, jobs: jobs, logger: logger)
+    ).register(on: router)
     StreamRoutes<BasicRequestContext>(index: libraryIndex, streams: streams, tokens: tokens, now: { Date(timeIntervalSince1970: clock.now()) })
         .register(on: router)
     var app = Application(

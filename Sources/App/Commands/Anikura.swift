@@ -7,7 +7,10 @@ struct Anikura: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anikura",
         abstract: "A self-hosted companion for anime libraries: AniDB mirror, library, streaming.",
-        subcommands: [ServeCommand.self, MirrorCommand.self, ParseCommand.self, ScanCommand.self],
+        subcommands: [
+            ServeCommand.self, MirrorCommand.self, ParseCommand.self, ScanCommand.self, MatchCommand.self,
+            MissingSequelsCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

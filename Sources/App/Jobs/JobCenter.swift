@@ -18,12 +18,33 @@ struct JobSnapshot: Sendable, Codable, Equatable {
     var kind: String
     var state: State
     var progress: Progress?
-    var result: ScanReport?
+    var result: JobResult?
     var error: String?
     var createdAt: String
     var finishedAt: String?
 
     var isFinished: Bool { state == .done || state == .failed }
+}
+
+/// What a finished job produced, encoded as the report itself.
+enum JobResult: Sendable, Codable, Equatable {
+    case scan(ScanReport)
+    case match(MatchReport)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .scan(let report): try report.encode(to: encoder)
+        case .match(let report): try report.encode(to: encoder)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if let report = try? MatchReport(from: decoder) {
+            self = .match(report)
+        } else {
+            self = .scan(try ScanReport(from: decoder))
+        }
+    }
 }
 
 /// Long-running jobs and their subscribers. Updates come from worker threads, so this is a lock, not an actor:

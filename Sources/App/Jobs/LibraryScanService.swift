@@ -48,7 +48,7 @@ final class LibraryScanService: Sendable {
                 logger.info("library scan: \(report.summary)")
                 jobs.update(job.id) {
                     $0.state = .done
-                    $0.result = report
+                    $0.result = .scan(report)
                     $0.progress = .init(phase: "done", done: report.found, total: report.found)
                 }
             } catch {

@@ -36,5 +36,40 @@ public enum LibrarySchema {
                     """
             )
         }
+        migrator.registerMigration("library.v2") { db in
+            try db.execute(
+                sql: """
+                    -- The matcher's latest answer for each file: the best candidate, how sure it is, and the others.
+                    CREATE TABLE fileMatch (
+                        fileId INTEGER PRIMARY KEY REFERENCES libraryFile(id) ON DELETE CASCADE,
+                        aid INTEGER,
+                        episode TEXT,
+                        confidence REAL NOT NULL,
+                        source TEXT NOT NULL,
+                        applied BOOLEAN NOT NULL,
+                        candidates TEXT NOT NULL,
+                        note TEXT,
+                        matchedAt REAL NOT NULL
+                    );
+                    CREATE INDEX fileMatch_aid ON fileMatch(aid);
+                    -- A person's choice for a whole series. Keyed like the series itself (normalised title and
+                    -- season), not by its row id, so it outlives a rescan that empties and refills the series.
+                    CREATE TABLE seriesOverride (
+                        normalizedTitle TEXT NOT NULL,
+                        season TEXT NOT NULL,
+                        aid INTEGER NOT NULL,
+                        createdAt REAL NOT NULL,
+                        PRIMARY KEY (normalizedTitle, season)
+                    );
+                    -- A person's choice for one file. File ids survive renames and moves within the library.
+                    CREATE TABLE fileOverride (
+                        fileId INTEGER PRIMARY KEY REFERENCES libraryFile(id) ON DELETE CASCADE,
+                        aid INTEGER NOT NULL,
+                        episode TEXT,
+                        createdAt REAL NOT NULL
+                    );
+                    """
+            )
+        }
     }
 }

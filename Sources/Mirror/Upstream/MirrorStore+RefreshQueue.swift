@@ -27,6 +27,9 @@ public enum RefreshPriority: Int, Sendable {
     case missing = 0
     /// A client was served a stale document.
     case stale = 1
+    /// The library's matcher would like a document it has never had (a sequel chain, relations of anime on disk).
+    /// Goes after everything a client asked for.
+    case library = 2
 }
 
 /// The persistent refresh queue, the upstream request log and the upstream state.
@@ -42,7 +45,7 @@ extension MirrorStore {
         try await writer.write { db in
             // Checked in the same transaction as the insert: a fetch that stored the document a moment ago must
             // not leave a stray entry that would ask AniDB again.
-            if priority == .missing,
+            if priority != .stale,
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM anime WHERE id = ?", arguments: [aid]) == true
             {
                 return .alreadyStored

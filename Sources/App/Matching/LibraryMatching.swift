@@ -1,0 +1,130 @@
+import Foundation
+import Library
+import Logging
+import Mirror
+
+/// The library's matching, wired to the mirror: builds the matcher's catalog from the mirror's titles and
+/// documents, stores the results in the library index, and asks the mirror's queue for the documents it needs.
+/// Shared by `anikura match`, the `match` job and the manual-match routes.
+final class LibraryMatching: Sendable {
+    let index: LibraryIndex
+    let store: MirrorStore
+    let fetcher: Fetcher
+    let minConfidence: Double
+    let logger: Logger
+    /// The matcher built for a catalog version; rebuilt when a document is stored or the titles dump is replaced.
+    private let cached = LockedBox<(version: String, matcher: Matcher)?>(nil)
+    /// One run at a time: a second caller waits for the first to finish.
+    private let gate = AsyncGate()
+
+    init(index: LibraryIndex, store: MirrorStore, fetcher: Fetcher, minConfidence: Double, logger: Logger) {
+        self.index = index
+        self.store = store
+        self.fetcher = fetcher
+        self.minConfidence = minConfidence
+        self.logger = logger
+    }
+
+    /// The matcher for the mirror as it is now.
+    func matcher() async throws -> Matcher {
+        let version = try await store.matchingVersion()
+        if let cached = cached.withLock({ $0 }), cached.version == version { return cached.matcher }
+        let snapshot = try await store.matchingSnapshot()
+        let matcher = try await offThread { Matcher(catalog: Self.catalog(snapshot)) }
+        cached.withLock { $0 = (version, matcher) }
+        return matcher
+    }
+
+    static func catalog(_ snapshot: MatchingSnapshot) -> MatchCatalog {
+        MatchCatalog(
+            titles: snapshot.titles.map { CatalogTitle(aid: $0.aid, type: $0.type, language: $0.language, text: $0.text) },
+            anime: Dictionary(
+                snapshot.anime.map { anime in
+                    (
+                        anime.aid,
+                        CatalogAnime(
+                            aid: anime.aid,
+                            type: anime.type,
+                            episodeCount: anime.episodeCount,
+                            startDate: anime.startDate,
+                            relations: anime.relations.map { CatalogRelation(aid: $0.aid, type: $0.type, title: $0.title) }
+                        )
+                    )
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
+    }
+
+    /// Matches every file in the library (or only `seriesId`'s), stores the results and queues wanted documents.
+    func run(seriesId: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> MatchReport {
+        try await gate.run {
+            let matcher = try await matcher()
+            let (index, minConfidence) = (index, minConfidence)
+            let run = try await offThread { () throws -> MatchRun in
+                let files = try seriesId.map { try index.files(seriesId: $0) } ?? index.files()
+                return matcher.match(files, overrides: try index.overrides(), minConfidence: minConfidence, progress: progress)
+            }
+            try await offThread { try index.saveMatches(run.matches, replaceAll: seriesId == nil, now: Date().timeIntervalSince1970) }
+            var report = MatchReport(
+                files: run.matches.count,
+                applied: run.applied,
+                waiting: run.matches.count { !$0.applied && $0.aid != nil },
+                unmatched: run.matches.count { $0.aid == nil },
+                manual: run.matches.count { $0.source != .auto },
+                titles: matcher.catalog.titles.count,
+                seconds: run.seconds
+            )
+            if matcher.hasNoTitles {
+                report.warning =
+                    "no AniDB titles to match against yet: the titles dump has not been downloaded (it is asked for now) and the mirror holds no documents"
+            }
+            if !run.wanted.isEmpty { report.documents = try await fetcher.want(run.wanted) }
+            logger.info("library matching: \(report.summary)")
+            return report
+        }
+    }
+
+    /// Which anime are on disk (applied matches).
+    func onDisk() async throws -> Set<Int> {
+        let index = index
+        return Set(try await offThread { try index.filesByAnime() }.keys)
+    }
+
+    /// The missing-relations report for what is on disk; documents it lacks are queued.
+    func missingRelations(types: Set<String>?) async throws -> (report: MissingRelationsReport, documents: DocumentWish?) {
+        let catalog = try await matcher().catalog
+        let onDisk = try await onDisk()
+        let all = Set(catalog.anime.values.flatMap { $0.relations.map(\.type) })
+        let report = MissingRelationsReport(onDisk: onDisk, catalog: catalog, types: types ?? all)
+        let documents = report.wanted.isEmpty ? nil : try await fetcher.want(report.wanted)
+        return (report, documents)
+    }
+
+    func franchises() async throws -> [LibraryFranchise] {
+        let catalog = try await matcher().catalog
+        let onDisk = try await onDisk()
+        return try await offThread { LibraryFranchise.build(onDisk: onDisk, catalog: catalog) }
+    }
+}
+
+/// Lets one async operation run at a time; the others wait their turn (no thread is blocked).
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer {
+            if waiters.isEmpty {
+                busy = false
+            } else {
+                waiters.removeFirst().resume()
+            }
+        }
+        return try await body()
+    }
+}

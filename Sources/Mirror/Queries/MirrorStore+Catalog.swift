@@ -1,0 +1,65 @@
+internal import GRDB
+
+/// Everything the library's matcher needs from the mirror, read in one go.
+public struct MatchingSnapshot: Sendable {
+    /// Every title: the stored documents' and the titles dump's.
+    public var titles: [Title]
+    public var anime: [Anime]
+
+    public struct Title: Sendable {
+        public var aid: Int
+        public var type: String
+        public var language: String
+        public var text: String
+    }
+
+    public struct Anime: Sendable {
+        public var aid: Int
+        public var type: String?
+        public var episodeCount: Int?
+        public var startDate: String?
+        public var relations: [AnimeDocument.Relation]
+    }
+}
+
+extension MirrorStore {
+    /// The titles and facts of every anime, from one read transaction.
+    public func matchingSnapshot() async throws -> MatchingSnapshot {
+        try await writer.read { db in
+            var titles: [MatchingSnapshot.Title] = []
+            for table in ["title", "dumpTitle"] {
+                let rows = try Row.fetchCursor(db, sql: "SELECT animeId, type, language, text FROM \(table)")
+                while let row = try rows.next() {
+                    titles.append(.init(aid: row[0], type: row[1], language: row[2], text: row[3]))
+                }
+            }
+            var relations: [Int: [AnimeDocument.Relation]] = [:]
+            let relationRows = try Row.fetchCursor(
+                db,
+                sql: "SELECT animeId, relatedAnimeId, type, relatedTitle FROM relation ORDER BY animeId, position"
+            )
+            while let row = try relationRows.next() {
+                relations[row[0], default: []].append(.init(aid: row[1], type: row[2], title: row[3]))
+            }
+            var anime: [MatchingSnapshot.Anime] = []
+            let animeRows = try Row.fetchCursor(db, sql: "SELECT id, type, episodeCount, startDate FROM anime")
+            while let row = try animeRows.next() {
+                let aid: Int = row[0]
+                anime.append(.init(aid: aid, type: row[1], episodeCount: row[2], startDate: row[3], relations: relations[aid] ?? []))
+            }
+            return MatchingSnapshot(titles: titles, anime: anime)
+        }
+    }
+
+    /// Changes whenever a document is stored or the titles dump is replaced: a cached snapshot is good while it
+    /// stays the same.
+    public func matchingVersion() async throws -> String {
+        try await writer.read { db in
+            let anime = try Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(storedAt) FROM anime")
+            let dump = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dumpTitle") ?? 0
+            let count: Int = anime?[0] ?? 0
+            let stored: Double? = anime?[1]
+            return "\(count)/\(stored ?? 0)/\(dump)"
+        }
+    }
+}
