@@ -173,6 +173,20 @@ public struct Matcher: Sendable {
 
 /// What a file's name and folders say, in the matcher's terms.
 struct FileFacts {
+    /// `Haikyuu!! - OVA`, `Clannad - Special`: the parser leaves a type after a dash in the title; the anime's
+    /// title is what comes before it.
+    static func withoutTrailingType(_ title: String, _ types: [String]) -> String {
+        for type in types where !type.isEmpty && title.count > type.count {
+            guard title.lowercased().hasSuffix(type.lowercased()) else { continue }
+            // Only after a dash: in `K-ON! The Movie` the type word is part of the title.
+            let stem = title.dropLast(type.count).trimmingCharacters(in: .whitespaces)
+            guard stem.hasSuffix("-") else { continue }
+            let trimmed = stem.trimmingCharacters(in: CharacterSet(charactersIn: " -_.~"))
+            if !trimmed.isEmpty { return trimmed }
+        }
+        return title
+    }
+
     var queries: [TitleResolver.Query] = []
     var episode: String?
     var kind: EpisodeMapper.Kind
@@ -192,7 +206,8 @@ struct FileFacts {
         let year = values(.year).first.flatMap { Int($0) } ?? folder.year.flatMap { Int($0) }
         let season = values(.season).first.flatMap { Int($0) } ?? folder.season.flatMap { Int($0) }
         var seen = Set<String>()
-        if let title = values(.title).first ?? file.title, !title.isEmpty {
+        if var title = values(.title).first ?? file.title, !title.isEmpty {
+            title = Self.withoutTrailingType(title, types)
             seen.insert(MatchKey.key(title))
             queries.append(.init(title: title, season: season, year: year, isMovie: isMovie))
         }

@@ -19,6 +19,29 @@ enum MatcherFixture {
         }
     }()
 
+    /// Real AniDB documents (`documents/<aid>.xml`), as the catalog's facts.
+    static func documents(_ aids: [Int]) -> [Int: CatalogAnime] {
+        let parser = AnimeDocumentParser()
+        var anime: [Int: CatalogAnime] = [:]
+        for aid in aids {
+            let bytes = try! Data(contentsOf: directory.appendingPathComponent("documents/\(aid).xml"))
+            let document = try! parser.parse([UInt8](bytes), expectedAID: aid)
+            anime[aid] = CatalogAnime(
+                aid: aid,
+                type: document.type,
+                episodeCount: document.episodeCount,
+                startDate: document.startDate,
+                relations: document.relations.map { CatalogRelation(aid: $0.aid, type: $0.type, title: $0.title) }
+            )
+        }
+        return anime
+    }
+
+    /// The 2015 dump plus `documents`, as the app builds it from the mirror.
+    static func catalog(documents aids: [Int] = [], extra: [Int: CatalogAnime] = [:]) -> MatchCatalog {
+        MatchCatalog(titles: dumpTitles, anime: documents(aids).merging(extra) { $1 })
+    }
+
     struct Label {
         var aid: Int
         var episode: String?
