@@ -132,4 +132,36 @@ struct CommandLineTests {
             #expect(!result.stderr.contains("hunter2") && !String(decoding: result.stdout, as: UTF8.self).contains("hunter2"))
         }
     }
+
+    @Test("match --json prints one path/aid/episode/confidence line per file; missing-sequels --json the report")
+    func matchAndMissingSequels() throws {
+        try withDataDirectory { environment in
+            let media = try MatchAPITests.media([
+                "Haikyuu!!/[HorribleSubs] Haikyuu!! - 03 [720p].mkv",
+                "[gg] Seikai no Monshou - 02.mkv",
+                "[X] Zzyzx Qwerty Plonk - 01.mkv",
+            ])
+            var environment = environment
+            environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
+            #expect(try run(["mirror", "import", TestApp.demoSeed], environment: environment).status == 0)
+            #expect(try run(["scan"], environment: environment).status == 0)
+            let matched = try run(["match", "--json"], environment: environment)
+            #expect(matched.status == 0, "\(matched.stderr)")
+            let lines = String(decoding: matched.stdout, as: UTF8.self).split(separator: "\n")
+            #expect(lines.count == 3)
+            let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+            for object in objects { #expect(Set(object.keys) == ["path", "aid", "episode", "confidence"]) }
+            let haikyuu = try #require(objects.first { ($0["path"] as? String)?.contains("Haikyuu") == true })
+            #expect(haikyuu["aid"] as? Int == 10145 && haikyuu["episode"] as? String == "3")
+            let nonsense = try #require(objects.first { ($0["path"] as? String)?.contains("Zzyzx") == true })
+            #expect(nonsense["aid"] is NSNull && nonsense["episode"] is NSNull)
+            #expect(matched.stderr.contains("matched 3 files: 2 applied"))
+            let missing = try run(["missing-sequels", "--json"], environment: environment)
+            #expect(missing.status == 0, "\(missing.stderr)")
+            let report = try JSONSerialization.jsonObject(with: missing.stdout) as? [[String: Any]] ?? []
+            let seikai = try #require(report.first { $0["aid"] as? Int == 1 })
+            #expect((seikai["missing"] as? [[String: Any]])?.first?["aid"] as? Int == 4)
+            #expect((seikai["missing"] as? [[String: Any]])?.first?["relation"] as? String == "Sequel")
+        }
+    }
 }
