@@ -119,21 +119,26 @@ extension LibraryMatching {
     static func offline(_ configuration: AppConfiguration) throws -> LibraryMatching {
         let database = try AppDatabase.open(path: configuration.databasePath)
         let store = MirrorStore(writer: database.writer)
-        let logger = Logger(label: "anikura") { _ in SwiftLogNoOpLogHandler() }
-        let fetcher = Fetcher(
+        return LibraryMatching(
+            index: LibraryIndex(writer: database.writer),
+            store: store,
+            fetcher: .offline(configuration, store: store),
+            minConfidence: configuration.minConfidence,
+            logger: Logger(label: "anikura") { _ in SwiftLogNoOpLogHandler() }
+        )
+    }
+}
+
+extension Fetcher {
+    /// A command's fetcher: it never runs, so it never contacts AniDB; what it queues, the server fetches.
+    static func offline(_ configuration: AppConfiguration, store: MirrorStore) -> Fetcher {
+        Fetcher(
             store: store,
             transport: OfflineTransport(),
             clock: SystemClock(),
             settings: configuration.mirror.fetcherSettings(dataDirectory: configuration.dataDir),
             metrics: MirrorMetrics(),
-            logger: logger
-        )
-        return LibraryMatching(
-            index: LibraryIndex(writer: database.writer),
-            store: store,
-            fetcher: fetcher,
-            minConfidence: configuration.minConfidence,
-            logger: logger
+            logger: Logger(label: "anikura") { _ in SwiftLogNoOpLogHandler() }
         )
     }
 }

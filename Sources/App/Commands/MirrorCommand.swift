@@ -6,7 +6,7 @@ struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
         abstract: "Work with the AniDB mirror.",
-        subcommands: [ImportCommand.self, GetCommand.self, StatsCommand.self]
+        subcommands: [ImportCommand.self, TitlesCommand.self, GetCommand.self, StatsCommand.self]
     )
 
     struct ImportCommand: AsyncParsableCommand {
@@ -46,6 +46,33 @@ struct MirrorCommand: AsyncParsableCommand {
                 FileHandleStderr.write("… and \(report.failures.count - 20) more (use --verbose to list all)\n")
             }
             print(report.summary)
+        }
+    }
+
+    struct TitlesCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "titles",
+            abstract: "Import an AniDB titles dump you already have (anime-titles.xml.gz, or its XML).",
+            discussion: "It counts as downloaded when the file was last modified: the daily download waits a day from then."
+        )
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The titles dump file.") var file: String
+
+        func run() async throws {
+            let count = try await CommandFailure.wrapAsync { () async throws -> Int in
+                let attributes = try FileManager.default.attributesOfItem(atPath: file)
+                let size = (attributes[.size] as? Int) ?? 0
+                guard size <= 256 << 20 else { throw ValidationError("\(file) is \(size) bytes: too large for a titles dump") }
+                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                let modified = (attributes[.modificationDate] as? Date) ?? Date()
+                let configuration = try options.load()
+                let database = try AppDatabase.open(path: configuration.databasePath)
+                let store = MirrorStore(writer: database.writer)
+                return try await Fetcher.offline(configuration, store: store)
+                    .importTitles([UInt8](data), fetchedAt: modified.timeIntervalSince1970)
+            }
+            print("imported the titles of \(count) anime")
         }
     }
 

@@ -11,11 +11,9 @@ enum MatchKey {
     static func key(_ text: String) -> String {
         var words: [String] = []
         var word = ""
-        var scalars = Array(text.unicodeScalars)
-        if !text.utf8.allSatisfy({ $0 < 0x80 }) {
-            let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            scalars = Array(folded.unicodeScalars)
-        }
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars { ScalarFolding.append(scalar, to: &scalars) }
         func flush() {
             if !word.isEmpty { words.append(word) }
             word = ""
@@ -86,7 +84,7 @@ enum MatchKey {
 
     /// The key with no spaces: `usagi desu ka` meets `usagi desuka`, `ano hana` meets `anohana`.
     static func compact(_ key: String) -> String {
-        String(key.unicodeScalars.lazy.filter { $0 != " " }.map(Character.init))
+        String(decoding: key.utf8.filter { $0 != 0x20 }, as: UTF8.self)
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -94,5 +92,33 @@ enum MatchKey {
             return (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9")
         }
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
+
+/// Case, accent and width folding one scalar at a time. Foundation's `folding` on whole strings was most of the
+/// time of indexing 110,000 titles; the scalars it changes below U+2000 (Latin, Greek, Cyrillic and more) are
+/// folded once into a table, full-width ASCII is shifted, and other scripts only lose case.
+enum ScalarFolding {
+    private static let tableEnd: UInt32 = 0x2000
+    private static let table: [[Unicode.Scalar]] = (0x80..<tableEnd).map { value in
+        guard let scalar = Unicode.Scalar(value) else { return [] }
+        let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return Array(folded.unicodeScalars)
+    }
+
+    static func append(_ scalar: Unicode.Scalar, to output: inout [Unicode.Scalar]) {
+        let value = scalar.value
+        if value < 0x80 {
+            output.append(scalar)
+        } else if value < tableEnd {
+            output.append(contentsOf: table[Int(value - 0x80)])
+        } else if (0xFF01...0xFF5E).contains(value), let ascii = Unicode.Scalar(value - 0xFEE0) {
+            // Full-width ASCII (`Ｆａｔｅ`), lower-cased by the caller's ASCII rule.
+            output.append(ascii)
+        } else if scalar.properties.changesWhenLowercased {
+            output.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        } else {
+            output.append(scalar)
+        }
     }
 }

@@ -11,7 +11,10 @@ public struct DumpedAnime: Sendable, Equatable {
 public enum TitlesDumpParser {
     public static func parse(_ bytes: [UInt8]) throws(Mirror.DocumentError) -> [DumpedAnime] {
         guard !bytes.isEmpty else { throw .init(.empty) }
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_COMPACT.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue
+        )
         let result: Result<[DumpedAnime], Mirror.DocumentError> = bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             guard let reader = xmlReaderForMemory(base, Int32(buffer.count), nil, nil, options) else {

@@ -33,17 +33,11 @@ extension Fetcher {
             requestsLeftToday: 0,
             dailyLimit: limits.dailyLimit
         )
-        for aid in aids {
-            if let checked = try await store.notFoundAt(aid: aid), now - checked < limits.staleAfter {
-                wish.notFound += 1
-                continue
-            }
-            switch try await store.enqueue(aid: aid, priority: .library, now: now) {
-            case .alreadyStored: wish.stored += 1
-            case .full: wish.refused += 1
-            case .queued: wish.queued += 1
-            }
-        }
+        let outcome = try await store.enqueueMissing(aids, priority: .library, now: now, notFoundFor: limits.staleAfter)
+        wish.stored = outcome.stored
+        wish.notFound = outcome.notFound
+        wish.queued = outcome.queued
+        wish.refused = outcome.refused
         if wish.queued > 0 { wake.signal() }
         let snapshot = try await snapshot()
         wish.queueSize = snapshot.queueSize

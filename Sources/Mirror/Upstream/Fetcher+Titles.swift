@@ -77,3 +77,21 @@ extension Fetcher {
         if outcome != "ok" { logger.warning("titles dump download failed (\(outcome)): \(detail ?? "")") }
     }
 }
+
+extension Fetcher {
+    /// Imports a titles dump someone already has (`anikura mirror titles FILE`): AniDB's gzip file or its XML.
+    /// It counts as fetched at `fetchedAt` (the file's modification time), so the daily download waits a day from
+    /// then. Returns the number of anime in it. Nothing is stored unless the whole dump parses.
+    public func importTitles(_ bytes: [UInt8], fetchedAt: Double) async throws -> Int {
+        let xml = Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, limit: 512 * 1024 * 1024) : bytes
+        let anime = try TitlesDumpParser.parse(xml)
+        guard !anime.isEmpty else { throw Mirror.DocumentError(.malformed("the titles dump lists no anime")) }
+        try await store.replaceDumpTitles(anime)
+        try AtomicFile.write(Gzip.isGzip(bytes) ? bytes : try Gzip.compress(xml), to: titlesDumpPath)
+        try await store.updateUpstreamState {
+            $0.titlesFetchedAt = max($0.titlesFetchedAt ?? 0, fetchedAt)
+            $0.titlesWanted = false
+        }
+        return anime.count
+    }
+}

@@ -68,6 +68,59 @@ extension MirrorStore {
         }
     }
 
+    /// What queueing many aids at once did.
+    public struct BulkEnqueueOutcome: Sendable, Equatable {
+        public var queued = 0
+        public var stored = 0
+        public var notFound = 0
+        public var refused = 0
+    }
+
+    /// Queues many aids that have no document, in one transaction: aids already stored, or that AniDB said lately
+    /// it does not have (within `notFoundFor` seconds), are left out; past capacity the rest is refused.
+    public func enqueueMissing(
+        _ aids: [Int],
+        priority: RefreshPriority,
+        now: Double,
+        notFoundFor: Double
+    ) async throws -> BulkEnqueueOutcome {
+        try await writer.write { db in
+            var outcome = BulkEnqueueOutcome()
+            var size = try Self.queueSize(db)
+            let stored = try db.cachedStatement(sql: "SELECT 1 FROM anime WHERE id = ?")
+            let missing = try db.cachedStatement(sql: "SELECT checkedAt FROM missingAnime WHERE animeId = ?")
+            let current = try db.cachedStatement(sql: "SELECT 1 FROM refreshQueue WHERE animeId = ?")
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO refreshQueue (animeId, priority, enqueuedAt, requestCount) VALUES (?, ?, ?, 1)
+                    ON CONFLICT(animeId) DO UPDATE SET
+                        priority = MIN(priority, excluded.priority), requestCount = requestCount + 1
+                    """
+            )
+            for aid in aids {
+                if try Bool.fetchOne(stored, arguments: [aid]) == true {
+                    outcome.stored += 1
+                    continue
+                }
+                if let checked = try Double.fetchOne(missing, arguments: [aid]), now - checked < notFoundFor {
+                    outcome.notFound += 1
+                    continue
+                }
+                let isQueued = try Bool.fetchOne(current, arguments: [aid]) == true
+                if !isQueued {
+                    guard size < Self.queueCapacity else {
+                        outcome.refused += 1
+                        continue
+                    }
+                    size += 1
+                }
+                try insert.execute(arguments: [aid, priority.rawValue, now])
+                outcome.queued += 1
+            }
+            return outcome
+        }
+    }
+
     public func queuePosition(of aid: Int, now: Double) async throws -> QueuePosition? {
         try await writer.read { db in try Self.position(of: aid, in: db, now: now) }
     }
