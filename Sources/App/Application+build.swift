@@ -42,11 +42,6 @@ func buildApplication(
     )
     let jobs = JobCenter()
     let libraryIndex = LibraryIndex(writer: database.writer)
-    let scans = LibraryScanService(
-        scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
-        jobs: jobs,
-        logger: logger
-    )
     let streams = StreamService(
         probes: ProbeCache(writer: database.writer),
         cache: SegmentCache(root: configuration.segmentCachePath, capacityBytes: configuration.hls.cacheMegabytes << 20),
@@ -65,12 +60,17 @@ func buildApplication(
         minConfidence: configuration.minConfidence,
         logger: logger
     )
+    let matches = LibraryMatchService(matching: matching, jobs: jobs, logger: logger)
+    // A scan that changed the library is followed by matching, so new files get their anime without a click.
+    let scans = LibraryScanService(
+        scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
+        jobs: jobs,
+        logger: logger,
+        afterChange: { _ in _ = matches.start() }
+    )
     let router = buildRouter(mirror: mirror, configuration: configuration)
     LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
-    MatchRoutes<BasicRequestContext>(
-        matching: matching,
-        service: LibraryMatchService(matching: matching, jobs: jobs, logger: logger)
-    ).register(on: router)
+    MatchRoutes<BasicRequestContext>(matching: matching, service: matches).register(on: router)
     StreamRoutes<BasicRequestContext>(index: libraryIndex, streams: streams, tokens: tokens, now: { Date(timeIntervalSince1970: clock.now()) })
         .register(on: router)
     var app = Application(

@@ -8,12 +8,15 @@ final class LibraryScanService: Sendable {
     let scanner: LibraryScanner
     let jobs: JobCenter
     let logger: Logger
+    /// Called after a scan that changed the index (the app starts matching then, as Shoko does).
+    let afterChange: @Sendable (ScanReport) -> Void
     private let running = LockedBox<String?>(nil)
 
-    init(scanner: LibraryScanner, jobs: JobCenter, logger: Logger) {
+    init(scanner: LibraryScanner, jobs: JobCenter, logger: Logger, afterChange: @escaping @Sendable (ScanReport) -> Void = { _ in }) {
         self.scanner = scanner
         self.jobs = jobs
         self.logger = logger
+        self.afterChange = afterChange
     }
 
     var hasFolders: Bool { !scanner.roots.isEmpty }
@@ -27,7 +30,7 @@ final class LibraryScanService: Sendable {
             return (job, true)
         }
         guard isNew else { return job }
-        let (scanner, jobs, logger, running) = (scanner, jobs, logger, running)
+        let (scanner, jobs, logger, running, afterChange) = (scanner, jobs, logger, running, afterChange)
         // The scan is synchronous file-system work: its own thread, off the cooperative pool.
         Thread.detachNewThread {
             jobs.update(job.id) { $0.state = .running }
@@ -59,6 +62,11 @@ final class LibraryScanService: Sendable {
                 }
             }
             running.withLock { if $0 == job.id { $0 = nil } }
+            if let report = jobs.snapshot(job.id)?.result, case .scan(let scan) = report,
+                scan.added + scan.changed + scan.moved + scan.removed > 0
+            {
+                afterChange(scan)
+            }
         }
         return job
     }
