@@ -37,21 +37,9 @@ struct LibraryAPITests {
             }
             // The event stream read with AsyncHTTPClient, as a browser's EventSource would read it.
             let port = try #require(client.port)
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            let text: String
-            do {
-                let response = try await http.execute(
-                    HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs/\(job)/events"),
-                    timeout: .seconds(30)
-                )
-                #expect(response.status == .ok)
-                #expect(response.headers["Content-Type"].first == "text/event-stream")
-                text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-            } catch {
-                try await http.shutdown()
-                throw error
-            }
-            try await http.shutdown()
+            let (status, contentType, text) = try await TestApp.jobEvents(port: port, job: job)
+            #expect(status == 200)
+            #expect(contentType == "text/event-stream")
             let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
             #expect(events.first.map { $0.hasPrefix("event: running") || $0.hasPrefix("event: queued") || $0.hasPrefix("event: done") } == true)
             #expect(events.last?.hasPrefix("event: done\ndata: {") == true)

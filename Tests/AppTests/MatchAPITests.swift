@@ -39,19 +39,7 @@ struct MatchAPITests {
             return try #require(try response.json()["id"] as? String)
         }
         let port = try #require(client.port)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let text: String
-        do {
-            let response = try await http.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs/\(id)/events"),
-                timeout: .seconds(300)
-            )
-            text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-        } catch {
-            try await http.shutdown()
-            throw error
-        }
-        try await http.shutdown()
+        let (_, _, text) = try await TestApp.jobEvents(port: port, job: id)
         let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         let data = try #require(events.last?.components(separatedBy: "data: ").last)
         let job = try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] ?? [:]

@@ -82,6 +82,17 @@ final class JobCenter: Sendable {
 
     func snapshot(_ id: String) -> JobSnapshot? { state.withLock { $0.jobs[id] } }
 
+    /// One job of a kind at a time: the unfinished job whose id `slot` holds, or a new one of `kind` put there.
+    /// `isNew` tells the caller to start the work.
+    func joinOrCreate(kind: String, slot: LockedBox<String?>) -> (job: JobSnapshot, isNew: Bool) {
+        slot.withLock { current in
+            if let current, let job = snapshot(current), !job.isFinished { return (job, false) }
+            let job = create(kind: kind)
+            current = job.id
+            return (job, true)
+        }
+    }
+
     /// Changes a job and tells its subscribers; a finished job's streams end.
     func update(_ id: String, _ change: (inout JobSnapshot) -> Void) {
         let (job, continuations) = state.withLock { state -> (JobSnapshot?, [AsyncStream<JobSnapshot>.Continuation]) in

@@ -23,12 +23,7 @@ final class LibraryScanService: Sendable {
 
     /// Starts a scan, or returns the one already running.
     func start() -> JobSnapshot {
-        let (job, isNew) = running.withLock { current -> (JobSnapshot, Bool) in
-            if let current, let job = self.jobs.snapshot(current), !job.isFinished { return (job, false) }
-            let job = self.jobs.create(kind: "library-scan")
-            current = job.id
-            return (job, true)
-        }
+        let (job, isNew) = jobs.joinOrCreate(kind: "library-scan", slot: running)
         guard isNew else { return job }
         let (scanner, jobs, logger, running, afterChange) = (scanner, jobs, logger, running, afterChange)
         // The scan is synchronous file-system work: its own thread, off the cooperative pool.

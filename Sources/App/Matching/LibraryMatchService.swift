@@ -22,12 +22,7 @@ final class LibraryMatchService: Sendable {
     }
 
     func start() -> JobSnapshot {
-        let (job, isNew) = running.withLock { current -> (JobSnapshot, Bool) in
-            if let current, let job = self.jobs.snapshot(current), !job.isFinished { return (job, false) }
-            let job = self.jobs.create(kind: "library-match")
-            current = job.id
-            return (job, true)
-        }
+        let (job, isNew) = jobs.joinOrCreate(kind: "library-match", slot: running)
         guard isNew else { return job }
         Task { [self] in
             await execute(job.id)

@@ -79,54 +79,40 @@ public struct Matcher: Sendable {
         overrides: MatchOverrides,
         minConfidence: Double
     ) -> (result: FileMatch, wanted: Int?) {
+        func result(
+            _ mapped: EpisodeMapper.Mapped?,
+            confidence: Double,
+            source: FileMatch.Source,
+            note: String?
+        )
+            -> (result: FileMatch, wanted: Int?)
+        {
+            let match = FileMatch(
+                fileId: file.id,
+                path: file.path,
+                aid: mapped?.aid,
+                episode: mapped?.episode,
+                confidence: confidence,
+                source: source,
+                applied: mapped != nil && (source != .auto || confidence >= minConfidence),
+                candidates: candidates,
+                note: note
+            )
+            return (match, mapped?.wanted)
+        }
         if let manual = overrides.files[file.id] {
             let mapped =
                 manual.episode.map { EpisodeMapper.Mapped(aid: manual.aid, episode: $0, factor: 1) }
                 ?? episodes.map(aid: manual.aid, episode: facts.episode, kind: facts.kind)
-            return (
-                FileMatch(
-                    fileId: file.id,
-                    path: file.path,
-                    aid: mapped.aid,
-                    episode: mapped.episode,
-                    confidence: 1,
-                    source: .file,
-                    applied: true,
-                    candidates: candidates,
-                    note: nil
-                ), nil
-            )
+            return result(mapped, confidence: 1, source: .file, note: nil)
         }
         if let seriesID = file.seriesId, let aid = overrides.series[seriesID] {
             let mapped = episodes.map(aid: aid, episode: facts.episode, kind: facts.kind)
-            return (
-                FileMatch(
-                    fileId: file.id,
-                    path: file.path,
-                    aid: mapped.aid,
-                    episode: mapped.episode,
-                    confidence: 1,
-                    source: .series,
-                    applied: true,
-                    candidates: candidates,
-                    note: mapped.note
-                ), mapped.wanted
-            )
+            return result(mapped, confidence: 1, source: .series, note: mapped.note)
         }
         guard let best = candidates.first else {
-            return (
-                FileMatch(
-                    fileId: file.id,
-                    path: file.path,
-                    aid: nil,
-                    episode: nil,
-                    confidence: 0,
-                    source: .auto,
-                    applied: false,
-                    candidates: [],
-                    note: facts.queries.isEmpty ? "no title in the name or its folders" : "no title like it"
-                ), nil
-            )
+            let note = facts.queries.isEmpty ? "no title in the name or its folders" : "no title like it"
+            return result(nil, confidence: 0, source: .auto, note: note)
         }
         var confidence = best.score
         var notes: [String] = []
@@ -143,19 +129,7 @@ public struct Matcher: Sendable {
         confidence *= mapped.factor
         if let note = mapped.note { notes.append(note) }
         confidence = (confidence * 1000).rounded() / 1000
-        return (
-            FileMatch(
-                fileId: file.id,
-                path: file.path,
-                aid: mapped.aid,
-                episode: mapped.episode,
-                confidence: confidence,
-                source: .auto,
-                applied: confidence >= minConfidence,
-                candidates: candidates,
-                note: notes.isEmpty ? nil : notes.joined(separator: "; ")
-            ), mapped.wanted
-        )
+        return result(mapped, confidence: confidence, source: .auto, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// Both lists' candidates, each aid once with its best score, best first.

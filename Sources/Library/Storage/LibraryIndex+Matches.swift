@@ -133,16 +133,10 @@ extension LibraryIndex {
     /// Sets the anime of every file of series `id`; false when there is no such series.
     public func setSeriesOverride(seriesId id: Int64, aid: Int, now: Double) throws -> Bool {
         try writer.write { db in
-            guard
-                let series = try Row.fetchOne(
-                    db,
-                    sql: "SELECT normalizedTitle, season FROM librarySeries WHERE id = ?",
-                    arguments: [id]
-                )
-            else { return false }
+            guard let key = try Self.seriesKey(id, in: db) else { return false }
             try db.execute(
                 sql: "INSERT OR REPLACE INTO seriesOverride (normalizedTitle, season, aid, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [series[0] as String, series[1] as String, aid, now]
+                arguments: [key.title, key.season, aid, now]
             )
             return true
         }
@@ -151,16 +145,10 @@ extension LibraryIndex {
     /// Removes the series' manual choice and its files' own choices; false when there is no such series.
     public func clearOverrides(seriesId id: Int64) throws -> Bool {
         try writer.write { db in
-            guard
-                let series = try Row.fetchOne(
-                    db,
-                    sql: "SELECT normalizedTitle, season FROM librarySeries WHERE id = ?",
-                    arguments: [id]
-                )
-            else { return false }
+            guard let key = try Self.seriesKey(id, in: db) else { return false }
             try db.execute(
                 sql: "DELETE FROM seriesOverride WHERE normalizedTitle = ? AND season = ?",
-                arguments: [series[0] as String, series[1] as String]
+                arguments: [key.title, key.season]
             )
             try db.execute(
                 sql: "DELETE FROM fileOverride WHERE fileId IN (SELECT id FROM libraryFile WHERE seriesId = ?)",
@@ -168,6 +156,12 @@ extension LibraryIndex {
             )
             return true
         }
+    }
+
+    /// What a series is keyed by, which outlives its row id: its normalised title and season.
+    static func seriesKey(_ id: Int64, in db: Database) throws -> (title: String, season: String)? {
+        try Row.fetchOne(db, sql: "SELECT normalizedTitle, season FROM librarySeries WHERE id = ?", arguments: [id])
+            .map { ($0[0], $0[1]) }
     }
 
     /// Sets one file's anime (and episode, when given); false when there is no such file.

@@ -1,9 +1,12 @@
 import AniDBFake
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Mirror
+import NIOCore
+import NIOHTTP1
 
 @testable import App
 
@@ -47,6 +50,25 @@ enum TestApp {
             database: database ?? seededDatabase(),
             clock: clock
         )
+    }
+
+    /// A job's Server-Sent Events, read to the end with AsyncHTTPClient as a browser's EventSource reads them:
+    /// the status, the content type and the whole text.
+    static func jobEvents(port: Int, job: String) async throws -> (status: UInt, contentType: String?, text: String) {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let response = try await http.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs/\(job)/events"),
+                timeout: .seconds(300)
+            )
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+            try await http.shutdown()
+            return (response.status.code, response.headers["Content-Type"].first, text)
+        } catch {
+            // Shut down before leaving: a client left running fails its deinit check.
+            try await http.shutdown()
+            throw error
+        }
     }
 
     /// A fresh, empty folder for `storage.data_dir`.

@@ -60,33 +60,16 @@ enum MatcherFixture {
 
     /// A media folder with `paths` as empty files, scanned into a fresh in-memory index.
     struct Library {
-        let root: String
-        let index: LibraryIndex
+        let folder: LibraryScannerTests.Fixture
+        var root: String { folder.root }
+        var index: LibraryIndex { folder.index }
 
         init(_ paths: [String]) throws {
-            root = NSTemporaryDirectory() + "anikura-match-" + UUID().uuidString
-            let queue = try DatabaseQueue()
-            var migrator = DatabaseMigrator()
-            LibrarySchema.registerMigrations(in: &migrator)
-            try migrator.migrate(queue)
-            index = LibraryIndex(writer: queue)
-            for path in paths { try write(path) }
+            folder = try LibraryScannerTests.Fixture()
+            for path in paths { try folder.write(path, "") }
             _ = try scan()
         }
 
-        func write(_ relative: String, _ content: String = "") throws {
-            let path = root + "/" + relative
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent,
-                withIntermediateDirectories: true
-            )
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-        }
-
-        func scan() throws -> ScanReport { try LibraryScanner(index: index, roots: [root]).scan() }
-
-        func file(_ relative: String) throws -> LibraryFile? {
-            try index.files().first { $0.path == root + "/" + relative }
-        }
+        func scan() throws -> ScanReport { try folder.scanner.scan() }
     }
 }
