@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Kometa collection file (`collections:` with the `anidb_id` builder) for what is on disk: one collection per
 /// franchise, and one of the anime whose sequel is missing, so a Kometa config can include it as a file.
 public enum KometaCollections {
@@ -33,27 +35,11 @@ public enum KometaCollections {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A YAML double-quoted scalar: any title is safe in it.
+    /// A YAML double-quoted scalar: any title is safe in it. YAML 1.2 reads a JSON string as one, so JSON's
+    /// escaping is YAML's here.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\x" + String(scalar.value, radix: 16).leftPadded(2)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
