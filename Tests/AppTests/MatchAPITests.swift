@@ -173,7 +173,7 @@ struct MatchAPITests {
             #expect(result["applied"] as? Int == 6, "\(result)")
             let documents = try #require(result["documents"] as? [String: Any])
             #expect(documents["queued"] as? Int == 6)
-            #expect((documents["message"] as? String)?.contains("3 a day") == true, "\(documents)")
+            #expect((documents["message"] as? String)?.contains("the library may use 3 of the 3 AniDB requests a day") == true, "\(documents)")
             // A day of fetching, 5 s at a time: the titles dump and two documents, then the budget is spent.
             for _ in 0..<40 {
                 clock.advance(by: 5)

@@ -67,6 +67,32 @@ struct FetcherTests {
         }
     }
 
+    @Test("the library's wishes wait behind clients and leave a quarter of the day's budget to them")
+    func libraryShare() async throws {
+        let limits = UpstreamLimits(minInterval: 4, dailyLimit: 8)
+        let harness = try await FetcherHarness(limits: limits)
+        harness.fake.add(aid: 22, document: Fixtures.anime(22))
+        let fetcher = harness.makeFetcher()
+        let wish = try await fetcher.want(Array(100...109))
+        #expect(wish.queued == 10 && wish.queueSize == 10)
+        #expect(wish.message?.contains("the library may use 6 of the 8 AniDB requests a day") == true, "\(wish)")
+        try await harness.running(fetcher) {
+            for expected in 1...6 {
+                #expect(await harness.settle(requests: expected))
+                harness.clock.advance(by: 4)
+            }
+            await harness.quietly()
+            harness.clock.advance(by: 3600)
+            await harness.quietly()
+            #expect(harness.upstreamCount == 6, "three quarters of the budget, then the library waits")
+            // A client's missing aid still goes, ahead of the library's remaining four.
+            _ = try await fetcher.lookup(aid: 22, mature: true)
+            #expect(await harness.settle(requests: 7))
+            #expect(harness.fake.animeRequests.last?.aid == 22)
+            #expect(try await harness.store.queuedAIDs().count == 4)
+        }
+    }
+
     @Test("at most daily_limit requests in any rolling 24 h, counted across restarts")
     func dailyLimit() async throws {
         let path = NSTemporaryDirectory() + "anikura-daily-\(UUID().uuidString).sqlite"

@@ -47,8 +47,16 @@ public struct Matcher: Sendable {
                 folder = FolderContext(path: file.path, root: file.root, parser: parser)
                 folders[folderPath] = folder
             }
-            let facts = FileFacts(file, folder: folder)
+            var facts = FileFacts(file, folder: folder)
             var candidates: [MatchCandidate] = []
+            // `Shingeki no Kyojin - OAD 02`: when the title with its type is an anime of its own, that is the one.
+            var typedAids = Set<Int>()
+            if let typed = facts.typedTitle {
+                candidates = index.exact(MatchKey.key(typed)).map {
+                    MatchCandidate(aid: $0.aid, title: $0.title, score: $0.score, reason: "title with its type")
+                }
+                typedAids = Set(candidates.map(\.aid))
+            }
             for query in facts.queries {
                 let resolution: TitleResolver.Resolution
                 if let known = resolutions[query] {
@@ -58,8 +66,19 @@ public struct Matcher: Sendable {
                     resolutions[query] = resolution
                 }
                 resolution.wanted.forEach(want)
-                candidates = Self.merge(candidates, resolution.candidates)
+                // Beside an anime named with its type, the series itself is only a fallback.
+                let found =
+                    typedAids.isEmpty
+                    ? resolution.candidates
+                    : resolution.candidates.map { candidate in
+                        var candidate = candidate
+                        candidate.score *= typedAids.contains(candidate.aid) ? 1 : 0.9
+                        return candidate
+                    }
+                candidates = Self.merge(candidates, found)
             }
+
+            if let best = candidates.first, typedAids.contains(best.aid) { facts.kind = .regular }
             var match = decide(file, facts: facts, candidates: candidates, overrides: overrides, minConfidence: minConfidence)
             if let mapped = match.wanted { want(mapped) }
             matches.append(match.result)
@@ -162,6 +181,9 @@ struct FileFacts {
     }
 
     var queries: [TitleResolver.Query] = []
+    /// The title with its type word (`Shingeki no Kyojin OAD`, `Clannad Movie`), which AniDB may use for an anime of
+    /// its own; its episodes are then regular ones.
+    var typedTitle: String?
     var episode: String?
     var kind: EpisodeMapper.Kind
 
@@ -182,6 +204,11 @@ struct FileFacts {
         var seen = Set<String>()
         if var title = values(.title).first ?? file.title, !title.isEmpty {
             title = Self.withoutTrailingType(title, types)
+            if kind == .special || kind == .movie,
+                let type = types.first(where: { !title.lowercased().hasSuffix($0.lowercased()) })
+            {
+                typedTitle = title + " " + type
+            }
             seen.insert(MatchKey.key(title))
             queries.append(.init(title: title, season: season, year: year, isMovie: isMovie))
         }

@@ -45,10 +45,11 @@ extension Fetcher {
         if wish.queued > 0 {
             if !settings.isEnabled {
                 wish.message = "\(wish.queued) AniDB documents are wanted, but fetching from AniDB is off on this mirror"
-            } else if snapshot.queueSize > snapshot.requestsLeft24h {
-                let days = Double(snapshot.queueSize - snapshot.requestsLeft24h) / Double(max(limits.dailyLimit, 1))
+            } else if snapshot.queueSize > max(0, snapshot.requestsLeft24h - limits.dailyLimit / 4) {
+                let perDay = max(limits.libraryDailyLimit, 1)
+                let days = Double(snapshot.queueSize) / Double(perDay)
                 wish.message =
-                    "\(wish.queued) AniDB documents queued; \(snapshot.queueSize) wait in all and \(snapshot.requestsLeft24h) requests are left today, so the rest follow over about \(Int(days.rounded(.up)) + 1) days (\(limits.dailyLimit) a day)"
+                    "\(wish.queued) AniDB documents queued; \(snapshot.queueSize) wait in all and the library may use \(perDay) of the \(limits.dailyLimit) AniDB requests a day, so they follow over about \(Int(days.rounded(.up))) days"
             } else {
                 wish.message = "\(wish.queued) AniDB documents queued; they are fetched one every \(Int(limits.minInterval)) s or more"
             }

@@ -94,12 +94,15 @@ public final class Fetcher: Service, Sendable {
         if state.clientError != nil && state.clientErrorFor == settings.clientKey { return .idle }
         let titlesRetry = state.titlesAttemptedAt.map { $0 + UpstreamLimits.day } ?? now
         let titlesDue = state.titlesWanted && titlesRetry <= now
-        let queued = try await store.nextQueued(now: now)
+        let starts = try await store.upstreamStarts(now: now)
+        // The library's wishes use only part of the day's budget: clients asking later still get theirs.
+        let libraryResume = limits.libraryResume(starts: starts)
+        let queued = try await store.nextQueued(now: now, includeLibrary: libraryResume == nil)
         guard titlesDue || queued.aid != nil else {
-            let retries = [queued.retryAt, state.titlesWanted ? titlesRetry : nil].compactMap { $0 }
+            let retries = [queued.retryAt, state.titlesWanted ? titlesRetry : nil, libraryResume].compactMap { $0 }
             return retries.min().map { .wait(until: $0) } ?? .idle
         }
-        let earliest = limits.earliestStart(now: now, starts: try await store.upstreamStarts(now: now), notBefore: state.notBefore)
+        let earliest = limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore)
         if earliest > now { return earliest.isFinite ? .wait(until: earliest) : .idle }
         if titlesDue { return .titles }
         return queued.aid.map { .anime($0) } ?? .idle

@@ -165,19 +165,20 @@ extension MirrorStore {
 
     /// The next aid to fetch at `now`: the first in queue order not asked of AniDB in the last 24 hours.
     /// When every queued aid was, `retryAt` says when the first of them may be asked again.
-    func nextQueued(now: Double) async throws -> (aid: Int?, retryAt: Double?) {
+    /// `includeLibrary` false leaves the library's wishes (`.library`) waiting.
+    func nextQueued(now: Double, includeLibrary: Bool = true) async throws -> (aid: Int?, retryAt: Double?) {
         try await writer.read { db in
             let since = now - UpstreamLimits.day
             if let aid = try Int.fetchOne(
                 db,
                 sql: """
                     SELECT animeId FROM refreshQueue AS q
-                    WHERE NOT EXISTS (
+                    WHERE priority <= ? AND NOT EXISTS (
                         SELECT 1 FROM upstreamRequest AS r
                         WHERE r.animeId = q.animeId AND r.target = 'anime' AND r.startedAt > ?)
                     ORDER BY priority, enqueuedAt, animeId LIMIT 1
                     """,
-                arguments: [since]
+                arguments: [includeLibrary ? RefreshPriority.library.rawValue : RefreshPriority.stale.rawValue, since]
             ) {
                 return (aid, nil)
             }

@@ -21,6 +21,17 @@ public struct UpstreamLimits: Sendable, Equatable {
     /// The earliest time a request may start: after `notBefore` (ban or back-off), `minInterval` after the last
     /// start, and when fewer than `dailyLimit` starts remain in the 24 hours before it.
     /// - Parameter starts: starts of the requests of the last 24 hours, oldest first.
+    /// How many requests in any 24 h the library's wishes may use: three quarters of the budget, so a quarter
+    /// always stays for clients (a Kometa run, Shoko) however many documents the library wants.
+    public var libraryDailyLimit: Int { dailyLimit - dailyLimit / 4 }
+
+    /// Nil while the library may still use the budget; else when it may again (the oldest request that must leave
+    /// the 24-hour window has left it). `starts` in ascending order.
+    public func libraryResume(starts: [Double]) -> Double? {
+        guard starts.count >= libraryDailyLimit else { return nil }
+        return starts[starts.count - libraryDailyLimit] + Self.day
+    }
+
     public func earliestStart(now: Double, starts: [Double], notBefore: Double = 0) -> Double {
         var time = max(now, notBefore)
         if let last = starts.last { time = max(time, last + minInterval) }

@@ -130,6 +130,7 @@ struct MatcherTests {
                 "Haikyuu!!/Specials/Haikyuu!! - 01.mkv",
                 "[HorribleSubs] Haikyuu!! - OVA 01 [720p].mkv",
                 "Fumoffu/[ANE] Full Metal Panic Fumoffu - 11.mkv",
+                "[Group] Shingeki no Kyojin - OAD 02 [720p].mkv",
             ],
             matcher: matcher
         )
@@ -142,6 +143,9 @@ struct MatcherTests {
         #expect(episode("Haikyuu!!/Specials/Haikyuu!! - 01.mkv") == "S1")
         #expect(matches["[HorribleSubs] Haikyuu!! - OVA 01 [720p].mkv"].map { ($0.aid, $0.episode) } ?? (nil, nil) == (10145, "S1"))
         #expect(episode("Fumoffu/[ANE] Full Metal Panic Fumoffu - 11.mkv") == "11")
+        // AniDB gives these OADs an anime of their own: its episode 2, not a special of the TV series.
+        let oad = try #require(matches["[Group] Shingeki no Kyojin - OAD 02 [720p].mkv"])
+        #expect(oad.aid == 9826 && oad.episode == "2", "\(oad)")
     }
 
     @Test("absolute numbering continues into the sequel when episode counts are known")
