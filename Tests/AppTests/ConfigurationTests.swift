@@ -63,6 +63,14 @@ struct ConfigurationTests {
         #expect(configuration.dataDir == "/srv/anikura")
         let colonList = try load(nil, ["ANIKURA_LIBRARY_MEDIA_DIRS": "/a:/b"])
         #expect(colonList.mediaDirs == ["/a", "/b"])
+        // The document cache: "auto" (the default) is an eighth of the machine's memory, within 64 MiB and 4 GiB.
+        let eighth = Int(ProcessInfo.processInfo.physicalMemory / 8) >> 20
+        #expect(try load(nil).mirror.memoryCacheMegabytes == min(max(eighth, 64), 4096))
+        #expect(try load("[mirror]\nmemory_cache_mb = \"auto\"").mirror.memoryCacheMegabytes == min(max(eighth, 64), 4096))
+        #expect(try load("[mirror]\nmemory_cache_mb = 300").mirror.memoryCacheMegabytes == 300)
+        #expect(try load(nil, ["ANIKURA_MIRROR_MEMORY_CACHE_MB": "0"]).mirror.memoryCacheMegabytes == 0)
+        #expect(failure(nil, ["ANIKURA_MIRROR_MEMORY_CACHE_MB": "lots"])?.contains("expected an integer or \"auto\"") == true)
+        #expect(failure("[mirror]\nmemory_cache_mb = -5")?.contains("must be auto or 0 to 1048576") == true)
     }
 
     @Test("bad files and values stop start-up with one line naming the key")

@@ -3,7 +3,11 @@ import TOMLKit
 
 /// One setting: its `section.key` name, type and default. `config.toml` documents each in place.
 struct ConfigKey: Sendable {
-    enum Kind: Sendable { case string, int, double, strings }
+    enum Kind: Sendable {
+        case string, int, double, strings
+        /// An integer, or `"auto"` (read as -1) for a size the app works out from the machine.
+        case intOrAuto
+    }
 
     var name: String
     var kind: Kind
@@ -31,7 +35,7 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.stale_after_days", kind: .double, defaultValue: .double(7)),
         .init(name: "mirror.ban_pause_hours", kind: .double, defaultValue: .double(24)),
         .init(name: "mirror.httpapi_wait_secs", kind: .double, defaultValue: .double(30)),
-        .init(name: "mirror.memory_cache_mb", kind: .int, defaultValue: .int(512)),
+        .init(name: "mirror.memory_cache_mb", kind: .intOrAuto, defaultValue: .int(-1)),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),
@@ -53,6 +57,9 @@ struct ConfigKey: Sendable {
             if let string = value.string { return .string(string) }
         case .int:
             if let int = value.int { return .int(int) }
+        case .intOrAuto:
+            if let int = value.int { return .int(int) }
+            if value.string == "auto" { return .int(-1) }
         case .double:
             if let double = value.double { return .double(double) }
             if let int = value.int { return .double(Double(int)) }
@@ -75,6 +82,9 @@ struct ConfigKey: Sendable {
         case .string: return .string(raw)
         case .int:
             if let int = Int(trimmed) { return .int(int) }
+        case .intOrAuto:
+            if trimmed == "auto" { return .int(-1) }
+            if let int = Int(trimmed) { return .int(int) }
         case .double:
             if let double = Double(trimmed), double.isFinite { return .double(double) }
         case .strings:
@@ -94,6 +104,7 @@ struct ConfigKey: Sendable {
         switch kind {
         case .string: "a string"
         case .int: "an integer"
+        case .intOrAuto: "an integer or \"auto\""
         case .double: "a number"
         case .strings: "a list of strings"
         }
