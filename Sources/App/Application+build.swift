@@ -120,8 +120,9 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
         }
     }
-    if let page = webPage(named: "player.html", in: configuration.webDir) {
-        router.get("player") { _, _ in
+    for (path, file) in [("player", "player.html"), ("franchises", "franchises.html")] {
+        guard let page = webPage(named: file, in: configuration.webDir) else { continue }
+        router.get(RouterPath(path)) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
         }
     }

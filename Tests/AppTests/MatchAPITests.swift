@@ -19,6 +19,11 @@ struct MatchAPITests {
         return [UInt8](try! Data(contentsOf: url))
     }
 
+    static var web: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("web").path
+    }
+
     static func media(_ paths: [String]) throws -> String {
         let root = NSTemporaryDirectory() + "anikura-match-api-" + UUID().uuidString
         for path in paths {
@@ -72,7 +77,7 @@ struct MatchAPITests {
         ])
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         let app = try await TestApp.build(
-            environment: UpstreamTests.environment(fake, ["ANIKURA_LIBRARY_MEDIA_DIRS": media]),
+            environment: UpstreamTests.environment(fake, ["ANIKURA_LIBRARY_MEDIA_DIRS": media, "ANIKURA_SERVER_WEB_DIR": Self.web]),
             clock: clock
         )
         try await app.test(.live) { client in
@@ -132,6 +137,11 @@ struct MatchAPITests {
                 #expect(response.text.contains("\ncollections:\n"))
                 #expect(response.text.contains("anidb_id: 10145"))
                 #expect(response.text.contains("\"Sequel Missing\":\n    anidb_id: "))
+            }
+            // The picture of it: the franchises page draws from the same JSON.
+            try await client.execute(uri: "/franchises", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("fetch('api/library/franchises')"))
             }
             for (uri, method, body, expected) in [
                 ("/api/matches/abc", HTTPRequest.Method.post, #"{"aid": 1}"#, HTTPResponse.Status.badRequest),
