@@ -135,11 +135,14 @@ enum Keywords {
 
     static let episodePrefixes: Set<String> = [
         "ep", "ep.", "eps", "episode", "episodes", "episodio", "episódio", "capitulo", "folge", "e",
+        // Cowboy Bebop's releases count sessions (`Session 05 - Ballad of Fallen Angels`).
+        "session",
     ]
-    /// Cheap pre-check before hashing: every word-like episode prefix starts with e, c or f (`#` is matched glued).
+    /// Cheap pre-check before hashing: every word-like episode prefix starts with e, c, f or s (`#` is matched glued).
     static func mayBeEpisodePrefix(_ token: Token) -> Bool {
         let first = token.firstByte | 0x20
-        return token.byteCount <= 9 && (first == UInt8(ascii: "e") || first == UInt8(ascii: "c") || first == UInt8(ascii: "f"))
+        return token.byteCount <= 9
+            && (first == UInt8(ascii: "e") || first == UInt8(ascii: "c") || first == UInt8(ascii: "f") || first == UInt8(ascii: "s"))
     }
 
     static let volumePrefixes: Set<String> = ["vol", "vol.", "volume", "volumes"]
