@@ -94,10 +94,11 @@ public struct Matcher: Sendable {
     private func decide(
         _ file: LibraryFile,
         facts: FileFacts,
-        candidates: [MatchCandidate],
+        candidates found: [MatchCandidate],
         overrides: MatchOverrides,
         minConfidence: Double
     ) -> (result: FileMatch, wanted: Int?) {
+        var candidates = found
         func result(
             _ mapped: EpisodeMapper.Mapped?,
             confidence: Double,
@@ -129,13 +130,25 @@ public struct Matcher: Sendable {
             let mapped = episodes.map(aid: aid, episode: facts.episode, kind: facts.kind)
             return result(mapped, confidence: 1, source: .series, note: mapped.note)
         }
-        guard let best = candidates.first else {
+        guard var best = candidates.first else {
             let note = facts.queries.isEmpty ? "no title in the name or its folders" : "no title like it"
             return result(nil, confidence: 0, source: .auto, note: note)
         }
-        var confidence = best.score
         var notes: [String] = []
-        if let second = candidates.dropFirst().first {
+        // `Mirai Nikki - 26`: two anime share the title; the document of the first says it has one episode, the
+        // other's that it has 26. The episode number picks between close candidates when documents can tell.
+        if facts.kind == .regular, let number = facts.episode.flatMap(EpisodeMapper.leadingNumber),
+            let count = catalog.anime[best.aid]?.episodeCount, count > 0, number > count,
+            let fitting = candidates.dropFirst().first(where: {
+                best.score - $0.score < 0.1 && (catalog.anime[$0.aid]?.episodeCount ?? 0) >= number
+            })
+        {
+            notes.append("episode \(number) is past the \(count) of \(best.aid)")
+            best = fitting
+            candidates = [fitting] + candidates.filter { $0.aid != fitting.aid }
+        }
+        var confidence = best.score
+        if let second = candidates.first(where: { $0.aid != best.aid }) {
             let gap = best.score - second.score
             if gap < 0.02 {
                 confidence *= 0.75

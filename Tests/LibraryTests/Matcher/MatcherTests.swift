@@ -164,6 +164,20 @@ struct MatcherTests {
         #expect(run.wanted.contains(4))
     }
 
+    @Test("documents' episode counts pick between anime that share a title")
+    func episodeCountsPick() throws {
+        // Facts as the two documents state them: the 2010 Mirai Nikki is one episode, the 2011 series 26.
+        let promo = CatalogAnime(aid: 7432, type: "OVA", episodeCount: 1, startDate: "2010-08-26", relations: [])
+        let series = CatalogAnime(aid: 8395, type: "TV Series", episodeCount: 26, startDate: "2011-10-10", relations: [])
+        let path = "[gg] Mirai Nikki - 26 [BD 720p].mkv"
+        let withoutDocuments = try Self.match([path])[path]
+        #expect(withoutDocuments?.aid == 7432, "titles alone favour the main title")
+        let matcher = Matcher(catalog: MatcherFixture.catalog(extra: [7432: promo, 8395: series]))
+        let match = try #require(try Self.match([path], matcher: matcher)[path])
+        #expect(match.aid == 8395 && match.episode == "26", "\(match)")
+        #expect(match.candidates.first?.aid == 8395)
+    }
+
     @Test("an ambiguous title waits for a person instead of guessing; no title at all gives no candidate")
     func ambiguity() throws {
         let matches = try Self.match(["[HorribleSubs] Charlotte - 13 [720p].mkv", "[X] Zzyzx Qwerty Plonk - 01.mkv"])
