@@ -30,6 +30,7 @@ final class LibraryScanService: Sendable {
         Thread.detachNewThread {
             jobs.update(job.id) { $0.state = .running }
             let lastUpdate = LockedBox(Date.distantPast)
+            var finished: ScanReport?
             do {
                 let report = try scanner.scan { progress in
                     // At most ten updates a second reach subscribers.
@@ -44,6 +45,7 @@ final class LibraryScanService: Sendable {
                     }
                 }
                 logger.info("library scan: \(report.summary)")
+                finished = report
                 jobs.update(job.id) {
                     $0.state = .done
                     $0.result = .scan(report)
@@ -57,10 +59,8 @@ final class LibraryScanService: Sendable {
                 }
             }
             running.withLock { if $0 == job.id { $0 = nil } }
-            if let report = jobs.snapshot(job.id)?.result, case .scan(let scan) = report,
-                scan.added + scan.changed + scan.moved + scan.removed > 0
-            {
-                afterChange(scan)
+            if let finished, finished.added + finished.changed + finished.moved + finished.removed > 0 {
+                afterChange(finished)
             }
         }
         return job

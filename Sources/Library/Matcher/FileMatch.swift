@@ -74,5 +74,4 @@ public struct MatchRun: Sendable {
     public var seconds: Double
 
     public var applied: Int { matches.count { $0.applied } }
-    public var waiting: Int { matches.count { !$0.applied } }
 }

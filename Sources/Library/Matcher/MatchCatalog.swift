@@ -65,7 +65,6 @@ public struct CatalogAnime: Sendable, Equatable {
 
     /// The first `Sequel` the document lists.
     public var sequel: Int? { relations.first { $0.type == "Sequel" }?.aid }
-    public var prequel: Int? { relations.first { $0.type == "Prequel" }?.aid }
 }
 
 /// A relation as the document states it.

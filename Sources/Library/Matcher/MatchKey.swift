@@ -68,24 +68,11 @@ enum MatchKey {
         return words.joined(separator: " ")
     }
 
-    /// The key without its marks (`'`, `°`, runs of `!` and `?`).
-    static func plain(_ key: String) -> String {
-        words(key).joined(separator: " ")
-    }
+    /// The key without its marks (`'`, `°`, `:`, runs of `!` and `?`).
+    static func plain(_ key: String) -> String { String(decoding: ByteKey.parts(of: key).plain.bytes, as: UTF8.self) }
 
-    /// The key's words without its marks.
-    static func words(_ key: String) -> [Substring] {
-        key.split(separator: " ").filter { !isMark($0) }
-    }
-
-    static func isMark(_ word: Substring) -> Bool {
-        word == "'" || word == "°" || word == ":" || word.first == "!" || word.first == "?"
-    }
-
-    /// The key with no spaces: `usagi desu ka` meets `usagi desuka`, `ano hana` meets `anohana`.
-    static func compact(_ key: String) -> String {
-        String(decoding: key.utf8.filter { $0 != 0x20 }, as: UTF8.self)
-    }
+    /// The plain key with no spaces: `usagi desu ka` meets `usagi desuka`, `ano hana` meets `anohana`.
+    static func compact(_ key: String) -> String { String(decoding: ByteKey.parts(of: key).compact.bytes, as: UTF8.self) }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
