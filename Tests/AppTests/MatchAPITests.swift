@@ -149,6 +149,7 @@ struct MatchAPITests {
                 ("/api/matches/\(hunter)", .post, "not json", .badRequest),
                 ("/api/matches/\(hunter)", .post, #"{"aid": -3}"#, .badRequest),
                 ("/api/matches/999999/candidates", .get, nil, .notFound),
+                ("/api/library/missing-sequels?relations=,,,", .get, nil, .badRequest),
                 ("/api/matches/files/999999", .post, #"{"aid": 1}"#, .notFound),
                 ("/api/matches/files/1", .post, #"{"aid": 1, "episode": "../x"}"#, .badRequest),
             ] {

@@ -92,7 +92,9 @@ struct MissingSequelsCommand: AsyncParsableCommand {
     func run() async throws {
         let (report, documents) = try await CommandFailure.wrapAsync {
             let matching = try LibraryMatching.offline(try options.load())
-            return try await matching.missingRelations(types: MissingRelationsReport.relationTypes(relations))
+            let types = MissingRelationsReport.relationTypes(relations)
+            if types?.isEmpty == true { throw ValidationError("--relations: a comma-separated list such as sequel,prequel, or all") }
+            return try await matching.missingRelations(types: types)
         }
         if json {
             let encoder = JSONEncoder()

@@ -61,7 +61,9 @@ struct MirrorCommand: AsyncParsableCommand {
 
         func run() async throws {
             let count = try await CommandFailure.wrapAsync { () async throws -> Int in
-                let attributes = try FileManager.default.attributesOfItem(atPath: file)
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else {
+                    throw ValidationError("cannot read \(file): no such file, or not readable")
+                }
                 let size = (attributes[.size] as? Int) ?? 0
                 guard size <= 256 << 20 else { throw ValidationError("\(file) is \(size) bytes: too large for a titles dump") }
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }

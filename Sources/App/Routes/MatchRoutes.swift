@@ -67,6 +67,9 @@ struct MatchRoutes<Context: RequestContext> {
         }
         api.get("library/missing-sequels") { request, _ in
             let types = MissingRelationsReport.relationTypes(request.uri.queryParameters.get("relations"))
+            if types?.isEmpty == true {
+                throw APIError(status: .badRequest, message: "relations: a comma-separated list such as sequel,prequel, or all.", dialect: .native)
+            }
             let (report, documents) = try await matching.missingRelations(types: types)
             var headers = HTTPFields()
             // The body is the report other tools read; what is still unknown is said in headers.
