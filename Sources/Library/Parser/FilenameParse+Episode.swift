@@ -1,10 +1,7 @@
 /// Episode numbers, in Anitomy's order of rules: the first rule that matches wins.
 extension FilenameParse {
-    /// Words after which a number is not an episode (`Movie 9`, `Part 2`, `Cour 2`).
     /// Prefixes glued to an episode number (`EP05`, `E05v2`, `#01`), longest first.
     static let gluedPrefixes = ["episode", "ep.", "ep", "e", "#"]
-
-    static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume"]
 
     mutating func findEpisode() {
         guard result.first(.episode) == nil else {
@@ -23,9 +20,7 @@ extension FilenameParse {
         guard tokens.count > 2, tokens[0].isFreeWord else { return false }
         var number = 0
         // `Ep. 01 - The Boy in the Iceberg`
-        if Keywords.mayBeEpisodePrefix(tokens[0]), Keywords.episodePrefixes.contains(tokens[0].lower),
-            let next = nextWord(after: 0)
-        {
+        if tokens[0].wordClass.contains(.episodePrefix), let next = nextWord(after: 0) {
             number = next
         }
         guard tokens[number].isFreeWord, tokens[number].isNumber, tokens[number].byteCount <= 4,
@@ -40,8 +35,7 @@ extension FilenameParse {
     /// `S06E32 … [Episode 83]`: the absolute number in brackets is the alternative numbering.
     mutating func findBracketedEpisodeAlternative() {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
-            guard Keywords.mayBeEpisodePrefix(tokens[index]), Keywords.episodePrefixes.contains(tokens[index].lower),
-                let next = nextWord(after: index),
+            guard tokens[index].wordClass.contains(.episodePrefix), let next = nextWord(after: index),
                 tokens[next].isFreeWord, tokens[next].isNumber, let value = Int(tokens[next].text),
                 let current = result.first(.episode).flatMap({ Int($0) })
             else { continue }
@@ -58,9 +52,8 @@ extension FilenameParse {
 
     func isCandidate(_ index: Int) -> Bool {
         guard tokens[index].isFreeWord else { return false }
-        if let previous = previousWord(before: index), !tokens[previous].claimed, tokens[previous].byteCount >= 3,
-            tokens[previous].byteCount <= 6,
-            Self.notBeforeEpisode.contains(tokens[previous].lower), onlySpaces(between: previous, and: index)
+        if let previous = previousWord(before: index), !tokens[previous].claimed,
+            tokens[previous].wordClass.contains(.notBeforeEpisode), onlySpaces(between: previous, and: index)
         {
             return false
         }
@@ -79,13 +72,14 @@ extension FilenameParse {
     /// `Episode 5`, `Ep.5`, `EP05`, `E05v2`, `Ep07.5`, `ep. 1-5`, `E01-E02`, `#01v2`, `#1-4`, `第01話`, `01話`.
     mutating func findPrefixedEpisode() -> Bool {
         for index in tokens.indices where tokens[index].isFreeWord {
-            let mayBePrefix = Keywords.mayBeEpisodePrefix(tokens[index])
-            guard tokens[index].hasDigit || mayBePrefix || tokens[index].firstByte >= 0x80 else { continue }
+            let isPrefix = tokens[index].wordClass.contains(.episodePrefix)
+            let first = tokens[index].firstByte
+            // Glued prefixes come with a digit (`EP05`, `#01`); `話` ends in the byte 0xB1 (E8 A9 B1).
+            let mayBeGlued = tokens[index].hasDigit && (first | 0x20 == UInt8(ascii: "e") || first == UInt8(ascii: "#"))
+            let mayBeCounted = tokens[index].text.utf8.last == 0xB1 && tokens[index].text.hasSuffix("話")
+            guard isPrefix || mayBeGlued || mayBeCounted, isCandidate(index) else { continue }
             let text = tokens[index].text
-            let lower = tokens[index].lower
-            let isPrefix = mayBePrefix && Keywords.episodePrefixes.contains(lower)
-            guard tokens[index].hasDigit || isPrefix || lower.hasSuffix("話"), isCandidate(index) else { continue }
-            if isPrefix && lower != "e" {
+            if isPrefix && tokens[index].byteCount > 1 {
                 guard let next = nextWord(after: index), tokens[next].isFreeWord,
                     let (number, version) = Self.episodeBody(tokens[next].text)
                 else { continue }
@@ -94,15 +88,18 @@ extension FilenameParse {
                 _ = continueRange(from: next, prefixed: true)
                 return true
             }
-            for prefix in Self.gluedPrefixes where lower.hasPrefix(prefix) && lower.utf8.count > prefix.utf8.count {
-                let body = String(text.dropFirst(prefix.count))
-                guard body.first?.isNumber == true, let (number, version) = Self.episodeBody(body) else { continue }
-                takeEpisode(index, number, version: version)
-                _ = continueRange(from: index, prefixed: true)
-                return true
+            if mayBeGlued {
+                let lower = tokens[index].lower
+                for prefix in Self.gluedPrefixes where lower.hasPrefix(prefix) && lower.utf8.count > prefix.utf8.count {
+                    let body = String(text.dropFirst(prefix.count))
+                    guard body.first?.isNumber == true, let (number, version) = Self.episodeBody(body) else { continue }
+                    takeEpisode(index, number, version: version)
+                    _ = continueRange(from: index, prefixed: true)
+                    return true
+                }
             }
-            if lower.hasSuffix("話") {
-                var body = lower.dropLast()
+            if mayBeCounted {
+                var body = text.dropLast()
                 if body.hasPrefix("第") { body = body.dropFirst() }
                 if !body.isEmpty, body.allSatisfy(\.isNumber) {
                     takeEpisode(index, String(body))
@@ -165,7 +162,7 @@ extension FilenameParse {
 
     /// `01 of 24`, `[20_of_25]`
     mutating func findEpisodeOfTotal() -> Bool {
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].lower == "of" {
+        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].wordClass.contains(.of) {
             guard let previous = previousWord(before: index), isCandidate(previous), tokens[previous].isNumber,
                 let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].isNumber
             else { continue }

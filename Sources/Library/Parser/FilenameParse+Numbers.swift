@@ -15,22 +15,33 @@ extension FilenameParse {
         (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102)
     }
 
+    /// `1080p`, `720P`, `1080i`, `1280x720`, `1280×720`, `1440x1080p`.
     static func isResolution(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-        guard index >= 3, index <= 4 else { return false }
-        if index == bytes.count - 1, bytes[index] | 0x20 == UInt8(ascii: "p") || bytes[index] | 0x20 == UInt8(ascii: "i") {
-            return true
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        var digits = 0
+        while index < bytes.endIndex, bytes[index] >= 48, bytes[index] <= 57 {
+            digits += 1
+            index = bytes.index(after: index)
         }
-        // 1280x720, 1280×720, 1440x1080p
-        let rest = String(decoding: bytes[index...], as: UTF8.self)
-        for separator in ["x", "X", "×"] where rest.hasPrefix(separator) {
-            var digits = rest.dropFirst(separator.count)
-            if digits.hasSuffix("p") { digits = digits.dropLast() }
-            return (3...4).contains(digits.count) && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+        guard digits >= 3, digits <= 4, index < bytes.endIndex else { return false }
+        let marker = bytes[index] | 0x20
+        if marker == UInt8(ascii: "p") || marker == UInt8(ascii: "i") { return bytes.index(after: index) == bytes.endIndex }
+        // `x`, `X`, or `×` (C3 97)
+        if marker == UInt8(ascii: "x") {
+            index = bytes.index(after: index)
+        } else if bytes[index] == 0xC3, bytes.index(after: index) < bytes.endIndex, bytes[bytes.index(after: index)] == 0x97 {
+            index = bytes.index(index, offsetBy: 2)
+        } else {
+            return false
         }
-        return false
+        var height = 0
+        while index < bytes.endIndex, bytes[index] >= 48, bytes[index] <= 57 {
+            height += 1
+            index = bytes.index(after: index)
+        }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "p") { index = bytes.index(after: index) }
+        return (3...4).contains(height) && index == bytes.endIndex
     }
 
     static let bareResolutions: Set<String> = ["480", "576", "720", "1080", "2160"]
@@ -136,7 +147,6 @@ extension FilenameParse {
             let first = tokens[index].firstByte
             guard tokens[index].hasDigit || first | 0x20 == UInt8(ascii: "s") || first >= 0x80 else { continue }
             let text = tokens[index].text
-            let lower = tokens[index].lower
             if tokens[index].hasDigit, let (season, episode, version) = Self.seasonEpisode(text), version != "!" {
                 claim(index, as: .season, season)
                 result.add(.episode, episode)
@@ -165,10 +175,10 @@ extension FilenameParse {
                 }
                 continue
             }
-            if tokens[index].firstByte | 0x20 == UInt8(ascii: "s"), Keywords.seasonWords.contains(lower) {
+            if tokens[index].wordClass.contains(.seasonWord) {
                 // `2nd Season`, `Second Season`
                 if let previous = previousWord(before: index), tokens[previous].isFreeWord,
-                    let ordinal = Keywords.ordinals[tokens[previous].lower]
+                    let ordinal = tokens[previous].ordinal
                 {
                     tokens[index].claimed = true
                     claim(previous, as: .season, String(ordinal))
@@ -189,8 +199,8 @@ extension FilenameParse {
                     }
                 }
             }
-            if tokens[index].firstByte >= 0x80, lower.hasPrefix("第"), lower.hasSuffix("期") {
-                let digits = lower.dropFirst().dropLast()
+            if tokens[index].firstByte >= 0x80, text.hasPrefix("第"), text.hasSuffix("期") {
+                let digits = text.dropFirst().dropLast()
                 if !digits.isEmpty, digits.allSatisfy(\.isNumber) { claim(index, as: .season, String(digits)) }
             }
         }
@@ -220,17 +230,17 @@ extension FilenameParse {
 
     mutating func findPart() {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].byteCount <= 5 {
-            let lower = tokens[index].lower
             // An episode title may say `Part 2`; only a part before the episode, or in brackets, is the release's.
             if let episodeIndex, index > episodeIndex, !tokens[index].enclosed { continue }
-            if lower == "cour" || lower == "part", let previous = previousWord(before: index), tokens[previous].isFreeWord,
-                let ordinal = Keywords.ordinals[tokens[previous].lower]
+            let wordClass = tokens[index].wordClass
+            if wordClass.contains(.courOrPart), let previous = previousWord(before: index), tokens[previous].isFreeWord,
+                let ordinal = tokens[previous].ordinal
             {
                 tokens[index].claimed = true
                 claim(previous, as: .part, String(ordinal))
                 return
             }
-            if tokens[index].byteCount <= 5, Keywords.partWords.contains(lower), let next = nextWord(after: index), tokens[next].isFreeWord,
+            if wordClass.contains(.partWord), let next = nextWord(after: index), tokens[next].isFreeWord,
                 tokens[next].isNumber, tokens[next].byteCount <= 2, onlySpaces(between: index, and: next)
             {
                 tokens[index].claimed = true
@@ -238,10 +248,10 @@ extension FilenameParse {
                 return
             }
             // `P2` next to a season (`S3 P2`, `S04.P2`)
-            if lower.count == 2, lower.hasPrefix("p"), lower.last!.isNumber, let previous = previousWord(before: index),
-                tokens[previous].claimed, result.first(.season) != nil
+            if tokens[index].byteCount == 2, tokens[index].firstByte | 0x20 == UInt8(ascii: "p"), tokens[index].hasDigit,
+                let previous = previousWord(before: index), tokens[previous].claimed, result.first(.season) != nil
             {
-                claim(index, as: .part, String(lower.dropFirst()))
+                claim(index, as: .part, String(tokens[index].text.dropFirst()))
                 return
             }
         }
@@ -252,8 +262,9 @@ extension FilenameParse {
     mutating func findVolume() {
         for index in tokens.indices where tokens[index].isFreeWord {
             // `Vol.1`, glued by the tokenizer.
-            let lower = tokens[index].lower
-            if lower.hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(tokens[index].text.dropFirst(4))) {
+            if tokens[index].firstByte | 0x20 == UInt8(ascii: "v"), tokens[index].byteCount > 4, tokens[index].hasDigit,
+                tokens[index].lower.hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(tokens[index].text.dropFirst(4)))
+            {
                 claim(index, as: .volume, number)
                 if let version { result.add(.releaseVersion, version) }
                 if let joiner = delimiterAfter(index), joiner.text == "&" || joiner.text == "+",
@@ -263,7 +274,7 @@ extension FilenameParse {
                 }
                 continue
             }
-            guard Keywords.volumePrefixes.contains(lower),
+            guard tokens[index].wordClass.contains(.volumePrefix),
                 let next = nextWord(after: index), tokens[next].isFreeWord
             else { continue }
             let text = tokens[next].text

@@ -1,7 +1,16 @@
 /// Title, release group and episode title: the free text that is left.
 extension FilenameParse {
     func hasLetterOrDigit(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+        // ASCII letters and digits are answered from the bytes; Unicode properties only for the rest.
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                ascii = false
+            } else if (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= 48 && byte <= 57) {
+                return true
+            }
+        }
+        return !ascii && text.unicodeScalars.contains { $0.properties.isAlphabetic }
     }
 
     func isMostlyLatin(_ text: String) -> Bool {
@@ -14,15 +23,17 @@ extension FilenameParse {
     /// other delimiters and brackets stay as they are.
     func join(_ range: Range<Int>) -> String {
         var out = ""
+        var endsWithSpace = false
         for index in range {
-            let token = tokens[index]
-            if token.kind == .delimiter, let scalar = token.text.unicodeScalars.first,
+            if tokens[index].kind == .delimiter, let scalar = tokens[index].text.unicodeScalars.first,
                 (Delimiters.isSpaceLike(scalar) && !(scalar == "_" && hasSpaces && keepsUnderscore(index)))
                     || (scalar == "." && !isEllipsis(index)) || (dashIsSpace && scalar == "-")
             {
-                if !out.hasSuffix(" ") { out += " " }
+                if !endsWithSpace { out += " " }
+                endsWithSpace = true
             } else {
-                out += token.text
+                out += tokens[index].text
+                endsWithSpace = tokens[index].text.utf8.last == UInt8(ascii: " ")
             }
         }
         return trimTitle(out)
@@ -60,15 +71,15 @@ extension FilenameParse {
         var end = start
         var depth = 0
         while end < tokens.count {
-            let token = tokens[end]
-            if token.kind == .word && token.claimed { break }
+            let kind = tokens[end].kind
+            if kind == .word && tokens[end].claimed { break }
             if enclosedOnly {
                 // Inside a bracket group, nested pairs belong to the run (`[Evangelion 3.0 You Can (Not) Redo]`).
-                if token.kind == .open {
+                if kind == .open {
                     if !tokens[start].enclosed { break }
                     depth += 1
                 }
-                if token.kind == .close {
+                if kind == .close {
                     if depth == 0 { break }
                     depth -= 1
                 }

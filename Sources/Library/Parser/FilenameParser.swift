@@ -16,7 +16,8 @@ public struct FilenameParser: Sendable {
     }
 
     static func cut(_ name: String) -> String {
-        guard name.unicodeScalars.count > maxScalars else { return name }
+        // A name of at most `maxScalars` bytes has at most as many scalars: no need to count them.
+        guard name.utf8.count > maxScalars, name.unicodeScalars.count > maxScalars else { return name }
         var cut = ""
         cut.unicodeScalars.append(contentsOf: name.unicodeScalars.prefix(maxScalars))
         return cut
@@ -188,7 +189,10 @@ struct FilenameParse {
                 claim(index, as: .videoTerm, String(tokens[index].text.prefix(4)))
                 continue
             }
-            guard let entry = Keywords.entry(for: tokens[index].text) else { continue }
+            guard
+                let entry = tokens[index].lexeme?.keyword
+                    ?? (tokens[index].hasInnerDelimiter ? Keywords.compoundEntry(for: tokens[index].text) : nil)
+            else { continue }
             tokens[index].keyword = entry
             if entry.element == .releaseGroup { continue }  // THORA: found as the release group later
             if entry.ambiguous && !tokens[index].enclosed {

@@ -79,44 +79,83 @@ enum Keywords {
         uniquingKeysWith: { first, _ in first }
     )
 
-    /// Plain (delimiter-free, ASCII) keywords by lower-cased first byte and length, for a lookup that neither
-    /// allocates nor hashes: this runs for every word of every name.
-    static let byFirstAndLength: [[[(bytes: [UInt8], entry: Entry)]]] = {
-        var index = [[[(bytes: [UInt8], entry: Entry)]]](repeating: Array(repeating: [], count: 24), count: 128)
-        for (keyword, entry) in table {
-            let bytes = Array(keyword.utf8)
-            guard bytes.allSatisfy({ $0 < 0x80 }), bytes.count < 24 else { continue }
-            index[Int(bytes[0])][bytes.count].append((bytes, entry))
+    /// What a word is besides a keyword: the words the episode, season, part and volume rules look for.
+    struct WordClass: OptionSet {
+        let rawValue: UInt8
+        static let episodePrefix = WordClass(rawValue: 1 << 0)
+        static let volumePrefix = WordClass(rawValue: 1 << 1)
+        static let seasonWord = WordClass(rawValue: 1 << 2)
+        static let partWord = WordClass(rawValue: 1 << 3)
+        static let notBeforeEpisode = WordClass(rawValue: 1 << 4)
+        /// `of`, as in `01 of 24`.
+        static let of = WordClass(rawValue: 1 << 5)
+        /// `cour` and `part`, which an ordinal may precede (`2nd Cour`).
+        static let courOrPart = WordClass(rawValue: 1 << 6)
+    }
+
+    /// Everything known about one word, looked up once when its token is made: the rules then test flags instead
+    /// of lower-casing and hashing the same word again and again.
+    struct Lexeme {
+        var keyword: Entry?
+        var wordClass: WordClass = []
+        /// `2nd`, `second` → 2; 0 for no ordinal.
+        var ordinal: UInt8 = 0
+    }
+
+    static let lexemes: [String: Lexeme] = {
+        var lexemes: [String: Lexeme] = [:]
+        for (word, entry) in table { lexemes[word, default: Lexeme()].keyword = entry }
+        func mark(_ words: Set<String>, _ wordClass: WordClass) {
+            for word in words { lexemes[word, default: Lexeme()].wordClass.insert(wordClass) }
+        }
+        mark(episodePrefixes, .episodePrefix)
+        mark(volumePrefixes, .volumePrefix)
+        mark(seasonWords, .seasonWord)
+        mark(partWords, .partWord)
+        mark(notBeforeEpisode, .notBeforeEpisode)
+        mark(["of"], .of)
+        mark(["cour", "part"], .courOrPart)
+        for (word, value) in ordinals { lexemes[word, default: Lexeme()].ordinal = UInt8(value) }
+        return lexemes
+    }()
+
+    /// `lexemes` by lower-cased first byte and length, for a lookup that neither allocates nor hashes: this runs
+    /// for every word of every name.
+    static let lexemesByFirstAndLength: [[[(bytes: [UInt8], lexeme: Lexeme)]]] = {
+        var index = [[[(bytes: [UInt8], lexeme: Lexeme)]]](repeating: Array(repeating: [], count: maxLexemeBytes + 1), count: 128)
+        for (word, lexeme) in lexemes {
+            let bytes = Array(word.utf8)
+            guard bytes[0] < 0x80, bytes.count <= maxLexemeBytes else { continue }
+            index[Int(bytes[0])][bytes.count].append((bytes, lexeme))
         }
         return index
     }()
 
-    static func entry(for text: String) -> Entry? {
-        var utf8 = text.utf8
-        return utf8.withContiguousStorageIfAvailable { bytes -> Entry? in
-            guard let first = bytes.first, bytes.count < 24, first < 0x80 else { return nil }
-            let lowerFirst = first >= 65 && first <= 90 ? first | 0x20 : first
-            for candidate in byFirstAndLength[Int(lowerFirst)][bytes.count] {
-                var equal = true
-                for (offset, byte) in bytes.enumerated() {
-                    let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
-                    if lowered != candidate.bytes[offset] {
-                        equal = false
-                        break
-                    }
+    static let maxLexemeBytes = 23
+
+    /// The lexeme of a word's bytes, compared with ASCII letters folded to lower case. Words with non-ASCII letters
+    /// are looked up lower-cased (`Episódio`).
+    static func lexeme(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, text: String) -> Lexeme? {
+        guard let first = bytes.first, bytes.count <= maxLexemeBytes, first < 0x80 else { return nil }
+        guard ascii else { return lexemes[text.lowercased()] }
+        let lowerFirst = first >= 65 && first <= 90 ? first | 0x20 : first
+        for candidate in lexemesByFirstAndLength[Int(lowerFirst)][bytes.count] {
+            var equal = true
+            for (offset, byte) in bytes.enumerated() {
+                let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+                if lowered != candidate.bytes[offset] {
+                    equal = false
+                    break
                 }
-                if equal { return candidate.entry }
             }
-            // `Dual_Audio`, `Dual.Audio`: compound keywords written with other delimiters.
-            let hasDelimiter = bytes.contains { byte in
-                byte == UInt8(ascii: " ") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
-            }
-            return hasDelimiter ? lookup(lower: text.lowercased()) : nil
+            if equal { return candidate.lexeme }
         }
-            ?? { () -> Entry? in
-                utf8 = text.utf8
-                return lookup(lower: text.lowercased())
-            }()
+        return nil
+    }
+
+    /// A keyword written with other delimiters than the table's (`Dual_Audio`, `Dual.Audio`).
+    static func compoundEntry(for text: String) -> Entry? {
+        lookup(lower: text.lowercased())
     }
 
     static func lookup(lower: String) -> Entry? {
@@ -138,16 +177,11 @@ enum Keywords {
         // Cowboy Bebop's releases count sessions (`Session 05 - Ballad of Fallen Angels`).
         "session",
     ]
-    /// Cheap pre-check before hashing: every word-like episode prefix starts with e, c, f or s (`#` is matched glued).
-    static func mayBeEpisodePrefix(_ token: Token) -> Bool {
-        let first = token.firstByte | 0x20
-        return token.byteCount <= 9
-            && (first == UInt8(ascii: "e") || first == UInt8(ascii: "c") || first == UInt8(ascii: "f") || first == UInt8(ascii: "s"))
-    }
-
     static let volumePrefixes: Set<String> = ["vol", "vol.", "volume", "volumes"]
     static let seasonWords: Set<String> = ["season", "saison", "seasons"]
     static let partWords: Set<String> = ["part", "cour", "parte", "pt"]
+    /// Words after which a number is not an episode (`Movie 9`, `Part 2`, `Cour 2`).
+    static let notBeforeEpisode: Set<String> = ["movie", "part", "cour", "parte", "vol", "vol.", "volume"]
 
     static let extensions: Set<String> = [
         "mkv", "mp4", "m4v", "avi", "ogm", "rmvb", "wmv", "flv", "mov", "mpg", "mpeg", "m2ts", "webm", "3gp", "rm", "ts",

@@ -40,21 +40,46 @@ struct Token {
         measure()
     }
 
+    /// What the word is (keyword, episode prefix, ordinal…), looked up once; nil for most words.
+    private(set) var lexeme: Keywords.Lexeme?
+    /// A delimiter inside the word: a compound keyword the tokenizer cut out whole (`Dual_Audio`).
+    private(set) var hasInnerDelimiter = false
+
+    var wordClass: Keywords.WordClass { lexeme?.wordClass ?? [] }
+    /// `2nd`, `Second` → 2.
+    var ordinal: Int? {
+        guard let value = lexeme?.ordinal, value > 0 else { return nil }
+        return Int(value)
+    }
+
     private mutating func measure() {
         guard kind == .word else { return }
         var digits = 0
         var count = 0
         var upper = false
+        var ascii = true
+        var delimiter = false
         for byte in text.utf8 {
             count += 1
             if byte >= 48 && byte <= 57 { digits += 1 }
-            if (byte >= 65 && byte <= 90) || byte >= 0x80 { upper = true }
+            if byte >= 65 && byte <= 90 { upper = true }
+            if byte >= 0x80 { ascii = false }
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") {
+                delimiter = true
+            }
         }
         byteCount = count
         hasDigit = digits > 0
         isNumber = digits == count && count > 0
         firstByte = text.utf8.first ?? 0
-        hasUpper = upper
+        hasUpper = upper || !ascii
+        hasInnerDelimiter = delimiter
+        lexeme = nil
+        guard !isNumber, count <= Keywords.maxLexemeBytes else { return }
+        let text = text
+        lexeme =
+            text.utf8.withContiguousStorageIfAvailable { Keywords.lexeme($0, ascii: ascii, text: text) }
+            ?? Keywords.lexemes[text.lowercased()]
     }
 }
 
@@ -81,11 +106,9 @@ enum Tokenizer {
             offsets[scalars.count] = offset
         }
         func text(_ range: Range<Int>) -> String {
-            if ascii {
-                if range.count == 1 { return asciiStrings[Int(bytes[range.lowerBound])] }
-                return String(decoding: bytes[range], as: UTF8.self)
-            }
-            return String(decoding: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+            if ascii && range.count == 1 { return asciiStrings[Int(bytes[range.lowerBound])] }
+            let byteRange = ascii ? range : offsets[range.lowerBound]..<offsets[range.upperBound]
+            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[byteRange]), as: UTF8.self) }
         }
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 3 + 4)
@@ -150,7 +173,9 @@ enum Tokenizer {
         var scalars: [Unicode.Scalar]
         var entry: Keywords.Entry
         var ambiguous: Bool { entry.ambiguous }
-        var compound: Bool
+        var compound: Bool { firstDelimiter != nil }
+        /// Where a compound keyword's first inner delimiter is (`dual audio`: 4).
+        var firstDelimiter: Int?
     }
 
     /// Keywords by their first ASCII character (lower-cased), longest first; every keyword starts with one.
@@ -160,7 +185,7 @@ enum Tokenizer {
             let scalars = Array(keyword.unicodeScalars)
             guard scalars[0].isASCII else { continue }
             index[Int(scalars[0].value)].append(
-                Pattern(scalars: scalars, entry: entry, compound: scalars.contains(where: Delimiters.isDelimiter))
+                Pattern(scalars: scalars, entry: entry, firstDelimiter: scalars.firstIndex(where: Delimiters.isDelimiter))
             )
         }
         return index.map { $0.sorted { $0.scalars.count > $1.scalars.count } }
@@ -181,7 +206,19 @@ enum Tokenizer {
     static func keywordLength(_ scalars: [Unicode.Scalar], at index: Int, depth: Int = 0) -> Int? {
         let first = lower(scalars[index])
         guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
-        for pattern in keywordsByFirst[Int(first.value)] where index + pattern.scalars.count <= scalars.count {
+        let patterns = keywordsByFirst[Int(first.value)]
+        guard !patterns.isEmpty else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
+        // The word runs to the next boundary. A plain keyword longer than it cannot match (a boundary is no letter),
+        // and a compound one only if its first inner delimiter falls exactly on that boundary.
+        var wordEnd = index + 1
+        while !isBoundary(scalars, wordEnd) { wordEnd += 1 }
+        let wordLength = wordEnd - index
+        for pattern in patterns where index + pattern.scalars.count <= scalars.count {
+            if let delimiter = pattern.firstDelimiter {
+                if delimiter != wordLength { continue }
+            } else if pattern.scalars.count > wordLength {
+                continue
+            }
             let keyword = pattern.scalars
             var matches = true
             for (offset, expected) in keyword.enumerated() {
