@@ -54,37 +54,60 @@ public enum FilenameElement: String, CaseIterable, Sendable, Codable {
 
 /// What a release name says: each element's values in the order they were found.
 public struct ParsedFilename: Sendable, Equatable {
-    /// One slot per element, in `FilenameElement.allCases` order (an array, not a dictionary: no hashing).
-    private var slots = [[String]](repeating: [], count: FilenameElement.allCases.count)
+    /// Every value with its element's ordinal, in the order found: one small array per parse instead of one per
+    /// element (a name has a handful of values; a list per element cost an allocation each).
+    private var entries: [(ordinal: UInt8, value: String)] = []
 
     public init() {}
 
     public var values: [FilenameElement: [String]] {
         var values: [FilenameElement: [String]] = [:]
-        for (element, list) in zip(FilenameElement.allCases, slots) where !list.isEmpty { values[element] = list }
+        for element in FilenameElement.allCases {
+            let list = self[element]
+            if !list.isEmpty { values[element] = list }
+        }
         return values
     }
 
-    public subscript(element: FilenameElement) -> [String] { slots[element.ordinal] }
+    public subscript(element: FilenameElement) -> [String] {
+        let ordinal = UInt8(element.ordinal)
+        var list: [String] = []
+        for entry in entries where entry.ordinal == ordinal { list.append(entry.value) }
+        return list
+    }
 
-    public func first(_ element: FilenameElement) -> String? { slots[element.ordinal].first }
+    public func first(_ element: FilenameElement) -> String? {
+        let ordinal = UInt8(element.ordinal)
+        return entries.first { $0.ordinal == ordinal }?.value
+    }
 
     mutating func add(_ element: FilenameElement, _ value: String) {
         guard !value.isEmpty else { return }
-        slots[element.ordinal].append(value)
+        if entries.isEmpty { entries.reserveCapacity(8) }
+        entries.append((UInt8(element.ordinal), value))
     }
 
     mutating func set(_ element: FilenameElement, _ value: String) {
-        slots[element.ordinal] = value.isEmpty ? [] : [value]
+        remove(element)
+        add(element, value)
     }
 
-    mutating func remove(_ element: FilenameElement) { slots[element.ordinal] = [] }
+    mutating func remove(_ element: FilenameElement) {
+        let ordinal = UInt8(element.ordinal)
+        entries.removeAll { $0.ordinal == ordinal }
+    }
+
+    /// Equal when every element has the same values in the same order (the interleaving of elements is not kept).
+    public static func == (lhs: ParsedFilename, rhs: ParsedFilename) -> Bool {
+        FilenameElement.allCases.allSatisfy { lhs[$0] == rhs[$0] }
+    }
 
     /// One JSON object: a string per element, or an array when it occurs more than once; keys in Anitomy's order.
     public var json: String {
         var out = "{"
         var first = true
-        for (element, list) in zip(FilenameElement.allCases, slots) {
+        for element in FilenameElement.allCases {
+            let list = self[element]
             guard !list.isEmpty else { continue }
             if !first { out += ", " }
             first = false

@@ -71,7 +71,8 @@ struct FilenameParse {
             default: break
             }
         }
-        if body.unicodeScalars.contains("\u{3000}") { spaces += 1 }
+        // An ideographic space (E3 80 80) counts as a space.
+        if body.utf8.contains(0xE3), body.unicodeScalars.contains("\u{3000}") { spaces += 1 }
         hasSpaces = spaces > underscores
         dashIsSpace = spaces == 0 && underscores == 0 && dots == 0 && dashes >= 2
         guard tokens.contains(where: { $0.kind == .word }) else { return result }

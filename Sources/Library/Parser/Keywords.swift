@@ -224,6 +224,17 @@ enum Delimiters {
         scalar == "-" || ("\u{2010}"..."\u{2015}").contains(scalar)
     }
 
+    /// A word ends here: a delimiter or a bracket.
+    static func isBoundary(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 { return asciiBoundary[Int(scalar.value)] }
+        return isDelimiter(scalar) || closer(for: scalar) != nil || isCloser(scalar)
+    }
+
+    static let asciiBoundary: [Bool] = (0..<128).map { value in
+        let scalar = Unicode.Scalar(UInt8(value))
+        return isDelimiter(scalar) || closer(for: scalar) != nil || isCloser(scalar)
+    }
+
     /// The closing bracket for an opening one (a switch, not a dictionary: this runs for every character).
     static func closer(for scalar: Unicode.Scalar) -> Unicode.Scalar? {
         switch scalar {

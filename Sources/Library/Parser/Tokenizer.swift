@@ -124,6 +124,11 @@ enum Tokenizer {
         }
         while index < scalars.count {
             let scalar = scalars[index]
+            // Inside a word, only a boundary changes anything.
+            if wordStart != nil, !Delimiters.isBoundary(scalar) {
+                index += 1
+                continue
+            }
             if let closer = Delimiters.closer(for: scalar) {
                 flush()
                 // `[[Group]`: a doubled opener is a typo, not nesting.
@@ -169,27 +174,67 @@ enum Tokenizer {
 
     // MARK: - Keywords that span delimiters or run into each other
 
+    /// A keyword as the tokenizer matches it: its lower-cased ASCII bytes live in `patternBytes` (one flat array,
+    /// so walking the patterns touches no reference counts).
     struct Pattern {
-        var scalars: [Unicode.Scalar]
+        var start: Int
+        var count: Int
         var entry: Keywords.Entry
         var ambiguous: Bool { entry.ambiguous }
-        var compound: Bool { firstDelimiter != nil }
-        /// Where a compound keyword's first inner delimiter is (`dual audio`: 4).
-        var firstDelimiter: Int?
+        var compound: Bool { firstDelimiter >= 0 }
+        /// Where a compound keyword's first inner delimiter is (`dual audio`: 4); -1 for a plain keyword.
+        var firstDelimiter: Int
     }
 
-    /// Keywords by their first ASCII character (lower-cased), longest first; every keyword starts with one.
-    static let keywordsByFirst: [[Pattern]] = {
-        var index = [[Pattern]](repeating: [], count: 128)
-        for (keyword, entry) in Keywords.table {
-            let scalars = Array(keyword.unicodeScalars)
-            guard scalars[0].isASCII else { continue }
-            index[Int(scalars[0].value)].append(
-                Pattern(scalars: scalars, entry: entry, firstDelimiter: scalars.firstIndex(where: Delimiters.isDelimiter))
-            )
+    static let patternTable: (bytes: [UInt8], patterns: [Pattern], byFirst: [Range<Int>]) = {
+        var bytes: [UInt8] = []
+        var patterns: [Pattern] = []
+        var byFirst = [Range<Int>](repeating: 0..<0, count: 128)
+        // Every keyword is ASCII; grouped by first byte, longest first.
+        let keywords = Keywords.table.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
+            .sorted { ($0.key.utf8.first!, -$0.key.utf8.count, $0.key) < ($1.key.utf8.first!, -$1.key.utf8.count, $1.key) }
+        for (keyword, entry) in keywords {
+            let word = Array(keyword.utf8)
+            let first = Int(word[0])
+            if byFirst[first].isEmpty { byFirst[first] = patterns.count..<patterns.count }
+            let delimiter = word.firstIndex { Delimiters.isDelimiter(Unicode.Scalar($0)) } ?? -1
+            patterns.append(Pattern(start: bytes.count, count: word.count, entry: entry, firstDelimiter: delimiter))
+            bytes += word
+            byFirst[first] = byFirst[first].lowerBound..<patterns.count
         }
-        return index.map { $0.sorted { $0.scalars.count > $1.scalars.count } }
+        return (bytes, patterns, byFirst)
     }()
+
+    /// For each first byte, which second bytes (as a 128-bit mask) any of its keywords has: most words fail this
+    /// test and are never compared with a keyword.
+    static let secondBytes: [(low: UInt64, high: UInt64)] = {
+        let table = patternTable
+        var masks = [(low: UInt64, high: UInt64)](repeating: (0, 0), count: 128)
+        func mark(_ first: Int, _ byte: UInt8) {
+            if byte < 64 { masks[first].low |= 1 << UInt64(byte) } else { masks[first].high |= 1 << UInt64(byte - 64) }
+        }
+        for (first, range) in table.byFirst.enumerated() {
+            for pattern in table.patterns[range] where pattern.count > 1 {
+                let second = table.bytes[pattern.start + 1]
+                mark(first, second)
+                // An inner delimiter matches any other delimiter but `-`.
+                if Delimiters.isDelimiter(Unicode.Scalar(second)) && second != UInt8(ascii: "-") {
+                    for byte in 0..<UInt8(128) where Delimiters.isDelimiter(Unicode.Scalar(byte)) { mark(first, byte) }
+                }
+                // A one-letter keyword would end at the boundary; none exists, but stay correct if one is added.
+            }
+            if table.patterns[range].contains(where: { $0.count == 1 }) { masks[first] = (~0, ~0) }
+        }
+        return masks
+    }()
+
+    static func mayStartKeyword(_ scalars: [Unicode.Scalar], at index: Int, first: Int) -> Bool {
+        guard index + 1 < scalars.count else { return true }
+        let second = lower(scalars[index + 1]).value
+        guard second < 128 else { return false }
+        let mask = secondBytes[first]
+        return second < 64 ? mask.low & (1 << UInt64(second)) != 0 : mask.high & (1 << UInt64(second - 64)) != 0
+    }
 
     static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if ("A"..."Z").contains(scalar) { return Unicode.Scalar(scalar.value + 32)! }
@@ -197,8 +242,7 @@ enum Tokenizer {
     }
 
     static func isBoundary(_ scalars: [Unicode.Scalar], _ index: Int) -> Bool {
-        index >= scalars.count || Delimiters.isDelimiter(scalars[index]) || Delimiters.closer(for: scalars[index]) != nil
-            || Delimiters.isCloser(scalars[index])
+        index >= scalars.count || Delimiters.isBoundary(scalars[index])
     }
 
     /// The length of the keyword starting at `index`, if one does and it ends at a boundary or runs straight into
@@ -206,22 +250,27 @@ enum Tokenizer {
     static func keywordLength(_ scalars: [Unicode.Scalar], at index: Int, depth: Int = 0) -> Int? {
         let first = lower(scalars[index])
         guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
-        let patterns = keywordsByFirst[Int(first.value)]
-        guard !patterns.isEmpty else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
+        let table = patternTable
+        let candidates = table.byFirst[Int(first.value)]
+        guard !candidates.isEmpty, mayStartKeyword(scalars, at: index, first: Int(first.value)) else {
+            return depth > 0 ? resolutionLength(scalars, at: index) : nil
+        }
         // The word runs to the next boundary. A plain keyword longer than it cannot match (a boundary is no letter),
         // and a compound one only if its first inner delimiter falls exactly on that boundary.
         var wordEnd = index + 1
         while !isBoundary(scalars, wordEnd) { wordEnd += 1 }
         let wordLength = wordEnd - index
-        for pattern in patterns where index + pattern.scalars.count <= scalars.count {
-            if let delimiter = pattern.firstDelimiter {
-                if delimiter != wordLength { continue }
-            } else if pattern.scalars.count > wordLength {
+        for candidate in candidates {
+            let pattern = table.patterns[candidate]
+            if pattern.compound {
+                if pattern.firstDelimiter != wordLength { continue }
+            } else if pattern.count > wordLength {
                 continue
             }
-            let keyword = pattern.scalars
+            guard index + pattern.count <= scalars.count else { continue }
             var matches = true
-            for (offset, expected) in keyword.enumerated() {
+            for offset in 1..<pattern.count {
+                let expected = Unicode.Scalar(table.bytes[pattern.start + offset])
                 let actual = lower(scalars[index + offset])
                 if actual == expected { continue }
                 // A keyword's inner delimiter matches any delimiter (`Dual_Audio`, `Dual.Audio`).
@@ -230,16 +279,14 @@ enum Tokenizer {
                 break
             }
             guard matches else { continue }
-            let end = index + keyword.count
+            let end = index + pattern.count
             // Only compound keywords, or keywords glued to another, are cut here; plain words split at delimiters.
-            let isCompound = pattern.compound
-            let ambiguous = pattern.ambiguous
             if isBoundary(scalars, end) {
-                if isCompound || (depth > 0 && !ambiguous) { return keyword.count }
+                if pattern.compound || (depth > 0 && !pattern.ambiguous) { return pattern.count }
                 // The whole word is a keyword (`HDTV`, `JapDub`): never split it into shorter ones.
                 return nil
             }
-            if depth < 2, !ambiguous, keywordLength(scalars, at: end, depth: depth + 1) != nil { return keyword.count }
+            if depth < 2, !pattern.ambiguous, keywordLength(scalars, at: end, depth: depth + 1) != nil { return pattern.count }
         }
         return depth > 0 ? resolutionLength(scalars, at: index) : nil
     }
@@ -263,51 +310,65 @@ enum Tokenizer {
     /// Glues back what delimiters wrongly split: `R.O.D`, `m.3.3.w`, `No.6`, `07.5`, `Ver1.1a`; and lets a
     /// delimiter that follows another (`Mita. -`) stay with its word.
     static func repairDelimiters(_ tokens: [Token]) -> [Token] {
-        var out: [Token] = []
+        // Most names need no repair: find the first one before copying any token.
+        guard
+            let firstRepair = tokens.indices.first(where: { index in
+                index > 0 && tokens[index].kind == .delimiter && repair(at: index, after: tokens[index - 1], in: tokens) != nil
+            })
+        else { return tokens }
+        var out = Array(tokens[..<firstRepair])
         out.reserveCapacity(tokens.count)
-        var index = 0
+        var index = firstRepair
         while index < tokens.count {
-            guard tokens[index].kind == .delimiter, tokens[index].text == "." || tokens[index].text == "_" else {
+            guard let previous = out.last, let repair = repair(at: index, after: previous, in: tokens) else {
                 out.append(tokens[index])
                 index += 1
                 continue
             }
-            let token = tokens[index]
-            if token.kind == .delimiter, token.text == ".", let previous = out.last, previous.kind == .word,
-                previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .word,
-                tokens[index + 1].keyword == nil, shouldGlue(previous, tokens[index + 1])
-            {
+            switch repair {
+            case .glueDot:
                 let next = tokens[index + 1]
                 out[out.count - 1].text += "." + next.text
                 out[out.count - 1].lastPieceLength = next.text.unicodeScalars.count
                 index += 2
-                continue
-            }
-            // `Ver1_1a`: an underscore between a number and a numbered suffix is part of the word.
-            if token.kind == .delimiter, token.text == "_", let previous = out.last, previous.kind == .word,
-                previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .word,
-                let leftLast = previous.text.unicodeScalars.last, ("0"..."9").contains(leftLast),
-                previous.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }),
-                let rightFirst = tokens[index + 1].text.unicodeScalars.first, ("0"..."9").contains(rightFirst),
-                tokens[index + 1].text.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
-            {
+            case .glueUnderscore:
                 out[out.count - 1].text += "_" + tokens[index + 1].text
                 index += 2
-                continue
-            }
-            // `Mita. - 01`: a dot followed by a space ends its word rather than separating anything.
-            if token.kind == .delimiter, token.text == ".", let previous = out.last, previous.kind == .word,
-                previous.keyword == nil, index + 1 < tokens.count, tokens[index + 1].kind == .delimiter,
-                let next = tokens[index + 1].text.unicodeScalars.first, Delimiters.isSpaceLike(next)
-            {
+            case .keepDot:
                 out[out.count - 1].text += "."
                 index += 1
-                continue
             }
-            out.append(token)
-            index += 1
         }
         return out
+    }
+
+    enum Repair { case glueDot, glueUnderscore, keepDot }
+
+    /// What to do with the delimiter at `index`, given the (possibly already repaired) word before it.
+    static func repair(at index: Int, after previous: Token, in tokens: [Token]) -> Repair? {
+        // Cheap tests first: this runs for every token of a name with dots or underscores.
+        guard tokens[index].kind == .delimiter, previous.kind == .word, index + 1 < tokens.count,
+            let byte = tokens[index].text.utf8.first, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+        else { return nil }
+        let token = tokens[index]
+        guard token.kind == .delimiter, token.text == "." || token.text == "_", previous.kind == .word,
+            previous.keyword == nil, index + 1 < tokens.count
+        else { return nil }
+        let next = tokens[index + 1]
+        if token.text == ".", next.kind == .word, next.keyword == nil, shouldGlue(previous, next) { return .glueDot }
+        // `Ver1_1a`: an underscore between a number and a numbered suffix is part of the word.
+        if token.text == "_", next.kind == .word, let leftLast = previous.text.unicodeScalars.last, ("0"..."9").contains(leftLast),
+            previous.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }),
+            let rightFirst = next.text.unicodeScalars.first, ("0"..."9").contains(rightFirst),
+            next.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
+        {
+            return .glueUnderscore
+        }
+        // `Mita. - 01`: a dot followed by a space ends its word rather than separating anything.
+        if token.text == ".", next.kind == .delimiter, let scalar = next.text.unicodeScalars.first, Delimiters.isSpaceLike(scalar) {
+            return .keepDot
+        }
+        return nil
     }
 
     static func shouldGlue(_ left: Token, _ right: Token) -> Bool {
