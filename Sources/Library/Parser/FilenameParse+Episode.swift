@@ -27,7 +27,7 @@ extension FilenameParse {
             let next = nextWord(after: number), followsDash(next)
         else { return false }
         tokens[0].claimed = true
-        takeEpisode(number, tokens[number].text)
+        takeEpisode(number, texts[number])
         leadingEpisode = true
         return true
     }
@@ -36,15 +36,15 @@ extension FilenameParse {
     mutating func findBracketedEpisodeAlternative() {
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
             guard tokens[index].wordClass.contains(.episodePrefix), let next = nextWord(after: index),
-                tokens[next].isFreeWord, tokens[next].isNumber, let value = Int(tokens[next].text),
+                tokens[next].isFreeWord, tokens[next].isNumber, let value = Int(texts[next]),
                 let current = result.first(.episode).flatMap({ Int($0) })
             else { continue }
             tokens[index].claimed = true
             tokens[next].claimed = true
             if value > current {
-                result.add(.episodeAlt, tokens[next].text)
+                result.add(.episodeAlt, texts[next])
             } else if value == current {
-                result.set(.episode, tokens[next].text)
+                result.set(.episode, texts[next])
             }
             return
         }
@@ -76,12 +76,12 @@ extension FilenameParse {
             let first = tokens[index].firstByte
             // Glued prefixes come with a digit (`EP05`, `#01`); `話` ends in the byte 0xB1 (E8 A9 B1).
             let mayBeGlued = tokens[index].hasDigit && (first | 0x20 == UInt8(ascii: "e") || first == UInt8(ascii: "#"))
-            let mayBeCounted = tokens[index].text.utf8.last == 0xB1 && tokens[index].text.hasSuffix("話")
+            let mayBeCounted = texts[index].utf8.last == 0xB1 && texts[index].hasSuffix("話")
             guard isPrefix || mayBeGlued || mayBeCounted, isCandidate(index) else { continue }
-            let text = tokens[index].text
+            let text = texts[index]
             if isPrefix && tokens[index].byteCount > 1 {
                 guard let next = nextWord(after: index), tokens[next].isFreeWord,
-                    let (number, version) = Self.episodeBody(tokens[next].text)
+                    let (number, version) = Self.episodeBody(texts[next])
                 else { continue }
                 tokens[index].claimed = true
                 takeEpisode(next, number, version: version)
@@ -89,7 +89,7 @@ extension FilenameParse {
                 return true
             }
             if mayBeGlued {
-                let lower = tokens[index].lower
+                let lower = lower(index)
                 for prefix in Self.gluedPrefixes where lower.hasPrefix(prefix) && lower.utf8.count > prefix.utf8.count {
                     let body = String(text.dropFirst(prefix.count))
                     guard body.first?.isNumber == true, let (number, version) = Self.episodeBody(body) else { continue }
@@ -145,12 +145,12 @@ extension FilenameParse {
     /// After an episode at `index`: `-02`, `~ 12`, `-E02`, `+02` make a range.
     @discardableResult
     mutating func continueRange(from index: Int, prefixed: Bool) -> Bool {
-        guard let joiner = delimiterAfter(index), Delimiters.isRangeJoiner(joiner.text),
+        guard let joiner = delimiterAfter(index), Delimiters.isRangeJoiner(joiner),
             let next = nextWord(after: index), tokens[next].isFreeWord
         else { return false }
         // `01-02` and `01+02` join tightly; `01 ~ 12`, `8 & 10` may have spaces; `11 - 511` is an episode and a title.
-        if joiner.text != "~" && joiner.text != "&" && next - index != 2 { return false }
-        var text = tokens[next].text
+        if joiner != "~" && joiner != "&" && next - index != 2 { return false }
+        var text = texts[next]
         if prefixed, text.lowercased().hasPrefix("e") || text.hasPrefix("#") { text = String(text.dropFirst()) }
         guard let (number, version) = Self.episodeBody(text), let first = Double(result[.episode].last ?? ""),
             let second = Double(number), first < second
@@ -166,7 +166,7 @@ extension FilenameParse {
             guard let previous = previousWord(before: index), isCandidate(previous), tokens[previous].isNumber,
                 let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].isNumber
             else { continue }
-            takeEpisode(previous, tokens[previous].text)
+            takeEpisode(previous, texts[previous])
             tokens[index].claimed = true
             tokens[next].claimed = true
             return true
@@ -177,7 +177,7 @@ extension FilenameParse {
     /// `ED2`, `OVA3.5`, `OP4a`, `NCOP1a`, `SP01`, `EX01`, `OVA_01`: the type stays a word (it may end a title).
     mutating func findTypedEpisode() -> Bool {
         for index in digitWords where tokens[index].isFreeWord && !tokens[index].isNumber {
-            let text = tokens[index].text
+            let text = texts[index]
             guard let digit = text.firstIndex(where: \.isNumber), digit != text.startIndex else { continue }
             let type = String(text[..<digit])
             let episodeOnly = Keywords.episodeOnlyTypes.contains(type.lowercased())
@@ -185,15 +185,18 @@ extension FilenameParse {
                 entry.element == .type,
                 let (number, version) = Self.episodeBody(String(text[digit...]))
             else { continue }
+            let numberText = String(text[digit...])
             var typeToken = tokens[index]
-            typeToken.text = type
+            typeToken.measure(type)
             typeToken.keyword = entry
             typeToken.claimed = !entry.ambiguous
             var numberToken = tokens[index]
-            numberToken.text = String(text[digit...])
+            numberToken.measure(numberText)
             numberToken.keyword = nil
             tokens[index] = typeToken
+            texts[index] = type
             tokens.insert(numberToken, at: index + 1)
+            texts.insert(numberText, at: index + 1)
             // Indices noted so far move with the insertion.
             ambiguous = ambiguous.map { $0 > index ? $0 + 1 : $0 }
             indexDigitWords()
@@ -205,7 +208,7 @@ extension FilenameParse {
         // `OVA_01`, `OVA - 01`: a number right after an ambiguous type word.
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].keyword?.element == .type {
             guard let next = nextWord(after: index), tokens[next].isFreeWord, !tokens[next].enclosed,
-                let (number, version) = Self.episodeBody(tokens[next].text), number.count <= 3,
+                let (number, version) = Self.episodeBody(texts[next]), number.count <= 3,
                 tokens[index].byteCount <= 3
             else { continue }
             takeEpisode(next, number, version: version)
@@ -217,7 +220,7 @@ extension FilenameParse {
     /// `01v2`, `13v0`, `04V2`, `02.5`, `111C`, `09a`.
     mutating func findVersionedOrFractional() -> Bool {
         for index in digitWords where !tokens[index].isNumber && isCandidate(index) {
-            let text = tokens[index].text
+            let text = texts[index]
             if let (number, version) = Self.numberAndVersion(text), let version {
                 takeEpisode(index, number, version: version)
                 continueRange(from: index, prefixed: false)
@@ -244,7 +247,7 @@ extension FilenameParse {
     mutating func findSeparatedEpisode() -> Bool {
         for index in digitWords
         where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) && followsDash(index) {
-            let text = tokens[index].text
+            let text = texts[index]
             guard isNumber(text), text.count <= 4 else { continue }
             // `- 100 Years Quest - 01`: a number that starts words is part of a title (`- 25 END` is not words).
             if let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].keyword == nil,
@@ -263,14 +266,14 @@ extension FilenameParse {
     mutating func findAlternative(after index: Int) {
         guard let next = nextWord(after: index, crossBrackets: true), tokens[next].isFreeWord,
             tokens[next].enclosed, isIsolated(next), tokens[next].isNumber,
-            let first = Int(tokens[index].text), let second = Int(tokens[next].text)
+            let first = Int(texts[index]), let second = Int(texts[next])
         else { return }
         tokens[next].claimed = true
         if second < first {
-            result.set(.episode, tokens[next].text)
-            result.add(.episodeAlt, tokens[index].text)
+            result.set(.episode, texts[next])
+            result.add(.episodeAlt, texts[index])
         } else {
-            result.add(.episodeAlt, tokens[next].text)
+            result.add(.episodeAlt, texts[next])
         }
     }
 
@@ -278,13 +281,13 @@ extension FilenameParse {
     mutating func findRange(anywhere: Bool) -> Bool {
         for index in digitWords where tokens[index].isNumber && isCandidate(index) {
             guard tokens[index].byteCount <= 4, let joiner = delimiterAfter(index),
-                Delimiters.isRangeJoiner(joiner.text), let next = nextWord(after: index), tokens[next].isFreeWord,
-                joiner.text == "~" || joiner.text == "&" || next - index == 2,
-                let (upper, _) = Self.episodeBody(tokens[next].text), let low = Int(tokens[index].text),
+                Delimiters.isRangeJoiner(joiner), let next = nextWord(after: index), tokens[next].isFreeWord,
+                joiner == "~" || joiner == "&" || next - index == 2,
+                let (upper, _) = Self.episodeBody(texts[next]), let low = Int(texts[index]),
                 let high = Int(upper), low < high
             else { continue }
             // `5-2`, `009-1` fail the order test and stay in the title.
-            takeEpisode(index, tokens[index].text)
+            takeEpisode(index, texts[index])
             continueRange(from: index, prefixed: false)
             return true
         }
@@ -297,7 +300,7 @@ extension FilenameParse {
             let betweenGroups =
                 !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
             guard isIsolated(index) || betweenGroups else { continue }
-            guard let (number, version) = Self.episodeBody(tokens[index].text), Int(number).map({ $0 < 1900 }) ?? true
+            guard let (number, version) = Self.episodeBody(texts[index]), Int(number).map({ $0 < 1900 }) ?? true
             else { continue }
             takeEpisode(index, number, version: version)
             return true
@@ -313,17 +316,17 @@ extension FilenameParse {
             // `Kiddy Grade 2 - Pilot`, `Byousoku 5 Centimeter`: a number followed by more title words is the title's,
             // except in dotted scene names (`The.Animatrix.08.A.Detective.Story`).
             if let next = nextWord(after: index), tokens[next].isFreeWord {
-                let dotted = tokens[index - 1].text == "." && tokens[index + 1].text == "." && !hasSpaces
+                let dotted = texts[index - 1] == "." && texts[index + 1] == "." && !hasSpaces
                 if !dotted { continue }
             }
             // `CRF-16`: glued to a word by a dash.
-            if index >= 1, tokens[index - 1].kind == .delimiter, Delimiters.isDash(tokens[index - 1].text.unicodeScalars.first!),
+            if index >= 1, tokens[index - 1].kind == .delimiter, Delimiters.isDash(texts[index - 1].unicodeScalars.first!),
                 index >= 2, tokens[index - 2].kind == .word
             {
                 continue
             }
-            guard let value = Int(tokens[index].text), value < 1900 || tokens[index].text.count < 4 else { continue }
-            takeEpisode(index, tokens[index].text)
+            guard let value = Int(texts[index]), value < 1900 || texts[index].count < 4 else { continue }
+            takeEpisode(index, texts[index])
             return true
         }
         return false
@@ -335,7 +338,7 @@ extension FilenameParse {
         // `V3`, `(v2)`, `[V0]`, `THORA v2`
         guard result.first(.releaseVersion) == nil else { return }
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].firstByte | 0x20 == UInt8(ascii: "v") {
-            let text = tokens[index].text
+            let text = texts[index]
             guard tokens[index].byteCount >= 2, let version = Self.version(text), version != "!"
             else { continue }
             claim(index, as: .releaseVersion, version)

@@ -3,7 +3,7 @@ extension FilenameParse {
     mutating func findChecksum() {
         // The last free token of exactly eight hex digits (Anitomy v2).
         for index in digitWords.reversed() where tokens[index].isFreeWord {
-            let text = tokens[index].text
+            let text = texts[index]
             guard text.utf8.count == 8, text.utf8.allSatisfy(Self.isHex), text.utf8.contains(where: { $0 >= 48 && $0 <= 57 })
             else { continue }
             claim(index, as: .fileChecksum)
@@ -48,19 +48,19 @@ extension FilenameParse {
 
     mutating func findResolution() {
         var found = false
-        for index in digitWords where tokens[index].isFreeWord && Self.isResolution(tokens[index].text) {
+        for index in digitWords where tokens[index].isFreeWord && Self.isResolution(texts[index]) {
             if !found { claim(index, as: .videoResolution) } else { tokens[index].claimed = true }
             found = true
         }
         if found { return }
         // A bare 480, 720 or 1080 in brackets (`[720]`, `[BD-1080]`), or just before a source keyword.
         for index in digitWords where tokens[index].isFreeWord && tokens[index].enclosed {
-            if Self.bareResolutions.contains(tokens[index].text) {
+            if Self.bareResolutions.contains(texts[index]) {
                 claim(index, as: .videoResolution)
                 return
             }
         }
-        for index in digitWords where tokens[index].isFreeWord && tokens[index].text == "1080" {
+        for index in digitWords where tokens[index].isFreeWord && texts[index] == "1080" {
             if let next = nextWord(after: index), tokens[next].keyword?.element == .source {
                 claim(index, as: .videoResolution)
                 return
@@ -70,13 +70,13 @@ extension FilenameParse {
 
     mutating func findYear() {
         for index in digitWords where tokens[index].isFreeWord {
-            let text = tokens[index].text
+            let text = texts[index]
             guard text.utf8.count == 4, isNumber(text), let year = Int(text), (1951...2049).contains(year) else { continue }
             // Alone in brackets, alone between two bracket groups, or right before `S01E02`.
             let betweenGroups =
                 !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
             var beforeSeason = false
-            if let next = nextWord(after: index), Self.seasonEpisode(tokens[next].text) != nil { beforeSeason = true }
+            if let next = nextWord(after: index), Self.seasonEpisode(texts[next]) != nil { beforeSeason = true }
             guard isIsolated(index) || betweenGroups || beforeSeason else { continue }
             claim(index, as: .year)
             return
@@ -146,7 +146,7 @@ extension FilenameParse {
             // Every season form has a digit, starts with s/S, or is not ASCII (`第2期`): skip the rest unread.
             let first = tokens[index].firstByte
             guard tokens[index].hasDigit || first | 0x20 == UInt8(ascii: "s") || first >= 0x80 else { continue }
-            let text = tokens[index].text
+            let text = texts[index]
             if tokens[index].hasDigit, let (season, episode, version) = Self.seasonEpisode(text), version != "!" {
                 claim(index, as: .season, season)
                 result.add(.episode, episode)
@@ -161,13 +161,13 @@ extension FilenameParse {
                 claim(index, as: .season, season)
                 var cursor = index
                 while cursor + 2 < tokens.count, tokens[cursor + 1].kind == .delimiter,
-                    tokens[cursor + 1].text == "-" || tokens[cursor + 1].text == "+", tokens[cursor + 2].isFreeWord
+                    texts[cursor + 1] == "-" || texts[cursor + 1] == "+", tokens[cursor + 2].isFreeWord
                 {
                     let next = cursor + 2
-                    if let more = Self.seasonNumber(tokens[next].text) {
+                    if let more = Self.seasonNumber(texts[next]) {
                         claim(next, as: .season, more)
-                    } else if tokens[cursor + 1].text == "-", tokens[next].isNumber, tokens[next].byteCount <= 2 {
-                        claim(next, as: .season, tokens[next].text)
+                    } else if texts[cursor + 1] == "-", tokens[next].isNumber, tokens[next].byteCount <= 2 {
+                        claim(next, as: .season, texts[next])
                     } else {
                         break
                     }
@@ -186,7 +186,7 @@ extension FilenameParse {
                 }
                 // `Season 2`, `saison 2`, `Season II` (spaces only between: `Season - 01` is no season 1)
                 if let next = nextWord(after: index), tokens[next].isFreeWord, onlySpaces(between: index, and: next) {
-                    let value = tokens[next].text
+                    let value = texts[next]
                     if isNumber(value) && value.count <= 2 {
                         tokens[index].claimed = true
                         claim(next, as: .season, value)
@@ -207,17 +207,18 @@ extension FilenameParse {
     }
 
     func onlySpaces(between first: Int, and second: Int) -> Bool {
-        ((first + 1)..<second).allSatisfy { tokens[$0].kind == .delimiter && Delimiters.isSpaceLike(tokens[$0].text.unicodeScalars.first!) }
+        ((first + 1)..<second).allSatisfy { tokens[$0].kind == .delimiter && Delimiters.isSpaceLike(texts[$0].unicodeScalars.first!) }
     }
 
-    func delimiterAfter(_ index: Int) -> Token? {
+    /// The text of the last non-space delimiter right after `index` (`-` in `01 - 02`), if any.
+    func delimiterAfter(_ index: Int) -> String? {
         var next = index + 1
-        var found: Token?
+        var found: Int?
         while next < tokens.count, tokens[next].kind == .delimiter {
-            if !Delimiters.isSpaceLike(tokens[next].text.unicodeScalars.first!) { found = tokens[next] }
+            if !Delimiters.isSpaceLike(texts[next].unicodeScalars.first!) { found = next }
             next += 1
         }
-        return found
+        return found.map { texts[$0] }
     }
 
     static let romans = ["I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10]
@@ -251,7 +252,7 @@ extension FilenameParse {
             if tokens[index].byteCount == 2, tokens[index].firstByte | 0x20 == UInt8(ascii: "p"), tokens[index].hasDigit,
                 let previous = previousWord(before: index), tokens[previous].claimed, result.first(.season) != nil
             {
-                claim(index, as: .part, String(tokens[index].text.dropFirst()))
+                claim(index, as: .part, String(texts[index].dropFirst()))
                 return
             }
         }
@@ -263,11 +264,11 @@ extension FilenameParse {
         for index in tokens.indices where tokens[index].isFreeWord {
             // `Vol.1`, glued by the tokenizer.
             if tokens[index].firstByte | 0x20 == UInt8(ascii: "v"), tokens[index].byteCount > 4, tokens[index].hasDigit,
-                tokens[index].lower.hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(tokens[index].text.dropFirst(4)))
+                lower(index).hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(texts[index].dropFirst(4)))
             {
                 claim(index, as: .volume, number)
                 if let version { result.add(.releaseVersion, version) }
-                if let joiner = delimiterAfter(index), joiner.text == "&" || joiner.text == "+",
+                if let joiner = delimiterAfter(index), joiner == "&" || joiner == "+",
                     let more = nextWord(after: index), tokens[more].isFreeWord, tokens[more].isNumber
                 {
                     claim(more, as: .volume)
@@ -277,13 +278,13 @@ extension FilenameParse {
             guard tokens[index].wordClass.contains(.volumePrefix),
                 let next = nextWord(after: index), tokens[next].isFreeWord
             else { continue }
-            let text = tokens[next].text
+            let text = texts[next]
             if let (number, version) = Self.numberAndVersion(text) {
                 tokens[index].claimed = true
                 claim(next, as: .volume, number)
                 if let version { result.add(.releaseVersion, version) }
                 // `Vol.1&2`
-                if let joiner = delimiterAfter(next), joiner.text == "&" || joiner.text == "+",
+                if let joiner = delimiterAfter(next), joiner == "&" || joiner == "+",
                     let more = nextWord(after: next), tokens[more].isFreeWord, tokens[more].isNumber
                 {
                     claim(more, as: .volume)

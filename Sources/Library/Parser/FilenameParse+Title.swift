@@ -25,15 +25,15 @@ extension FilenameParse {
         var out = ""
         var endsWithSpace = false
         for index in range {
-            if tokens[index].kind == .delimiter, let scalar = tokens[index].text.unicodeScalars.first,
+            if tokens[index].kind == .delimiter, let scalar = texts[index].unicodeScalars.first,
                 (Delimiters.isSpaceLike(scalar) && !(scalar == "_" && hasSpaces && keepsUnderscore(index)))
                     || (scalar == "." && !isEllipsis(index)) || (dashIsSpace && scalar == "-")
             {
                 if !endsWithSpace { out += " " }
                 endsWithSpace = true
             } else {
-                out += tokens[index].text
-                endsWithSpace = tokens[index].text.utf8.last == UInt8(ascii: " ")
+                out += texts[index]
+                endsWithSpace = texts[index].utf8.last == UInt8(ascii: " ")
             }
         }
         return trimTitle(out)
@@ -43,13 +43,13 @@ extension FilenameParse {
     /// characters (`Ranma 1_2`).
     func keepsUnderscore(_ index: Int) -> Bool {
         guard index > 0, index + 1 < tokens.count else { return false }
-        return !(tokens[index - 1].text.count == 1 && tokens[index + 1].text.count == 1)
+        return !(texts[index - 1].count == 1 && texts[index + 1].count == 1)
     }
 
     /// A dot next to another dot (`...`) is punctuation, not a separator.
     func isEllipsis(_ index: Int) -> Bool {
-        (index > 0 && tokens[index - 1].text == "." && tokens[index - 1].kind == .delimiter)
-            || (index + 1 < tokens.count && tokens[index + 1].text == "." && tokens[index + 1].kind == .delimiter)
+        (index > 0 && texts[index - 1] == "." && tokens[index - 1].kind == .delimiter)
+            || (index + 1 < tokens.count && texts[index + 1] == "." && tokens[index + 1].kind == .delimiter)
     }
 
     func trimTitle(_ text: String) -> String {
@@ -88,10 +88,10 @@ extension FilenameParse {
         }
         // Trailing delimiters are not part of it (`Citrus+Episode`), but `~` closes a subtitle (`~Fam~`) and an
         // ellipsis stays (`I.Am....1080p`: the last dot separates).
-        while end > start, tokens[end - 1].kind == .delimiter, tokens[end - 1].text != "~" {
-            if tokens[end - 1].text == ".", end - 3 > start, tokens[end - 2].text == ".", tokens[end - 3].text == "." {
+        while end > start, tokens[end - 1].kind == .delimiter, texts[end - 1] != "~" {
+            if texts[end - 1] == ".", end - 3 > start, texts[end - 2] == ".", texts[end - 3] == "." {
                 end -= 1
-                if end - 4 >= start, tokens[end - 4].text != "." { break }
+                if end - 4 >= start, texts[end - 4] != "." { break }
                 continue
             }
             end -= 1
@@ -102,13 +102,13 @@ extension FilenameParse {
     mutating func findTitle() {
         // The first free word outside brackets…
         var start = tokens.indices.first {
-            tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(tokens[$0].text)
+            tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(texts[$0])
         }
         // `37 [Ruberia]_Death_Note`, `EvoBot.[Watakushi]_Akuma_no_Riddle`: a stray word, then the group, then the title.
         if let first = start, first == 0 || tokens[..<first].allSatisfy({ $0.kind == .delimiter }),
             nextBracket(first) == .open, let after = closeOfGroup(startingAfter: first),
             let title = tokens[(after + 1)...].indices.first(where: {
-                tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(tokens[$0].text)
+                tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(texts[$0])
             }), title == nextWord(after: after, crossBrackets: false) ?? -1
         {
             start = title
@@ -117,7 +117,7 @@ extension FilenameParse {
             // What follows a leading episode: `Title - Episode title`, or only an episode title.
             let range = run(from: first, enclosedOnly: true)
             if let dash = range.first(where: {
-                tokens[$0].kind == .delimiter && tokens[$0].text == "-" && followsDash(nextWord(after: $0) ?? $0) && $0 > first
+                tokens[$0].kind == .delimiter && texts[$0] == "-" && followsDash(nextWord(after: $0) ?? $0) && $0 > first
             }),
                 let next = nextWord(after: dash), range.contains(next)
             {
@@ -138,7 +138,7 @@ extension FilenameParse {
         if start == nil {
             // …else the first free word in a later bracket group, skipping a leading non-Latin group.
             var groups: [Int] = []
-            for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(tokens[index].text) {
+            for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(texts[index]) {
                 if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
             }
             // A bracket never closed (`[Anime`) holds no title.
@@ -149,7 +149,7 @@ extension FilenameParse {
             let group =
                 candidates.first { group in
                     tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
-                        .allSatisfy { isMostlyLatin(tokens[$0].text) }
+                        .allSatisfy { isMostlyLatin(texts[$0]) }
                 } ?? candidates.first
             start = tokens.indices.first { tokens[$0].group == group && tokens[$0].isFreeWord }
             enclosed = true
@@ -164,7 +164,7 @@ extension FilenameParse {
         }
         if let unmatched = depth.first { range = range.lowerBound..<unmatched }
         // A `[...]` or `{...}` group at the end is not part of the title (`(...)` is: `(TV)`, `(Not)`).
-        while let last = lastNonDelimiter(in: range), tokens[last].kind == .close, tokens[last].text != ")",
+        while let last = lastNonDelimiter(in: range), tokens[last].kind == .close, texts[last] != ")",
             let open = matchingOpen(last), open > range.lowerBound
         {
             range = range.lowerBound..<open
@@ -180,7 +180,7 @@ extension FilenameParse {
         guard let close = tokens.indices.last(where: { tokens[$0].group == first && tokens[$0].kind == .close }),
             let open = tokens.indices.first(where: { tokens[$0].group == second && tokens[$0].kind == .open }), open > close
         else { return false }
-        return tokens[(close + 1)..<open].allSatisfy { $0.kind == .delimiter || !hasLetterOrDigit($0.text) }
+        return ((close + 1)..<open).allSatisfy { tokens[$0].kind == .delimiter || !hasLetterOrDigit(texts[$0]) }
     }
 
     /// The index of the closing bracket of the group that opens right after `index`.
@@ -257,14 +257,14 @@ extension FilenameParse {
             end += 1
         }
         // `[&]`: a group named by a delimiter alone.
-        if words == 0, end == open + 2, end < tokens.count, tokens[end].kind == .close, tokens[open + 1].text != " " {
-            return tokens[open + 1].text
+        if words == 0, end == open + 2, end < tokens.count, tokens[end].kind == .close, texts[open + 1] != " " {
+            return texts[open + 1]
         }
         guard words > 0, end < tokens.count else { return nil }
         var last = end
         if tokens[end].kind != .close {
             // Only a comma may end it early, with nothing free after it in the bracket.
-            guard tokens[end - 1].text == "," || (end >= 2 && tokens[end - 2].text == ",") else { return nil }
+            guard texts[end - 1] == "," || (end >= 2 && texts[end - 2] == ",") else { return nil }
             var check = end
             while check < tokens.count, tokens[check].kind != .close {
                 if tokens[check].isFreeWord { return nil }
@@ -272,7 +272,7 @@ extension FilenameParse {
             }
             while last > open + 1, tokens[last - 1].kind == .delimiter { last -= 1 }
         }
-        var text = tokens[(open + 1)..<last].map(\.text).joined()
+        var text = texts[(open + 1)..<last].joined()
         // `Varies_&_Cuba77_&_AnimeReactor_RU`: underscores around other delimiters were spaces.
         if text.utf8.contains(UInt8(ascii: "_")), text.contains("_&_") || text.contains("_+_") {
             text = text.replacingUnderscores()
@@ -284,7 +284,7 @@ extension FilenameParse {
     /// `…x264-Group` at the end (before any brackets): the last free word, right after a dash that follows a word.
     func sceneGroup() -> Int? {
         guard let last = tokens.indices.last(where: { tokens[$0].kind == .word && !tokens[$0].enclosed }),
-            tokens[last].isFreeWord, last >= 2, tokens[last - 1].kind == .delimiter, tokens[last - 1].text == "-",
+            tokens[last].isFreeWord, last >= 2, tokens[last - 1].kind == .delimiter, texts[last - 1] == "-",
             tokens[last - 2].kind == .word || tokens[last - 2].kind == .close
         else { return nil }
         return last
@@ -299,12 +299,12 @@ extension FilenameParse {
         // Skip delimiters and a claimed version (`S00E01.v2.Drifters…`).
         while start < tokens.count,
             tokens[start].kind == .delimiter
-                || (tokens[start].claimed && Self.version(tokens[start].text).map { $0 != "!" } == true)
+                || (tokens[start].claimed && Self.version(texts[start]).map { $0 != "!" } == true)
         {
             start += 1
         }
         // `第01話 「魔女と花嫁」`
-        if start < tokens.count, tokens[start].kind == .open, tokens[start].text == "「" {
+        if start < tokens.count, tokens[start].kind == .open, texts[start] == "「" {
             let range = run(from: start + 1, enclosedOnly: true)
             let title = join(range)
             if !title.isEmpty {
@@ -314,7 +314,7 @@ extension FilenameParse {
             }
             return
         }
-        guard start < tokens.count, tokens[start].isFreeWord, !tokens[start].enclosed, hasLetterOrDigit(tokens[start].text)
+        guard start < tokens.count, tokens[start].isFreeWord, !tokens[start].enclosed, hasLetterOrDigit(texts[start])
         else { return }
         let range = run(from: start, enclosedOnly: true)
         let words = range.filter { tokens[$0].kind == .word }

@@ -28,6 +28,8 @@ public struct FilenameParser: Sendable {
 struct FilenameParse {
     var name: String
     var tokens: [Token] = []
+    /// Each token's text, at the token's index.
+    var texts: [String] = []
     var result = ParsedFilename()
     /// Index of the first token of the episode, once found (episode titles follow it).
     var episodeIndex: Int?
@@ -57,7 +59,9 @@ struct FilenameParse {
                 body = String(Substring(utf8[..<dot]))
             }
         }
-        tokens = Tokenizer.tokenize(body)
+        let tokenized = Tokenizer.tokenize(body)
+        tokens = tokenized.tokens
+        texts = tokenized.texts
         var spaces = 0
         var underscores = 0
         var dashes = 0
@@ -90,7 +94,7 @@ struct FilenameParse {
         findReleaseGroup()
         findEpisodeTitle()
         for index in ambiguous where !(episodeTitleRange?.contains(index) ?? false) && index != titleRange?.lowerBound {
-            if let keyword = tokens[index].keyword { result.add(keyword.element, tokens[index].text) }
+            if let keyword = tokens[index].keyword { result.add(keyword.element, texts[index]) }
         }
         dedupeSeasons()
         return result
@@ -102,6 +106,9 @@ struct FilenameParse {
         digitWords.removeAll(keepingCapacity: true)
         for index in tokens.indices where tokens[index].kind == .word && tokens[index].hasDigit { digitWords.append(index) }
     }
+
+    /// The token's text lower-cased (a new string only when it has upper-case or non-ASCII letters).
+    func lower(_ index: Int) -> String { tokens[index].hasUpper ? texts[index].lowercased() : texts[index] }
 
     func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 
@@ -142,7 +149,7 @@ struct FilenameParse {
         var right = index + 1
         while right < tokens.count, tokens[right].kind == .delimiter { right += 1 }
         return left >= 0 && tokens[left].kind == .open && right < tokens.count
-            && (tokens[right].kind == .close || (tokens[right].kind == .open && tokens[left].text != "("))
+            && (tokens[right].kind == .close || (tokens[right].kind == .open && texts[left] != "("))
     }
 
     /// True when the word at `index` has a standalone dash before it (`- 08`, `_-_08`, `.-.08`), not one that joins
@@ -153,7 +160,7 @@ struct FilenameParse {
         var sawDash = false
         var delimiters = 0
         while previous >= 0, tokens[previous].kind == .delimiter {
-            if let scalar = tokens[previous].text.unicodeScalars.first, Delimiters.isDash(scalar) { sawDash = true }
+            if let scalar = texts[previous].unicodeScalars.first, Delimiters.isDash(scalar) { sawDash = true }
             delimiters += 1
             previous -= 1
         }
@@ -175,7 +182,7 @@ struct FilenameParse {
 
     mutating func claim(_ index: Int, as element: FilenameElement, _ value: String? = nil) {
         tokens[index].claimed = true
-        result.add(element, value ?? tokens[index].text)
+        result.add(element, value ?? texts[index])
     }
 
     // MARK: - Keywords
@@ -184,16 +191,13 @@ struct FilenameParse {
         // No keyword is a plain number or longer than 20 bytes: skip those without hashing them.
         for index in tokens.indices where tokens[index].kind == .word && !tokens[index].isNumber && tokens[index].byteCount <= 20 {
             // `DivX5`, `divx5.2.1`: the codec, with a version number glued on.
-            if tokens[index].firstByte | 0x20 == UInt8(ascii: "d"), tokens[index].hasDigit, case let lower = tokens[index].lower,
+            if tokens[index].firstByte | 0x20 == UInt8(ascii: "d"), tokens[index].hasDigit, case let lower = lower(index),
                 lower.hasPrefix("divx"), lower.count > 4, lower.dropFirst(4).allSatisfy({ $0.isNumber || $0 == "." })
             {
-                claim(index, as: .videoTerm, String(tokens[index].text.prefix(4)))
+                claim(index, as: .videoTerm, String(texts[index].prefix(4)))
                 continue
             }
-            guard
-                let entry = tokens[index].lexeme?.keyword
-                    ?? (tokens[index].hasInnerDelimiter ? Keywords.compoundEntry(for: tokens[index].text) : nil)
-            else { continue }
+            guard let entry = tokens[index].lexeme.keyword else { continue }
             tokens[index].keyword = entry
             if entry.element == .releaseGroup { continue }  // THORA: found as the release group later
             if entry.ambiguous && !tokens[index].enclosed {

@@ -1,59 +1,68 @@
-/// One piece of a release name.
+/// One piece of a release name: what the rules test, with no reference in it.
+///
+/// The token's text lives beside it (`Tokenized.texts`, `FilenameParse.texts`, same index). Tokens are plain
+/// values, so the rules scan and copy them at the cost of a load, with no reference counting.
 struct Token {
-    enum Kind: Equatable {
+    enum Kind: UInt8, Equatable {
         case word
         case open
         case close
         case delimiter
     }
 
+    private var storedGroup: Int32
+    private var storedByteCount: UInt16 = 0
+    private var storedLastPieceLength: UInt16 = 0
     var kind: Kind
-    var text: String {
-        didSet { measure() }
-    }
-    /// `text` lower-cased (computed when asked: most words never are).
-    var lower: String { kind == .word && hasUpper ? text.lowercased() : text }
-    private var hasUpper = false
+    /// Upper-case or non-ASCII letters: `lower` needs work.
+    private(set) var hasUpper = false
     /// Cheap facts every rule checks first, computed once: they keep the parser fast.
     private(set) var hasDigit = false
     private(set) var isNumber = false
     private(set) var firstByte: UInt8 = 0
-    private(set) var byteCount = 0
+    /// The text's first byte, for any kind (`.`, `_`, `-`, `[`).
+    private(set) var leadByte: UInt8 = 0
     /// Inside a bracket pair.
     var enclosed: Bool
-    /// Which bracket pair (0 for text outside brackets); tokens of one pair share it.
-    var group: Int
     /// Taken by an element; a claimed token is never used again.
     var claimed = false
-    /// Its keyword-table entry, if it is a keyword.
+    /// Its keyword-table entry, once `markKeywords` has marked it.
     var keyword: Keywords.Entry?
+    /// What the word is (keyword, episode prefix, ordinal…), looked up once; empty for most words.
+    private(set) var lexeme = Keywords.Lexeme()
+
+    var byteCount: Int { Int(storedByteCount) }
+    /// Which bracket pair (0 for text outside brackets); tokens of one pair share it.
+    var group: Int {
+        get { Int(storedGroup) }
+        set { storedGroup = Int32(truncatingIfNeeded: newValue) }
+    }
     /// For words glued from single characters (`R.O.D`): the length of the last glued piece.
-    var lastPieceLength = 0
+    var lastPieceLength: Int {
+        get { Int(storedLastPieceLength) }
+        set { storedLastPieceLength = UInt16(clamping: newValue) }
+    }
 
     var isFreeWord: Bool { kind == .word && !claimed }
 
+    var wordClass: Keywords.WordClass { lexeme.wordClass }
+    /// `2nd`, `Second` → 2.
+    var ordinal: Int? { lexeme.ordinal > 0 ? Int(lexeme.ordinal) : nil }
+
     init(kind: Kind, text: String, enclosed: Bool, group: Int) {
         self.kind = kind
-        self.text = text
         self.enclosed = enclosed
-        self.group = group
-        measure()
+        self.storedGroup = Int32(truncatingIfNeeded: group)
+        measure(text)
     }
 
-    /// What the word is (keyword, episode prefix, ordinal…), looked up once; nil for most words.
-    private(set) var lexeme: Keywords.Lexeme?
-    /// A delimiter inside the word: a compound keyword the tokenizer cut out whole (`Dual_Audio`).
-    private(set) var hasInnerDelimiter = false
-
-    var wordClass: Keywords.WordClass { lexeme?.wordClass ?? [] }
-    /// `2nd`, `Second` → 2.
-    var ordinal: Int? {
-        guard let value = lexeme?.ordinal, value > 0 else { return nil }
-        return Int(value)
-    }
-
-    private mutating func measure() {
-        guard kind == .word else { return }
+    /// Computes the facts about `text`; call it whenever the token's text changes.
+    mutating func measure(_ text: String) {
+        leadByte = text.utf8.first ?? 0
+        guard kind == .word else {
+            storedByteCount = UInt16(clamping: text.utf8.count)
+            return
+        }
         var digits = 0
         var count = 0
         var upper = false
@@ -68,18 +77,28 @@ struct Token {
                 delimiter = true
             }
         }
-        byteCount = count
+        storedByteCount = UInt16(clamping: count)
         hasDigit = digits > 0
         isNumber = digits == count && count > 0
-        firstByte = text.utf8.first ?? 0
+        firstByte = leadByte
         hasUpper = upper || !ascii
-        hasInnerDelimiter = delimiter
-        lexeme = nil
+        lexeme = Keywords.Lexeme()
         guard !isNumber, count <= Keywords.maxLexemeBytes else { return }
-        let text = text
-        lexeme =
-            text.utf8.withContiguousStorageIfAvailable { Keywords.lexeme($0, ascii: ascii, text: text) }
-            ?? Keywords.lexemes[text.lowercased()]
+        let found = text.utf8.withContiguousStorageIfAvailable {
+            Keywords.lexeme($0, ascii: ascii, delimited: delimiter, text: text)
+        }
+        lexeme = (found ?? Keywords.lexemes[text.lowercased()]) ?? Keywords.Lexeme()
+    }
+}
+
+/// A tokenized name: the tokens and, at the same indices, their texts.
+struct Tokenized {
+    var tokens: [Token] = []
+    var texts: [String] = []
+
+    mutating func append(_ kind: Token.Kind, _ text: String, enclosed: Bool, group: Int) {
+        tokens.append(Token(kind: kind, text: text, enclosed: enclosed, group: group))
+        texts.append(text)
     }
 }
 
@@ -89,7 +108,7 @@ enum Tokenizer {
     /// One-character strings for ASCII, made once: delimiters and brackets are most tokens.
     static let asciiStrings: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
-    static func tokenize(_ name: String) -> [Token] {
+    static func tokenize(_ name: String) -> Tokenized {
         // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset; for the usual all-ASCII name
         // scalars and bytes line up and no offset table is needed.
         let bytes = Array(name.utf8)
@@ -110,8 +129,9 @@ enum Tokenizer {
             let byteRange = ascii ? range : offsets[range.lowerBound]..<offsets[range.upperBound]
             return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[byteRange]), as: UTF8.self) }
         }
-        var tokens: [Token] = []
-        tokens.reserveCapacity(scalars.count / 3 + 4)
+        var tokens = Tokenized()
+        tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
+        tokens.texts.reserveCapacity(scalars.count / 3 + 4)
         var expected: [Unicode.Scalar] = []
         var group = 0
         var currentGroup = 0
@@ -119,7 +139,7 @@ enum Tokenizer {
         var index = 0
         func flush() {
             guard let start = wordStart else { return }
-            tokens.append(Token(kind: .word, text: text(start..<index), enclosed: !expected.isEmpty, group: currentGroup))
+            tokens.append(.word, text(start..<index), enclosed: !expected.isEmpty, group: currentGroup)
             wordStart = nil
         }
         while index < scalars.count {
@@ -132,35 +152,33 @@ enum Tokenizer {
             if let closer = Delimiters.closer(for: scalar) {
                 flush()
                 // `[[Group]`: a doubled opener is a typo, not nesting.
-                if let last = tokens.last, last.kind == .open, last.text == String(scalar) {
+                if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
                     index += 1
                     continue
                 }
                 group += 1
                 if expected.isEmpty { currentGroup = group }
                 expected.append(closer)
-                tokens.append(Token(kind: .open, text: String(scalar), enclosed: true, group: currentGroup))
+                tokens.append(.open, String(scalar), enclosed: true, group: currentGroup)
                 index += 1
                 continue
             }
             if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
                 flush()
                 expected.removeSubrange(position...)
-                tokens.append(Token(kind: .close, text: String(scalar), enclosed: true, group: currentGroup))
+                tokens.append(.close, String(scalar), enclosed: true, group: currentGroup)
                 if expected.isEmpty { currentGroup = 0 }
                 index += 1
                 continue
             }
             if wordStart == nil, let length = keywordLength(scalars, at: index) {
-                tokens.append(
-                    Token(kind: .word, text: text(index..<index + length), enclosed: !expected.isEmpty, group: currentGroup)
-                )
+                tokens.append(.word, text(index..<index + length), enclosed: !expected.isEmpty, group: currentGroup)
                 index += length
                 continue
             }
             if Delimiters.isDelimiter(scalar) {
                 flush()
-                tokens.append(Token(kind: .delimiter, text: text(index..<index + 1), enclosed: !expected.isEmpty, group: currentGroup))
+                tokens.append(.delimiter, text(index..<index + 1), enclosed: !expected.isEmpty, group: currentGroup)
             } else if wordStart == nil {
                 wordStart = index
             }
@@ -309,35 +327,41 @@ enum Tokenizer {
 
     /// Glues back what delimiters wrongly split: `R.O.D`, `m.3.3.w`, `No.6`, `07.5`, `Ver1.1a`; and lets a
     /// delimiter that follows another (`Mita. -`) stay with its word.
-    static func repairDelimiters(_ tokens: [Token]) -> [Token] {
-        // Most names need no repair: find the first one before copying any token.
+    static func repairDelimiters(_ input: Tokenized) -> Tokenized {
+        let tokens = input.tokens
+        let texts = input.texts
+        // Most names need no repair: find the first one before copying anything.
         guard
             let firstRepair = tokens.indices.first(where: { index in
-                index > 0 && tokens[index].kind == .delimiter && repair(at: index, after: tokens[index - 1], in: tokens) != nil
+                index > 0 && tokens[index].kind == .delimiter
+                    && repair(at: index, after: (tokens[index - 1], texts[index - 1]), in: input) != nil
             })
-        else { return tokens }
-        var out = Array(tokens[..<firstRepair])
-        out.reserveCapacity(tokens.count)
+        else { return input }
+        var out = Tokenized(tokens: Array(tokens[..<firstRepair]), texts: Array(texts[..<firstRepair]))
         var index = firstRepair
         while index < tokens.count {
-            guard let previous = out.last, let repair = repair(at: index, after: previous, in: tokens) else {
-                out.append(tokens[index])
+            guard let previous = out.tokens.last, let previousText = out.texts.last,
+                let repair = repair(at: index, after: (previous, previousText), in: input)
+            else {
+                out.tokens.append(tokens[index])
+                out.texts.append(texts[index])
                 index += 1
                 continue
             }
+            let last = out.tokens.count - 1
             switch repair {
             case .glueDot:
-                let next = tokens[index + 1]
-                out[out.count - 1].text += "." + next.text
-                out[out.count - 1].lastPieceLength = next.text.unicodeScalars.count
+                out.texts[last] += "." + texts[index + 1]
+                out.tokens[last].lastPieceLength = texts[index + 1].unicodeScalars.count
                 index += 2
             case .glueUnderscore:
-                out[out.count - 1].text += "_" + tokens[index + 1].text
+                out.texts[last] += "_" + texts[index + 1]
                 index += 2
             case .keepDot:
-                out[out.count - 1].text += "."
+                out.texts[last] += "."
                 index += 1
             }
+            out.tokens[last].measure(out.texts[last])
         }
         return out
     }
@@ -345,41 +369,41 @@ enum Tokenizer {
     enum Repair { case glueDot, glueUnderscore, keepDot }
 
     /// What to do with the delimiter at `index`, given the (possibly already repaired) word before it.
-    static func repair(at index: Int, after previous: Token, in tokens: [Token]) -> Repair? {
+    static func repair(at index: Int, after previous: (token: Token, text: String), in input: Tokenized) -> Repair? {
+        let token = input.tokens[index]
         // Cheap tests first: this runs for every token of a name with dots or underscores.
-        guard tokens[index].kind == .delimiter, previous.kind == .word, index + 1 < tokens.count,
-            let byte = tokens[index].text.utf8.first, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+        guard token.kind == .delimiter, previous.token.kind == .word, previous.token.keyword == nil,
+            index + 1 < input.tokens.count,
+            token.leadByte == UInt8(ascii: ".") || token.leadByte == UInt8(ascii: "_"), token.byteCount == 1
         else { return nil }
-        let token = tokens[index]
-        guard token.kind == .delimiter, token.text == "." || token.text == "_", previous.kind == .word,
-            previous.keyword == nil, index + 1 < tokens.count
-        else { return nil }
-        let next = tokens[index + 1]
-        if token.text == ".", next.kind == .word, next.keyword == nil, shouldGlue(previous, next) { return .glueDot }
+        let next = input.tokens[index + 1]
+        let nextText = input.texts[index + 1]
+        let isDot = token.leadByte == UInt8(ascii: ".")
+        if isDot, next.kind == .word, next.keyword == nil, shouldGlue(previous, (next, nextText)) { return .glueDot }
         // `Ver1_1a`: an underscore between a number and a numbered suffix is part of the word.
-        if token.text == "_", next.kind == .word, let leftLast = previous.text.unicodeScalars.last, ("0"..."9").contains(leftLast),
+        if !isDot, next.kind == .word, let leftLast = previous.text.unicodeScalars.last, ("0"..."9").contains(leftLast),
             previous.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }),
-            let rightFirst = next.text.unicodeScalars.first, ("0"..."9").contains(rightFirst),
-            next.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
+            let rightFirst = nextText.unicodeScalars.first, ("0"..."9").contains(rightFirst),
+            nextText.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
         {
             return .glueUnderscore
         }
         // `Mita. - 01`: a dot followed by a space ends its word rather than separating anything.
-        if token.text == ".", next.kind == .delimiter, let scalar = next.text.unicodeScalars.first, Delimiters.isSpaceLike(scalar) {
+        if isDot, next.kind == .delimiter, let scalar = nextText.unicodeScalars.first, Delimiters.isSpaceLike(scalar) {
             return .keepDot
         }
         return nil
     }
 
-    static func shouldGlue(_ left: Token, _ right: Token) -> Bool {
-        let leftPiece = left.lastPieceLength > 0 ? left.lastPieceLength : left.text.unicodeScalars.count
+    static func shouldGlue(_ left: (token: Token, text: String), _ right: (token: Token, text: String)) -> Bool {
+        let leftPiece = left.token.lastPieceLength > 0 ? left.token.lastPieceLength : left.text.unicodeScalars.count
         let rightText = right.text.unicodeScalars
         let leftLast = left.text.unicodeScalars.last!
         let rightFirst = rightText.first!
         let leftDigit = ("0"..."9").contains(leftLast)
         let rightDigit = ("0"..."9").contains(rightFirst)
         if leftPiece == 1 && rightText.count == 1 { return true }  // R.O.D, m.3.3.w
-        if left.lastPieceLength == 1 && rightText.count <= 3 && !rightDigit { return true }  // D.C.II
+        if left.token.lastPieceLength == 1 && rightText.count <= 3 && !rightDigit { return true }  // D.C.II
         if rightText.count == 1 && rightDigit && left.text.unicodeScalars.count <= 3 { return true }  // No.6, 07.5, Ep.5
         if leftDigit && rightDigit && rightText.count <= 2 { return true }  // 1.11, 3.33, Ver1.1a
         return false
