@@ -74,9 +74,9 @@ extension FilenameParse {
         for index in tokens.indices where tokens[index].isFreeWord {
             let isPrefix = tokens[index].wordClass.contains(.episodePrefix)
             let first = tokens[index].firstByte
-            // Glued prefixes come with a digit (`EP05`, `#01`); `話` ends in the byte 0xB1 (E8 A9 B1).
+            // Glued prefixes come with a digit (`EP05`, `#01`); `話` is not ASCII.
             let mayBeGlued = tokens[index].hasDigit && (first | 0x20 == UInt8(ascii: "e") || first == UInt8(ascii: "#"))
-            let mayBeCounted = texts[index].utf8.last == 0xB1 && texts[index].hasSuffix("話")
+            let mayBeCounted = !tokens[index].isASCII && texts[index].hasSuffix("話")
             guard isPrefix || mayBeGlued || mayBeCounted, isCandidate(index) else { continue }
             let text = texts[index]
             if isPrefix && tokens[index].byteCount > 1 {
@@ -112,11 +112,13 @@ extension FilenameParse {
 
     /// `01`, `01v2`, `07.5`, `4a` → (number, version).
     static func episodeBody(_ text: String) -> (String, String?)? {
-        if text.hasSuffix(":"), text.count > 1 { return episodeBody(String(text.dropLast())) }
+        let bytes = text.utf8
+        if bytes.last == UInt8(ascii: ":"), bytes.count > 1 { return episodeBody(String(text.dropLast())) }
         if let (number, version) = numberAndVersion(text) { return (number, version) }
         if let number = fractional(text) { return (number, nil) }
         if let number = partial(text) { return (number, nil) }
         // `06v1.5`
+        guard bytes.contains(where: { $0 | 0x20 == UInt8(ascii: "v") }) else { return nil }
         if let v = text.firstIndex(where: { $0 == "v" || $0 == "V" }), text[..<v].allSatisfy(\.isNumber),
             !text[..<v].isEmpty, let version = version(String(text[v...])), version != "!"
         {
@@ -127,18 +129,23 @@ extension FilenameParse {
 
     /// `07.5`, `02.5`, `04.1`, `3.5`
     static func fractional(_ text: String) -> String? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...4).contains(parts[0].count), parts[1].count == 1,
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        // One dot, 1 to 4 ASCII digits before it and one after.
+        let bytes = text.utf8
+        guard bytes.count >= 3, bytes.count <= 6, let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let before = bytes[..<dot]
+        let after = bytes[bytes.index(after: dot)...]
+        guard (1...4).contains(before.count), after.count == 1,
+            before.allSatisfy({ $0 >= 48 && $0 <= 57 }), after.allSatisfy({ $0 >= 48 && $0 <= 57 })
         else { return nil }
         return text
     }
 
     /// `4a`, `111C`, `01b`
     static func partial(_ text: String) -> String? {
-        guard let last = text.last, "abcABC".contains(last) else { return nil }
-        let digits = text.dropLast()
-        guard (1...4).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let bytes = text.utf8
+        guard let last = bytes.last, (UInt8(ascii: "a")...UInt8(ascii: "c")).contains(last | 0x20), last < 0x80 else { return nil }
+        let digits = bytes.dropLast()
+        guard (1...4).contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return text
     }
 
@@ -248,7 +255,7 @@ extension FilenameParse {
         for index in digitWords
         where tokens[index].isNumber && !tokens[index].enclosed && isCandidate(index) && followsDash(index) {
             let text = texts[index]
-            guard isNumber(text), text.count <= 4 else { continue }
+            guard Self.isNumber(text), text.count <= 4 else { continue }
             // `- 100 Years Quest - 01`: a number that starts words is part of a title (`- 25 END` is not words).
             if let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].keyword == nil,
                 onlySpaces(between: index, and: next)

@@ -71,7 +71,7 @@ extension FilenameParse {
     mutating func findYear() {
         for index in digitWords where tokens[index].isFreeWord {
             let text = texts[index]
-            guard text.utf8.count == 4, isNumber(text), let year = Int(text), (1951...2049).contains(year) else { continue }
+            guard text.utf8.count == 4, Self.isNumber(text), let year = Int(text), (1951...2049).contains(year) else { continue }
             // Alone in brackets, alone between two bracket groups, or right before `S01E02`.
             let betweenGroups =
                 !tokens[index].enclosed && previousBracket(index) == .close && nextBracket(index) == .open
@@ -99,45 +99,50 @@ extension FilenameParse {
 
     /// `S01E02`, `S01E06v2`, `S23E1821`, `2x03`: (season, episode, version).
     static func seasonEpisode(_ text: String) -> (String, String, String?)? {
-        guard let first = text.utf8.first, first | 0x20 == UInt8(ascii: "s") || (first >= 48 && first <= 57) else {
+        let bytes = text.utf8
+        guard let first = bytes.first, first | 0x20 == UInt8(ascii: "s") || (first >= 48 && first <= 57) else {
             return nil
         }
-        let lower = Array(text.lowercased().utf8)
-        var index = 0
+        var index = bytes.startIndex
+        // 1 to 4 ASCII digits from `index`, as a string.
         func digits() -> String? {
             let start = index
-            while index < lower.count, lower[index] >= 48, lower[index] <= 57 { index += 1 }
-            return index > start && index - start <= 4 ? String(decoding: lower[start..<index], as: UTF8.self) : nil
+            var count = 0
+            while index < bytes.endIndex, bytes[index] >= 48, bytes[index] <= 57 {
+                index = bytes.index(after: index)
+                count += 1
+            }
+            return count > 0 && count <= 4 ? String(text[start..<index]) : nil
         }
-        if lower.first == UInt8(ascii: "s") {
-            index = 1
-            guard let season = digits(), index < lower.count, lower[index] == UInt8(ascii: "e") else { return nil }
-            index += 1
+        if first | 0x20 == UInt8(ascii: "s") {
+            index = bytes.index(after: index)
+            guard let season = digits(), index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "e") else { return nil }
+            index = bytes.index(after: index)
             guard let episode = digits() else { return nil }
-            let start = text.utf8.index(text.utf8.startIndex, offsetBy: index)
-            return (season, episode, Self.version(String(text[start...])))
+            return (season, episode, Self.version(String(text[index...])))
         }
-        guard let season = digits(), index < lower.count, lower[index] == UInt8(ascii: "x") else { return nil }
-        index += 1
-        guard let episode = digits(), index == lower.count, season.count <= 2, Int(season) ?? 0 > 0 else { return nil }
+        guard let season = digits(), index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "x") else { return nil }
+        index = bytes.index(after: index)
+        guard let episode = digits(), index == bytes.endIndex, season.utf8.count <= 2, Int(season) ?? 0 > 0 else { return nil }
         return (season, episode, nil)
     }
 
     /// `v2` → "2", `v1.5` → "1.5"; "" → nil; anything else → "!" (not a version).
     static func version(_ rest: String) -> String? {
-        guard !rest.isEmpty else { return nil }
-        guard rest.first == "v" || rest.first == "V" else { return "!" }
-        let value = rest.dropFirst()
-        guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return "!" }
-        return String(value)
+        let bytes = rest.utf8
+        guard let first = bytes.first else { return nil }
+        guard first | 0x20 == UInt8(ascii: "v") else { return "!" }
+        let value = bytes.dropFirst()
+        guard !value.isEmpty, value.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }) else { return "!" }
+        return String(rest.dropFirst())
     }
 
     static func seasonNumber(_ text: String) -> String? {
         // `S2`, `S01`
-        let lower = text.lowercased()
-        guard lower.hasPrefix("s"), lower.count >= 2, lower.count <= 3 else { return nil }
-        let digits = lower.dropFirst()
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits != "0", digits != "00" || true else { return nil }
+        let bytes = text.utf8
+        guard (2...3).contains(bytes.count), let first = bytes.first, first | 0x20 == UInt8(ascii: "s") else { return nil }
+        let digits = bytes.dropFirst()
+        guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), !digits.elementsEqual("0".utf8) else { return nil }
         return String(text.dropFirst())
     }
 
@@ -187,7 +192,7 @@ extension FilenameParse {
                 // `Season 2`, `saison 2`, `Season II` (spaces only between: `Season - 01` is no season 1)
                 if let next = nextWord(after: index), tokens[next].isFreeWord, onlySpaces(between: index, and: next) {
                     let value = texts[next]
-                    if isNumber(value) && value.count <= 2 {
+                    if Self.isNumber(value) && value.count <= 2 {
                         tokens[index].claimed = true
                         claim(next, as: .season, value)
                         continue
@@ -295,15 +300,17 @@ extension FilenameParse {
 
     /// `01`, `01v2`, `1v2` → (number, version).
     static func numberAndVersion(_ text: String) -> (String, String?)? {
-        let bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-        guard index > 0, index <= 4 else { return nil }
-        let number = String(decoding: bytes[..<index], as: UTF8.self)
-        if index == bytes.count { return (number, nil) }
-        guard let version = Self.version(String(decoding: bytes[index...], as: UTF8.self)), version != "!" else {
-            return nil
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        var count = 0
+        while index < bytes.endIndex, bytes[index] >= 48, bytes[index] <= 57 {
+            index = bytes.index(after: index)
+            count += 1
         }
+        guard count > 0, count <= 4 else { return nil }
+        let number = String(text[..<index])
+        if index == bytes.endIndex { return (number, nil) }
+        guard let version = Self.version(String(text[index...])), version != "!" else { return nil }
         return (number, version)
     }
 }

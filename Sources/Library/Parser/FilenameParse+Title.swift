@@ -1,6 +1,6 @@
 /// Title, release group and episode title: the free text that is left.
 extension FilenameParse {
-    func hasLetterOrDigit(_ text: String) -> Bool {
+    static func hasLetterOrDigit(_ text: String) -> Bool {
         // ASCII letters and digits are answered from the bytes; Unicode properties only for the rest.
         var ascii = true
         for byte in text.utf8 {
@@ -13,7 +13,7 @@ extension FilenameParse {
         return !ascii && text.unicodeScalars.contains { $0.properties.isAlphabetic }
     }
 
-    func isMostlyLatin(_ text: String) -> Bool {
+    static func isMostlyLatin(_ text: String) -> Bool {
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
         guard !letters.isEmpty else { return true }
         return letters.filter(\.isASCII).count * 2 >= letters.count
@@ -36,7 +36,7 @@ extension FilenameParse {
                 endsWithSpace = texts[index].utf8.last == UInt8(ascii: " ")
             }
         }
-        return trimTitle(out)
+        return Self.trimTitle(out)
     }
 
     /// In a name with spaces, `_` between words is a character (`Data_01_Login`), except between single
@@ -52,7 +52,7 @@ extension FilenameParse {
             || (index + 1 < tokens.count && texts[index + 1] == "." && tokens[index + 1].kind == .delimiter)
     }
 
-    func trimTitle(_ text: String) -> String {
+    static func trimTitle(_ text: String) -> String {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
@@ -102,13 +102,13 @@ extension FilenameParse {
     mutating func findTitle() {
         // The first free word outside brackets…
         var start = tokens.indices.first {
-            tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(texts[$0])
+            tokens[$0].isFreeWord && !tokens[$0].enclosed && Self.hasLetterOrDigit(texts[$0])
         }
         // `37 [Ruberia]_Death_Note`, `EvoBot.[Watakushi]_Akuma_no_Riddle`: a stray word, then the group, then the title.
         if let first = start, first == 0 || tokens[..<first].allSatisfy({ $0.kind == .delimiter }),
             nextBracket(first) == .open, let after = closeOfGroup(startingAfter: first),
             let title = tokens[(after + 1)...].indices.first(where: {
-                tokens[$0].isFreeWord && !tokens[$0].enclosed && hasLetterOrDigit(texts[$0])
+                tokens[$0].isFreeWord && !tokens[$0].enclosed && Self.hasLetterOrDigit(texts[$0])
             }), title == nextWord(after: after, crossBrackets: false) ?? -1
         {
             start = title
@@ -138,7 +138,7 @@ extension FilenameParse {
         if start == nil {
             // …else the first free word in a later bracket group, skipping a leading non-Latin group.
             var groups: [Int] = []
-            for index in tokens.indices where tokens[index].isFreeWord && hasLetterOrDigit(texts[index]) {
+            for index in tokens.indices where tokens[index].isFreeWord && Self.hasLetterOrDigit(texts[index]) {
                 if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
             }
             // A bracket never closed (`[Anime`) holds no title.
@@ -149,7 +149,7 @@ extension FilenameParse {
             let group =
                 candidates.first { group in
                     tokens.indices.filter { tokens[$0].group == group && tokens[$0].isFreeWord }
-                        .allSatisfy { isMostlyLatin(texts[$0]) }
+                        .allSatisfy { Self.isMostlyLatin(texts[$0]) }
                 } ?? candidates.first
             start = tokens.indices.first { tokens[$0].group == group && tokens[$0].isFreeWord }
             enclosed = true
@@ -180,7 +180,7 @@ extension FilenameParse {
         guard let close = tokens.indices.last(where: { tokens[$0].group == first && tokens[$0].kind == .close }),
             let open = tokens.indices.first(where: { tokens[$0].group == second && tokens[$0].kind == .open }), open > close
         else { return false }
-        return ((close + 1)..<open).allSatisfy { tokens[$0].kind == .delimiter || !hasLetterOrDigit(texts[$0]) }
+        return ((close + 1)..<open).allSatisfy { tokens[$0].kind == .delimiter || !Self.hasLetterOrDigit(texts[$0]) }
     }
 
     /// The index of the closing bracket of the group that opens right after `index`.
@@ -314,7 +314,7 @@ extension FilenameParse {
             }
             return
         }
-        guard start < tokens.count, tokens[start].isFreeWord, !tokens[start].enclosed, hasLetterOrDigit(texts[start])
+        guard start < tokens.count, tokens[start].isFreeWord, !tokens[start].enclosed, Self.hasLetterOrDigit(texts[start])
         else { return }
         let range = run(from: start, enclosedOnly: true)
         let words = range.filter { tokens[$0].kind == .word }

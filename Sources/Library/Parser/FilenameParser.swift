@@ -110,7 +110,7 @@ struct FilenameParse {
     /// The token's text lower-cased (a new string only when it has upper-case or non-ASCII letters).
     func lower(_ index: Int) -> String { tokens[index].hasUpper ? texts[index].lowercased() : texts[index] }
 
-    func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    static func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 
     /// The next word token after `index`, skipping delimiters (and, if asked, brackets).
     func nextWord(after index: Int, crossBrackets: Bool = false) -> Int? {

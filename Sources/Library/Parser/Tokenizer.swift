@@ -16,6 +16,7 @@ struct Token {
     var kind: Kind
     /// Upper-case or non-ASCII letters: `lower` needs work.
     private(set) var hasUpper = false
+    private(set) var isASCII = true
     /// Cheap facts every rule checks first, computed once: they keep the parser fast.
     private(set) var hasDigit = false
     private(set) var isNumber = false
@@ -82,6 +83,7 @@ struct Token {
         isNumber = digits == count && count > 0
         firstByte = leadByte
         hasUpper = upper || !ascii
+        isASCII = ascii
         lexeme = Keywords.Lexeme()
         guard !isNumber, count <= Keywords.maxLexemeBytes else { return }
         let found = text.utf8.withContiguousStorageIfAvailable {
