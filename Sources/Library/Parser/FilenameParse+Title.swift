@@ -14,6 +14,7 @@ extension FilenameParse {
     }
 
     static func isMostlyLatin(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return true }
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
         guard !letters.isEmpty else { return true }
         return letters.filter(\.isASCII).count * 2 >= letters.count

@@ -52,7 +52,14 @@ struct FilenameParse {
     mutating func parse() -> ParsedFilename {
         var body = name
         let utf8 = body.utf8
-        if let dot = utf8.lastIndex(of: UInt8(ascii: ".")), utf8.distance(from: dot, to: utf8.endIndex) <= 5 {
+        // An extension is at most four characters after the last dot: look at the last five bytes only.
+        var dotIndex: String.Index?
+        var cursor = utf8.endIndex
+        for _ in 0..<5 where cursor > utf8.startIndex && dotIndex == nil {
+            cursor = utf8.index(before: cursor)
+            if utf8[cursor] == UInt8(ascii: ".") { dotIndex = cursor }
+        }
+        if let dot = dotIndex {
             let ext = String(Substring(utf8[utf8.index(after: dot)...]))
             if Keywords.extensions.contains(ext.lowercased()) {
                 result.add(.fileExtension, ext)
@@ -66,17 +73,19 @@ struct FilenameParse {
         var underscores = 0
         var dashes = 0
         var dots = 0
+        var mayHaveIdeographicSpace = false
         for byte in body.utf8 {
             switch byte {
             case UInt8(ascii: " "): spaces += 1
             case UInt8(ascii: "_"): underscores += 1
             case UInt8(ascii: "-"): dashes += 1
             case UInt8(ascii: "."): dots += 1
+            case 0xE3: mayHaveIdeographicSpace = true
             default: break
             }
         }
         // An ideographic space (E3 80 80) counts as a space.
-        if body.utf8.contains(0xE3), body.unicodeScalars.contains("\u{3000}") { spaces += 1 }
+        if mayHaveIdeographicSpace, body.unicodeScalars.contains("\u{3000}") { spaces += 1 }
         hasSpaces = spaces > underscores
         dashIsSpace = spaces == 0 && underscores == 0 && dots == 0 && dashes >= 2
         guard tokens.contains(where: { $0.kind == .word }) else { return result }

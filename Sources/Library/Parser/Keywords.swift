@@ -119,64 +119,26 @@ enum Keywords {
         return lexemes
     }()
 
-    /// `lexemes` by lower-cased first byte and length, for a lookup that neither allocates nor hashes: this runs
-    /// for every word of every name.
-    static let lexemesByFirstAndLength: [[[(bytes: [UInt8], lexeme: Lexeme)]]] = {
-        var index = [[[(bytes: [UInt8], lexeme: Lexeme)]]](repeating: Array(repeating: [], count: maxLexemeBytes + 1), count: 128)
-        for (word, lexeme) in lexemes {
-            let bytes = Array(word.utf8)
-            guard bytes[0] < 0x80, bytes.count <= maxLexemeBytes else { continue }
-            index[Int(bytes[0])][bytes.count].append((bytes, lexeme))
-        }
-        return index
-    }()
+    /// `lexemes` for the lookup that runs for every word of every name.
+    static let lexemeTable = ByteKeyTable(lexemes.map { (key: $0.key, value: $0.value) })
 
-    static let maxLexemeBytes = 23
+    static var maxLexemeBytes: Int { ByteKeyTable<Lexeme>.maxKeyBytes }
 
-    /// Keywords with inner delimiters, keyed with every delimiter a space (`dual audio`), as `lexemesByFirstAndLength`.
-    static let compoundsByFirstAndLength: [[[(bytes: [UInt8], lexeme: Lexeme)]]] = {
-        var index = [[[(bytes: [UInt8], lexeme: Lexeme)]]](repeating: Array(repeating: [], count: maxLexemeBytes + 1), count: 128)
-        for (word, entry) in normalizedTable where word.utf8.contains(UInt8(ascii: " ")) {
-            let bytes = Array(word.utf8)
-            guard bytes[0] < 0x80, bytes.count <= maxLexemeBytes else { continue }
-            index[Int(bytes[0])][bytes.count].append((bytes, Lexeme(keyword: entry)))
-        }
-        return index
-    }()
+    /// Keywords with inner delimiters, keyed with every delimiter a space (`dual audio`).
+    static let compoundTable = ByteKeyTable(
+        normalizedTable.filter { $0.key.utf8.contains(UInt8(ascii: " ")) }.map { (key: $0.key, value: Lexeme(keyword: $0.value)) }
+    )
 
     /// The lexeme of a word's bytes, compared with ASCII letters folded to lower case; a word with inner delimiters
     /// is also tried with each of them a space (`Dual_Audio`). Words with non-ASCII letters are looked up
     /// lower-cased (`Episódio`).
     static func lexeme(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, delimited: Bool, text: String) -> Lexeme? {
-        guard let first = bytes.first, bytes.count <= maxLexemeBytes, first < 0x80 else { return nil }
         guard ascii else {
             let lower = text.lowercased()
             return lexemes[lower] ?? (delimited ? lookup(lower: lower).map { Lexeme(keyword: $0) } : nil)
         }
-        let lowerFirst = Int(first >= 65 && first <= 90 ? first | 0x20 : first)
-        if let found = find(bytes, in: lexemesByFirstAndLength[lowerFirst][bytes.count], spaced: false) { return found }
-        guard delimited else { return nil }
-        return find(bytes, in: compoundsByFirstAndLength[lowerFirst][bytes.count], spaced: true)
-    }
-
-    private static func find(
-        _ bytes: UnsafeBufferPointer<UInt8>,
-        in candidates: [(bytes: [UInt8], lexeme: Lexeme)],
-        spaced: Bool
-    ) -> Lexeme? {
-        for candidate in candidates {
-            var equal = true
-            for (offset, byte) in bytes.enumerated() {
-                var lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
-                if spaced, Delimiters.isDelimiter(Unicode.Scalar(lowered)) { lowered = UInt8(ascii: " ") }
-                if lowered != candidate.bytes[offset] {
-                    equal = false
-                    break
-                }
-            }
-            if equal { return candidate.lexeme }
-        }
-        return nil
+        if let found = lexemeTable.value(for: bytes) { return found }
+        return delimited ? compoundTable.value(for: bytes, spacing: true) : nil
     }
 
     static func lookup(lower: String) -> Entry? {

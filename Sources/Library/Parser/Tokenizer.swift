@@ -58,6 +58,7 @@ struct Token {
     }
 
     /// Computes the facts about `text`; call it whenever the token's text changes.
+    @inline(__always)  // so a new token is built in registers, not byte by byte on the stack and then copied
     mutating func measure(_ text: String) {
         leadByte = text.utf8.first ?? 0
         guard kind == .word else {
@@ -131,6 +132,8 @@ enum Tokenizer {
             let byteRange = ascii ? range : offsets[range.lowerBound]..<offsets[range.upperBound]
             return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[byteRange]), as: UTF8.self) }
         }
+        // Read once per name, not once per character (each read of a static checks its initialisation).
+        let secondBytes = Self.secondBytes
         var tokens = Tokenized()
         tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
         tokens.texts.reserveCapacity(scalars.count / 3 + 4)
@@ -173,7 +176,9 @@ enum Tokenizer {
                 index += 1
                 continue
             }
-            if wordStart == nil, let length = keywordLength(scalars, at: index) {
+            if wordStart == nil, mayStartKeyword(scalars, at: index, masks: secondBytes),
+                let length = keywordLength(scalars, at: index)
+            {
                 tokens.append(.word, text(index..<index + length), enclosed: !expected.isEmpty, group: currentGroup)
                 index += length
                 continue
@@ -248,11 +253,14 @@ enum Tokenizer {
         return masks
     }()
 
-    static func mayStartKeyword(_ scalars: [Unicode.Scalar], at index: Int, first: Int) -> Bool {
+    /// Whether a keyword may start at `index`: its first two characters (lower-cased) begin some keyword.
+    static func mayStartKeyword(_ scalars: [Unicode.Scalar], at index: Int, masks: [(low: UInt64, high: UInt64)]) -> Bool {
+        let first = lower(scalars[index]).value
+        guard first < 128 else { return false }
         guard index + 1 < scalars.count else { return true }
         let second = lower(scalars[index + 1]).value
         guard second < 128 else { return false }
-        let mask = secondBytes[first]
+        let mask = masks[Int(first)]
         return second < 64 ? mask.low & (1 << UInt64(second)) != 0 : mask.high & (1 << UInt64(second - 64)) != 0
     }
 
@@ -272,7 +280,7 @@ enum Tokenizer {
         guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
         let table = patternTable
         let candidates = table.byFirst[Int(first.value)]
-        guard !candidates.isEmpty, mayStartKeyword(scalars, at: index, first: Int(first.value)) else {
+        guard !candidates.isEmpty, mayStartKeyword(scalars, at: index, masks: secondBytes) else {
             return depth > 0 ? resolutionLength(scalars, at: index) : nil
         }
         // The word runs to the next boundary. A plain keyword longer than it cannot match (a boundary is no letter),
