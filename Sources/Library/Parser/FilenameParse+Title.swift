@@ -2,19 +2,22 @@
 extension FilenameParse {
     static func hasLetterOrDigit(_ text: String) -> Bool {
         // ASCII letters and digits are answered from the bytes; Unicode properties only for the rest.
-        var ascii = true
-        for byte in text.utf8 {
-            if byte >= 0x80 {
-                ascii = false
-            } else if (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= 48 && byte <= 57) {
-                return true
+        let (found, ascii) = text.withBytes { utf8 -> (Bool, Bool) in
+            var ascii = true
+            for byte in utf8 {
+                if byte >= 0x80 {
+                    ascii = false
+                } else if (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= 48 && byte <= 57) {
+                    return (true, ascii)
+                }
             }
+            return (false, ascii)
         }
-        return !ascii && text.unicodeScalars.contains { $0.properties.isAlphabetic }
+        return found || (!ascii && text.unicodeScalars.contains { $0.properties.isAlphabetic })
     }
 
     static func isMostlyLatin(_ text: String) -> Bool {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return true }
+        if text.withBytes({ $0.allSatisfy { $0 < 0x80 } }) { return true }
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
         guard !letters.isEmpty else { return true }
         return letters.filter(\.isASCII).count * 2 >= letters.count
@@ -332,5 +335,13 @@ extension FilenameParse {
 extension String {
     fileprivate func replacingUnderscores() -> String {
         String(unicodeScalars.map { $0 == "_" ? " " : Character($0) })
+    }
+}
+
+extension String {
+    /// Runs `body` on the UTF-8 bytes as a buffer: looping over a buffer is many times faster than over `utf8`.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var contiguous = self
+        return contiguous.withUTF8(body)
     }
 }

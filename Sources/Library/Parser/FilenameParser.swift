@@ -74,14 +74,16 @@ struct FilenameParse {
         var dashes = 0
         var dots = 0
         var mayHaveIdeographicSpace = false
-        for byte in body.utf8 {
-            switch byte {
-            case UInt8(ascii: " "): spaces += 1
-            case UInt8(ascii: "_"): underscores += 1
-            case UInt8(ascii: "-"): dashes += 1
-            case UInt8(ascii: "."): dots += 1
-            case 0xE3: mayHaveIdeographicSpace = true
-            default: break
+        body.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: " "): spaces += 1
+                case UInt8(ascii: "_"): underscores += 1
+                case UInt8(ascii: "-"): dashes += 1
+                case UInt8(ascii: "."): dots += 1
+                case 0xE3: mayHaveIdeographicSpace = true
+                default: break
+                }
             }
         }
         // An ideographic space (E3 80 80) counts as a space.
@@ -119,7 +121,7 @@ struct FilenameParse {
     /// The token's text lower-cased (a new string only when it has upper-case or non-ASCII letters).
     func lower(_ index: Int) -> String { tokens[index].hasUpper ? texts[index].lowercased() : texts[index] }
 
-    static func isNumber(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    static func isNumber(_ text: String) -> Bool { !text.isEmpty && text.withBytes { $0.allSatisfy { $0 >= 48 && $0 <= 57 } } }
 
     /// The next word token after `index`, skipping delimiters (and, if asked, brackets).
     func nextWord(after index: Int, crossBrackets: Bool = false) -> Int? {

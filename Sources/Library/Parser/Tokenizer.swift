@@ -50,28 +50,32 @@ struct Token {
     /// `2nd`, `Second` → 2.
     var ordinal: Int? { lexeme.ordinal > 0 ? Int(lexeme.ordinal) : nil }
 
-    init(kind: Kind, text: String, enclosed: Bool, group: Int) {
+    /// A token of `text`, measured from its bytes `utf8` (which the tokenizer already has at hand).
+    init(kind: Kind, utf8: UnsafeBufferPointer<UInt8>, text: String, enclosed: Bool, group: Int) {
         self.kind = kind
         self.enclosed = enclosed
         self.storedGroup = Int32(truncatingIfNeeded: group)
-        measure(text)
+        measure(utf8: utf8, text: text)
     }
 
     /// Computes the facts about `text`; call it whenever the token's text changes.
-    @inline(__always)  // so a new token is built in registers, not byte by byte on the stack and then copied
     mutating func measure(_ text: String) {
-        leadByte = text.utf8.first ?? 0
+        var contiguous = text
+        contiguous.withUTF8 { measure(utf8: $0, text: text) }
+    }
+
+    /// The facts, read from the text's bytes (a buffer: iterating `String.UTF8View` byte by byte is far slower).
+    private mutating func measure(utf8: UnsafeBufferPointer<UInt8>, text: String) {
+        leadByte = utf8.first ?? 0
         guard kind == .word else {
-            storedByteCount = UInt16(clamping: text.utf8.count)
+            storedByteCount = UInt16(clamping: utf8.count)
             return
         }
         var digits = 0
-        var count = 0
         var upper = false
         var ascii = true
         var delimiter = false
-        for byte in text.utf8 {
-            count += 1
+        for byte in utf8 {
             if byte >= 48 && byte <= 57 { digits += 1 }
             if byte >= 65 && byte <= 90 { upper = true }
             if byte >= 0x80 { ascii = false }
@@ -79,6 +83,7 @@ struct Token {
                 delimiter = true
             }
         }
+        let count = utf8.count
         storedByteCount = UInt16(clamping: count)
         hasDigit = digits > 0
         isNumber = digits == count && count > 0
@@ -87,10 +92,7 @@ struct Token {
         isASCII = ascii
         lexeme = Keywords.Lexeme()
         guard !isNumber, count <= Keywords.maxLexemeBytes else { return }
-        let found = text.utf8.withContiguousStorageIfAvailable {
-            Keywords.lexeme($0, ascii: ascii, delimited: delimiter, text: text)
-        }
-        lexeme = (found ?? Keywords.lexemes[text.lowercased()]) ?? Keywords.Lexeme()
+        lexeme = Keywords.lexeme(utf8, ascii: ascii, delimited: delimiter, text: text) ?? Keywords.Lexeme()
     }
 }
 
@@ -98,11 +100,6 @@ struct Token {
 struct Tokenized {
     var tokens: [Token] = []
     var texts: [String] = []
-
-    mutating func append(_ kind: Token.Kind, _ text: String, enclosed: Bool, group: Int) {
-        tokens.append(Token(kind: kind, text: text, enclosed: enclosed, group: group))
-        texts.append(text)
-    }
 }
 
 /// Splits a release name into bracket, delimiter and word tokens, Anitomy-style: keywords that contain delimiters
@@ -127,71 +124,78 @@ enum Tokenizer {
             }
             offsets[scalars.count] = offset
         }
-        func text(_ range: Range<Int>) -> String {
-            if ascii && range.count == 1 { return asciiStrings[Int(bytes[range.lowerBound])] }
-            let byteRange = ascii ? range : offsets[range.lowerBound]..<offsets[range.upperBound]
-            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[byteRange]), as: UTF8.self) }
-        }
         // Read once per name, not once per character (each read of a static checks its initialisation).
         let secondBytes = Self.secondBytes
-        var tokens = Tokenized()
-        tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
-        tokens.texts.reserveCapacity(scalars.count / 3 + 4)
-        var expected: [Unicode.Scalar] = []
-        var group = 0
-        var currentGroup = 0
-        var wordStart: Int?
-        var index = 0
-        func flush() {
-            guard let start = wordStart else { return }
-            tokens.append(.word, text(start..<index), enclosed: !expected.isEmpty, group: currentGroup)
-            wordStart = nil
-        }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            // Inside a word, only a boundary changes anything.
-            if wordStart != nil, !Delimiters.isBoundary(scalar) {
-                index += 1
-                continue
+        let asciiStrings = Self.asciiStrings
+        let tokens = bytes.withUnsafeBufferPointer { buffer in
+            var tokens = Tokenized()
+            tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
+            tokens.texts.reserveCapacity(scalars.count / 3 + 4)
+            var expected: [Unicode.Scalar] = []
+            var group = 0
+            var currentGroup = 0
+            var wordStart: Int?
+            var index = 0
+            /// Adds the token of the scalars in `range`, measured from its bytes.
+            func add(_ kind: Token.Kind, _ range: Range<Int>, enclosed: Bool) {
+                let byteRange = ascii ? range : offsets[range.lowerBound]..<offsets[range.upperBound]
+                let utf8 = UnsafeBufferPointer(rebasing: buffer[byteRange])
+                let text = ascii && range.count == 1 ? asciiStrings[Int(utf8[0])] : String(decoding: utf8, as: UTF8.self)
+                tokens.tokens.append(Token(kind: kind, utf8: utf8, text: text, enclosed: enclosed, group: currentGroup))
+                tokens.texts.append(text)
             }
-            if let closer = Delimiters.closer(for: scalar) {
-                flush()
-                // `[[Group]`: a doubled opener is a typo, not nesting.
-                if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
+            func flush() {
+                guard let start = wordStart else { return }
+                add(.word, start..<index, enclosed: !expected.isEmpty)
+                wordStart = nil
+            }
+            while index < scalars.count {
+                let scalar = scalars[index]
+                // Inside a word, only a boundary changes anything.
+                if wordStart != nil, !Delimiters.isBoundary(scalar) {
                     index += 1
                     continue
                 }
-                group += 1
-                if expected.isEmpty { currentGroup = group }
-                expected.append(closer)
-                tokens.append(.open, String(scalar), enclosed: true, group: currentGroup)
+                if let closer = Delimiters.closer(for: scalar) {
+                    flush()
+                    // `[[Group]`: a doubled opener is a typo, not nesting.
+                    if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
+                        index += 1
+                        continue
+                    }
+                    group += 1
+                    if expected.isEmpty { currentGroup = group }
+                    expected.append(closer)
+                    add(.open, index..<index + 1, enclosed: true)
+                    index += 1
+                    continue
+                }
+                if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
+                    flush()
+                    expected.removeSubrange(position...)
+                    add(.close, index..<index + 1, enclosed: true)
+                    if expected.isEmpty { currentGroup = 0 }
+                    index += 1
+                    continue
+                }
+                if wordStart == nil, mayStartKeyword(scalars, at: index, masks: secondBytes),
+                    let length = keywordLength(scalars, at: index)
+                {
+                    add(.word, index..<index + length, enclosed: !expected.isEmpty)
+                    index += length
+                    continue
+                }
+                if Delimiters.isDelimiter(scalar) {
+                    flush()
+                    add(.delimiter, index..<index + 1, enclosed: !expected.isEmpty)
+                } else if wordStart == nil {
+                    wordStart = index
+                }
                 index += 1
-                continue
             }
-            if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
-                flush()
-                expected.removeSubrange(position...)
-                tokens.append(.close, String(scalar), enclosed: true, group: currentGroup)
-                if expected.isEmpty { currentGroup = 0 }
-                index += 1
-                continue
-            }
-            if wordStart == nil, mayStartKeyword(scalars, at: index, masks: secondBytes),
-                let length = keywordLength(scalars, at: index)
-            {
-                tokens.append(.word, text(index..<index + length), enclosed: !expected.isEmpty, group: currentGroup)
-                index += length
-                continue
-            }
-            if Delimiters.isDelimiter(scalar) {
-                flush()
-                tokens.append(.delimiter, text(index..<index + 1), enclosed: !expected.isEmpty, group: currentGroup)
-            } else if wordStart == nil {
-                wordStart = index
-            }
-            index += 1
+            flush()
+            return tokens
         }
-        flush()
         // Only dots and underscores are ever repaired.
         guard bytes.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else { return tokens }
         return repairDelimiters(tokens)
