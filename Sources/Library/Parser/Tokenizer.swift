@@ -11,28 +11,72 @@ struct Token {
     }
 
     private var storedGroup: Int32
-    private var storedByteCount: UInt16 = 0
     private var storedLastPieceLength: UInt16 = 0
     var kind: Kind
-    /// Upper-case or non-ASCII letters: `lower` needs work.
-    private(set) var hasUpper = false
-    private(set) var isASCII = true
-    /// Cheap facts every rule checks first, computed once: they keep the parser fast.
-    private(set) var hasDigit = false
-    private(set) var isNumber = false
-    private(set) var firstByte: UInt8 = 0
-    /// The text's first byte, for any kind (`.`, `_`, `-`, `[`).
-    private(set) var leadByte: UInt8 = 0
     /// Inside a bracket pair.
     var enclosed: Bool
     /// Taken by an element; a claimed token is never used again.
     var claimed = false
     /// Its keyword-table entry, once `markKeywords` has marked it.
     var keyword: Keywords.Entry?
-    /// What the word is (keyword, episode prefix, ordinal…), looked up once; empty for most words.
-    private(set) var lexeme = Keywords.Lexeme()
+    /// What was measured of the text.
+    private var facts: Facts
 
-    var byteCount: Int { Int(storedByteCount) }
+    /// Cheap facts every rule checks first, computed once from the text's bytes: they keep the parser fast.
+    /// Built as one small value (returned in registers) and stored at once.
+    struct Facts {
+        var byteCount: UInt16 = 0
+        var flags: UInt8 = 0
+        /// A word's first byte (0 for other kinds).
+        var firstByte: UInt8 = 0
+        /// The text's first byte, for any kind (`.`, `_`, `-`, `[`).
+        var leadByte: UInt8 = 0
+        /// What the word is (keyword, episode prefix, ordinal…); empty for most words.
+        var lexeme = Keywords.Lexeme()
+
+        static let hasUpper: UInt8 = 1
+        static let isASCII: UInt8 = 2
+        static let hasDigit: UInt8 = 4
+        static let isNumber: UInt8 = 8
+
+        static func measure(_ kind: Kind, utf8: UnsafeBufferPointer<UInt8>, text: String) -> Facts {
+            var facts = Facts()
+            facts.leadByte = utf8.first ?? 0
+            facts.byteCount = UInt16(clamping: utf8.count)
+            guard kind == .word else { return facts }
+            var digits = 0
+            var upper = false
+            var ascii = true
+            var delimiter = false
+            for byte in utf8 {
+                if byte >= 48 && byte <= 57 { digits += 1 }
+                if byte >= 65 && byte <= 90 { upper = true }
+                if byte >= 0x80 { ascii = false }
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") {
+                    delimiter = true
+                }
+            }
+            let count = utf8.count
+            let isNumber = digits == count && count > 0
+            facts.firstByte = facts.leadByte
+            facts.flags =
+                (upper || !ascii ? hasUpper : 0) | (ascii ? isASCII : 0) | (digits > 0 ? hasDigit : 0) | (isNumber ? Self.isNumber : 0)
+            if !isNumber, count <= Keywords.maxLexemeBytes {
+                facts.lexeme = Keywords.lexeme(utf8, ascii: ascii, delimited: delimiter, text: text) ?? Keywords.Lexeme()
+            }
+            return facts
+        }
+    }
+
+    /// Upper-case or non-ASCII letters: `lower` needs work.
+    var hasUpper: Bool { facts.flags & Facts.hasUpper != 0 }
+    var isASCII: Bool { facts.flags & Facts.isASCII != 0 }
+    var hasDigit: Bool { facts.flags & Facts.hasDigit != 0 }
+    var isNumber: Bool { facts.flags & Facts.isNumber != 0 }
+    var firstByte: UInt8 { facts.firstByte }
+    var leadByte: UInt8 { facts.leadByte }
+    var lexeme: Keywords.Lexeme { facts.lexeme }
+    var byteCount: Int { Int(facts.byteCount) }
     /// Which bracket pair (0 for text outside brackets); tokens of one pair share it.
     var group: Int {
         get { Int(storedGroup) }
@@ -55,44 +99,13 @@ struct Token {
         self.kind = kind
         self.enclosed = enclosed
         self.storedGroup = Int32(truncatingIfNeeded: group)
-        measure(utf8: utf8, text: text)
+        self.facts = Facts.measure(kind, utf8: utf8, text: text)
     }
 
-    /// Computes the facts about `text`; call it whenever the token's text changes.
+    /// Measures `text` again; call it whenever the token's text changes.
     mutating func measure(_ text: String) {
         var contiguous = text
-        contiguous.withUTF8 { measure(utf8: $0, text: text) }
-    }
-
-    /// The facts, read from the text's bytes (a buffer: iterating `String.UTF8View` byte by byte is far slower).
-    private mutating func measure(utf8: UnsafeBufferPointer<UInt8>, text: String) {
-        leadByte = utf8.first ?? 0
-        guard kind == .word else {
-            storedByteCount = UInt16(clamping: utf8.count)
-            return
-        }
-        var digits = 0
-        var upper = false
-        var ascii = true
-        var delimiter = false
-        for byte in utf8 {
-            if byte >= 48 && byte <= 57 { digits += 1 }
-            if byte >= 65 && byte <= 90 { upper = true }
-            if byte >= 0x80 { ascii = false }
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") {
-                delimiter = true
-            }
-        }
-        let count = utf8.count
-        storedByteCount = UInt16(clamping: count)
-        hasDigit = digits > 0
-        isNumber = digits == count && count > 0
-        firstByte = leadByte
-        hasUpper = upper || !ascii
-        isASCII = ascii
-        lexeme = Keywords.Lexeme()
-        guard !isNumber, count <= Keywords.maxLexemeBytes else { return }
-        lexeme = Keywords.lexeme(utf8, ascii: ascii, delimited: delimiter, text: text) ?? Keywords.Lexeme()
+        facts = contiguous.withUTF8 { Facts.measure(kind, utf8: $0, text: text) }
     }
 }
 
@@ -127,6 +140,7 @@ enum Tokenizer {
         // Read once per name, not once per character (each read of a static checks its initialisation).
         let secondBytes = Self.secondBytes
         let asciiStrings = Self.asciiStrings
+        let asciiBoundary = Delimiters.asciiBoundary
         let tokens = bytes.withUnsafeBufferPointer { buffer in
             var tokens = Tokenized()
             tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
@@ -151,12 +165,14 @@ enum Tokenizer {
             }
             while index < scalars.count {
                 let scalar = scalars[index]
+                let boundary = scalar.value < 128 ? asciiBoundary[Int(scalar.value)] : Delimiters.isBoundary(scalar)
                 // Inside a word, only a boundary changes anything.
-                if wordStart != nil, !Delimiters.isBoundary(scalar) {
+                if wordStart != nil, !boundary {
                     index += 1
                     continue
                 }
-                if let closer = Delimiters.closer(for: scalar) {
+                // Brackets and delimiters are all boundaries: a letter that starts a word skips their tests.
+                if boundary, let closer = Delimiters.closer(for: scalar) {
                     flush()
                     // `[[Group]`: a doubled opener is a typo, not nesting.
                     if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
@@ -170,7 +186,7 @@ enum Tokenizer {
                     index += 1
                     continue
                 }
-                if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
+                if boundary, Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
                     flush()
                     expected.removeSubrange(position...)
                     add(.close, index..<index + 1, enclosed: true)
@@ -185,7 +201,7 @@ enum Tokenizer {
                     index += length
                     continue
                 }
-                if Delimiters.isDelimiter(scalar) {
+                if boundary, Delimiters.isDelimiter(scalar) {
                     flush()
                     add(.delimiter, index..<index + 1, enclosed: !expected.isEmpty)
                 } else if wordStart == nil {
