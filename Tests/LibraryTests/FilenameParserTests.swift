@@ -36,6 +36,29 @@ struct FilenameParserTests {
         #expect(alternative.first(.episodeAlt) == "176")
     }
 
+    @Test("the tokenizer's constant boundary masks agree with the delimiter and bracket tables for every ASCII scalar")
+    func boundaryMasks() {
+        for value in UInt8(0)..<128 {
+            let scalar = Unicode.Scalar(value)
+            let expected = Delimiters.isDelimiter(scalar) || Delimiters.closer(for: scalar) != nil || Delimiters.isCloser(scalar)
+            #expect(Delimiters.isBoundary(scalar) == expected, "scalar \(value)")
+        }
+        #expect(Delimiters.isBoundary("\u{3000}") && Delimiters.isBoundary("】") && !Delimiters.isBoundary("話"))
+    }
+
+    @Test("keyword lookups fold case, accept other delimiters in compound keywords, and leave other words alone")
+    func lexemes() {
+        let parsed = parser.parse("[G] Show - 01 [Dual_Audio][Multi.Sub][BD 1080p hevc][EPISODE].mkv")
+        #expect(parsed[.audioTerm] == ["Dual_Audio"])
+        #expect(parsed[.subtitles] == ["Multi.Sub"])
+        #expect(parsed[.source] == ["BD"])
+        #expect(parsed[.videoTerm] == ["hevc"])
+        #expect(parsed[.type].isEmpty && parsed[.episode] == ["01"])
+        let season = parser.parse("Show SECOND SEASON - 03.mkv")
+        #expect(season.first(.season) == "2")
+        #expect(season.first(.episode) == "03")
+    }
+
     @Test("JSON uses Anitomy's names, a string per element, an array when repeated")
     func json() {
         let parsed = parser.parse("[UTW-TMD]_Summer_Wars_[BD][h264-720p][TrueHD5.1][9F311DAB].mkv")

@@ -169,6 +169,7 @@ extension FilenameParse {
 
     /// `01 of 24`, `[20_of_25]`
     mutating func findEpisodeOfTotal() -> Bool {
+        guard wordClasses.contains(.of) else { return false }
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].wordClass.contains(.of) {
             guard let previous = previousWord(before: index), isCandidate(previous), tokens[previous].isNumber,
                 let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].isNumber
@@ -343,7 +344,7 @@ extension FilenameParse {
 
     mutating func findReleaseVersion() {
         // `V3`, `(v2)`, `[V0]`, `THORA v2`
-        guard result.first(.releaseVersion) == nil else { return }
+        guard result.first(.releaseVersion) == nil, hasWord(startingWith: "v") else { return }
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].firstByte | 0x20 == UInt8(ascii: "v") {
             let text = texts[index]
             guard tokens[index].byteCount >= 2, let version = Self.version(text), version != "!"

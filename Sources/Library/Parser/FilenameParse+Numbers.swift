@@ -235,6 +235,7 @@ extension FilenameParse {
     // MARK: - Part
 
     mutating func findPart() {
+        guard !wordClasses.isDisjoint(with: [.courOrPart, .partWord]) || hasWord(startingWith: "p") else { return }
         for index in tokens.indices where tokens[index].isFreeWord && tokens[index].byteCount <= 5 {
             // An episode title may say `Part 2`; only a part before the episode, or in brackets, is the release's.
             if let episodeIndex, index > episodeIndex, !tokens[index].enclosed { continue }
@@ -266,6 +267,7 @@ extension FilenameParse {
     // MARK: - Volume
 
     mutating func findVolume() {
+        guard wordClasses.contains(.volumePrefix) || hasWord(startingWith: "v") else { return }
         for index in tokens.indices where tokens[index].isFreeWord {
             // `Vol.1`, glued by the tokenizer.
             if tokens[index].firstByte | 0x20 == UInt8(ascii: "v"), tokens[index].byteCount > 4, tokens[index].hasDigit,

@@ -44,6 +44,10 @@ struct FilenameParse {
     var dashIsSpace = false
     /// Indices of the words with a digit: most rules look only at those.
     var digitWords: [Int] = []
+    /// Every word class some word of the name has, and which letters words start with (bit 0: `a`): rules whose
+    /// words the name lacks are skipped without walking the tokens.
+    var wordClasses: Keywords.WordClass = []
+    var wordStarts: UInt32 = 0
     /// Ambiguous type and release-information words outside brackets, recorded last.
     var ambiguous: [Int] = []
 
@@ -115,7 +119,19 @@ struct FilenameParse {
 
     mutating func indexDigitWords() {
         digitWords.removeAll(keepingCapacity: true)
-        for index in tokens.indices where tokens[index].kind == .word && tokens[index].hasDigit { digitWords.append(index) }
+        wordClasses = []
+        wordStarts = 0
+        for index in tokens.indices where tokens[index].kind == .word {
+            if tokens[index].hasDigit { digitWords.append(index) }
+            wordClasses.formUnion(tokens[index].wordClass)
+            let first = tokens[index].firstByte | 0x20
+            if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { wordStarts |= 1 << UInt32(first - UInt8(ascii: "a")) }
+        }
+    }
+
+    /// Whether some word starts with `letter` (either case): rules that need such a word skip names without one.
+    func hasWord(startingWith letter: Unicode.Scalar) -> Bool {
+        wordStarts & (1 << (letter.value - UInt32(UInt8(ascii: "a")))) != 0
     }
 
     /// The token's text lower-cased (a new string only when it has upper-case or non-ASCII letters).

@@ -208,15 +208,19 @@ enum Delimiters {
     }
 
     /// A word ends here: a delimiter or a bracket.
+    @inline(__always)
     static func isBoundary(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 128 { return asciiBoundary[Int(scalar.value)] }
+        let value = scalar.value
+        if value < 64 { return (asciiBoundaryLow >> UInt64(value)) & 1 != 0 }
+        if value < 128 { return (asciiBoundaryHigh >> UInt64(value - 64)) & 1 != 0 }
         return isDelimiter(scalar) || closer(for: scalar) != nil || isCloser(scalar)
     }
 
-    static let asciiBoundary: [Bool] = (0..<128).map { value in
-        let scalar = Unicode.Scalar(UInt8(value))
-        return isDelimiter(scalar) || closer(for: scalar) != nil || isCloser(scalar)
-    }
+    /// The ASCII boundaries as bit masks (bit n: scalar n, then n + 64): constants, so testing one costs a shift
+    /// (a table in a `static let` costs an initialisation check on every read). A test checks them against the
+    /// switches below.
+    static var asciiBoundaryLow: UInt64 { 0x7b41_0000_0200 }
+    static var asciiBoundaryHigh: UInt64 { 0x7800_0000_a800_0000 }
 
     /// The closing bracket for an opening one (a switch, not a dictionary: this runs for every character).
     static func closer(for scalar: Unicode.Scalar) -> Unicode.Scalar? {

@@ -140,7 +140,6 @@ enum Tokenizer {
         // Read once per name, not once per character (each read of a static checks its initialisation).
         let secondBytes = Self.secondBytes
         let asciiStrings = Self.asciiStrings
-        let asciiBoundary = Delimiters.asciiBoundary
         let tokens = bytes.withUnsafeBufferPointer { buffer in
             var tokens = Tokenized()
             tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
@@ -165,7 +164,7 @@ enum Tokenizer {
             }
             while index < scalars.count {
                 let scalar = scalars[index]
-                let boundary = scalar.value < 128 ? asciiBoundary[Int(scalar.value)] : Delimiters.isBoundary(scalar)
+                let boundary = Delimiters.isBoundary(scalar)
                 // Inside a word, only a boundary changes anything.
                 if wordStart != nil, !boundary {
                     index += 1
