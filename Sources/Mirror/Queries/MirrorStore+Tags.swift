@@ -92,29 +92,55 @@ extension MirrorStore {
             let statement = try db.cachedStatement(
                 sql: "SELECT animeId FROM tag WHERE nameKey = ? AND weight >= ? AND (? OR animeIsAdult = 0)"
             )
-            // aid → (names matched, index of the last name counted): one hash lookup per row, and a name listed
-            // twice on one anime (as tag and as category) counts once.
-            var matches: [Int: (count: Int, lastKey: Int)] = [:]
-            matches.reserveCapacity(4096)
+            // Counted in arrays indexed by aid (aids are dense: AniDB's run to about 20,000), not a dictionary:
+            // popular tags match thousands of anime and hashing each row cost more than reading it.
+            // Aids past `dense` (none on AniDB today) are counted in a dictionary, so a stray huge aid costs no memory.
+            let maxAID = try Int.fetchOne(db, sql: "SELECT max(id) FROM anime") ?? 0
+            let dense = min(max(maxAID, 0), 1 << 22) + 1
+            var counts = [UInt16](repeating: 0, count: dense)
+            // The last name counted for each aid, plus one: a name listed twice on one anime (as tag and as
+            // category) counts once.
+            var lastKey = [UInt16](repeating: 0, count: dense)
+            var sparse: [Int: (count: UInt16, lastKey: UInt16)] = [:]
+            var best: UInt16 = 0
             for (index, key) in keys.enumerated() {
+                let mark = UInt16(clamping: index + 1)
                 try StatementBinder.forEachInt(statement) {
                     $0.bind(key)
                     $0.bind(minWeight)
                     $0.bind(mature)
                 } body: { aid in
-                    if let current = matches[aid] {
-                        if current.lastKey != index { matches[aid] = (current.count + 1, index) }
+                    if aid >= 0 && aid < dense {
+                        guard lastKey[aid] != mark else { return }
+                        lastKey[aid] = mark
+                        counts[aid] &+= 1
+                        best = max(best, counts[aid])
                     } else {
-                        matches[aid] = (1, index)
+                        var entry = sparse[aid] ?? (0, 0)
+                        guard entry.lastKey != mark else { return }
+                        entry = (entry.count &+ 1, mark)
+                        sparse[aid] = entry
+                        best = max(best, entry.count)
                     }
                 }
             }
-            let ranked = matches.sorted { ($0.value.count, -$0.key) > ($1.value.count, -$1.key) }.prefix(limit)
+            // Most matches first, then by aid: one pass over the counts per match count, in aid order, until full.
+            var ranked: [TagSearch.Entry] = []
+            var wanted = best
+            while wanted > 0 && ranked.count < limit {
+                for aid in counts.indices where counts[aid] == wanted && ranked.count < limit {
+                    ranked.append(TagSearch.Entry(aid: aid, tagMatches: Int(wanted)))
+                }
+                for aid in sparse.filter({ $0.value.count == wanted }).keys.sorted() where ranked.count < limit {
+                    ranked.append(TagSearch.Entry(aid: aid, tagMatches: Int(wanted)))
+                }
+                wanted -= 1
+            }
             return TagSearch(
                 query: names,
                 minWeight: minWeight,
                 mature: mature,
-                results: ranked.map { TagSearch.Entry(aid: $0.key, tagMatches: $0.value.count) }
+                results: ranked
             )
         }
     }
