@@ -63,6 +63,28 @@ struct QueryTests {
         #expect(mature.results.contains(.init(aid: 4, tagMatches: 2)))
     }
 
+    @Test("tag search: a name twice on one anime counts once, ties go by aid, the limit holds, huge aids count too")
+    func tagSearchCounting() async throws {
+        let store = try TestDatabase.store(documents: [
+            // Listed as a tag and as a category: one match, not two.
+            SyntheticDocument.make(aid: 9, tags: [(1, "action", 600), (50, "Action", 300)]),
+            SyntheticDocument.make(aid: 5, tags: [(1, "action", 600), (2, "drama", 600)]),
+            SyntheticDocument.make(aid: 7, tags: [(1, "action", 600), (2, "drama", 600)]),
+            // Past the dense counting range: counted in the sparse map, ranked after smaller aids.
+            SyntheticDocument.make(aid: 5_000_000, tags: [(1, "action", 600), (2, "drama", 600)]),
+            SyntheticDocument.make(aid: 4_999_999, tags: [(2, "drama", 600)]),
+        ])
+        let result = try await store.searchTags(["action", "drama"], minWeight: 0, mature: false)
+        #expect(
+            result.results == [
+                .init(aid: 5, tagMatches: 2), .init(aid: 7, tagMatches: 2), .init(aid: 5_000_000, tagMatches: 2),
+                .init(aid: 9, tagMatches: 1), .init(aid: 4_999_999, tagMatches: 1),
+            ]
+        )
+        let limited = try await store.searchTags(["action", "drama"], minWeight: 0, mature: false, limit: 2)
+        #expect(limited.results.map(\.aid) == [5, 7])
+    }
+
     @Test("title search: every language, case and accents ignored, exact before partial")
     func titleSearch() async throws {
         let store = try TestDatabase.store(documents: [

@@ -96,7 +96,7 @@ extension MirrorStore {
             // popular tags match thousands of anime and hashing each row cost more than reading it.
             // Aids past `dense` (none on AniDB today) are counted in a dictionary, so a stray huge aid costs no memory.
             let maxAID = try Int.fetchOne(db, sql: "SELECT max(id) FROM anime") ?? 0
-            let dense = min(max(maxAID, 0), 1 << 22) + 1
+            let dense = min(max(maxAID, 0), 1 << 20) + 1
             var counts = [UInt16](repeating: 0, count: dense)
             // The last name counted for each aid, plus one: a name listed twice on one anime (as tag and as
             // category) counts once.
