@@ -34,7 +34,7 @@ extension FilenameParse {
 
     /// `S06E32 … [Episode 83]`: the absolute number in brackets is the alternative numbering.
     mutating func findBracketedEpisodeAlternative() {
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].enclosed {
+        for index in words where tokens[index].isFreeWord && tokens[index].enclosed {
             guard tokens[index].wordClass.contains(.episodePrefix), let next = nextWord(after: index),
                 tokens[next].isFreeWord, tokens[next].isNumber, let value = Int(texts[next]),
                 let current = result.first(.episode).flatMap({ Int($0) })
@@ -71,7 +71,7 @@ extension FilenameParse {
 
     /// `Episode 5`, `Ep.5`, `EP05`, `E05v2`, `Ep07.5`, `ep. 1-5`, `E01-E02`, `#01v2`, `#1-4`, `第01話`, `01話`.
     mutating func findPrefixedEpisode() -> Bool {
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in words where tokens[index].isFreeWord {
             let isPrefix = tokens[index].wordClass.contains(.episodePrefix)
             let first = tokens[index].firstByte
             // Glued prefixes come with a digit (`EP05`, `#01`); `話` is not ASCII.
@@ -170,7 +170,7 @@ extension FilenameParse {
     /// `01 of 24`, `[20_of_25]`
     mutating func findEpisodeOfTotal() -> Bool {
         guard wordClasses.contains(.of) else { return false }
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].wordClass.contains(.of) {
+        for index in words where tokens[index].isFreeWord && tokens[index].wordClass.contains(.of) {
             guard let previous = previousWord(before: index), isCandidate(previous), tokens[previous].isNumber,
                 let next = nextWord(after: index), tokens[next].isFreeWord, tokens[next].isNumber
             else { continue }
@@ -214,7 +214,7 @@ extension FilenameParse {
             return true
         }
         // `OVA_01`, `OVA - 01`: a number right after an ambiguous type word.
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].keyword?.element == .type {
+        for index in words where tokens[index].isFreeWord && tokens[index].keyword?.element == .type {
             guard let next = nextWord(after: index), tokens[next].isFreeWord, !tokens[next].enclosed,
                 let (number, version) = Self.episodeBody(texts[next]), number.count <= 3,
                 tokens[index].byteCount <= 3
@@ -345,7 +345,7 @@ extension FilenameParse {
     mutating func findReleaseVersion() {
         // `V3`, `(v2)`, `[V0]`, `THORA v2`
         guard result.first(.releaseVersion) == nil, hasWord(startingWith: "v") else { return }
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].firstByte | 0x20 == UInt8(ascii: "v") {
+        for index in words where tokens[index].isFreeWord && tokens[index].firstByte | 0x20 == UInt8(ascii: "v") {
             let text = texts[index]
             guard tokens[index].byteCount >= 2, let version = Self.version(text), version != "!"
             else { continue }

@@ -147,7 +147,7 @@ extension FilenameParse {
     }
 
     mutating func findSeason() {
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in words where tokens[index].isFreeWord {
             // Every season form has a digit, starts with s/S, or is not ASCII (`第2期`): skip the rest unread.
             let first = tokens[index].firstByte
             guard tokens[index].hasDigit || first | 0x20 == UInt8(ascii: "s") || first >= 0x80 else { continue }
@@ -236,7 +236,7 @@ extension FilenameParse {
 
     mutating func findPart() {
         guard !wordClasses.isDisjoint(with: [.courOrPart, .partWord]) || hasWord(startingWith: "p") else { return }
-        for index in tokens.indices where tokens[index].isFreeWord && tokens[index].byteCount <= 5 {
+        for index in words where tokens[index].isFreeWord && tokens[index].byteCount <= 5 {
             // An episode title may say `Part 2`; only a part before the episode, or in brackets, is the release's.
             if let episodeIndex, index > episodeIndex, !tokens[index].enclosed { continue }
             let wordClass = tokens[index].wordClass
@@ -268,7 +268,7 @@ extension FilenameParse {
 
     mutating func findVolume() {
         guard wordClasses.contains(.volumePrefix) || hasWord(startingWith: "v") else { return }
-        for index in tokens.indices where tokens[index].isFreeWord {
+        for index in words where tokens[index].isFreeWord {
             // `Vol.1`, glued by the tokenizer.
             if tokens[index].firstByte | 0x20 == UInt8(ascii: "v"), tokens[index].byteCount > 4, tokens[index].hasDigit,
                 lower(index).hasPrefix("vol."), let (number, version) = Self.numberAndVersion(String(texts[index].dropFirst(4)))

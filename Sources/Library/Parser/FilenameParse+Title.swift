@@ -142,7 +142,7 @@ extension FilenameParse {
         if start == nil {
             // …else the first free word in a later bracket group, skipping a leading non-Latin group.
             var groups: [Int] = []
-            for index in tokens.indices where tokens[index].isFreeWord && Self.hasLetterOrDigit(texts[index]) {
+            for index in words where tokens[index].isFreeWord && Self.hasLetterOrDigit(texts[index]) {
                 if !groups.contains(tokens[index].group) { groups.append(tokens[index].group) }
             }
             // A bracket never closed (`[Anime`) holds no title.

@@ -42,7 +42,9 @@ struct FilenameParse {
     /// (`kimetsu-no-yaiba-episode-25`).
     var hasSpaces = false
     var dashIsSpace = false
-    /// Indices of the words with a digit: most rules look only at those.
+    /// Indices of the words, and of the words with a digit: the rules walk these rather than every token (about
+    /// half are delimiters and brackets).
+    var words: [Int] = []
     var digitWords: [Int] = []
     /// Every word class some word of the name has, and which letters words start with (bit 0: `a`): rules whose
     /// words the name lacks are skipped without walking the tokens.
@@ -119,9 +121,11 @@ struct FilenameParse {
 
     mutating func indexDigitWords() {
         digitWords.removeAll(keepingCapacity: true)
+        words.removeAll(keepingCapacity: true)
         wordClasses = []
         wordStarts = 0
         for index in tokens.indices where tokens[index].kind == .word {
+            words.append(index)
             if tokens[index].hasDigit { digitWords.append(index) }
             wordClasses.formUnion(tokens[index].wordClass)
             let first = tokens[index].firstByte | 0x20
@@ -216,7 +220,7 @@ struct FilenameParse {
 
     mutating func markKeywords() {
         // No keyword is a plain number or longer than 20 bytes: skip those without hashing them.
-        for index in tokens.indices where tokens[index].kind == .word && !tokens[index].isNumber && tokens[index].byteCount <= 20 {
+        for index in words where !tokens[index].isNumber && tokens[index].byteCount <= 20 {
             // `DivX5`, `divx5.2.1`: the codec, with a version number glued on.
             if tokens[index].firstByte | 0x20 == UInt8(ascii: "d"), tokens[index].hasDigit, case let lower = lower(index),
                 lower.hasPrefix("divx"), lower.count > 4, lower.dropFirst(4).allSatisfy({ $0.isNumber || $0 == "." })
