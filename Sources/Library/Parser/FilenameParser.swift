@@ -122,6 +122,8 @@ struct FilenameParse {
     mutating func indexDigitWords() {
         digitWords.removeAll(keepingCapacity: true)
         words.removeAll(keepingCapacity: true)
+        words.reserveCapacity(tokens.count)
+        digitWords.reserveCapacity(tokens.count / 2)
         wordClasses = []
         wordStarts = 0
         for index in tokens.indices where tokens[index].kind == .word {

@@ -362,7 +362,8 @@ enum Tokenizer {
         // Most names need no repair: find the first one before copying anything.
         guard
             let firstRepair = tokens.indices.first(where: { index in
-                index > 0 && tokens[index].kind == .delimiter
+                index > 0 && tokens[index].kind == .delimiter && tokens[index - 1].kind == .word
+                    && (tokens[index].leadByte == UInt8(ascii: ".") || tokens[index].leadByte == UInt8(ascii: "_"))
                     && repair(at: index, after: (tokens[index - 1], texts[index - 1]), in: input) != nil
             })
         else { return input }
