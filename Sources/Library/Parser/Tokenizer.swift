@@ -123,10 +123,27 @@ enum Tokenizer {
 
     static func tokenize(_ name: String) -> Tokenized {
         // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset; for the usual all-ASCII name
-        // scalars and bytes line up and no offset table is needed.
-        let bytes = Array(name.utf8)
-        let ascii = bytes.allSatisfy { $0 < 0x80 }
-        let scalars = ascii ? bytes.map { Unicode.Scalar($0) } : Array(name.unicodeScalars)
+        // scalars and bytes line up and no offset table is needed. The scalars of an ASCII name live on the stack.
+        var contiguous = name
+        return contiguous.withUTF8 { bytes in
+            let ascii = bytes.allSatisfy { $0 < 0x80 }
+            guard ascii else {
+                return Array(name.unicodeScalars).withUnsafeBufferPointer { tokenize(bytes, $0, ascii: false) }
+            }
+            return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { scalars in
+                for (index, byte) in bytes.enumerated() { scalars.initializeElement(at: index, to: Unicode.Scalar(byte)) }
+                defer { scalars.deinitialize() }
+                return tokenize(bytes, UnsafeBufferPointer(scalars), ascii: true)
+            }
+        }
+    }
+
+    /// Tokenizes a name given as its UTF-8 `buffer` and its `scalars`.
+    private static func tokenize(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        _ scalars: UnsafeBufferPointer<Unicode.Scalar>,
+        ascii: Bool
+    ) -> Tokenized {
         var offsets: [Int] = []
         if !ascii {
             offsets = [Int](repeating: 0, count: scalars.count + 1)
@@ -140,7 +157,7 @@ enum Tokenizer {
         // Read once per name, not once per character (each read of a static checks its initialisation).
         let secondBytes = Self.secondBytes
         let asciiStrings = Self.asciiStrings
-        let tokens = bytes.withUnsafeBufferPointer { buffer in
+        let tokens = { () -> Tokenized in
             var tokens = Tokenized()
             tokens.tokens.reserveCapacity(scalars.count / 3 + 4)
             tokens.texts.reserveCapacity(scalars.count / 3 + 4)
@@ -210,9 +227,9 @@ enum Tokenizer {
             }
             flush()
             return tokens
-        }
+        }()
         // Only dots and underscores are ever repaired.
-        guard bytes.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else { return tokens }
+        guard buffer.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }) else { return tokens }
         return repairDelimiters(tokens)
     }
 
@@ -273,7 +290,7 @@ enum Tokenizer {
     }()
 
     /// Whether a keyword may start at `index`: its first two characters (lower-cased) begin some keyword.
-    static func mayStartKeyword(_ scalars: [Unicode.Scalar], at index: Int, masks: [(low: UInt64, high: UInt64)]) -> Bool {
+    static func mayStartKeyword(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int, masks: [(low: UInt64, high: UInt64)]) -> Bool {
         let first = lower(scalars[index]).value
         guard first < 128 else { return false }
         guard index + 1 < scalars.count else { return true }
@@ -288,13 +305,13 @@ enum Tokenizer {
         return scalar
     }
 
-    static func isBoundary(_ scalars: [Unicode.Scalar], _ index: Int) -> Bool {
+    static func isBoundary(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, _ index: Int) -> Bool {
         index >= scalars.count || Delimiters.isBoundary(scalars[index])
     }
 
     /// The length of the keyword starting at `index`, if one does and it ends at a boundary or runs straight into
     /// another keyword or a resolution (`AAC2.0`, `10bitH.264`, `BD1080p`).
-    static func keywordLength(_ scalars: [Unicode.Scalar], at index: Int, depth: Int = 0) -> Int? {
+    static func keywordLength(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int, depth: Int = 0) -> Int? {
         let first = lower(scalars[index])
         guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
         let table = patternTable
@@ -339,7 +356,7 @@ enum Tokenizer {
     }
 
     /// `1080p`, `720P`, `1920x1080` at `index`, ending at a boundary.
-    static func resolutionLength(_ scalars: [Unicode.Scalar], at index: Int) -> Int? {
+    static func resolutionLength(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int) -> Int? {
         var end = index
         while end < scalars.count, end - index < 4, scalars[end].properties.numericType != nil, scalars[end].isASCII {
             end += 1
