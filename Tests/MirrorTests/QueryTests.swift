@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Mirror
@@ -83,6 +84,38 @@ struct QueryTests {
         )
         let limited = try await store.searchTags(["action", "drama"], minWeight: 0, mature: false, limit: 2)
         #expect(limited.results.map(\.aid) == [5, 7])
+    }
+
+    @Test("tag listings' hand-written JSON is byte for byte what the sorted-key encoder writes")
+    func tagJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let listings = [
+            TagListing(
+                tagID: 36,
+                tagName: "military \"x\" / ü",
+                limit: 2,
+                mature: false,
+                count: 2,
+                results: [
+                    .init(aid: 2, weight: 600), .init(aid: 1, weight: 300),
+                ]
+            ),
+            TagListing(tagID: 77, tagName: nil, limit: 100, mature: true, count: 0, results: []),
+        ]
+        for listing in listings { #expect(listing.json == Array(try encoder.encode(listing))) }
+        let searches = [
+            TagSearch(
+                query: ["action", "comedy"],
+                minWeight: 200,
+                mature: true,
+                results: [
+                    .init(aid: 1, tagMatches: 2), .init(aid: 3, tagMatches: 1),
+                ]
+            ),
+            TagSearch(query: ["a\\b"], minWeight: 0, mature: false, results: []),
+        ]
+        for search in searches { #expect(search.json == Array(try encoder.encode(search))) }
     }
 
     @Test("title search: every language, case and accents ignored, exact before partial")

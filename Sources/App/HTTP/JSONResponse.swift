@@ -31,6 +31,13 @@ enum JSONResponse {
         build(status, headers, try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 
+    /// A body the caller already wrote as JSON.
+    static func make(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], json bytes: [UInt8]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     private static func build(_ status: HTTPResponse.Status, _ headers: HTTPFields, _ data: Data) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"

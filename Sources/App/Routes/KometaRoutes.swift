@@ -82,7 +82,7 @@ struct KometaRoutes<Context: RequestContext> {
         let query = request.uri.queryParameters
         let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000, .kometa)
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
-        return try JSONResponse.make(try await mirror.store.anime(withTag: tagID, limit: limit, mature: mature))
+        return JSONResponse.make(json: try await mirror.store.anime(withTag: tagID, limit: limit, mature: mature).json)
     }
 
     func searchTags(_ request: Request) async throws -> Response {
@@ -99,7 +99,7 @@ struct KometaRoutes<Context: RequestContext> {
             .kometa
         )
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
-        return try JSONResponse.make(try await mirror.store.searchTags(names, minWeight: minWeight, mature: mature))
+        return JSONResponse.make(json: try await mirror.store.searchTags(names, minWeight: minWeight, mature: mature).json)
     }
 
     func stats() async throws -> Response {

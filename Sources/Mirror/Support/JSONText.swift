@@ -35,7 +35,16 @@ enum JSONText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    private static func append(_ text: String, to output: inout [UInt8]) {
+    static func append(_ value: Int, to output: inout [UInt8]) { output.append(contentsOf: String(value).utf8) }
+
+    static func append(_ value: Bool, to output: inout [UInt8]) { output.append(contentsOf: (value ? "true" : "false").utf8) }
+
+    static func append(key: String, to output: inout [UInt8]) {
+        append(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+    }
+
+    static func append(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
