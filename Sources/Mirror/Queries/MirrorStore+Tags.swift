@@ -89,8 +89,11 @@ extension MirrorStore {
         var seen = Set<String>()
         let keys = names.map { $0.lowercased() }.filter { seen.insert($0).inserted }
         return try await writer.read { db in
+            // Two statements rather than `(? OR animeIsAdult = 0)`: the scan tests nothing it does not need per row.
             let statement = try db.cachedStatement(
-                sql: "SELECT animeId FROM tag WHERE nameKey = ? AND weight >= ? AND (? OR animeIsAdult = 0)"
+                sql: mature
+                    ? "SELECT animeId FROM tag WHERE nameKey = ? AND weight >= ?"
+                    : "SELECT animeId FROM tag WHERE nameKey = ? AND weight >= ? AND animeIsAdult = 0"
             )
             // Counted in arrays indexed by aid (aids are dense: AniDB's run to about 20,000), not a dictionary:
             // popular tags match thousands of anime and hashing each row cost more than reading it.
@@ -108,7 +111,6 @@ extension MirrorStore {
                 try StatementBinder.forEachInt(statement) {
                     $0.bind(key)
                     $0.bind(minWeight)
-                    $0.bind(mature)
                 } body: { aid in
                     if aid >= 0 && aid < dense {
                         guard lastKey[aid] != mark else { return }
