@@ -164,7 +164,6 @@ enum Tokenizer {
             var expected: [Unicode.Scalar] = []
             var group = 0
             var currentGroup = 0
-            var wordStart: Int?
             var index = 0
             /// Adds the token of the scalars in `range`, measured from its bytes.
             func add(_ kind: Token.Kind, _ range: Range<Int>, enclosed: Bool) {
@@ -174,58 +173,57 @@ enum Tokenizer {
                 tokens.tokens.append(Token(kind: kind, utf8: utf8, text: text, enclosed: enclosed, group: currentGroup))
                 tokens.texts.append(text)
             }
-            func flush() {
-                guard let start = wordStart else { return }
-                add(.word, start..<index, enclosed: !expected.isEmpty)
-                wordStart = nil
-            }
             while index < scalars.count {
                 let scalar = scalars[index]
-                let boundary = Delimiters.isBoundary(scalar)
-                // Inside a word, only a boundary changes anything.
-                if wordStart != nil, !boundary {
-                    index += 1
-                    continue
-                }
-                // Brackets and delimiters are all boundaries: a letter that starts a word skips their tests.
-                if boundary, let closer = Delimiters.closer(for: scalar) {
-                    flush()
-                    // `[[Group]`: a doubled opener is a typo, not nesting.
-                    if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
+                if Delimiters.isBoundary(scalar) {
+                    if let closer = Delimiters.closer(for: scalar) {
+                        // `[[Group]`: a doubled opener is a typo, not nesting.
+                        if let last = tokens.tokens.last, last.kind == .open, tokens.texts.last == String(scalar) {
+                            index += 1
+                            continue
+                        }
+                        group += 1
+                        if expected.isEmpty { currentGroup = group }
+                        expected.append(closer)
+                        add(.open, index..<index + 1, enclosed: true)
                         index += 1
                         continue
                     }
-                    group += 1
-                    if expected.isEmpty { currentGroup = group }
-                    expected.append(closer)
-                    add(.open, index..<index + 1, enclosed: true)
-                    index += 1
-                    continue
+                    if Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
+                        expected.removeSubrange(position...)
+                        add(.close, index..<index + 1, enclosed: true)
+                        if expected.isEmpty { currentGroup = 0 }
+                        index += 1
+                        continue
+                    }
+                    if Delimiters.isDelimiter(scalar) {
+                        add(.delimiter, index..<index + 1, enclosed: !expected.isEmpty)
+                        index += 1
+                        continue
+                    }
+                    // A closing bracket nothing opened is part of a word.
                 }
-                if boundary, Delimiters.isCloser(scalar), let position = expected.lastIndex(of: scalar) {
-                    flush()
-                    expected.removeSubrange(position...)
-                    add(.close, index..<index + 1, enclosed: true)
-                    if expected.isEmpty { currentGroup = 0 }
-                    index += 1
-                    continue
-                }
-                if wordStart == nil, mayStartKeyword(scalars, at: index, masks: secondBytes),
-                    let length = keywordLength(scalars, at: index)
-                {
+                // A word starts here: a keyword cut out of it, or the word whole, up to the next delimiter, opening
+                // bracket, or closing bracket of an open pair (one scan, then the next token).
+                if mayStartKeyword(scalars, at: index, masks: secondBytes), let length = keywordLength(scalars, at: index) {
                     add(.word, index..<index + length, enclosed: !expected.isEmpty)
                     index += length
                     continue
                 }
-                if boundary, Delimiters.isDelimiter(scalar) {
-                    flush()
-                    add(.delimiter, index..<index + 1, enclosed: !expected.isEmpty)
-                } else if wordStart == nil {
-                    wordStart = index
+                var end = index + 1
+                while end < scalars.count {
+                    let next = scalars[end]
+                    if Delimiters.isBoundary(next)
+                        && (Delimiters.isDelimiter(next) || Delimiters.closer(for: next) != nil
+                            || (Delimiters.isCloser(next) && expected.contains(next)))
+                    {
+                        break
+                    }
+                    end += 1
                 }
-                index += 1
+                add(.word, index..<end, enclosed: !expected.isEmpty)
+                index = end
             }
-            flush()
             return tokens
         }()
         // Only dots and underscores are ever repaired.
