@@ -104,8 +104,7 @@ struct Token {
 
     /// Measures `text` again; call it whenever the token's text changes.
     mutating func measure(_ text: String) {
-        var contiguous = text
-        facts = contiguous.withUTF8 { Facts.measure(kind, utf8: $0, text: text) }
+        facts = text.withBytes { Facts.measure(kind, utf8: $0, text: text) }
     }
 }
 
@@ -124,8 +123,7 @@ enum Tokenizer {
     static func tokenize(_ name: String) -> Tokenized {
         // Token texts are cut from the UTF-8 bytes (fast) at each scalar's offset; for the usual all-ASCII name
         // scalars and bytes line up and no offset table is needed. The scalars of an ASCII name live on the stack.
-        var contiguous = name
-        return contiguous.withUTF8 { bytes in
+        name.withBytes { bytes in
             let ascii = bytes.allSatisfy { $0 < 0x80 }
             guard ascii else {
                 return Array(name.unicodeScalars).withUnsafeBufferPointer { tokenize(bytes, $0, ascii: false) }
@@ -154,8 +152,7 @@ enum Tokenizer {
             }
             offsets[scalars.count] = offset
         }
-        // Read once per name, not once per character (each read of a static checks its initialisation).
-        let secondBytes = Self.secondBytes
+        // Read once per name, not once per token (each read of a static checks its initialisation).
         let asciiStrings = Self.asciiStrings
         let tokens = { () -> Tokenized in
             var tokens = Tokenized()
@@ -205,7 +202,7 @@ enum Tokenizer {
                 }
                 // A word starts here: a keyword cut out of it, or the word whole, up to the next delimiter, opening
                 // bracket, or closing bracket of an open pair (one scan, then the next token).
-                if mayStartKeyword(scalars, at: index, masks: secondBytes), let length = keywordLength(scalars, at: index) {
+                if let length = keywordLength(scalars, at: index) {
                     add(.word, index..<index + length, enclosed: !expected.isEmpty)
                     index += length
                     continue
@@ -288,13 +285,13 @@ enum Tokenizer {
     }()
 
     /// Whether a keyword may start at `index`: its first two characters (lower-cased) begin some keyword.
-    static func mayStartKeyword(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int, masks: [(low: UInt64, high: UInt64)]) -> Bool {
+    static func mayStartKeyword(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int) -> Bool {
         let first = lower(scalars[index]).value
         guard first < 128 else { return false }
         guard index + 1 < scalars.count else { return true }
         let second = lower(scalars[index + 1]).value
         guard second < 128 else { return false }
-        let mask = masks[Int(first)]
+        let mask = secondBytes[Int(first)]
         return second < 64 ? mask.low & (1 << UInt64(second)) != 0 : mask.high & (1 << UInt64(second - 64)) != 0
     }
 
@@ -310,13 +307,10 @@ enum Tokenizer {
     /// The length of the keyword starting at `index`, if one does and it ends at a boundary or runs straight into
     /// another keyword or a resolution (`AAC2.0`, `10bitH.264`, `BD1080p`).
     static func keywordLength(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, at index: Int, depth: Int = 0) -> Int? {
-        let first = lower(scalars[index])
-        guard first.isASCII else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
+        // Most words fail the two-character test: they never touch the pattern table.
+        guard mayStartKeyword(scalars, at: index) else { return depth > 0 ? resolutionLength(scalars, at: index) : nil }
         let table = patternTable
-        let candidates = table.byFirst[Int(first.value)]
-        guard !candidates.isEmpty, mayStartKeyword(scalars, at: index, masks: secondBytes) else {
-            return depth > 0 ? resolutionLength(scalars, at: index) : nil
-        }
+        let candidates = table.byFirst[Int(lower(scalars[index]).value)]
         // The word runs to the next boundary. A plain keyword longer than it cannot match (a boundary is no letter),
         // and a compound one only if its first inner delimiter falls exactly on that boundary.
         var wordEnd = index + 1
@@ -377,8 +371,7 @@ enum Tokenizer {
         // Most names need no repair: find the first one before copying anything.
         guard
             let firstRepair = tokens.indices.first(where: { index in
-                index > 0 && tokens[index].kind == .delimiter && tokens[index - 1].kind == .word
-                    && (tokens[index].leadByte == UInt8(ascii: ".") || tokens[index].leadByte == UInt8(ascii: "_"))
+                index > 0 && mayRepair(tokens[index], after: tokens[index - 1])
                     && repair(at: index, after: (tokens[index - 1], texts[index - 1]), in: input) != nil
             })
         else { return input }
@@ -414,13 +407,17 @@ enum Tokenizer {
     enum Repair { case glueDot, glueUnderscore, keepDot }
 
     /// What to do with the delimiter at `index`, given the (possibly already repaired) word before it.
+    /// Only a lone `.` or `_` after a word (not a keyword) is ever repaired: tested on the tokens alone, before
+    /// their texts are looked at.
+    static func mayRepair(_ token: Token, after previous: Token) -> Bool {
+        token.kind == .delimiter && token.byteCount == 1
+            && (token.leadByte == UInt8(ascii: ".") || token.leadByte == UInt8(ascii: "_"))
+            && previous.kind == .word && previous.keyword == nil
+    }
+
     static func repair(at index: Int, after previous: (token: Token, text: String), in input: Tokenized) -> Repair? {
         let token = input.tokens[index]
-        // Cheap tests first: this runs for every token of a name with dots or underscores.
-        guard token.kind == .delimiter, previous.token.kind == .word, previous.token.keyword == nil,
-            index + 1 < input.tokens.count,
-            token.leadByte == UInt8(ascii: ".") || token.leadByte == UInt8(ascii: "_"), token.byteCount == 1
-        else { return nil }
+        guard mayRepair(token, after: previous.token), index + 1 < input.tokens.count else { return nil }
         let next = input.tokens[index + 1]
         let nextText = input.texts[index + 1]
         let isDot = token.leadByte == UInt8(ascii: ".")

@@ -35,13 +35,64 @@ enum JSONText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func append(_ value: Int, to output: inout [UInt8]) { output.append(contentsOf: String(value).utf8) }
+    /// A JSON object written field by field, in the order given.
+    struct Object {
+        private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
-    static func append(_ value: Bool, to output: inout [UInt8]) { output.append(contentsOf: (value ? "true" : "false").utf8) }
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    static func append(key: String, to output: inout [UInt8]) {
-        append(key, to: &output)
-        output.append(UInt8(ascii: ":"))
+        private mutating func key(_ name: String) {
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.append(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        mutating func field(_ name: String, _ value: Int) {
+            key(name)
+            bytes.append(contentsOf: String(value).utf8)
+        }
+
+        mutating func field(_ name: String, _ value: Bool) {
+            key(name)
+            bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        }
+
+        mutating func field(_ name: String, _ value: String?) {
+            key(name)
+            if let value { JSONText.append(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        }
+
+        mutating func field(_ name: String, strings: [String]) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in strings.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONText.append(item, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        /// An array of `{"aid": N, "<valueKey>": M}` objects (`valueKey` sorts after `aid`).
+        mutating func field(_ name: String, aidObjects: [(aid: Int, value: Int)], valueKey: String) {
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for (index, object) in aidObjects.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: #"{"aid":"#.utf8)
+                bytes.append(contentsOf: String(object.aid).utf8)
+                bytes.append(UInt8(ascii: ","))
+                JSONText.append(valueKey, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: String(object.value).utf8)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        mutating func close() -> [UInt8] {
+            bytes.append(UInt8(ascii: "}"))
+            return bytes
+        }
     }
 
     static func append(_ text: String, to output: inout [UInt8]) {
