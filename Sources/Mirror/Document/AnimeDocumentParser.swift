@@ -24,11 +24,13 @@ public struct AnimeDocumentParser: Sendable {
     public func parse(_ bytes: [UInt8], expectedAID: Int? = nil) throws(Mirror.DocumentError) -> AnimeDocument {
         guard !bytes.isEmpty else { throw .init(.empty) }
         guard bytes.count <= maxBytes else { throw .init(.tooLarge(bytes: bytes.count, limit: maxBytes)) }
-        let builder = AnimeDocumentBuilder()
+        let slot = UnsafeMutablePointer<AnimeDocumentBuilder>.allocate(capacity: 1)
+        slot.initialize(to: AnimeDocumentBuilder())
+        defer { slot.deinitialize(count: 1).deallocate() }
         let wellFormed: Bool = bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             guard let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
-                builder.failure = .malformed("out of memory")
+                slot.pointee.failure = .malformed("out of memory")
                 return false
             }
             defer { xmlFreeParserCtxt(context) }
@@ -43,25 +45,25 @@ public struct AnimeDocumentParser: Sendable {
             var handler = xmlSAXHandler()
             handler.initialized = XML_SAX2_MAGIC
             handler.startElementNs = { userData, localName, _, _, _, _, attributeCount, _, attributes in
-                AnimeDocumentBuilder.from(userData).start(localName!, attributes, Int(attributeCount))
+                AnimeDocumentBuilder.at(userData).pointee.start(localName!, attributes, Int(attributeCount))
             }
-            handler.endElementNs = { userData, _, _, _ in AnimeDocumentBuilder.from(userData).end() }
+            handler.endElementNs = { userData, _, _, _ in AnimeDocumentBuilder.at(userData).pointee.end() }
             handler.characters = { userData, characters, length in
-                AnimeDocumentBuilder.from(userData).append(characters, Int(length))
+                AnimeDocumentBuilder.at(userData).pointee.append(characters, Int(length))
             }
             handler.cdataBlock = handler.characters
-            handler.internalSubset = { userData, _, _, _ in AnimeDocumentBuilder.from(userData).refuseDoctype() }
+            handler.internalSubset = { userData, _, _, _ in AnimeDocumentBuilder.at(userData).pointee.refuseDoctype() }
             handler.serror = { _, _ in }  // errors are read from the context afterwards, never printed
             context.pointee.sax.pointee = handler
-            builder.context = context
-            context.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
-            defer { withExtendedLifetime(builder) {} }
+            slot.pointee.context = context
+            context.pointee.userData = UnsafeMutableRawPointer(slot)
             xmlParseDocument(context)
-            if builder.failure == nil && context.pointee.wellFormed == 0 {
-                builder.failure = .malformed(Self.lastError(context))
+            if slot.pointee.failure == nil && context.pointee.wellFormed == 0 {
+                slot.pointee.failure = .malformed(Self.lastError(context))
             }
             return context.pointee.wellFormed != 0
         }
+        let builder = slot.pointee
         if let failure = builder.failure { throw .init(failure) }
         guard wellFormed, let root = builder.rootName else { throw .init(.malformed("no root element")) }
         if root == "error" {
