@@ -84,4 +84,13 @@ struct JSONTextTests {
         #expect(JSONText.array([]) == "[]" && JSONText.pairs([]) == "[]")
         #expect(try JSONDecoder().decode(String.self, from: Data(JSONText.string(tricky).utf8)) == tricky)
     }
+
+    @Test("escapes are exact at the start, middle and end of a text, and clean texts are copied whole")
+    func exactEscapes() {
+        #expect(JSONText.string("\"a\\b\u{1}") == #""\"a\\b\u0001""#)
+        #expect(JSONText.string("\u{1F}x\"") == #""\u001fx\"""#)
+        #expect(JSONText.string("") == #""""#)
+        #expect(JSONText.string("plain 星界") == #""plain 星界""#)
+        #expect(JSONText.pairs([("a", "b"), ("c", "d")]) == #"[["a","b"],["c","d"]]"#)
+    }
 }
