@@ -26,7 +26,7 @@ public struct AnimeDocumentParser: Sendable {
         guard bytes.count <= maxBytes else { throw .init(.tooLarge(bytes: bytes.count, limit: maxBytes)) }
         let slot = UnsafeMutablePointer<AnimeDocumentBuilder>.allocate(capacity: 1)
         slot.initialize(to: AnimeDocumentBuilder())
-        defer { slot.deinitialize(count: 1).deallocate() }
+        defer { slot.deallocate() }
         let wellFormed: Bool = bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             guard let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
@@ -63,7 +63,7 @@ public struct AnimeDocumentParser: Sendable {
             }
             return context.pointee.wellFormed != 0
         }
-        let builder = slot.pointee
+        let builder = slot.move()  // taken out, not copied: the slot is left uninitialised for deallocate()
         if let failure = builder.failure { throw .init(failure) }
         guard wellFormed, let root = builder.rootName else { throw .init(.malformed("no root element")) }
         if root == "error" {

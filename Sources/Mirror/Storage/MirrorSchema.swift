@@ -222,8 +222,9 @@ public enum MirrorSchema {
         // the page cache size: a small cache during the build splits the sort so both cores work on it (a quarter
         // faster for the 985,000 tag rows of a 20,000-anime import).
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
         try db.execute(sql: "PRAGMA threads = 2; PRAGMA cache_size = -4096")
-        defer { try? db.execute(sql: "PRAGMA threads = 0; PRAGMA cache_size = \(cacheSize)") }
+        defer { try? db.execute(sql: "PRAGMA threads = \(threads); PRAGMA cache_size = \(cacheSize)") }
         for row in pending {
             let name: String = row[0]
             let sql: String = row[1]
