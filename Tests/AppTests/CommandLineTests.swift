@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Runs the real `anikura` executable, built next to the test bundle.
@@ -56,6 +57,75 @@ struct CommandLineTests {
             let document = try run(["mirror", "get", "959"], environment: environment)
             #expect(document.status == 0)
             #expect(Array(document.stdout) == TestApp.file("959.xml"))
+        }
+    }
+
+    @Test("an import killed in the middle of a batch leaves whole batches only, and the next import completes it")
+    func killedImport() throws {
+        try withDataDirectory { environment in
+            // 1,520 documents: the demo seed's 19, each stored 80 times under new aids.
+            let seed = NSTemporaryDirectory() + "anikura-cli-seed-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: seed, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: seed) }
+            let names = try FileManager.default.contentsOfDirectory(atPath: TestApp.demoSeed).filter { $0.hasSuffix(".xml") }.sorted()
+            var total = 0
+            for copy in 0..<80 {
+                for (index, name) in names.enumerated() {
+                    let aid = 100_000 + copy * 100 + index
+                    let text = String(decoding: TestApp.file(name), as: UTF8.self)
+                    let renumbered = text.replacing(/<anime id="\d+"/, maxReplacements: 1) { _ in "<anime id=\"\(aid)\"" }
+                    try Data(renumbered.utf8).write(to: URL(fileURLWithPath: "\(seed)/\(aid).xml"))
+                    total += 1
+                }
+            }
+            let database = environment["ANIKURA_STORAGE_DATA_DIR"]! + "/anikura.sqlite"
+            // The database exists first: a new file is briefly in rollback mode while it is created and migrated.
+            #expect(try run(["mirror", "stats"], environment: environment).status == 0)
+            let process = Process()
+            process.executableURL = Self.executable
+            process.arguments = ["mirror", "import", seed]
+            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }
+                .merging(environment) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The rollback journal exists only while a batch is being written: kill the process then.
+            while process.isRunning && !FileManager.default.fileExists(atPath: database + "-journal") { usleep(200) }
+            let killedMidWrite = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(killedMidWrite, "the import never wrote with a rollback journal")
+
+            // Opening the file rolls the cut batch back: whole batches (256 documents each) or everything.
+            let pool = try DatabasePool(path: database)
+            let (mode, check, stored, orphans) = try pool.read { db in
+                (
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA integrity_check"),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM anime") ?? -1,
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM anime WHERE id NOT IN (SELECT animeId FROM document) "
+                            + "OR id NOT IN (SELECT animeId FROM title) OR id NOT IN (SELECT animeId FROM seedFile)"
+                    )
+                )
+            }
+            try pool.close()
+            #expect(mode == "wal" && check == "ok")
+            #expect(stored % 256 == 0 || stored == total, "\(stored) documents stored")
+            #expect(orphans == 0)
+
+            let again = try run(["mirror", "import", seed], environment: environment)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported \(total - stored), replaced 0, unchanged \(stored), failed 0"))
+            let after = try DatabaseQueue(path: database)
+            let (count, pending, indexes) = try after.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM anime"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pendingIndex"),
+                    try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+                )
+            }
+            #expect(count == total && pending == 0)
+            #expect(indexes.contains("tag_nameKey_weight") && indexes.contains("title_normalized"))
         }
     }
 

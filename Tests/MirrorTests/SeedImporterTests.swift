@@ -221,6 +221,58 @@ struct BulkImportTests {
         #expect(pending == 0)
     }
 
+    /// Sixty small documents, and a database file for them, removed with its journals afterwards.
+    func seedAndFile(_ body: (_ seed: String, _ path: String) async throws -> Void) async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        for aid in 1...60 {
+            directory.write("\(aid).xml", SyntheticDocument.make(aid: aid, tags: [(7, "mecha", aid * 10)]))
+        }
+        let path = NSTemporaryDirectory() + "anikura-journal-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await body(directory.path, path)
+    }
+
+    @Test("a bulk import may use a rollback journal: the file is whole and back in WAL afterwards")
+    func rollbackJournal() async throws {
+        try await seedAndFile { seed, path in
+            let store = try TestDatabase.fileStore(path: path)
+            let before = try await indexNames(store)  // leaves an idle reader open, which the switch must close
+            let report = try SeedImporter(store: store, batchSize: 16, bulkThreshold: 10, rollbackJournalForBulkLoad: true)
+                .run(directory: seed)
+            #expect(report.usedRollbackJournal)
+            #expect(report.imported == 60 && report.failures.isEmpty)
+            let (mode, check, count) = try await store.writer.read { db in
+                (
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA integrity_check"),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM anime")
+                )
+            }
+            #expect(mode == "wal" && check == "ok" && count == 60)
+            #expect(try await indexNames(store) == before)
+            #expect(try await store.anime(withTag: 7, limit: 3, mature: false).results.map(\.aid) == [60, 59, 58])
+            // Without the option, or below the bulk threshold, the import never leaves the WAL.
+            let small = try SeedImporter(store: store, rollbackJournalForBulkLoad: true).run(directory: seed)
+            #expect(!small.usedRollbackJournal && small.unchanged == 60)
+        }
+    }
+
+    @Test("with another connection on the file, a bulk import stays in WAL without waiting for it")
+    func rollbackJournalRefusedWhenShared() async throws {
+        try await seedAndFile { seed, path in
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)  // as the app opens it: a switch that waited would take 10 s
+            let store = try TestDatabase.fileStore(path: path, configuration: configuration)
+            let other = try DatabasePool(path: path)
+            #expect(try await other.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM anime") } == 0)
+            let report = try SeedImporter(store: store, bulkThreshold: 10, rollbackJournalForBulkLoad: true).run(directory: seed)
+            #expect(!report.usedRollbackJournal)
+            #expect(report.imported == 60 && report.seconds < 8)
+            #expect(try await other.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM anime") } == 60)
+            #expect(try await other.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        }
+    }
+
     @Test("indexes dropped by an import that died are rebuilt by the next one")
     func crashRecovery() async throws {
         let store = try TestDatabase.store()

@@ -23,7 +23,8 @@ struct MirrorCommand: AsyncParsableCommand {
             let report = try CommandFailure.wrap {
                 let configuration = try options.load()
                 let database = try AppDatabase.open(path: configuration.databasePath)
-                let importer = SeedImporter(store: MirrorStore(writer: database.writer))
+                // This process only imports, so a bulk load may leave the WAL (a rollback journal writes each page once).
+                let importer = SeedImporter(store: MirrorStore(writer: database.writer), rollbackJournalForBulkLoad: true)
                 let terminal = FileHandleStderr.isTerminal
                 return try importer.run(directory: directory) { progress in
                     guard terminal else { return }

@@ -42,6 +42,8 @@ public struct SeedImporter: Sendable {
         public var writeSeconds = 0.0
         /// Rebuilding indexes after a bulk import.
         public var indexSeconds = 0.0
+        /// The bulk load ran with a rollback journal instead of the WAL (see `BulkLoadJournal`).
+        public var usedRollbackJournal = false
 
         public var summary: String {
             let rate = seconds > 0 ? Double(imported + replaced + unchanged) / seconds : 0
@@ -59,11 +61,23 @@ public struct SeedImporter: Sendable {
     /// indexes at the end instead of updating them row by row.
     let bulkThreshold: Int
 
-    public init(store: MirrorStore, parser: AnimeDocumentParser = .init(), batchSize: Int = 256, bulkThreshold: Int = 1_000) {
+    /// Lets a bulk load leave the WAL for a rollback journal when no other connection has the file open.
+    /// For a process that only imports (the `mirror import` command): while the file is out of WAL, readers
+    /// that open it wait for each batch's commit instead of reading alongside it.
+    let rollbackJournalForBulkLoad: Bool
+
+    public init(
+        store: MirrorStore,
+        parser: AnimeDocumentParser = .init(),
+        batchSize: Int = 256,
+        bulkThreshold: Int = 1_000,
+        rollbackJournalForBulkLoad: Bool = false
+    ) {
         self.store = store
         self.parser = parser
         self.batchSize = batchSize
         self.bulkThreshold = bulkThreshold
+        self.rollbackJournalForBulkLoad = rollbackJournalForBulkLoad
     }
 
     /// Runs the import synchronously (call it off the cooperative pool; it uses every core).
@@ -93,6 +107,8 @@ public struct SeedImporter: Sendable {
         try store.writer.write { try MirrorSchema.restoreIndexes($0) }  // repairs an import that died midway
         let bulk = pending.count >= bulkThreshold && pending.count > stored.count
         if bulk { try store.writer.write { try MirrorSchema.dropIndexesForBulkLoad($0) } }
+        report.usedRollbackJournal = bulk && rollbackJournalForBulkLoad && BulkLoadJournal.enter(store.writer)
+        defer { if report.usedRollbackJournal { BulkLoadJournal.leave(store.writer) } }
         do {
             try load(pending, stored: stored, report: &report, started: started, progress: progress)
         } catch {

@@ -26,8 +26,8 @@ enum TestDatabase {
 
 extension TestDatabase {
     /// A database file that outlives one `MirrorStore`, for restart tests.
-    static func fileStore(path: String) throws -> MirrorStore {
-        let pool = try DatabasePool(path: path)
+    static func fileStore(path: String, configuration: Configuration = Configuration()) throws -> MirrorStore {
+        let pool = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         MirrorSchema.registerMigrations(in: &migrator)
         try migrator.migrate(pool)
