@@ -45,6 +45,11 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // One SQLite setting that only the variadic sqlite3_config can make.
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "Mirror",
             dependencies: [
@@ -85,6 +90,7 @@ let package = Package(
         .executableTarget(
             name: "App",
             dependencies: [
+                "CSQLiteConfig",
                 "Mirror",
                 "Library",
                 "Stream",

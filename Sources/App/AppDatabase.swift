@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 import Library
@@ -26,10 +27,15 @@ struct AppDatabase: Sendable {
         try writer.write { try MirrorSchema.restoreIndexes($0) }
     }
 
+    /// SQLite's memory statistics cost a process-wide mutex per allocation; nothing reads them. Set once,
+    /// before the first connection initialises SQLite (later it is refused, harmlessly).
+    private static let configureSQLite: Void = { _ = anikura_sqlite_disable_memstatus() }()
+
     /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.
     /// `mapReaders` memory-maps the file for reading connections: right for the server, whose hot path reads
     /// documents, wrong for one-shot commands, where mapped pages only inflate the resident size.
     static func open(path: String?, mapReaders: Bool = false) throws -> AppDatabase {
+        Self.configureSQLite
         guard let path else { return try AppDatabase(writer: DatabaseQueue(), path: nil) }
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent,
