@@ -345,17 +345,16 @@ struct FetcherTests {
     @Test("a slow AniDB times out and counts as a network error")
     func timeout() async throws {
         let harness = try await FetcherHarness()
-        harness.fake.script { _ in .delayed(10, .error("<error>Anime not found</error>")) }
+        // Were the fetcher to wait for it, this answer would settle the request as "not found".
+        harness.fake.script { _ in .delayed(30, .error("<error>Anime not found</error>")) }
         let fetcher = harness.makeFetcher(timeoutSeconds: 1)
-        let started = ContinuousClock.now
         try await harness.running(fetcher) {
             _ = try await fetcher.lookup(aid: 7, mature: true)
             // The 1 s deadline covers connecting too: on a loaded machine it may pass before the fake has even
-            // read the request. Either way the request ends as a network error long before the answer would come.
+            // read the request. Either way the request ends as a network error, not as AniDB's late answer.
             let store = harness.store
             let clock = harness.clock
             #expect(try await eventually { try await store.upstreamOutcomes(now: clock.now()) == ["transient": 1] })
-            #expect(ContinuousClock.now - started < .seconds(10), "the fetcher waited for the slow answer")
             #expect(harness.fake.requests.count <= 1)
             #expect(try await harness.store.queuedAIDs() == [7], "a network error leaves the aid queued")
         }
