@@ -20,12 +20,18 @@ struct CommandLineTests {
         return directory.appendingPathComponent("anikura")
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    /// The executable with these arguments, in this environment instead of any ANIKURA_ variables of ours.
+    func process(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }
             .merging(environment) { $1 }
+        return process
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = process(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -81,11 +87,7 @@ struct CommandLineTests {
             let database = environment["ANIKURA_STORAGE_DATA_DIR"]! + "/anikura.sqlite"
             // The database exists first: a new file is briefly in rollback mode while it is created and migrated.
             #expect(try run(["mirror", "stats"], environment: environment).status == 0)
-            let process = Process()
-            process.executableURL = Self.executable
-            process.arguments = ["mirror", "import", seed]
-            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }
-                .merging(environment) { $1 }
+            let process = process(["mirror", "import", seed], environment: environment)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

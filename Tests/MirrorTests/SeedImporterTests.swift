@@ -196,10 +196,9 @@ struct BulkImportTests {
         }
     }
 
-    @Test("a large import rebuilds the indexes at the end, and queries use them")
-    func bulkImport() async throws {
+    /// Sixty small documents: a prequel chain, each tagged "mecha" with a weight ten times its aid.
+    func sixtyDocuments() -> TemporaryDirectory {
         let directory = TemporaryDirectory()
-        defer { directory.cleanup() }
         for aid in 1...60 {
             directory.write(
                 "\(aid).xml",
@@ -210,6 +209,13 @@ struct BulkImportTests {
                 )
             )
         }
+        return directory
+    }
+
+    @Test("a large import rebuilds the indexes at the end, and queries use them")
+    func bulkImport() async throws {
+        let directory = sixtyDocuments()
+        defer { directory.cleanup() }
         let store = try TestDatabase.store()
         let before = try await indexNames(store)
         let report = try SeedImporter(store: store, bulkThreshold: 10).run(directory: directory.path)
@@ -221,13 +227,10 @@ struct BulkImportTests {
         #expect(pending == 0)
     }
 
-    /// Sixty small documents, and a database file for them, removed with its journals afterwards.
+    /// The sixty documents, and a database file for them, removed with its journals afterwards.
     func seedAndFile(_ body: (_ seed: String, _ path: String) async throws -> Void) async throws {
-        let directory = TemporaryDirectory()
+        let directory = sixtyDocuments()
         defer { directory.cleanup() }
-        for aid in 1...60 {
-            directory.write("\(aid).xml", SyntheticDocument.make(aid: aid, tags: [(7, "mecha", aid * 10)]))
-        }
         let path = NSTemporaryDirectory() + "anikura-journal-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         try await body(directory.path, path)

@@ -17,10 +17,9 @@ enum BulkLoadJournal {
         pool.releaseMemory()  // closes this process's idle readers, whose open connections would keep the WAL
         do {
             return try pool.writeWithoutTransaction { db in
-                let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
-                try db.execute(sql: "PRAGMA busy_timeout = 0")
-                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
-                return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete"
+                try db.withTemporaryPragmas(["busy_timeout": 0]) {
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete"
+                }
             }
         } catch {
             return false  // another connection has the file open
