@@ -101,6 +101,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,9 +135,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        // Test support: short media files made with ffmpeg's lavfi sources.
+        // Test support: short media files made with ffmpeg's lavfi sources, and running programs the way Stream does.
         .target(
             name: "TestMedia",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
             path: "Tests/TestMedia",
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestMedia
 import Testing
 
 /// Runs the real `anikura` executable, built next to the test bundle.
@@ -20,55 +21,47 @@ struct CommandLineTests {
         return directory.appendingPathComponent("anikura")
     }
 
-    /// The executable with these arguments, in this environment instead of any ANIKURA_ variables of ours.
-    func process(_ arguments: [String], environment: [String: String]) -> Process {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }
-            .merging(environment) { $1 }
-        return process
+    /// This environment instead of any ANIKURA_ variables of ours.
+    func childEnvironment(_ environment: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }.merging(environment) { $1 }
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = process(arguments, environment: environment)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> Run {
+        let finished = try await ChildProcess.run(
+            Self.executable.path,
+            arguments,
+            environment: childEnvironment(environment),
+            input: input
+        )
+        return Run(status: finished.status, stdout: Data(finished.standardOutput), stderr: finished.standardError)
     }
 
-    func withDataDirectory(_ body: ([String: String]) throws -> Void) throws {
+    func withDataDirectory(_ body: ([String: String]) async throws -> Void) async throws {
         let directory = NSTemporaryDirectory() + "anikura-cli-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(["ANIKURA_STORAGE_DATA_DIR": directory])
+        try await body(["ANIKURA_STORAGE_DATA_DIR": directory])
     }
 
     @Test("mirror import, stats and get work end to end")
-    func importStatsGet() throws {
-        try withDataDirectory { environment in
-            let imported = try run(["mirror", "import", TestApp.demoSeed], environment: environment)
+    func importStatsGet() async throws {
+        try await withDataDirectory { environment in
+            let imported = try await run(["mirror", "import", TestApp.demoSeed], environment: environment)
             #expect(imported.status == 0)
             #expect(String(decoding: imported.stdout, as: UTF8.self).hasPrefix("imported 19, replaced 0, unchanged 0, failed 0"))
-            let again = try run(["mirror", "import", TestApp.demoSeed], environment: environment)
+            let again = try await run(["mirror", "import", TestApp.demoSeed], environment: environment)
             #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported 0, replaced 0, unchanged 19"))
-            let stats = try run(["mirror", "stats"], environment: environment)
+            let stats = try await run(["mirror", "stats"], environment: environment)
             let json = try JSONSerialization.jsonObject(with: stats.stdout) as? [String: Any]
             #expect(json?["anime"] as? Int == 19)
-            let document = try run(["mirror", "get", "959"], environment: environment)
+            let document = try await run(["mirror", "get", "959"], environment: environment)
             #expect(document.status == 0)
             #expect(Array(document.stdout) == TestApp.file("959.xml"))
         }
     }
 
     @Test("an import killed in the middle of a batch leaves whole batches only, and the next import completes it")
-    func killedImport() throws {
-        try withDataDirectory { environment in
+    func killedImport() async throws {
+        try await withDataDirectory { environment in
             // 1,520 documents: the demo seed's 19, each stored 80 times under new aids.
             let seed = NSTemporaryDirectory() + "anikura-cli-seed-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: seed, withIntermediateDirectories: true)
@@ -86,21 +79,23 @@ struct CommandLineTests {
             }
             let database = environment["ANIKURA_STORAGE_DATA_DIR"]! + "/anikura.sqlite"
             // The database exists first: a new file is briefly in rollback mode while it is created and migrated.
-            #expect(try run(["mirror", "stats"], environment: environment).status == 0)
-            let process = process(["mirror", "import", seed], environment: environment)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            #expect(try await run(["mirror", "stats"], environment: environment).status == 0)
             // The rollback journal exists only while a batch is being written: kill the process then.
-            while process.isRunning && !FileManager.default.fileExists(atPath: database + "-journal") { usleep(200) }
-            let killedMidWrite = process.isRunning
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let (_, killedMidWrite) = try await ChildProcess.withRunning(
+                Self.executable.path,
+                ["mirror", "import", seed],
+                environment: childEnvironment(environment)
+            ) { importer in
+                while importer.isRunning && !FileManager.default.fileExists(atPath: database + "-journal") { usleep(200) }
+                let killedMidWrite = importer.isRunning
+                importer.send(SIGKILL)
+                return killedMidWrite
+            }
             #expect(killedMidWrite, "the import never wrote with a rollback journal")
 
             // Opening the file rolls the cut batch back: whole batches (256 documents each) or everything.
             let pool = try DatabasePool(path: database)
-            let (mode, check, stored, orphans) = try pool.read { db in
+            let (mode, check, stored, orphans) = try await pool.read { db in
                 (
                     try String.fetchOne(db, sql: "PRAGMA journal_mode"), try String.fetchOne(db, sql: "PRAGMA integrity_check"),
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM anime") ?? -1,
@@ -116,11 +111,11 @@ struct CommandLineTests {
             #expect(stored % 256 == 0 || stored == total, "\(stored) documents stored")
             #expect(orphans == 0)
 
-            let again = try run(["mirror", "import", seed], environment: environment)
+            let again = try await run(["mirror", "import", seed], environment: environment)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported \(total - stored), replaced 0, unchanged \(stored), failed 0"))
             let after = try DatabaseQueue(path: database)
-            let (count, pending, indexes) = try after.read { db in
+            let (count, pending, indexes) = try await after.read { db in
                 (
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM anime"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pendingIndex"),
                     try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -132,48 +127,37 @@ struct CommandLineTests {
     }
 
     @Test("parse prints Anitomy's elements, one JSON object a line from standard input; scan indexes media folders")
-    func parseAndScan() throws {
-        let parsed = try run(["parse", "--json", "[SubsPlease] Sousou no Frieren - 17 (1080p) [ABCD1234].mkv"])
+    func parseAndScan() async throws {
+        let parsed = try await run(["parse", "--json", "[SubsPlease] Sousou no Frieren - 17 (1080p) [ABCD1234].mkv"])
         #expect(parsed.status == 0)
         let json = try JSONSerialization.jsonObject(with: parsed.stdout) as? [String: Any]
         #expect(json?["title"] as? String == "Sousou no Frieren")
         #expect(json?["episode"] as? String == "17")
         #expect(json?["release_group"] as? String == "SubsPlease")
 
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["parse", "--json", "-"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data("[A] One - 01.mkv\n[B] Two - 02v2 [720p].mp4\n".utf8))
-        try input.fileHandleForWriting.close()
-        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n")
-        process.waitUntilExit()
+        let piped = try await run(["parse", "--json", "-"], input: "[A] One - 01.mkv\n[B] Two - 02v2 [720p].mp4\n")
+        let lines = String(decoding: piped.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.last?.contains(#""release_version": "2""#) == true)
 
-        try withDataDirectory { environment in
+        try await withDataDirectory { environment in
             let media = NSTemporaryDirectory() + "anikura-cli-media-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: media + "/Show", withIntermediateDirectories: true)
             try Data("x".utf8).write(to: URL(fileURLWithPath: media + "/Show/[G] Show - 01.mkv"))
             defer { try? FileManager.default.removeItem(atPath: media) }
             var environment = environment
             environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
-            let scanned = try run(["scan"], environment: environment)
+            let scanned = try await run(["scan"], environment: environment)
             #expect(scanned.status == 0)
             #expect(String(decoding: scanned.stdout, as: UTF8.self).hasPrefix("found 1 videos: 1 new"))
-            let again = try run(["scan"], environment: environment)
+            let again = try await run(["scan"], environment: environment)
             #expect(String(decoding: again.stdout, as: UTF8.self).contains("1 unchanged"))
         }
     }
 
     @Test("failures exit non-zero with one line on standard error")
-    func failures() throws {
-        try withDataDirectory { environment in
+    func failures() async throws {
+        try await withDataDirectory { environment in
             let cases: [([String], [String: String], String)] = [
                 (["mirror", "import", "/nonexistent/seed"], [:], "does not exist"),
                 (["mirror", "get", "abc"], [:], "aid must be a positive integer"),
@@ -184,7 +168,7 @@ struct CommandLineTests {
                 (["serve"], ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"], "server.bind"),
             ]
             for (arguments, extra, message) in cases {
-                let result = try run(arguments, environment: environment.merging(extra) { $1 })
+                let result = try await run(arguments, environment: environment.merging(extra) { $1 })
                 #expect(result.status != 0, "\(arguments)")
                 let lines = result.stderr.split(separator: "\n")
                 #expect(lines.count == 1, "\(arguments): \(result.stderr)")
@@ -193,10 +177,38 @@ struct CommandLineTests {
         }
     }
 
+    @Test("serve on an address another program listens on exits non-zero, naming the address, and logs no 'listening'")
+    func addressInUse() async throws {
+        // A listening socket of our own on a free port.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound && listen(listener, 1) == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+
+        try await withDataDirectory { environment in
+            let served = try await run(["serve"], environment: environment.merging(["ANIKURA_SERVER_BIND": "127.0.0.1:\(port)"]) { $1 })
+            #expect(served.status != 0)
+            let last = served.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(
+                last == "anikura: cannot listen on 127.0.0.1:\(port) (server.bind): another program is already listening there",
+                "\(served.stderr)"
+            )
+            #expect(!served.stderr.contains("listening on"), "\(served.stderr)")
+        }
+    }
+
     @Test("secrets never reach the output")
-    func secretsStayHidden() throws {
-        try withDataDirectory { environment in
-            let result = try run(
+    func secretsStayHidden() async throws {
+        try await withDataDirectory { environment in
+            let result = try await run(
                 ["mirror", "stats"],
                 environment: environment.merging(["ANIKURA_MIRROR_PASSWORD": "hunter2", "ANIKURA_SERVER_BIND": "bad"]) { $1 }
             )
@@ -206,8 +218,8 @@ struct CommandLineTests {
     }
 
     @Test("match --json prints one path/aid/episode/confidence line per file; missing-sequels --json the report")
-    func matchAndMissingSequels() throws {
-        try withDataDirectory { environment in
+    func matchAndMissingSequels() async throws {
+        try await withDataDirectory { environment in
             let media = try MatchAPITests.media([
                 "Haikyuu!!/[HorribleSubs] Haikyuu!! - 03 [720p].mkv",
                 "[gg] Seikai no Monshou - 02.mkv",
@@ -215,9 +227,9 @@ struct CommandLineTests {
             ])
             var environment = environment
             environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
-            #expect(try run(["mirror", "import", TestApp.demoSeed], environment: environment).status == 0)
-            #expect(try run(["scan"], environment: environment).status == 0)
-            let matched = try run(["match", "--json"], environment: environment)
+            #expect(try await run(["mirror", "import", TestApp.demoSeed], environment: environment).status == 0)
+            #expect(try await run(["scan"], environment: environment).status == 0)
+            let matched = try await run(["match", "--json"], environment: environment)
             #expect(matched.status == 0, "\(matched.stderr)")
             let lines = String(decoding: matched.stdout, as: UTF8.self).split(separator: "\n")
             #expect(lines.count == 3)
@@ -228,7 +240,7 @@ struct CommandLineTests {
             let nonsense = try #require(objects.first { ($0["path"] as? String)?.contains("Zzyzx") == true })
             #expect(nonsense["aid"] is NSNull && nonsense["episode"] is NSNull)
             #expect(matched.stderr.contains("matched 3 files: 2 applied"))
-            let missing = try run(["missing-sequels", "--json"], environment: environment)
+            let missing = try await run(["missing-sequels", "--json"], environment: environment)
             #expect(missing.status == 0, "\(missing.stderr)")
             let report = try JSONSerialization.jsonObject(with: missing.stdout) as? [[String: Any]] ?? []
             let seikai = try #require(report.first { $0["aid"] as? Int == 1 })

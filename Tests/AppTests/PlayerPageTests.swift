@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Synchronization
 import TestMedia
 import Testing
 
@@ -11,48 +10,36 @@ import Testing
 @Suite("player page in headless Chromium")
 struct PlayerPageTests {
     /// Runs the page's self-test (`?selftest=1`) and returns the JSON it logs to the console.
-    static func selfTest(url: String) -> String {
+    static func selfTest(url: String) async -> String {
         let profile = NSTemporaryDirectory() + "anikura-chromium-" + UUID().uuidString
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let arguments = [
             "chromium", "--headless=new", "--no-sandbox", "--mute-audio", "--disable-gpu",
             "--autoplay-policy=no-user-gesture-required", "--enable-logging=stderr", "--v=0",
             "--user-data-dir=\(profile)", url,
         ]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let log = Mutex("")
-        errors.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            log.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
         do {
-            try process.run()
-        } catch {
-            return failure("cannot start chromium: \(error)")
-        }
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-            errors.fileHandleForReading.readabilityHandler = nil
-            try? FileManager.default.removeItem(atPath: profile)
-        }
-        let marker = "ANIKURA-PLAYER-TEST "
-        let deadline = Date().addingTimeInterval(90)
-        while Date() < deadline {
-            let text = log.withLock { $0 }
-            if let range = text.range(of: marker), let end = text[range.upperBound...].range(of: "}\", source:") {
-                return String(text[range.upperBound..<end.lowerBound] + "}")
+            let (_, json) = try await ChildProcess.withRunning("/usr/bin/env", arguments) { chromium in
+                defer { chromium.send(SIGTERM) }
+                let marker = "ANIKURA-PLAYER-TEST "
+                let deadline = Date().addingTimeInterval(90)
+                while Date() < deadline {
+                    let text = chromium.standardError
+                    if let range = text.range(of: marker), let end = text[range.upperBound...].range(of: "}\", source:") {
+                        return String(text[range.upperBound..<end.lowerBound] + "}")
+                    }
+                    guard chromium.isRunning else { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return failure("no self-test result from Chromium; its log ends: \(chromium.standardError.suffix(2000))")
             }
-            guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            return json
+        } catch {
+            return failure("cannot run chromium: \(error)")
         }
-        return failure("no self-test result from Chromium; its log ends: \(log.withLock { $0.suffix(2000) })")
     }
 
-    /// A result with only the reason it is missing (this runs off the test's task, so it cannot record issues).
+    /// A result with only the reason it is missing.
     static func failure(_ reason: String) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: ["failure": reason])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
@@ -72,9 +59,7 @@ struct PlayerPageTests {
             }
             for (name, subtitles) in [(StreamAPITests.h264Name, 1), (StreamAPITests.hevcName, 1)] {
                 let id = try #require(files[name])
-                let json = await MediaFixtures.offThread {
-                    Self.selfTest(url: "http://127.0.0.1:\(port)/player?file=\(id)&selftest=1")
-                }
+                let json = await Self.selfTest(url: "http://127.0.0.1:\(port)/player?file=\(id)&selftest=1")
                 let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
                 #expect(result["started"] as? Bool == true, "\(name): \(result)")
                 #expect(result["advanced"] as? Bool == true, "\(name): \(result)")

@@ -54,7 +54,7 @@ public enum MediaFixtures {
             await made.file("h264.mkv") { output in
                 let srt = directory + "/cues.srt"
                 try? srtScript.write(toFile: srt, atomically: true, encoding: .utf8)
-                ffmpeg([
+                await ffmpeg([
                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i",
                     "sine=frequency=440:sample_rate=48000", "-i", srt, "-t", "30", "-map", "0:v", "-map", "1:a", "-map",
                     "2:s", "-c:s", "srt", "-metadata:s:s:0", "language=eng", "-c:v", "libx264",
@@ -71,7 +71,7 @@ public enum MediaFixtures {
             await made.file("hevc.mkv") { output in
                 let ass = directory + "/cues.ass"
                 try? assScript.write(toFile: ass, atomically: true, encoding: .utf8)
-                ffmpeg([
+                await ffmpeg([
                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i",
                     "sine=frequency=330:sample_rate=48000", "-i", ass, "-t", "16", "-map", "0:v", "-map", "1:a", "-map",
                     "2:s", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-x265-params",
@@ -86,7 +86,7 @@ public enum MediaFixtures {
     public static var unindexed: String {
         get async {
             await made.file("unindexed.mkv") { output in
-                blockingRun(
+                await runData(
                     "/bin/sh",
                     [
                         "-c",
@@ -100,20 +100,18 @@ public enum MediaFixtures {
 
     private static let made = Made()
 
-    /// Each fixture made once, on a thread of its own: tests wait without holding a thread of Swift's
-    /// concurrency pool (two on this machine), which the server under test needs to answer.
+    /// Each fixture made once. Its maker awaits ffmpeg rather than blocking, so waiting tests hold no thread of
+    /// Swift's concurrency pool (two on this machine), which the server under test needs to answer.
     private actor Made {
         private var files: [String: Task<String, Never>] = [:]
 
-        func file(_ name: String, _ make: @escaping @Sendable (String) -> Void) async -> String {
+        func file(_ name: String, _ make: @escaping @Sendable (String) async -> Void) async -> String {
             if let task = files[name] { return await task.value }
             let task = Task<String, Never> {
                 let output = MediaFixtures.directory + "/" + name
-                await offThread {
-                    if !FileManager.default.fileExists(atPath: output) {
-                        make(output + ".part.mkv")
-                        _ = rename(output + ".part.mkv", output)
-                    }
+                if !FileManager.default.fileExists(atPath: output) {
+                    await make(output + ".part.mkv")
+                    _ = rename(output + ".part.mkv", output)
                 }
                 return output
             }
@@ -122,15 +120,8 @@ public enum MediaFixtures {
         }
     }
 
-    private static func ffmpeg(_ arguments: [String]) {
-        blockingRun("/usr/bin/env", ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + arguments)
-    }
-
-    /// Runs blocking work on a new thread and waits for it without blocking the caller's thread.
-    public static func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: body()) }.start()
-        }
+    private static func ffmpeg(_ arguments: [String]) async {
+        await runData("/usr/bin/env", ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"] + arguments)
     }
 
     /// Runs a program to the end and returns what it wrote to standard output (as text).
@@ -139,44 +130,29 @@ public enum MediaFixtures {
         String(decoding: await runData(executable, arguments), as: UTF8.self)
     }
 
-    /// Runs a program to the end and returns what it wrote to standard output.
+    /// Runs a program to the end and returns what it wrote to standard output; a fixture that cannot be made stops
+    /// the run with the program's own words.
+    @discardableResult
     public static func runData(_ executable: String, _ arguments: [String]) async -> Data {
-        await offThread { blockingRun(executable, arguments) }
+        do {
+            let finished = try await ChildProcess.run(executable, arguments)
+            precondition(finished.status == 0, "\(executable) \(arguments) failed: \(finished.standardError)")
+            return Data(finished.standardOutput)
+        } catch {
+            preconditionFailure("cannot run \(executable): \(error)")
+        }
     }
 
     /// What ffmpeg says while decoding every stream of `input` to nothing: empty when it decodes cleanly.
     /// (Frames keep the demuxer's time base, so millisecond-rounded source timestamps raise no warnings.)
     public static func decodeErrors(_ input: String) async -> String {
-        await offThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["ffmpeg", "-v", "error", "-i", input, "-map", "0", "-enc_time_base", "-1", "-f", "null", "-"]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                return "cannot run ffmpeg: \(error)"
-            }
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return process.terminationStatus == 0 ? text : "exit \(process.terminationStatus): " + text
+        let arguments = ["ffmpeg", "-v", "error", "-i", input, "-map", "0", "-enc_time_base", "-1", "-f", "null", "-"]
+        do {
+            let finished = try await ChildProcess.run("/usr/bin/env", arguments)
+            return finished.status == 0 ? finished.standardError : "exit \(finished.status): " + finished.standardError
+        } catch {
+            return "cannot run ffmpeg: \(error)"
         }
-    }
-
-    @discardableResult
-    static func blockingRun(_ executable: String, _ arguments: [String]) -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        precondition(process.terminationStatus == 0, "\(executable) \(arguments) failed")
-        return data
     }
 
     /// Every packet of a file as ffprobe sees it: (stream index, pts seconds, keyframe).

@@ -2,6 +2,11 @@ import ArgumentParser
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server.")
@@ -13,8 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "anikura")
         logger.logLevel = .info
         let app = try await buildApplication(configuration: configuration, logger: logger)
-        logger.info("listening on \(configuration.server.host):\(configuration.server.port)")
-        try await app.runService()
+        // Hummingbird logs "listening on" once the socket is bound; a bind that fails ends here in one line.
+        do {
+            try await app.runService()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let reason = error.errnoCode == EADDRINUSE ? "another program is already listening there" : String(cString: strerror(error.errnoCode))
+            FileHandleStderr.write(
+                "anikura: cannot listen on \(configuration.server.host):\(configuration.server.port) (server.bind): \(reason)\n"
+            )
+            throw ExitCode.failure
+        }
     }
 }
 

@@ -4,7 +4,7 @@ internal import GRDB
 extension MirrorStore {
     /// Everything stored for one anime, or nil when we have no document for it.
     public func animeRecord(aid: Int) async throws -> AnimeRecord? {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM anime WHERE id = ?", arguments: [aid]) else { return nil }
             func rating(_ value: String, _ count: String) -> AnimeRecord.Rating? {
                 (row[value] as Double?).map { AnimeRecord.Rating(value: $0, count: row[count]) }

@@ -25,7 +25,7 @@ public struct MatchingSnapshot: Sendable {
 extension MirrorStore {
     /// The titles and facts of every anime, from one read transaction.
     public func matchingSnapshot() async throws -> MatchingSnapshot {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             var titles: [MatchingSnapshot.Title] = []
             for table in ["title", "dumpTitle"] {
                 let rows = try Row.fetchCursor(db, sql: "SELECT animeId, type, language, text FROM \(table)")
@@ -54,7 +54,7 @@ extension MirrorStore {
     /// Changes whenever a document is stored or the titles dump is replaced: a cached snapshot is good while it
     /// stays the same.
     public func matchingVersion() async throws -> String {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             let anime = try Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(storedAt) FROM anime")
             let dump = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dumpTitle") ?? 0
             let count: Int = anime?[0] ?? 0

@@ -20,7 +20,7 @@ extension MirrorStore {
     }
 
     public func counts() async throws -> Counts {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return Counts(
                 anime: try count("SELECT COUNT(*) FROM anime"),
@@ -45,7 +45,7 @@ extension MirrorStore {
     }
 
     func statusCounts() async throws -> StatusCounts {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return StatusCounts(
                 anime: try count("SELECT COUNT(*) FROM anime"),

@@ -32,7 +32,7 @@ extension MirrorStore {
     /// Walks relations in both directions (a document may list a relation its partner does not), breadth first,
     /// so each node's depth is its shortest distance from the root. Cycles are visited once.
     public func franchise(aid: Int, maxNodes: Int = 1_000) async throws -> Franchise? {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             let animeStatement = try db.cachedStatement(
                 sql: "SELECT mainTitle, type, startDate, isAdult FROM anime WHERE id = ?"
             )

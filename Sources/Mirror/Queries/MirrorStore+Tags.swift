@@ -59,7 +59,7 @@ public struct TagSearch: Sendable, Codable, Equatable {
 extension MirrorStore {
     /// Anime carrying tag `tagID`, heaviest first. `mature: false` leaves adult anime out.
     public func anime(withTag tagID: Int, limit: Int, mature: Bool) async throws -> TagListing {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             let name = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT name FROM tag WHERE kind = 'tag' AND tagId = ? LIMIT 1"),
                 arguments: [tagID]
@@ -88,7 +88,7 @@ extension MirrorStore {
     public func searchTags(_ names: [String], minWeight: Int, mature: Bool, limit: Int = 100) async throws -> TagSearch {
         var seen = Set<String>()
         let keys = names.map { $0.lowercased() }.filter { seen.insert($0).inserted }
-        return try await writer.read { db in
+        return try await writer.readOffCooperativePool { db in
             // Two statements rather than `(? OR animeIsAdult = 0)`: the scan tests nothing it does not need per row.
             let statement = try db.cachedStatement(
                 sql: mature

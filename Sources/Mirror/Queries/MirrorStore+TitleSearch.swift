@@ -28,7 +28,7 @@ extension MirrorStore {
             "%"
             + needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try await writer.read { db in
+        return try await writer.readOffCooperativePool { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

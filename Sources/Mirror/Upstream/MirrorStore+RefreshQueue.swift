@@ -122,12 +122,12 @@ extension MirrorStore {
     }
 
     public func queuePosition(of aid: Int, now: Double) async throws -> QueuePosition? {
-        try await writer.read { db in try Self.position(of: aid, in: db, now: now) }
+        try await writer.readOffCooperativePool { db in try Self.position(of: aid, in: db, now: now) }
     }
 
     /// The queue in fetch order.
     public func queuedAIDs() async throws -> [Int] {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             try Int.fetchAll(db, sql: "SELECT animeId FROM refreshQueue ORDER BY priority, enqueuedAt, animeId")
         }
     }
@@ -167,7 +167,7 @@ extension MirrorStore {
     /// When every queued aid was, `retryAt` says when the first of them may be asked again.
     /// `includeLibrary` false leaves the library's wishes (`.library`) waiting.
     func nextQueued(now: Double, includeLibrary: Bool = true) async throws -> (aid: Int?, retryAt: Double?) {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             let since = now - UpstreamLimits.day
             if let aid = try Int.fetchOne(
                 db,
@@ -199,7 +199,7 @@ extension MirrorStore {
 
     /// When AniDB was last asked for `aid`, and whether that request is still in flight; nil if never.
     public func lastUpstreamRequest(aid: Int) async throws -> (startedAt: Double, inFlight: Bool)? {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -213,7 +213,7 @@ extension MirrorStore {
 
     /// Starts of the upstream requests of the 24 hours before `now`, oldest first.
     public func upstreamStarts(now: Double) async throws -> [Double] {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             try Double.fetchAll(
                 db,
                 sql: "SELECT startedAt FROM upstreamRequest WHERE startedAt > ? ORDER BY startedAt",
@@ -250,7 +250,7 @@ extension MirrorStore {
 
     /// Upstream requests by outcome over the 24 hours before `now` (in flight ones as "pending").
     public func upstreamOutcomes(now: Double) async throws -> [String: Int] {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -266,7 +266,7 @@ extension MirrorStore {
     // MARK: - State
 
     public func upstreamState() async throws -> UpstreamState {
-        try await writer.read { db in try Self.upstreamState(db) }
+        try await writer.readOffCooperativePool { db in try Self.upstreamState(db) }
     }
 
     static func upstreamState(_ db: Database) throws -> UpstreamState {
@@ -317,7 +317,7 @@ extension MirrorStore {
 
     /// When AniDB last answered "Anime not found" for `aid`, or nil.
     public func notFoundAt(aid: Int) async throws -> Double? {
-        try await writer.read { db in
+        try await writer.readOffCooperativePool { db in
             try Double.fetchOne(db, sql: "SELECT checkedAt FROM missingAnime WHERE animeId = ?", arguments: [aid])
         }
     }
