@@ -76,8 +76,13 @@ extension Fetcher {
         // Waiting only makes sense if the fetch can happen within the wait (not while off, stopped or banned).
         guard case .queued(let estimate) = first, let fetchAt = estimate.fetchAt, fetchAt <= clock.now() + waitSeconds
         else {
-            // Not waiting; but a fetch may have settled since the ticket was taken.
-            if case .stored = waiters.cancel(ticket), let document = try store.servedBuffer(aid: aid, mature: mature) {
+            // Not waiting; but a fetch may have finished since the lookup. The fetcher stores the document and
+            // records its request before it tells the waiters, so in between the estimate already says "asked
+            // today" while the ticket has heard nothing: look at the store itself, not only at the ticket.
+            let settled = waiters.cancel(ticket)
+            var mayBeStored = settled == .stored
+            if case .queued = first { mayBeStored = true }
+            if mayBeStored, let document = try store.servedBuffer(aid: aid, mature: mature) {
                 return .document(document, .fetched)
             }
             return first
