@@ -6,12 +6,6 @@ import Testing
 /// Runs the real `anikura` executable, built next to the test bundle.
 @Suite("command line")
 struct CommandLineTests {
-    struct Run {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-    }
-
     static var executable: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // swift test runs the bundle from .build/<triple>/debug; the executable sits beside it.
@@ -26,14 +20,8 @@ struct CommandLineTests {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }.merging(environment) { $1 }
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> Run {
-        let finished = try await ChildProcess.run(
-            Self.executable.path,
-            arguments,
-            environment: childEnvironment(environment),
-            input: input
-        )
-        return Run(status: finished.status, stdout: Data(finished.standardOutput), stderr: finished.standardError)
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") async throws -> ChildProcess.Finished {
+        try await ChildProcess.run(Self.executable.path, arguments, environment: childEnvironment(environment), input: input)
     }
 
     func withDataDirectory(_ body: ([String: String]) async throws -> Void) async throws {
@@ -47,15 +35,15 @@ struct CommandLineTests {
         try await withDataDirectory { environment in
             let imported = try await run(["mirror", "import", TestApp.demoSeed], environment: environment)
             #expect(imported.status == 0)
-            #expect(String(decoding: imported.stdout, as: UTF8.self).hasPrefix("imported 19, replaced 0, unchanged 0, failed 0"))
+            #expect(imported.text.hasPrefix("imported 19, replaced 0, unchanged 0, failed 0"))
             let again = try await run(["mirror", "import", TestApp.demoSeed], environment: environment)
-            #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported 0, replaced 0, unchanged 19"))
+            #expect(again.text.hasPrefix("imported 0, replaced 0, unchanged 19"))
             let stats = try await run(["mirror", "stats"], environment: environment)
-            let json = try JSONSerialization.jsonObject(with: stats.stdout) as? [String: Any]
+            let json = try JSONSerialization.jsonObject(with: stats.standardOutput) as? [String: Any]
             #expect(json?["anime"] as? Int == 19)
             let document = try await run(["mirror", "get", "959"], environment: environment)
             #expect(document.status == 0)
-            #expect(Array(document.stdout) == TestApp.file("959.xml"))
+            #expect(Array(document.standardOutput) == TestApp.file("959.xml"))
         }
     }
 
@@ -112,8 +100,8 @@ struct CommandLineTests {
             #expect(orphans == 0)
 
             let again = try await run(["mirror", "import", seed], environment: environment)
-            #expect(again.status == 0, "\(again.stderr)")
-            #expect(String(decoding: again.stdout, as: UTF8.self).hasPrefix("imported \(total - stored), replaced 0, unchanged \(stored), failed 0"))
+            #expect(again.status == 0, "\(again.standardError)")
+            #expect(again.text.hasPrefix("imported \(total - stored), replaced 0, unchanged \(stored), failed 0"))
             let after = try DatabaseQueue(path: database)
             let (count, pending, indexes) = try await after.read { db in
                 (
@@ -130,13 +118,13 @@ struct CommandLineTests {
     func parseAndScan() async throws {
         let parsed = try await run(["parse", "--json", "[SubsPlease] Sousou no Frieren - 17 (1080p) [ABCD1234].mkv"])
         #expect(parsed.status == 0)
-        let json = try JSONSerialization.jsonObject(with: parsed.stdout) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: parsed.standardOutput) as? [String: Any]
         #expect(json?["title"] as? String == "Sousou no Frieren")
         #expect(json?["episode"] as? String == "17")
         #expect(json?["release_group"] as? String == "SubsPlease")
 
         let piped = try await run(["parse", "--json", "-"], input: "[A] One - 01.mkv\n[B] Two - 02v2 [720p].mp4\n")
-        let lines = String(decoding: piped.stdout, as: UTF8.self).split(separator: "\n")
+        let lines = piped.text.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.last?.contains(#""release_version": "2""#) == true)
 
@@ -149,9 +137,9 @@ struct CommandLineTests {
             environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
             let scanned = try await run(["scan"], environment: environment)
             #expect(scanned.status == 0)
-            #expect(String(decoding: scanned.stdout, as: UTF8.self).hasPrefix("found 1 videos: 1 new"))
+            #expect(scanned.text.hasPrefix("found 1 videos: 1 new"))
             let again = try await run(["scan"], environment: environment)
-            #expect(String(decoding: again.stdout, as: UTF8.self).contains("1 unchanged"))
+            #expect(again.text.contains("1 unchanged"))
         }
     }
 
@@ -170,9 +158,9 @@ struct CommandLineTests {
             for (arguments, extra, message) in cases {
                 let result = try await run(arguments, environment: environment.merging(extra) { $1 })
                 #expect(result.status != 0, "\(arguments)")
-                let lines = result.stderr.split(separator: "\n")
-                #expect(lines.count == 1, "\(arguments): \(result.stderr)")
-                #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+                let lines = result.standardError.split(separator: "\n")
+                #expect(lines.count == 1, "\(arguments): \(result.standardError)")
+                #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
             }
         }
     }
@@ -196,12 +184,12 @@ struct CommandLineTests {
         try await withDataDirectory { environment in
             let served = try await run(["serve"], environment: environment.merging(["ANIKURA_SERVER_BIND": "127.0.0.1:\(port)"]) { $1 })
             #expect(served.status != 0)
-            let last = served.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            let last = served.standardError.split(separator: "\n").last.map(String.init) ?? ""
             #expect(
                 last == "anikura: cannot listen on 127.0.0.1:\(port) (server.bind): another program is already listening there",
-                "\(served.stderr)"
+                "\(served.standardError)"
             )
-            #expect(!served.stderr.contains("listening on"), "\(served.stderr)")
+            #expect(!served.standardError.contains("listening on"), "\(served.standardError)")
         }
     }
 
@@ -213,7 +201,7 @@ struct CommandLineTests {
                 environment: environment.merging(["ANIKURA_MIRROR_PASSWORD": "hunter2", "ANIKURA_SERVER_BIND": "bad"]) { $1 }
             )
             #expect(result.status != 0)
-            #expect(!result.stderr.contains("hunter2") && !String(decoding: result.stdout, as: UTF8.self).contains("hunter2"))
+            #expect(!result.standardError.contains("hunter2") && !result.text.contains("hunter2"))
         }
     }
 
@@ -230,8 +218,8 @@ struct CommandLineTests {
             #expect(try await run(["mirror", "import", TestApp.demoSeed], environment: environment).status == 0)
             #expect(try await run(["scan"], environment: environment).status == 0)
             let matched = try await run(["match", "--json"], environment: environment)
-            #expect(matched.status == 0, "\(matched.stderr)")
-            let lines = String(decoding: matched.stdout, as: UTF8.self).split(separator: "\n")
+            #expect(matched.status == 0, "\(matched.standardError)")
+            let lines = matched.text.split(separator: "\n")
             #expect(lines.count == 3)
             let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
             for object in objects { #expect(Set(object.keys) == ["path", "aid", "episode", "confidence"]) }
@@ -239,10 +227,10 @@ struct CommandLineTests {
             #expect(haikyuu["aid"] as? Int == 10145 && haikyuu["episode"] as? String == "3")
             let nonsense = try #require(objects.first { ($0["path"] as? String)?.contains("Zzyzx") == true })
             #expect(nonsense["aid"] is NSNull && nonsense["episode"] is NSNull)
-            #expect(matched.stderr.contains("matched 3 files: 2 applied"))
+            #expect(matched.standardError.contains("matched 3 files: 2 applied"))
             let missing = try await run(["missing-sequels", "--json"], environment: environment)
-            #expect(missing.status == 0, "\(missing.stderr)")
-            let report = try JSONSerialization.jsonObject(with: missing.stdout) as? [[String: Any]] ?? []
+            #expect(missing.status == 0, "\(missing.standardError)")
+            let report = try JSONSerialization.jsonObject(with: missing.standardOutput) as? [[String: Any]] ?? []
             let seikai = try #require(report.first { $0["aid"] as? Int == 1 })
             #expect((seikai["missing"] as? [[String: Any]])?.first?["aid"] as? Int == 4)
             #expect((seikai["missing"] as? [[String: Any]])?.first?["relation"] as? String == "Sequel")

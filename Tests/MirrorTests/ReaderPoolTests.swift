@@ -13,12 +13,11 @@ struct ReaderPoolTests {
         .timeLimit(.minutes(2))
     )
     func syncAndAsyncReadsTogether() async throws {
-        let directory = NSTemporaryDirectory() + "anikura-readers-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
         var configuration = Configuration()
         configuration.maximumReaderCount = 2
-        let store = try TestDatabase.fileStore(path: directory + "/mirror.sqlite", configuration: configuration)
+        let store = try TestDatabase.fileStore(path: directory.path + "/mirror.sqlite", configuration: configuration)
         let parser = AnimeDocumentParser()
         try store.store([try StoredDocument.validate(Fixtures.anime(959), expectedAID: 959, fileTime: 1, parser: parser)], now: 1)
 

@@ -16,7 +16,7 @@ public enum ChildProcess {
     public struct Finished: Sendable {
         /// The exit code, or 128 plus the signal that ended the program.
         public var status: Int32
-        public var standardOutput: [UInt8]
+        public var standardOutput: Data
         public var standardError: String
 
         public var text: String { String(decoding: standardOutput, as: UTF8.self) }
@@ -58,7 +58,7 @@ public enum ChildProcess {
         )
         return Finished(
             status: status(result.terminationStatus),
-            standardOutput: result.standardOutput,
+            standardOutput: Data(result.standardOutput),
             standardError: result.standardError ?? ""
         )
     }

@@ -137,7 +137,7 @@ public enum MediaFixtures {
         do {
             let finished = try await ChildProcess.run(executable, arguments)
             precondition(finished.status == 0, "\(executable) \(arguments) failed: \(finished.standardError)")
-            return Data(finished.standardOutput)
+            return finished.standardOutput
         } catch {
             preconditionFailure("cannot run \(executable): \(error)")
         }
