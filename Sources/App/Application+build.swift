@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Library
 import Logging
 import Mirror
@@ -73,8 +74,20 @@ func buildApplication(
     MatchRoutes<BasicRequestContext>(matching: matching, service: matches).register(on: router)
     StreamRoutes<BasicRequestContext>(index: libraryIndex, streams: streams, tokens: tokens, now: { Date(timeIntervalSince1970: clock.now()) })
         .register(on: router)
+    let limits = configuration.server.limits
+    let connections = ConnectionRegistry(capacity: limits.effectiveMaxConnections)
     var app = Application(
         router: router,
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: connections)],
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeadBytes,
+                    maxHeaderListSize: limits.maxHeadBytes,
+                    maxHeaderFieldCount: 200
+                )
+            )
+        ),
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port),
             serverName: "Anikura",

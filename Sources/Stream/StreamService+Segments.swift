@@ -153,8 +153,19 @@ extension StreamService {
             unlink(output + ".part")
             throw error
         }
+        // A truncated source makes ffmpeg end "successfully" with nothing but the stream tables: never cache that.
+        if output.hasSuffix(".ts") {
+            var info = stat()
+            guard stat(output + ".part", &info) == 0, info.st_size > Self.emptyTransportStreamBytes else {
+                unlink(output + ".part")
+                throw .production("ffmpeg made an empty segment: the source may be truncated or damaged")
+            }
+        }
         guard rename(output + ".part", output) == 0 else { throw .production("cannot move \(output) into place") }
     }
+
+    /// A transport stream of only its tables (PAT and PMT, one 188-byte packet each, and a spare) holds no media.
+    static var emptyTransportStreamBytes: Int { 3 * 188 }
 
     private func write(_ text: String, to path: String) throws(StreamError) {
         do {

@@ -178,6 +178,15 @@ struct LiveServerTests {
             try await client.execute(uri: "/anime/1", method: .get, headers: [.authorization: good]) { response in
                 #expect(response.status == .ok)
             }
+            // The scheme is case-insensitive (RFC 7235 §2.1); an empty password is not the password.
+            let lower = "basic " + Data("kometa:s3cret".utf8).base64EncodedString()
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.authorization: lower]) { response in
+                #expect(response.status == .ok)
+            }
+            let empty = "Basic " + Data("kometa:".utf8).base64EncodedString()
+            try await client.execute(uri: "/anime/1", method: .get, headers: [.authorization: empty]) { response in
+                #expect(response.status == .unauthorized)
+            }
         }
     }
 }

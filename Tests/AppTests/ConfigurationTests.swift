@@ -101,10 +101,20 @@ struct ConfigurationTests {
             nil,
             [
                 "ANIKURA_SERVER_BIND": "0.0.0.0:8080", "ANIKURA_SERVER_USERNAME": "u",
-                "ANIKURA_SERVER_PASSWORD": "p",
+                "ANIKURA_SERVER_PASSWORD": "correct horse battery",
             ]
         )
         #expect(configuration.server.requiresAuth)
+        // A user name alone, a password alone, or a short password is not a secret.
+        for environment in [
+            ["ANIKURA_SERVER_USERNAME": "admin"],
+            ["ANIKURA_SERVER_USERNAME": "admin", "ANIKURA_SERVER_PASSWORD": ""],
+            ["ANIKURA_SERVER_PASSWORD": "correct horse battery"],
+            ["ANIKURA_SERVER_USERNAME": "admin", "ANIKURA_SERVER_PASSWORD": "short"],
+        ] {
+            let refused = failure(nil, environment.merging(["ANIKURA_SERVER_BIND": "0.0.0.0:8080"]) { $1 })
+            #expect(refused?.contains("at least 12 characters") == true, "\(environment)")
+        }
         let ipv6 = try load(nil, ["ANIKURA_SERVER_BIND": "[::1]:9000"])
         #expect(ipv6.server.host == "::1")
         let named = try load(nil, ["ANIKURA_SERVER_BIND": "localhost:9000"])

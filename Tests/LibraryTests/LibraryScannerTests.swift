@@ -91,6 +91,8 @@ struct LibraryScannerTests {
         try fixture.write("[G] Show - 01.mkv")
         #expect(symlink(fixture.root, fixture.root + "/loop") == 0)
         #expect(symlink(fixture.root + "/nowhere.mkv", fixture.root + "/broken.mkv") == 0)
+        #expect(symlink(fixture.root + "/b.mkv", fixture.root + "/a.mkv") == 0)
+        #expect(symlink(fixture.root + "/a.mkv", fixture.root + "/b.mkv") == 0)
         let badName = Array((fixture.root + "/bad-").utf8) + [0xFF, 0xFE] + Array(".mkv".utf8) + [0]
         let fd = badName.withUnsafeBufferPointer {
             open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
@@ -104,6 +106,7 @@ struct LibraryScannerTests {
         let report = try fixture.scanner.scan()
         let reasons = report.problems.map(\.reason)
         #expect(reasons.contains("broken symbolic link"))
+        #expect(reasons.contains("symbolic link loop"), "a -> b -> a is a loop, not a broken link")
         #expect(reasons.contains("name is not valid UTF-8"))
         if getuid() != 0 {
             // Root reads every folder; anyone else is refused this one.
@@ -118,5 +121,93 @@ struct LibraryScannerTests {
         let fixture = try Fixture()
         let report = try LibraryScanner(index: fixture.index, roots: [fixture.root + "/nope"]).scan()
         #expect(report.problems.first?.reason.hasPrefix("cannot read media folder") == true)
+    }
+
+    @Test("a file reached by a link and by its own path is indexed once, under its own path")
+    func linkedFileOnce() throws {
+        let fixture = try Fixture()
+        try fixture.write("Show/[G] Show - 01.mkv", "one")
+        try FileManager.default.createDirectory(atPath: fixture.root + "/Links", withIntermediateDirectories: true)
+        #expect(symlink(fixture.root + "/Show/[G] Show - 01.mkv", fixture.root + "/Links/[G] Show - 01.mkv") == 0)
+        let report = try fixture.scanner.scan()
+        #expect(report.found == 1)
+        #expect(try fixture.index.files().map(\.path) == [fixture.root + "/Show/[G] Show - 01.mkv"])
+    }
+
+    @Test("a media folder that is moved away, or left empty, keeps its files offline; they come back intact")
+    func unmountedRootKeepsFiles() throws {
+        let fixture = try Fixture()
+        try fixture.write("Show/[G] Show - 01.mkv", "one")
+        try fixture.write("Show/[G] Show - 02.mkv", "two")
+        _ = try fixture.scanner.scan()
+        let files = try fixture.index.files()
+        #expect(files.count == 2)
+        let first = try #require(files.first)
+        #expect(try fixture.index.setFileOverride(fileId: first.id, aid: 4242, episode: "1", now: 1))
+        let seriesId = try #require(first.seriesId)
+        #expect(try fixture.index.setSeriesOverride(seriesId: seriesId, aid: 4242, now: 1))
+
+        // Unplugged: the folder is gone.
+        let away = fixture.root + ".away"
+        try FileManager.default.moveItem(atPath: fixture.root, toPath: away)
+        var report = try fixture.scanner.scan()
+        #expect(report.removed == 0)
+        #expect(report.offline == 2)
+        #expect(try fixture.index.files().map(\.id) == files.map(\.id))
+        #expect(try fixture.index.files().allSatisfy(\.offline))
+        #expect(try fixture.index.overrides().files[first.id]?.aid == 4242)
+
+        // An empty mount point (the disk is not mounted): the same.
+        try FileManager.default.createDirectory(atPath: fixture.root, withIntermediateDirectories: true)
+        report = try fixture.scanner.scan()
+        #expect(report.removed == 0)
+        #expect(report.offline == 2)
+        #expect(report.problems.contains { $0.reason.contains("kept as offline") })
+
+        // Back: online again, same ids, overrides intact.
+        try FileManager.default.removeItem(atPath: fixture.root)
+        try FileManager.default.moveItem(atPath: away, toPath: fixture.root)
+        report = try fixture.scanner.scan()
+        #expect(report.unchanged == 2)
+        #expect(report.offline == 0)
+        let back = try fixture.index.files()
+        #expect(back.map(\.id) == files.map(\.id))
+        #expect(back.allSatisfy { !$0.offline })
+        #expect(try fixture.index.overrides().files[first.id]?.aid == 4242)
+        #expect(try fixture.index.overrides().series.count == 1)
+    }
+
+    @Test("a linked folder whose disk is gone keeps its files; a folder that is read and lacks a file removes it")
+    func unreachableSubfolder() throws {
+        let fixture = try Fixture()
+        let disk = fixture.root + "-disk"
+        try FileManager.default.createDirectory(atPath: disk + "/Show", withIntermediateDirectories: true)
+        try Data("one".utf8).write(to: URL(fileURLWithPath: disk + "/Show/[G] Show - 01.mkv"))
+        #expect(symlink(disk + "/Show", fixture.root + "/A") == 0)
+        try fixture.write("B/[G] Other - 01.mkv", "other")
+        try fixture.write("B/[G] Other - 02.mkv", "other two")
+        #expect(try fixture.scanner.scan().added == 3)
+        try FileManager.default.moveItem(atPath: disk, toPath: disk + ".away")
+        try FileManager.default.removeItem(atPath: fixture.root + "/B/[G] Other - 02.mkv")
+        let report = try fixture.scanner.scan()
+        #expect(report.offline == 1)
+        #expect(report.removed == 1)
+        #expect(try fixture.index.files().filter(\.offline).map(\.title) == ["Show"])
+    }
+
+    @Test("file ids are never reused: a new file never takes the id of a removed one")
+    func idsNotReused() throws {
+        let fixture = try Fixture()
+        try fixture.write("[G] Show - 01.mkv", "one")
+        try fixture.write("[G] Show - 02.mkv", "two")
+        _ = try fixture.scanner.scan()
+        let highest = try #require(try fixture.index.files().map(\.id).max())
+        let removedPath = try #require(try fixture.index.files().first { $0.id == highest }?.path)
+        try FileManager.default.removeItem(atPath: removedPath)
+        #expect(try fixture.scanner.scan().removed == 1)
+        try fixture.write("[G] New Show - 01.mkv", "new")
+        _ = try fixture.scanner.scan()
+        let fresh = try #require(try fixture.index.files().first { $0.title == "New Show" })
+        #expect(fresh.id > highest)
     }
 }

@@ -17,7 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try CommandFailure.wrap { try options.load() }
         var logger = Logger(label: "anikura")
         logger.logLevel = .info
-        let app = try await buildApplication(configuration: configuration, logger: logger)
+        ConnectionLimits.raiseFileLimit()
+        let app = try await CommandFailure.wrapAsync {
+            do {
+                return try await buildApplication(configuration: configuration, logger: logger)
+            } catch {
+                throw StorageFailure.explain(error, dataDir: configuration.dataDir)
+            }
+        }
         // Hummingbird logs "listening on" once the socket is bound; a bind that fails ends here in one line.
         do {
             try await app.runService()

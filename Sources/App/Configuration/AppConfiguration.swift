@@ -10,8 +10,13 @@ struct AppConfiguration: Sendable {
         /// HTTP Basic credentials; both empty means no authentication (allowed on loopback only).
         var username: String
         var password: String
+        var limits: ConnectionLimits
 
         var requiresAuth: Bool { !username.isEmpty || !password.isEmpty }
+        /// A password shorter than this does not count as a secret for a public listener.
+        static let minimumPublicPasswordLength = 12
+        /// What a public listener needs: a user name and a password long enough to be a real secret.
+        var hasRealSecret: Bool { !username.isEmpty && password.count >= Self.minimumPublicPasswordLength }
     }
 
     struct Mirror: Sendable {
@@ -91,8 +96,27 @@ struct AppConfiguration: Sendable {
             host: host,
             port: port,
             username: reader.string("server.username"),
-            password: reader.string("server.password")
+            password: reader.string("server.password"),
+            limits: ConnectionLimits(
+                headTimeout: reader.double("server.head_timeout_secs"),
+                idleTimeout: reader.double("server.idle_timeout_secs"),
+                bodyTimeout: reader.double("server.head_timeout_secs"),
+                maxConnections: reader.int("server.max_connections"),
+                maxHeadBytes: reader.int("server.max_head_kb") * 1024
+            )
         )
+        guard (1...3600).contains(server.limits.headTimeout) else {
+            throw reader.invalid("server.head_timeout_secs", "must be 1 to 3600")
+        }
+        guard (1...86400).contains(server.limits.idleTimeout) else {
+            throw reader.invalid("server.idle_timeout_secs", "must be 1 to 86400")
+        }
+        guard (16...1_000_000).contains(server.limits.maxConnections) else {
+            throw reader.invalid("server.max_connections", "must be 16 to 1000000")
+        }
+        guard (4...1024).contains(server.limits.maxHeadBytes / 1024) else {
+            throw reader.invalid("server.max_head_kb", "must be 4 to 1024")
+        }
         dataDir = reader.string("storage.data_dir")
         webDir = reader.string("server.web_dir")
         guard !dataDir.isEmpty else { throw reader.invalid("storage.data_dir", "must not be empty") }
@@ -167,11 +191,12 @@ struct AppConfiguration: Sendable {
         guard (0.1...720).contains(hls.tokenHours) else { throw reader.invalid("hls.token_hours", "must be 0.1 to 720") }
         guard !hls.ffmpeg.isEmpty else { throw reader.invalid("hls.ffmpeg", "must name the ffmpeg program") }
         // Security by default: a public listener without credentials would expose the library to the network.
-        if !Self.isLoopback(host) && !server.requiresAuth {
+        // A user name alone, or a short password, is not a secret.
+        if !Self.isLoopback(host) && !server.hasRealSecret {
             throw reader.invalid(
                 "server.bind",
                 "\(host) is not a loopback address; set server.username and "
-                    + "server.password before listening on the network"
+                    + "server.password (at least \(Server.minimumPublicPasswordLength) characters) before listening on the network"
             )
         }
     }

@@ -9,15 +9,25 @@ struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let expected: String
 
     init(username: String, password: String) {
-        expected = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+        expected = "\(username):\(password)"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/hls/") { return try await next(request, context) }
-        guard let given = request.headers[.authorization], Self.constantTimeEqual(given, expected) else {
+        guard let given = request.headers[.authorization].flatMap(Self.basicCredentials), Self.constantTimeEqual(given, expected)
+        else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"anikura\""])
         }
         return try await next(request, context)
+    }
+
+    /// `user:password` from an `Authorization` value; the scheme is case-insensitive (RFC 7235 §2.1).
+    static func basicCredentials(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+            let data = Data(base64Encoded: parts[1].trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return String(data: data, encoding: .utf8)
     }
 
     /// Compares without an early exit, so response timing does not reveal how much of a guess was right.

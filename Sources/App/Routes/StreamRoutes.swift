@@ -140,6 +140,13 @@ struct StreamRoutes<Context: RequestContext> {
     }
 
     func source(_ file: LibraryFile) throws -> StreamSource {
+        guard !file.offline else {
+            throw APIError(
+                status: .serviceUnavailable,
+                message: "Library file \(file.id) is offline: its folder cannot be read (is the disk mounted?).",
+                dialect: .native
+            )
+        }
         guard FileManager.default.isReadableFile(atPath: file.path) else {
             throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.", .native)
         }

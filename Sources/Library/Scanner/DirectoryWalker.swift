@@ -18,36 +18,66 @@ public struct ScanProblem: Sendable, Equatable, Codable {
 }
 
 /// Walks media folders for video files with plain POSIX calls: follows symbolic links but never into a folder
-/// it has already seen (loops), skips hidden and partial files, and reports what it cannot read instead of
-/// stopping.
+/// it has already seen (loops), lists a file reached by several links once, skips hidden and partial files, and
+/// reports what it cannot read instead of stopping.
 enum DirectoryWalker {
     struct Result {
         var files: [FoundFile] = []
         var problems: [ScanProblem] = []
+        /// Folders that could not be read: what the index holds under them is offline, not gone.
+        var unreadableFolders: [String] = []
+        /// Folders read and found empty (an unmounted disk leaves an empty mount point): what the index held under
+        /// them and did not find elsewhere is offline too.
+        var emptyFolders: Set<String> = []
+        /// Entries that exist but cannot be followed or read (a link into an unmounted disk, an I/O error); what the
+        /// index holds at or under them is offline.
+        var unreachablePaths: Set<String> = []
+
+        /// True when the walk could not look where `path` is (an unreadable folder, a link into a missing disk).
+        func unreachable(_ path: String) -> Bool {
+            unreachablePaths.contains(path) || unreadableFolders.contains { path.hasPrefix($0 + "/") }
+                || unreachablePaths.contains { path.hasPrefix($0 + "/") }
+        }
+
+        /// True when `path` is inside a folder that was read and found empty.
+        func inEmptyFolder(_ path: String) -> Bool {
+            emptyFolders.contains { path.hasPrefix($0 + "/") }
+        }
     }
 
     static func walk(roots: [String], progress: ((Int) -> Void)? = nil) -> Result {
         var result = Result()
         var visited: Set<[UInt64]> = []
+        // (device, inode) of each file listed, and where in `files`: a file reached by a link and by its own
+        // path is listed once, under its own path.
+        var seenFiles: [[UInt64]: (index: Int, viaLink: Bool)] = [:]
         for root in roots {
             let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
             var info = stat()
             guard stat(root, &info) == 0 else {
                 result.problems.append(ScanProblem(path: root, reason: "cannot read media folder: \(errorText())"))
+                result.unreadableFolders.append(root)
                 continue
             }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
                 result.problems.append(ScanProblem(path: root, reason: "media folder is not a folder"))
+                result.unreadableFolders.append(root)
                 continue
             }
             var stack = [root]
             visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)])
             while let folder = stack.popLast() {
                 guard let directory = opendir(folder) else {
-                    result.problems.append(ScanProblem(path: folder, reason: "cannot read folder: \(errorText())"))
+                    let reason = folder == root ? "cannot read media folder" : "cannot read folder"
+                    result.problems.append(ScanProblem(path: folder, reason: "\(reason): \(errorText())"))
+                    result.unreadableFolders.append(folder)
                     continue
                 }
                 defer { closedir(directory) }
+                var isEmpty = true
+                defer {
+                    if isEmpty { result.emptyFolders.insert(folder) }
+                }
                 while let entry = readdir(directory) {
                     let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                         Array(raw.prefix { $0 != 0 })
@@ -57,16 +87,24 @@ enum DirectoryWalker {
                         result.problems.append(ScanProblem(path: folder + "/" + shown, reason: "name is not valid UTF-8"))
                         continue
                     }
-                    if name == "." || name == ".." || name.hasPrefix(".") { continue }
+                    if name == "." || name == ".." { continue }
+                    isEmpty = false
+                    if name.hasPrefix(".") { continue }
                     let path = folder + "/" + name
                     var info = stat()
                     // stat follows links: a broken link or a file gone since readdir fails here.
                     guard stat(path, &info) == 0 else {
+                        let code = errno
                         var link = stat()
-                        let isLink = lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK
-                        result.problems.append(
-                            ScanProblem(path: path, reason: isLink ? "broken symbolic link" : "vanished or unreadable: \(errorText())")
-                        )
+                        let exists = lstat(path, &link) == 0
+                        let isLink = exists && (link.st_mode & S_IFMT) == S_IFLNK
+                        let reason =
+                            code == ELOOP
+                            ? "symbolic link loop" : isLink ? "broken symbolic link" : "vanished or unreadable: \(errorText(code))"
+                        result.problems.append(ScanProblem(path: path, reason: reason))
+                        // A link whose target is on a disk that is not there, or a file that gives an I/O error, is
+                        // unreachable; only an entry that is gone from its folder is gone.
+                        if exists { result.unreachablePaths.insert(path) }
                         continue
                     }
                     switch info.st_mode & S_IFMT {
@@ -75,7 +113,20 @@ enum DirectoryWalker {
                     case S_IFREG:
                         guard VideoFile.isCandidate(fileName: name) else { continue }
                         let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-                        result.files.append(FoundFile(path: path, root: root, size: Int(info.st_size), modifiedAt: modified))
+                        let found = FoundFile(path: path, root: root, size: Int(info.st_size), modifiedAt: modified)
+                        var link = stat()
+                        let viaLink = lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK
+                        let identity = [UInt64(info.st_dev), UInt64(info.st_ino)]
+                        if let seen = seenFiles[identity] {
+                            // The same file again: keep the entry under its own path rather than a link's.
+                            if seen.viaLink && !viaLink {
+                                result.files[seen.index] = found
+                                seenFiles[identity] = (seen.index, false)
+                            }
+                            continue
+                        }
+                        seenFiles[identity] = (result.files.count, viaLink)
+                        result.files.append(found)
                         if result.files.count % 500 == 0 { progress?(result.files.count) }
                     default:
                         continue
@@ -87,7 +138,7 @@ enum DirectoryWalker {
         return result
     }
 
-    static func errorText() -> String { String(cString: strerror(errno)) }
+    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// A content fingerprint: FNV-1a over the first and last 64 KiB (cheap, and enough with the size to tell a
     /// moved file from a different one).

@@ -8,6 +8,8 @@ public struct ScanReport: Sendable, Codable, Equatable {
     public var moved = 0
     public var removed = 0
     public var unchanged = 0
+    /// Known files in folders that cannot be read now (an unmounted disk): kept, marked offline.
+    public var offline = 0
     public var problems: [ScanProblem] = []
     public var seconds = 0.0
 
@@ -31,7 +33,9 @@ public struct ScanProgress: Sendable, Equatable {
 
 /// Walks the media folders and brings the library index up to date: new files are parsed and added, changed
 /// ones re-parsed, vanished ones removed, moved ones (same size and fingerprint) keep their identity; files
-/// whose size and modification time did not change are not touched.
+/// whose size and modification time did not change are not touched. A file is removed only when its folder was
+/// read and it was not there: files in a folder that cannot be read, or that is empty though the index held
+/// files in it (an unmounted disk), are kept and marked offline until they are seen again.
 public struct LibraryScanner: Sendable {
     let index: LibraryIndex
     public let roots: [String]
@@ -62,6 +66,7 @@ public struct LibraryScanner: Sendable {
                 fresh.append(file)
                 continue
             }
+            if existing.offline { changes.online.append(existing.id) }
             if existing.size == file.size && existing.modifiedAt == file.modifiedAt {
                 report.unchanged += 1
                 continue
@@ -74,9 +79,19 @@ public struct LibraryScanner: Sendable {
             changes.updates.append((existing.id, entry))
             report.changed += 1
         }
-        // Whatever is left of `known` was not found: moved (same size and fingerprint) or gone.
+        // Whatever is left of `known` was not found: out of reach (offline), moved (same size and fingerprint) or
+        // gone. Moves are found first, so a file moved out of a folder that is now empty is a move.
         var vanished: [String: [Int64]] = [:]
-        for (_, old) in known { vanished[old.fingerprint, default: []].append(old.id) }
+        var inEmptyFolders: [Int64: (path: String, offline: Bool)] = [:]
+        for (path, old) in known {
+            if walk.unreachable(path) {
+                if !old.offline { changes.offline.append(old.id) }
+                report.offline += 1
+                continue
+            }
+            if walk.inEmptyFolder(path) { inEmptyFolders[old.id] = (path, old.offline) }
+            vanished[old.fingerprint, default: []].append(old.id)
+        }
         for (done, file) in fresh.enumerated() {
             if done % 500 == 0 { progress?(ScanProgress(phase: .indexing, done: done, total: fresh.count)) }
             guard let entry = entry(for: file) else {
@@ -91,6 +106,24 @@ public struct LibraryScanner: Sendable {
                 changes.inserts.append(entry)
                 report.added += 1
             }
+        }
+        // Not moved, and in a folder that is empty though it held them (an unmounted disk's mount point): offline.
+        var keptInEmptyFolder: [String: Int] = [:]
+        for (fingerprint, ids) in vanished {
+            vanished[fingerprint] = ids.filter { id in
+                guard let kept = inEmptyFolders[id] else { return true }
+                if !kept.offline { changes.offline.append(id) }
+                report.offline += 1
+                if let folder = walk.emptyFolders.first(where: { kept.path.hasPrefix($0 + "/") }) {
+                    keptInEmptyFolder[folder, default: 0] += 1
+                }
+                return false
+            }
+        }
+        for (folder, count) in keptInEmptyFolder.sorted(by: { $0.key < $1.key }) {
+            report.problems.append(
+                ScanProblem(path: folder, reason: "folder is empty; its \(count) known files are kept as offline (is the disk mounted?)")
+            )
         }
         changes.deletes = vanished.values.flatMap { $0 }
         report.removed = changes.deletes.count

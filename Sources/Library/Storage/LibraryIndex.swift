@@ -15,6 +15,9 @@ public struct LibraryFile: Sendable, Codable, Equatable {
     public var episode: String?
     /// Every parsed element (Anitomy v2 names): a string, or an array of strings.
     public var parsed: [String: ParsedValue]
+    /// True while the file's folder cannot be read (an unmounted disk): it is kept, with everything attached to it,
+    /// but cannot be played.
+    public var offline: Bool
 }
 
 /// A parsed element's value: one string, or several.
@@ -59,14 +62,21 @@ public struct LibraryIndex: Sendable {
         var size: Int
         var modifiedAt: Double
         var fingerprint: String
+        var offline: Bool
     }
 
     func knownFiles() throws -> [String: Known] {
         try writer.read { db in
             var known: [String: Known] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, modifiedAt, fingerprint FROM libraryFile")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, modifiedAt, fingerprint, offline FROM libraryFile")
             while let row = try rows.next() {
-                known[row[1]] = Known(id: row[0], size: row[2], modifiedAt: row[3], fingerprint: row[4])
+                known[row["path"]] = Known(
+                    id: row["id"],
+                    size: row["size"],
+                    modifiedAt: row["modifiedAt"],
+                    fingerprint: row["fingerprint"],
+                    offline: row["offline"]
+                )
             }
             return known
         }
@@ -86,6 +96,9 @@ public struct LibraryIndex: Sendable {
         /// Changed in place, or moved from another path: (id, entry).
         var updates: [(Int64, Entry)] = []
         var deletes: [Int64] = []
+        /// Out of reach now, or seen again.
+        var offline: [Int64] = []
+        var online: [Int64] = []
     }
 
     func apply(_ changes: Changes, now: Double) throws {
@@ -114,11 +127,17 @@ public struct LibraryIndex: Sendable {
             for id in changes.deletes {
                 try db.execute(sql: "DELETE FROM libraryFile WHERE id = ?", arguments: [id])
             }
+            for id in changes.offline {
+                try db.execute(sql: "UPDATE libraryFile SET offline = 1 WHERE id = ?", arguments: [id])
+            }
+            for id in changes.online {
+                try db.execute(sql: "UPDATE libraryFile SET offline = 0 WHERE id = ?", arguments: [id])
+            }
             for (id, entry) in changes.updates {
                 try db.execute(
                     sql: """
                         UPDATE libraryFile SET path = ?, root = ?, size = ?, modifiedAt = ?, fingerprint = ?, seriesId = ?,
-                            title = ?, season = ?, episode = ?, parsed = ?, scannedAt = ?
+                            title = ?, season = ?, episode = ?, parsed = ?, scannedAt = ?, offline = 0
                         WHERE id = ?
                         """,
                     arguments: [
@@ -201,7 +220,8 @@ public struct LibraryIndex: Sendable {
             title: row["title"],
             season: row["season"],
             episode: row["episode"],
-            parsed: parsed
+            parsed: parsed,
+            offline: row["offline"]
         )
     }
 }

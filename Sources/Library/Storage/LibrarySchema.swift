@@ -71,5 +71,40 @@ public enum LibrarySchema {
                     """
             )
         }
+        migrator.registerMigration("library.v3") { db in
+            // File ids are never reused (AUTOINCREMENT), so a stream link or watch state kept for a deleted file
+            // never reaches another one; and a file whose folder cannot be read is kept, marked offline.
+            // SQLite cannot add AUTOINCREMENT to a table, so it is rebuilt (GRDB runs migrations with foreign keys
+            // off, so dropping the old table cascades nothing).
+            try db.execute(
+                sql: """
+                    CREATE TABLE libraryFile_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        path TEXT NOT NULL UNIQUE,
+                        root TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modifiedAt REAL NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        seriesId INTEGER REFERENCES librarySeries(id),
+                        title TEXT,
+                        season TEXT,
+                        episode TEXT,
+                        parsed TEXT NOT NULL,
+                        firstSeenAt REAL NOT NULL,
+                        scannedAt REAL NOT NULL,
+                        offline BOOLEAN NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO libraryFile_new (id, path, root, size, modifiedAt, fingerprint, seriesId, title, season,
+                        episode, parsed, firstSeenAt, scannedAt)
+                    SELECT id, path, root, size, modifiedAt, fingerprint, seriesId, title, season, episode, parsed,
+                        firstSeenAt, scannedAt
+                    FROM libraryFile;
+                    DROP TABLE libraryFile;
+                    ALTER TABLE libraryFile_new RENAME TO libraryFile;
+                    CREATE INDEX libraryFile_seriesId ON libraryFile(seriesId);
+                    CREATE INDEX libraryFile_size ON libraryFile(size, fingerprint);
+                    """
+            )
+        }
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Says "disk full" when a storage error comes from a full disk, whatever SQLite calls it: when the disk fills
+/// while SQLite sets up a connection it reports a generic I/O error on whatever statement ran (`PRAGMA cache_size`),
+/// which sends people looking in the wrong place.
+struct StorageFailure: Error, CustomStringConvertible {
+    var description: String
+
+    /// True when `error` is SQLite's "full", or an I/O error on a filesystem with no room left.
+    static func isDiskFull(_ error: any Error, dataDir: String) -> Bool {
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_FULL { return true }
+            if error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_CANTOPEN {
+                return freeBytes(dataDir).map { $0 < 1 << 20 } ?? false
+            }
+        }
+        if let error = error as? CocoaError, error.code == .fileWriteOutOfSpace { return true }
+        if let error = error as? POSIXError, error.code == .ENOSPC { return true }
+        return false
+    }
+
+    /// The error as it should be told: "disk full" with the folder when that is the cause, otherwise unchanged.
+    static func explain(_ error: any Error, dataDir: String) -> any Error {
+        guard isDiskFull(error, dataDir: dataDir) else { return error }
+        return StorageFailure(
+            description: "disk full: the data folder \(dataDir) (storage.data_dir) has no free space left; free some and start again"
+        )
+    }
+
+    /// Free bytes for unprivileged writers on the filesystem holding `path` (or its nearest existing parent).
+    static func freeBytes(_ path: String) -> Int? {
+        var candidate = path
+        while !candidate.isEmpty {
+            var info = statvfs()
+            if statvfs(candidate, &info) == 0 { return Int(info.f_bavail) * Int(info.f_frsize) }
+            let parent = (candidate as NSString).deletingLastPathComponent
+            guard parent != candidate else { break }
+            candidate = parent
+        }
+        return nil
+    }
+}
