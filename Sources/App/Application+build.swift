@@ -112,6 +112,7 @@ func buildApplication(
 
 func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ServerErrorMiddleware(dataDir: configuration.dataDir))
     router.add(middleware: RequestLimitsMiddleware())
     if configuration.server.requiresAuth {
         router.add(

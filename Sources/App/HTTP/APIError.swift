@@ -13,6 +13,8 @@ struct APIError: Error, HTTPResponseError {
     var message: String
     var dialect: Dialect
     var headers: HTTPFields = [:]
+    /// What the log says about a 5xx when the message shown to clients is kept general (it may name paths).
+    var internalCause: String? = nil
 
     static func badRequest(_ message: String, _ dialect: Dialect) -> APIError {
         APIError(status: .badRequest, message: message, dialect: dialect)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 
 #if canImport(Glibc)
 import Glibc
@@ -44,4 +45,9 @@ struct StorageFailure: Error, CustomStringConvertible {
         }
         return nil
     }
+}
+
+extension HTTPResponse.Status {
+    /// 507 (RFC 4918): the server cannot store what the request needs; HTTPTypes has no name for it.
+    static var insufficientStorage: HTTPResponse.Status { .init(code: 507, reasonPhrase: "Insufficient Storage") }
 }

@@ -153,7 +153,8 @@ struct StreamRoutes<Context: RequestContext> {
         return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
     }
 
-    /// Runs stream work, mapping its errors to HTTP once.
+    /// Runs stream work, mapping its errors to HTTP once. The answers name no path (the `/hls` routes are reachable
+    /// with a token alone); the log gets the whole reason.
     func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -161,8 +162,15 @@ struct StreamRoutes<Context: RequestContext> {
             switch error {
             case .notFound(let message):
                 throw APIError.notFound(message, .native)
-            case .unreadable, .noVideo:
-                throw APIError(status: .unprocessableContent, message: error.description, dialect: .native)
+            case .unreadable(_, let reason):
+                throw APIError(
+                    status: .unprocessableContent,
+                    message: "This file cannot be read as media: \(reason).",
+                    dialect: .native,
+                    internalCause: error.description
+                )
+            case .noVideo:
+                throw APIError(status: .unprocessableContent, message: "This file has no video stream.", dialect: .native)
             case .busy(let seconds):
                 throw APIError(
                     status: .serviceUnavailable,
@@ -170,8 +178,16 @@ struct StreamRoutes<Context: RequestContext> {
                     dialect: .native,
                     headers: [.retryAfter: "\(seconds)"]
                 )
-            case .production:
-                throw APIError(status: .internalServerError, message: error.description, dialect: .native)
+            case .production(let reason):
+                let diskFull = reason.contains("No space left on device")
+                throw APIError(
+                    status: diskFull ? .insufficientStorage : .internalServerError,
+                    message: diskFull
+                        ? "Disk full: the segment cannot be written to the data folder."
+                        : "This segment could not be made; the server log has the cause.",
+                    dialect: .native,
+                    internalCause: error.description
+                )
             }
         }
     }

@@ -1,0 +1,108 @@
+import AniDBFake
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestMedia
+import Testing
+
+@testable import App
+
+/// Errors nobody planned for still explain themselves: a JSON body with a message and a log line with the cause,
+/// "disk full" when the disk is full, and never a path on the routes a token alone opens.
+@Suite("unexpected errors")
+struct ServerErrorTests {
+    @Test("a database error inside a request answers 500 with a JSON message, and the log has the cause")
+    func databaseError() async throws {
+        let capture = LogCapture()
+        let database = try TestApp.seededDatabase()
+        let app = try await TestApp.build(database: database, logger: capture.logger)
+        // A table the request needs is gone: SQLite fails inside the handler.
+        try await database.writer.write { try $0.execute(sql: "DROP TABLE libraryFile") }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/library", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.headers[.contentType] == "application/json")
+                let message = try #require((response.json()["error"] as? [String: Any])?["message"] as? String)
+                #expect(message.contains("database error"))
+                let reference = try #require(message.split(separator: "ref ").last?.dropLast(2))
+                #expect(capture.text.contains("request failed"))
+                #expect(capture.text.contains("no such table"))
+                #expect(capture.text.contains("\"ref\": \(reference)"), "the log line and the answer share the reference")
+            }
+        }
+    }
+
+    @Test("a full database answers 507 \"disk full\" for a request that writes")
+    func diskFull() async throws {
+        let directory = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try AppDatabase.open(path: directory + "/anikura.sqlite")
+        let app = try await TestApp.build(environment: ["ANIKURA_STORAGE_DATA_DIR": directory], database: database)
+        // SQLite's own "database or disk is full": the writer may not grow the file by a page, and every page is full.
+        try await database.writer.write { db in
+            try db.execute(sql: "CREATE TABLE filler (x BLOB)")
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages + 8)")
+        }
+        try await database.writer.writeWithoutTransaction { db in
+            while (try? db.execute(sql: "INSERT INTO filler VALUES (zeroblob(2000))")) != nil {}
+            for _ in 0..<2000 { _ = try? db.execute(sql: "INSERT INTO filler VALUES (zeroblob(10))") }
+        }
+        try await app.test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            var bodies: [String] = []
+            // New aids: each request queues a refresh, a row in the queue; once its last page is full, SQLite needs a
+            // page it may not have.
+            for aid in 90_001...99_000 {
+                try await client.execute(uri: "/anime/\(aid)", method: .get) { response in
+                    statuses.append(response.status)
+                    bodies.append(response.text)
+                }
+                if statuses.last == .insufficientStorage { break }
+            }
+            #expect(statuses.last == .insufficientStorage, "\(statuses)")
+            #expect(bodies.last?.contains("Disk full") == true)
+            #expect(bodies.last?.hasPrefix("{\"detail\"") == true, "the Kometa dialect's error shape")
+        }
+        #expect("\(StorageFailure.explain(DatabaseError(resultCode: .SQLITE_FULL), dataDir: directory))".hasPrefix("disk full"))
+    }
+
+    @Test("a truncated source gives a 5xx that names no path, and the failed segment is never cached")
+    func truncatedSource() async throws {
+        let folder = NSTemporaryDirectory() + "anikura-truncated-" + UUID().uuidString + "/Show"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: await MediaFixtures.h264))
+        try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: folder + "/[Grp] Show - 01.mkv"))
+        let dataDir = TestApp.temporaryDirectory()
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_LIBRARY_MEDIA_DIRS": (folder as NSString).deletingLastPathComponent, "ANIKURA_STORAGE_DATA_DIR": dataDir,
+        ])
+        try await app.test(.live) { client in
+            let files = try await StreamAPITests.library(client)
+            let id = try #require(files["[Grp] Show - 01.mkv"])
+            // Remuxed segments come from the packets there are; transcoded ones lie on an even grid over the whole
+            // duration the header claims, so the last ones have nothing left to encode.
+            for query in ["?transcode=1"] {
+                let ticket = try await client.execute(uri: "/api/stream/\(id)\(query)", method: .get) { try $0.json() }
+                let url = try #require(ticket["url"] as? String)
+                let base = String(url.split(separator: "?")[0].dropLast("master.m3u8".count))
+                let master = try await StreamAPITests.get(client, url)
+                let video = try #require(master.split(separator: "\n").first { $0.hasPrefix("v") && $0.hasSuffix("index.m3u8") })
+                let playlist = try await StreamAPITests.get(client, base + video)
+                let count = StreamAPITests.durations(playlist).count
+                let segment = base + video.dropLast("index.m3u8".count) + "\(count - 1).ts"
+                for attempt in 0..<2 {
+                    try await client.execute(uri: segment, method: .get) { response in
+                        #expect(response.status.code >= 500, "\(query) attempt \(attempt): \(response.status)")
+                        #expect(!response.text.contains("/"), "no path in \(response.text)")
+                        #expect(response.text.contains("could not be made"))
+                    }
+                }
+            }
+        }
+        let cached = FileManager.default.enumerator(atPath: dataDir + "/hls")?.compactMap { $0 as? String } ?? []
+        #expect(!cached.contains { $0.hasSuffix(".ts") && (try? Data(contentsOf: URL(fileURLWithPath: dataDir + "/hls/" + $0)).count) == 0 })
+    }
+}
