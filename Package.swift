@@ -51,6 +51,8 @@ let package = Package(
             name: "CSQLiteConfig",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The one way blocking work leaves Swift's cooperative threads.
+        .target(name: "OffThread", swiftSettings: swiftSettings),
         .target(
             name: "Mirror",
             dependencies: [
@@ -80,6 +82,7 @@ let package = Package(
             name: "Stream",
             dependencies: [
                 "CFFmpeg",
+                "OffThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -92,6 +95,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "CSQLiteConfig",
+                "OffThread",
                 "Mirror",
                 "Library",
                 "Stream",

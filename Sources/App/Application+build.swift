@@ -42,11 +42,12 @@ func buildApplication(
         httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds
     )
     let jobs = JobCenter()
+    let children = ChildProcessGroup(cacheRoot: configuration.segmentCachePath)
     let libraryIndex = LibraryIndex(writer: database.writer)
     let streams = StreamService(
         probes: ProbeCache(writer: database.writer),
         cache: SegmentCache(root: configuration.segmentCachePath, capacityBytes: configuration.hls.cacheMegabytes << 20),
-        tool: FFmpegTool(executable: configuration.hls.ffmpeg),
+        tool: FFmpegTool(executable: configuration.hls.ffmpeg, group: children),
         settings: configuration.hls.streamSettings,
         logger: logger
     )
@@ -61,14 +62,26 @@ func buildApplication(
         minConfidence: configuration.minConfidence,
         logger: logger
     )
-    let matches = LibraryMatchService(matching: matching, jobs: jobs, logger: logger)
+    let runner = JobRunner(jobs: jobs, logger: logger)
+    let matches = LibraryMatchService(matching: matching, runner: runner, logger: logger)
     // A scan that changed the library is followed by matching, so new files get their anime without a click.
     let scans = LibraryScanService(
         scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
-        jobs: jobs,
+        runner: runner,
         logger: logger,
         afterChange: { _ in _ = matches.start() }
     )
+    // Matching that a crash interrupted (recorded with the scan's changes) resumes at start.
+    runner.atStart { matches.resumeIfNeeded() }
+    if !configuration.mirror.seedDir.isEmpty {
+        let seed = SeedImportJob(
+            importer: SeedImporter(store: store),
+            directory: configuration.mirror.seedDir,
+            metrics: metrics,
+            logger: logger
+        )
+        runner.atStart { seed.start(on: runner) }
+    }
     let router = buildRouter(mirror: mirror, configuration: configuration)
     LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
     MatchRoutes<BasicRequestContext>(matching: matching, service: matches).register(on: router)
@@ -96,17 +109,8 @@ func buildApplication(
         ),
         logger: logger
     )
-    app.addServices(fetcher, streams)
-    if !configuration.mirror.seedDir.isEmpty {
-        app.addServices(
-            SeedImportService(
-                importer: SeedImporter(store: store),
-                directory: configuration.mirror.seedDir,
-                metrics: metrics,
-                logger: logger
-            )
-        )
-    }
+    // Shut down in reverse: jobs finish, producers stop, then any ffmpeg left goes with the keeper.
+    app.addServices(children, fetcher, streams, runner)
     return app
 }
 

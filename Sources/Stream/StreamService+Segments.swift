@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OffThread
 
 #if canImport(Glibc)
 import Glibc

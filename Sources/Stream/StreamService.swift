@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import OffThread
 public import ServiceLifecycle
 import Synchronization
 

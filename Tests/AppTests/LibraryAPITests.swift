@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Library
 import Logging
+import Mirror
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -97,18 +98,29 @@ struct LibraryAPITests {
         }
     }
 
-    @Test("a second scan request while one runs joins it")
-    func joins() throws {
+    @Test("a second scan request while one runs joins it; the job runner runs it to the end")
+    func joins() async throws {
         let media = try Self.mediaFolder(files: 1500)
         let database = try AppDatabase.open(path: nil)
         let jobs = JobCenter()
+        let runner = JobRunner(jobs: jobs, logger: .init(label: "test"))
+        let changed = LockedBox(0)
         let service = LibraryScanService(
             scanner: .init(index: .init(writer: database.writer), roots: [media]),
-            jobs: jobs,
-            logger: .init(label: "test")
+            runner: runner,
+            logger: .init(label: "test"),
+            afterChange: { _ in changed.withLock { $0 += 1 } }
         )
         let first = service.start()
         let second = service.start()
         #expect(first.id == second.id)
+        let running = Task { try await runner.run() }
+        defer { running.cancel() }
+        for _ in 0..<3000 where jobs.snapshot(first.id)?.isFinished != true { try await Task.sleep(for: .milliseconds(10)) }
+        let finished = try #require(jobs.snapshot(first.id))
+        #expect(finished.state == .done)
+        if case .scan(let report) = finished.result { #expect(report.added == 1500) } else { Issue.record("no scan report") }
+        #expect(changed.withLock { $0 } == 1)
+        #expect(service.start().id != first.id, "a finished scan is not joined")
     }
 }

@@ -30,17 +30,29 @@ struct JobSnapshot: Sendable, Codable, Equatable {
 enum JobResult: Sendable, Codable, Equatable {
     case scan(ScanReport)
     case match(MatchReport)
+    case seedImport(SeedImportSummary)
+
+    /// The counts of a seed import.
+    struct SeedImportSummary: Sendable, Codable, Equatable {
+        var imported: Int
+        var replaced: Int
+        var unchanged: Int
+        var failed: Int
+    }
 
     func encode(to encoder: any Encoder) throws {
         switch self {
         case .scan(let report): try report.encode(to: encoder)
         case .match(let report): try report.encode(to: encoder)
+        case .seedImport(let summary): try summary.encode(to: encoder)
         }
     }
 
     init(from decoder: any Decoder) throws {
         if let report = try? MatchReport(from: decoder) {
             self = .match(report)
+        } else if let summary = try? SeedImportSummary(from: decoder) {
+            self = .seedImport(summary)
         } else {
             self = .scan(try ScanReport(from: decoder))
         }
@@ -81,17 +93,6 @@ final class JobCenter: Sendable {
     }
 
     func snapshot(_ id: String) -> JobSnapshot? { state.withLock { $0.jobs[id] } }
-
-    /// One job of a kind at a time: the unfinished job whose id `slot` holds, or a new one of `kind` put there.
-    /// `isNew` tells the caller to start the work.
-    func joinOrCreate(kind: String, slot: LockedBox<String?>) -> (job: JobSnapshot, isNew: Bool) {
-        slot.withLock { current in
-            if let current, let job = snapshot(current), !job.isFinished { return (job, false) }
-            let job = create(kind: kind)
-            current = job.id
-            return (job, true)
-        }
-    }
 
     /// Changes a job and tells its subscribers; a finished job's streams end.
     func update(_ id: String, _ change: (inout JobSnapshot) -> Void) {

@@ -2,6 +2,7 @@ import Foundation
 import Library
 import Logging
 import Mirror
+import OffThread
 
 /// The library's matching, wired to the mirror: builds the matcher's catalog from the mirror's titles and
 /// documents, stores the results in the library index, and asks the mirror's queue for the documents it needs.
@@ -59,6 +60,7 @@ final class LibraryMatching: Sendable {
     /// Matches every file in the library (or only `seriesId`'s), stores the results and queues wanted documents.
     func run(seriesId: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> MatchReport {
         try await gate.run {
+            let started = Date().timeIntervalSince1970
             let matcher = try await matcher()
             let (index, minConfidence) = (index, minConfidence)
             let run = try await offThread { () throws -> MatchRun in
@@ -80,6 +82,7 @@ final class LibraryMatching: Sendable {
                     "no AniDB titles to match against yet: the titles dump has not been downloaded (it is asked for now) and the mirror holds no documents"
             }
             if !run.wanted.isEmpty { report.documents = try await fetcher.want(run.wanted) }
+            if seriesId == nil { try await offThread { try index.finishedMatching(startedAt: started) } }
             logger.info("library matching: \(report.summary)")
             return report
         }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Library
 import Mirror
+import OffThread
 
 /// Matching over HTTP: the `match` job, each series' candidates, manual fixes, and what the matches tell
 /// (missing sequels, franchises on disk, a Kometa collection file).

@@ -164,6 +164,31 @@ public struct LibraryIndex: Sendable {
             try db.execute(
                 sql: "DELETE FROM librarySeries WHERE id NOT IN (SELECT seriesId FROM libraryFile WHERE seriesId IS NOT NULL)"
             )
+            // Files came, changed or went: they need matching, and that need outlives a crash.
+            if !(changes.inserts.isEmpty && changes.updates.isEmpty && changes.deletes.isEmpty) {
+                try db.execute(
+                    sql: "INSERT INTO libraryPendingWork (kind, since) VALUES ('match', ?) ON CONFLICT (kind) DO NOTHING",
+                    arguments: [now]
+                )
+            }
+        }
+    }
+
+    /// True when files changed since the last whole-library match finished (also after a crash during it).
+    public func needsMatching() throws -> Bool {
+        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM libraryPendingWork WHERE kind = 'match'") ?? false }
+    }
+
+    /// When the oldest change still waiting for a match was made, or nil.
+    public func matchingPendingSince() throws -> Double? {
+        try writer.read { db in try Double.fetchOne(db, sql: "SELECT since FROM libraryPendingWork WHERE kind = 'match'") }
+    }
+
+    /// Records that a whole-library match that started at `startedAt` finished: changes made after it started still
+    /// wait for the next one.
+    public func finishedMatching(startedAt: Double) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM libraryPendingWork WHERE kind = 'match' AND since <= ?", arguments: [startedAt])
         }
     }
 

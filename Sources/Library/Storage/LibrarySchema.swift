@@ -106,5 +106,17 @@ public enum LibrarySchema {
                     """
             )
         }
+        migrator.registerMigration("library.v4") { db in
+            try db.execute(
+                sql: """
+                    -- Work a change to the index made necessary, recorded in the same transaction as the change, so a
+                    -- crash before the work is done leaves it to be resumed at start-up. kind: 'match'.
+                    CREATE TABLE libraryPendingWork (
+                        kind TEXT PRIMARY KEY,
+                        since REAL NOT NULL
+                    );
+                    """
+            )
+        }
     }
 }

@@ -13,21 +13,30 @@ public protocol MediaTool: Sendable {
     func ffmpeg(_ arguments: [String]) async throws(StreamError)
 }
 
-/// ffmpeg through swift-subprocess. Cancelling the calling task ends the process.
+/// ffmpeg through swift-subprocess. Cancelling the calling task ends the process; with a `ChildProcessGroup`
+/// the process also ends when the server does, however it ends.
 public struct FFmpegTool: MediaTool {
     let executable: String
+    let group: ChildProcessGroup?
 
     /// - Parameter executable: a path, or a name looked up on PATH.
-    public init(executable: String = "ffmpeg") {
+    public init(executable: String = "ffmpeg", group: ChildProcessGroup? = nil) {
         self.executable = executable
+        self.group = group
     }
 
     public func ffmpeg(_ arguments: [String]) async throws(StreamError) {
         let program: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        var options = PlatformOptions()
+        if let group {
+            await group.ready()
+            options.processGroupID = group.processGroup
+        }
         do {
             let result = try await run(
                 program,
                 arguments: Arguments(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"] + arguments),
+                platformOptions: options,
                 output: .discarded,
                 error: .string(limit: 64 * 1024)
             )
