@@ -29,14 +29,14 @@ struct DocumentCacheTests {
             [try StoredDocument.validate(SyntheticDocument.make(aid: 5, title: "One"), expectedAID: 5, fileTime: 1, parser: parser)],
             now: 1
         )
-        let first = try #require(try store.servedBuffer(aid: 5, mature: true))
+        let first = try #require(try await store.servedBuffer(aid: 5, mature: true))
         #expect(store.cache?.get(aid: 5, mature: true)?.etag == first.etag)
         try store.store(
             [try StoredDocument.validate(SyntheticDocument.make(aid: 5, title: "Two"), expectedAID: 5, fileTime: 2, parser: parser)],
             now: 2
         )
         #expect(store.cache?.get(aid: 5, mature: true) == nil)
-        let second = try #require(try store.servedBuffer(aid: 5, mature: true))
+        let second = try #require(try await store.servedBuffer(aid: 5, mature: true))
         #expect(String(decoding: second.xml, as: UTF8.self).contains("Two"))
     }
 

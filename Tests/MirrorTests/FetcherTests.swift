@@ -19,7 +19,7 @@ struct FetcherTests {
             #expect(estimate.position == 1)
             #expect(estimate.fetchAt == harness.clock.now(), "nothing holds it up: it goes at once")
             #expect(await harness.settle(requests: 1))
-            let document = try #require(try harness.store.servedBuffer(aid: 22, mature: true))
+            let document = try #require(try await harness.store.servedBuffer(aid: 22, mature: true))
             #expect(document.xml == Fixtures.anime(22))
             #expect(document.fetchedAt == harness.clock.now(), "a fetched document's age starts now")
             let kept = FileManager.default.contents(atPath: harness.dataDirectory + "/anidb/22.xml")
@@ -200,7 +200,7 @@ struct FetcherTests {
         let store = try TestDatabase.store(documents: [Fixtures.anime(1)], fetchedAt: 1_000_000_000)
         let harness = try await FetcherHarness(store: store)
         harness.fake.script { _ in reply }
-        let before = try #require(try store.servedBuffer(aid: 1, mature: true))
+        let before = try #require(try await store.servedBuffer(aid: 1, mature: true))
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
             guard case .document(_, let cache) = try await fetcher.lookup(aid: 1, mature: true) else {
@@ -209,7 +209,7 @@ struct FetcherTests {
             }
             #expect(cache == .stale)
             #expect(await harness.settle(requests: 1))
-            let after = try #require(try store.servedBuffer(aid: 1, mature: true))
+            let after = try #require(try await store.servedBuffer(aid: 1, mature: true))
             #expect(after.xml == before.xml)
             #expect(after.etag == before.etag)
             #expect(!FileManager.default.fileExists(atPath: harness.dataDirectory + "/anidb/1.xml"))
@@ -285,7 +285,7 @@ struct FetcherTests {
         try await harness.running(fetcher) {
             _ = try await fetcher.lookup(aid: 1, mature: true)
             #expect(await harness.settle(requests: 1))
-            #expect(try harness.store.servedBuffer(aid: 1, mature: true)?.xml == bytes)
+            #expect(try await harness.store.servedBuffer(aid: 1, mature: true)?.xml == bytes)
             #expect(try await harness.store.upstreamState().bannedUntil == nil)
         }
     }

@@ -30,7 +30,7 @@ struct ReaderPoolTests {
                     var count = 0
                     for _ in 0..<200 {
                         if task.isMultiple(of: 2) {
-                            if try store.servedBuffer(aid: 959, mature: false) != nil { count += 1 }
+                            if try await store.servedBuffer(aid: 959, mature: false) != nil { count += 1 }
                         } else {
                             if try await store.animeRecord(aid: 959) != nil { count += 1 }
                             _ = try await store.notFoundAt(aid: 959)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Library
+import OffThread
 
 /// The library over HTTP: scans as jobs (with a Server-Sent Events stream), series and files.
 struct LibraryRoutes<Context: RequestContext> {
@@ -22,10 +23,14 @@ struct LibraryRoutes<Context: RequestContext> {
             let job = scans.start()
             return try JSONResponse.make(status: .accepted, headers: [.location: "/api/jobs/\(job.id)"], job)
         }
-        api.get("library") { _, _ in try JSONResponse.make(LibraryListing(series: try index.series())) }
+        api.get("library") { _, _ in
+            let index = index
+            return try JSONResponse.make(LibraryListing(series: try await offThread { try index.series() }))
+        }
         api.get("library/files/:id") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("id"))
-            guard let file = try index.file(id: id) else {
+            let index = index
+            guard let file = try await offThread({ try index.file(id: id) }) else {
                 throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native)
             }
             return try JSONResponse.make(file)

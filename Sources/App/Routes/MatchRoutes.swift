@@ -33,7 +33,9 @@ struct MatchRoutes<Context: RequestContext> {
         api.post("matches/:seriesId") { request, context in
             let id = try seriesID(context)
             let manual = try await body(request, context)
-            guard try matching.index.setSeriesOverride(seriesId: id, aid: manual.aid, now: Date().timeIntervalSince1970) else {
+            let index = matching.index
+            let now = Date().timeIntervalSince1970
+            guard try await offThread({ try index.setSeriesOverride(seriesId: id, aid: manual.aid, now: now) }) else {
                 throw noSeries(id)
             }
             _ = try await matching.run(seriesId: id)
@@ -41,7 +43,8 @@ struct MatchRoutes<Context: RequestContext> {
         }
         api.delete("matches/:seriesId") { _, context in
             let id = try seriesID(context)
-            guard try matching.index.clearOverrides(seriesId: id) else { throw noSeries(id) }
+            let index = matching.index
+            guard try await offThread({ try index.clearOverrides(seriesId: id) }) else { throw noSeries(id) }
             _ = try await matching.run(seriesId: id)
             return try JSONResponse.make(try await series(id))
         }
@@ -51,20 +54,27 @@ struct MatchRoutes<Context: RequestContext> {
             if let episode = manual.episode, !Self.isEpisode(episode) {
                 throw APIError(status: .badRequest, message: "episode must be like 5, S1, C1, T1, P1 or O1.", dialect: .native)
             }
-            guard try matching.index.setFileOverride(fileId: id, aid: manual.aid, episode: manual.episode, now: Date().timeIntervalSince1970),
-                let file = try matching.index.file(id: id)
-            else { throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native) }
+            let index = matching.index
+            let now = Date().timeIntervalSince1970
+            let file = try await offThread { () throws -> LibraryFile? in
+                guard try index.setFileOverride(fileId: id, aid: manual.aid, episode: manual.episode, now: now) else { return nil }
+                return try index.file(id: id)
+            }
+            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native) }
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
-            return try JSONResponse.make(try matching.index.matches().first { $0.fileId == id })
+            return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
         }
         api.delete("matches/files/:fileId") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-            guard let file = try matching.index.file(id: id) else {
-                throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native)
+            let index = matching.index
+            let file = try await offThread { () throws -> LibraryFile? in
+                guard let file = try index.file(id: id) else { return nil }
+                _ = try index.clearFileOverride(fileId: id)
+                return file
             }
-            _ = try matching.index.clearFileOverride(fileId: id)
+            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native) }
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
-            return try JSONResponse.make(try matching.index.matches().first { $0.fileId == id })
+            return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
         }
         api.get("library/missing-sequels") { request, _ in
             let types = MissingRelationsReport.relationTypes(request.uri.queryParameters.get("relations"))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Library
+import OffThread
 import Stream
 
 /// Streaming over HTTP. `GET /api/stream/{fileId}` hands out the master playlist's URL; playlists and
@@ -18,9 +19,9 @@ struct StreamRoutes<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         router.get("api/stream/:fileId") { request, context in
-            let file = try libraryFile(context)
+            let file = try await libraryFile(context)
             let client = try clientProfile(request)
-            let info = try await run { try await streams.info(try source(file)) }
+            let info = try await run { try await streams.info(try await source(file)) }
             let decision = streams.decision(info, client: client)
             let token = tokens.make(fileId: file.id, now: now())
             let url = "/hls/\(token)/\(file.id)/master.m3u8" + query(client)
@@ -37,19 +38,19 @@ struct StreamRoutes<Context: RequestContext> {
         }
         let hls = router.group("hls/:token/:fileId")
         hls.get("master.m3u8") { request, context in
-            let file = try authorisedFile(context)
+            let file = try await authorisedFile(context)
             let client = try clientProfile(request)
-            let playlist = try await run { try await streams.masterPlaylist(try source(file), client: client) }
+            let playlist = try await run { try await streams.masterPlaylist(try await source(file), client: client) }
             return playlistResponse(playlist)
         }
         hls.get(":rendition/index.m3u8") { _, context in
-            let file = try authorisedFile(context)
+            let file = try await authorisedFile(context)
             let rendition = try rendition(context)
-            let playlist = try await run { try await streams.mediaPlaylist(try source(file), rendition) }
+            let playlist = try await run { try await streams.mediaPlaylist(try await source(file), rendition) }
             return playlistResponse(playlist)
         }
         hls.get(":rendition/:segment") { request, context in
-            let file = try authorisedFile(context)
+            let file = try await authorisedFile(context)
             let rendition = try rendition(context)
             let name = context.parameters.get("segment") ?? ""
             let isSubtitles = if case .subtitles = rendition { true } else { false }
@@ -57,7 +58,7 @@ struct StreamRoutes<Context: RequestContext> {
             guard name.hasSuffix(suffix), let number = Int(name.dropLast(suffix.count)), number >= 0,
                 name.count <= 12, String(number) + suffix == name
             else { throw APIError.notFound("No segment \(name.prefix(40)).", .native) }
-            let path = try await run { try await streams.segment(try source(file), rendition, number) }
+            let path = try await run { try await streams.segment(try await source(file), rendition, number) }
             let body = try await fileIO.loadFile(path: path, context: context)
             return Response(
                 status: .ok,
@@ -117,20 +118,23 @@ struct StreamRoutes<Context: RequestContext> {
         return profile
     }
 
-    func libraryFile(_ context: Context) throws -> LibraryFile {
+    func libraryFile(_ context: Context) async throws -> LibraryFile {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-        guard let file = try index.file(id: id) else { throw APIError.notFound("No library file \(id).", .native) }
+        let index = index
+        guard let file = try await offThread({ try index.file(id: id) }) else {
+            throw APIError.notFound("No library file \(id).", .native)
+        }
         return file
     }
 
     /// The file the URL's token was made for; a wrong or expired token is 403 whatever the file.
-    func authorisedFile(_ context: Context) throws -> LibraryFile {
+    func authorisedFile(_ context: Context) async throws -> LibraryFile {
         let token = context.parameters.get("token") ?? ""
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         guard tokens.verify(token, fileId: id, now: now()) else {
             throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.", dialect: .native)
         }
-        return try libraryFile(context)
+        return try await libraryFile(context)
     }
 
     func rendition(_ context: Context) throws -> Rendition {
@@ -139,7 +143,7 @@ struct StreamRoutes<Context: RequestContext> {
         return rendition
     }
 
-    func source(_ file: LibraryFile) throws -> StreamSource {
+    func source(_ file: LibraryFile) async throws -> StreamSource {
         guard !file.offline else {
             throw APIError(
                 status: .serviceUnavailable,
@@ -147,7 +151,9 @@ struct StreamRoutes<Context: RequestContext> {
                 dialect: .native
             )
         }
-        guard FileManager.default.isReadableFile(atPath: file.path) else {
+        let path = file.path
+        // A file on a sleeping disk can take seconds to answer: asked off the cooperative threads.
+        guard await offThread({ FileManager.default.isReadableFile(atPath: path) }) else {
             throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.", .native)
         }
         return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)

@@ -3,7 +3,7 @@ internal import GRDB
 extension MirrorStore {
     /// The document for `aid`: the original bytes with `mature`, else the prepared variant without adult tags.
     public func servedDocument(aid: Int, mature: Bool) async throws -> ServedBuffer? {
-        try servedBuffer(aid: aid, mature: mature)
+        try await servedBuffer(aid: aid, mature: mature)
     }
 
     public struct Counts: Sendable, Codable, Equatable {

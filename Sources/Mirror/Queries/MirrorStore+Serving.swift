@@ -17,20 +17,24 @@ public struct ServedBuffer: Sendable {
 extension MirrorStore {
     /// Reads a document straight from SQLite's pages into a `ByteBuffer` (one copy, no intermediate arrays).
     ///
-    /// Deliberately synchronous: the read is a few microseconds on a memory-mapped file, far less than the
-    /// hops an async database call costs, and this is the request path clients hit thousands of times a second.
-    public func servedBuffer(aid: Int, mature: Bool) throws -> ServedBuffer? {
+    /// A hit in the memory cache answers at once, without suspending; a miss reads SQLite on a reader's own
+    /// Dispatch queue, never on a cooperative thread (the rule for every request path: those threads answer HTTP).
+    public func servedBuffer(aid: Int, mature: Bool) async throws -> ServedBuffer? {
         if let cached = cache?.get(aid: aid, mature: mature) { return cached }
-        let document = try readBuffer(aid: aid, mature: mature)
+        let document = try await withCheckedThrowingContinuation { continuation in
+            // `unsafe`: no BEGIN/COMMIT around the block (a fifth of this path's cost). Consistency comes from
+            // SQLite instead: the metadata statement stays on its row while the blob is read, which keeps its read
+            // transaction, and so one snapshot, open for both.
+            writer.asyncUnsafeRead { database in
+                continuation.resume(with: Result { try Self.readBuffer(database.get(), aid: aid, mature: mature) })
+            }
+        }
         if let document { cache?.put(document, aid: aid, mature: mature) }
         return document
     }
 
-    private func readBuffer(aid: Int, mature: Bool) throws -> ServedBuffer? {
-        // `unsafeRead` skips GRDB's BEGIN/COMMIT around the block (a fifth of this path's cost). Consistency comes
-        // from SQLite instead: the metadata statement stays on its row while the blob is read, which keeps its
-        // read transaction, and so one snapshot, open for both.
-        try writer.unsafeRead { db -> ServedBuffer? in
+    private static func readBuffer(_ db: Database, aid: Int, mature: Bool) throws -> ServedBuffer? {
+        do {
             let statement = try db.cachedStatement(
                 sql: """
                     SELECT anime.etag, anime.fetchedAt, document.matureSafeXml IS NOT NULL

@@ -34,7 +34,7 @@ extension Fetcher {
     /// Serves `aid` from the store, queueing it when missing or stale. Never waits for AniDB.
     public func lookup(aid: Int, mature: Bool) async throws -> Lookup {
         let now = clock.now()
-        if let document = try store.servedBuffer(aid: aid, mature: mature) {
+        if let document = try await store.servedBuffer(aid: aid, mature: mature) {
             let stale = now - document.fetchedAt >= limits.staleAfter
             metrics.documentLookup(stale ? "stale" : "hit")
             if stale && queuedStale.withLock({ $0.insert(aid).inserted }) {
@@ -54,7 +54,7 @@ extension Fetcher {
             return .queueFull
         case .alreadyStored:
             // Fetched between the read above and the enqueue.
-            guard let document = try store.servedBuffer(aid: aid, mature: mature) else { return .queueFull }
+            guard let document = try await store.servedBuffer(aid: aid, mature: mature) else { return .queueFull }
             return .document(document, .fetched)
         case .queued(let position):
             wake.signal()
@@ -82,14 +82,14 @@ extension Fetcher {
             let settled = waiters.cancel(ticket)
             var mayBeStored = settled == .stored
             if case .queued = first { mayBeStored = true }
-            if mayBeStored, let document = try store.servedBuffer(aid: aid, mature: mature) {
+            if mayBeStored, let document = try await store.servedBuffer(aid: aid, mature: mature) {
                 return .document(document, .fetched)
             }
             return first
         }
         switch await waiters.wait(ticket, until: clock.now() + waitSeconds, clock: clock) {
         case .stored:
-            if let document = try store.servedBuffer(aid: aid, mature: mature) { return .document(document, .fetched) }
+            if let document = try await store.servedBuffer(aid: aid, mature: mature) { return .document(document, .fetched) }
         case .notFound:
             return .notFound
         case .failed, nil:
