@@ -153,6 +153,7 @@ struct LibraryScannerTests {
         var report = try fixture.scanner.scan()
         #expect(report.removed == 0)
         #expect(report.offline == 2)
+        #expect(report.summary.contains("2 offline"))
         #expect(try fixture.index.files().map(\.id) == files.map(\.id))
         #expect(try fixture.index.files().allSatisfy(\.offline))
         #expect(try fixture.index.overrides().files[first.id]?.aid == 4242)

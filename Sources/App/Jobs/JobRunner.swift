@@ -26,6 +26,9 @@ final class JobRunner: Service, Sendable {
         (queue, enqueue) = AsyncStream.makeStream()
     }
 
+    /// False once shutdown began: new jobs are refused.
+    var isAccepting: Bool { accepting.withLock { $0 } }
+
     /// Something to do when the runner starts (before any job is taken): resume, import.
     func atStart(_ body: @escaping @Sendable () -> Void) {
         startup.withLock { $0.append(body) }

@@ -15,6 +15,7 @@ public struct ScanReport: Sendable, Codable, Equatable {
 
     public var summary: String {
         "found \(found) videos: \(added) new, \(changed) changed, \(moved) moved, \(removed) gone, \(unchanged) unchanged"
+            + (offline == 0 ? "" : ", \(offline) offline (folder unreadable or empty; kept)")
             + (problems.isEmpty ? "" : ", \(problems.count) skipped") + " in \(String(format: "%.2f", seconds)) s"
     }
 }
