@@ -27,7 +27,12 @@ struct ConcurrentServingTests {
         )
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Really 64 connections (the client's default is 8 a host), and patient ones: the whole suite shares two
+            // cores, so waiting for a connection may take a while; what matters is that every request is answered.
+            var settings = HTTPClient.Configuration()
+            settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            settings.timeout.connect = .seconds(60)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
             do {
                 // Stored documents take the synchronous read; missing aids and JSON records take async queries.
                 let paths = ["/anime/959", "/anime/77777", "/api/anime/959", "/httpapi?request=anime&aid=22&client=t&clientver=1&protover=1"]

@@ -26,7 +26,7 @@ struct SlowClientTests {
             return nil
         }
         socket.send("GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-        let text = socket.readText(seconds: 10, until: "ok\n")
+        let text = socket.readText(seconds: 30, until: "ok\n")
         guard text.hasPrefix("HTTP/1.1 200") else {
             print("/health: after \(Date().timeIntervalSince(started)) s got '\(text.prefix(60))'")
             return nil
