@@ -52,7 +52,7 @@ struct MixedLoadTests {
             let base = try #require(url).dropLast("master.m3u8".count)
 
             let aids = [1, 22, 959, 10145, 2322, 5576, 13217, 77777, 88888]
-            let deadline = Date().addingTimeInterval(6)
+            let deadline = Date().addingTimeInterval(8)
             let failures = LockedBox<[String]>([])
             let health = LockedBox<[Double]>([])
             try await withThrowingTaskGroup(of: Void.self) { group in

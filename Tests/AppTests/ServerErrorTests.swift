@@ -40,22 +40,26 @@ struct ServerErrorTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try AppDatabase.open(path: directory + "/anikura.sqlite")
         let app = try await TestApp.build(environment: ["ANIKURA_STORAGE_DATA_DIR": directory], database: database)
-        // SQLite's own "database or disk is full": the writer may not grow the file by a page, and every page is full.
+        // SQLite's own "database or disk is full": the writer may grow the file by a few pages only, and the refresh
+        // queue's last pages (rows, and its index by time) are filled up to that, so the next aid queued, higher and
+        // later than every row there, needs a page SQLite may not have.
         try await database.writer.write { db in
-            try db.execute(sql: "CREATE TABLE filler (x BLOB)")
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 8)")
         }
         try await database.writer.writeWithoutTransaction { db in
-            while (try? db.execute(sql: "INSERT INTO filler VALUES (zeroblob(2000))")) != nil {}
-            for _ in 0..<2000 { _ = try? db.execute(sql: "INSERT INTO filler VALUES (zeroblob(10))") }
+            var aid = 1_000_000
+            while (try? db.execute(
+                sql: "INSERT INTO refreshQueue (animeId, priority, enqueuedAt, requestCount) VALUES (?, 0, 0, 1)",
+                arguments: [aid]
+            )) != nil {
+                aid += 1
+            }
         }
         try await app.test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             var bodies: [String] = []
-            // New aids: each request queues a refresh, a row in the queue; once its last page is full, SQLite needs a
-            // page it may not have.
-            for aid in 90_001...99_000 {
+            for aid in 5_000_001...5_000_020 {
                 try await client.execute(uri: "/anime/\(aid)", method: .get) { response in
                     statuses.append(response.status)
                     bodies.append(response.text)
