@@ -91,4 +91,32 @@ struct BackupTests {
         #expect(served.1 == 19)
         #expect(served.2 == 30)
     }
+
+    @Test("backup refuses, in one line and leaving nothing behind: no database, no such folder, a folder as FILE, the database itself")
+    func refusals() async throws {
+        let data = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let environment = CrashRecoveryTests.environment(["ANIKURA_STORAGE_DATA_DIR": data])
+        func backup(_ file: String) async throws -> ChildProcess.Finished {
+            try await ChildProcess.run(CommandLineTests.executable.path, ["backup", file], environment: environment)
+        }
+        let empty = try await backup(data + "/copy.sqlite")
+        #expect(empty.status != 0)
+        #expect(empty.standardError.contains("nothing to back up"))
+        let imported = try await ChildProcess.run(CommandLineTests.executable.path, ["mirror", "import", TestApp.demoSeed], environment: environment)
+        #expect(imported.status == 0)
+        let cases = [
+            (data + "/no/such/folder/copy.sqlite", "there is no folder"),
+            (data, "is a folder"),
+            (data + "/anikura.sqlite", "FILE is the database itself"),
+        ]
+        for (file, reason) in cases {
+            let refused = try await backup(file)
+            #expect(refused.status != 0, "\(file)")
+            #expect(refused.standardError.contains(reason), "\(file): \(refused.standardError)")
+            #expect(refused.standardError.split(separator: "\n").count == 1)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: data)
+        #expect(!left.contains { $0.hasSuffix(".partial") })
+    }
 }

@@ -31,8 +31,17 @@ struct BackupCommand: ParsableCommand {
             guard target != URL(fileURLWithPath: configuration.databasePath).standardizedFileURL.path else {
                 throw ValidationError("FILE is the database itself")
             }
-            guard force || !FileManager.default.fileExists(atPath: target) else {
-                throw ValidationError("\(target) exists (--force replaces it)")
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) {
+                guard !isFolder.boolValue else { throw ValidationError("\(target) is a folder: name the file to write") }
+                guard force else { throw ValidationError("\(target) exists (--force replaces it)") }
+            }
+            let folder = (target as NSString).deletingLastPathComponent
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("cannot write \(target): there is no folder \(folder)")
+            }
+            guard access(folder, W_OK) == 0 else {
+                throw ValidationError("cannot write \(target): the folder \(folder) is not writable")
             }
             let started = Date()
             let database = try AppDatabase.open(path: configuration.databasePath)
@@ -58,9 +67,16 @@ struct BackupCommand: ParsableCommand {
                 guard rename(partial, target) == 0 else {
                     throw ValidationError("cannot move the copy to \(target): \(String(cString: strerror(errno)))")
                 }
+            } catch let error as ValidationError {
+                unlink(partial)
+                throw error
             } catch {
                 unlink(partial)
-                throw StorageFailure.explain(error, dataDir: (target as NSString).deletingLastPathComponent)
+                // The copy's folder, not the data folder: say which one is full or refused the write.
+                if let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL {
+                    throw ValidationError("disk full: no room for the copy in \(folder)")
+                }
+                throw ValidationError("cannot write \(target): \(error)")
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
