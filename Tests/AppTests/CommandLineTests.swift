@@ -168,18 +168,9 @@ struct CommandLineTests {
     @Test("serve on an address another program listens on exits non-zero, naming the address, and logs no 'listening'")
     func addressInUse() async throws {
         // A listening socket of our own on a free port.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        #expect(bound && listen(listener, 1) == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = LocalListener()
+        defer { listener.close() }
+        let port = listener.port
 
         try await withDataDirectory { environment in
             let served = try await run(["serve"], environment: environment.merging(["ANIKURA_SERVER_BIND": "127.0.0.1:\(port)"]) { $1 })

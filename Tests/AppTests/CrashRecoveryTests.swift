@@ -14,33 +14,7 @@ import Glibc
 /// started outlives it.
 @Suite("crash recovery")
 struct CrashRecoveryTests {
-    /// A free local port.
-    static func freePort() -> Int {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// A socket that accepts connections into its backlog and never answers: an upstream that hangs.
-    static func blackHole() -> (fd: Int32, port: Int) {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        listen(listener, 16)
-        return (listener, Int(UInt16(bigEndian: address.sin_port)))
-    }
+    static func freePort() -> Int { LocalListener.freePort() }
 
     static func environment(_ extra: [String: String]) -> [String: String] {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ANIKURA_") }.merging(extra) { $1 }
@@ -78,8 +52,9 @@ struct CrashRecoveryTests {
         let data = TestApp.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let media = try MatchAPITests.media(["Haikyuu!!/[HorribleSubs] Haikyuu!! - 03 [720p].mkv", "[gg] Seikai no Monshou - 02.mkv"])
-        let hole = Self.blackHole()
-        defer { close(hole.fd) }
+        // An upstream that accepts connections and never answers.
+        let hole = LocalListener()
+        defer { hole.close() }
         let port = Self.freePort()
         var settings = [
             "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": data, "ANIKURA_MIRROR_SEED_DIR": TestApp.demoSeed,

@@ -15,7 +15,6 @@ final class ConnectionRegistry: Sendable {
         var entries: [UInt64: Entry] = [:]
         var nextID: UInt64 = 0
         var tick: UInt64 = 0
-        var shed = 0
     }
 
     let capacity: Int
@@ -35,7 +34,6 @@ final class ConnectionRegistry: Sendable {
                 else { return (nil, nil) }
                 victim = oldest.value.channel
                 state.entries[oldest.key] = nil
-                state.shed += 1
             }
             state.nextID += 1
             state.tick += 1
@@ -55,8 +53,4 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ id: UInt64) { state.withLock { _ = $0.entries.removeValue(forKey: id) } }
-
-    var count: Int { state.withLock { $0.entries.count } }
-    /// Connections closed to make room for new ones, since start.
-    var shedCount: Int { state.withLock { $0.shed } }
 }

@@ -25,7 +25,7 @@ enum DirectoryWalker {
         var files: [FoundFile] = []
         var problems: [ScanProblem] = []
         /// Folders that could not be read: what the index holds under them is offline, not gone.
-        var unreadableFolders: [String] = []
+        var unreadableFolders: Set<String> = []
         /// Folders read and found empty (an unmounted disk leaves an empty mount point): what the index held under
         /// them and did not find elsewhere is offline too.
         var emptyFolders: Set<String> = []
@@ -35,13 +35,22 @@ enum DirectoryWalker {
 
         /// True when the walk could not look where `path` is (an unreadable folder, a link into a missing disk).
         func unreachable(_ path: String) -> Bool {
-            unreachablePaths.contains(path) || unreadableFolders.contains { path.hasPrefix($0 + "/") }
-                || unreachablePaths.contains { path.hasPrefix($0 + "/") }
+            unreachablePaths.contains(path)
+                || Self.enclosing(path, in: unreadableFolders) != nil || Self.enclosing(path, in: unreachablePaths) != nil
         }
 
-        /// True when `path` is inside a folder that was read and found empty.
-        func inEmptyFolder(_ path: String) -> Bool {
-            emptyFolders.contains { path.hasPrefix($0 + "/") }
+        /// The folder read and found empty that `path` was in, if any.
+        func emptyFolder(containing path: String) -> String? { Self.enclosing(path, in: emptyFolders) }
+
+        /// The nearest folder above `path` that is in `folders` (one set lookup per level, not a scan of the set).
+        static func enclosing(_ path: String, in folders: Set<String>) -> String? {
+            guard !folders.isEmpty else { return nil }
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/"), slash > folder.startIndex {
+                folder = folder[..<slash]
+                if folders.contains(String(folder)) { return String(folder) }
+            }
+            return nil
         }
     }
 
@@ -56,12 +65,12 @@ enum DirectoryWalker {
             var info = stat()
             guard stat(root, &info) == 0 else {
                 result.problems.append(ScanProblem(path: root, reason: "cannot read media folder: \(errorText())"))
-                result.unreadableFolders.append(root)
+                result.unreadableFolders.insert(root)
                 continue
             }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
                 result.problems.append(ScanProblem(path: root, reason: "media folder is not a folder"))
-                result.unreadableFolders.append(root)
+                result.unreadableFolders.insert(root)
                 continue
             }
             var stack = [root]
@@ -70,7 +79,7 @@ enum DirectoryWalker {
                 guard let directory = opendir(folder) else {
                     let reason = folder == root ? "cannot read media folder" : "cannot read folder"
                     result.problems.append(ScanProblem(path: folder, reason: "\(reason): \(errorText())"))
-                    result.unreadableFolders.append(folder)
+                    result.unreadableFolders.insert(folder)
                     continue
                 }
                 defer { closedir(directory) }

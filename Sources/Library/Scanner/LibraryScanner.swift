@@ -83,14 +83,14 @@ public struct LibraryScanner: Sendable {
         // Whatever is left of `known` was not found: out of reach (offline), moved (same size and fingerprint) or
         // gone. Moves are found first, so a file moved out of a folder that is now empty is a move.
         var vanished: [String: [Int64]] = [:]
-        var inEmptyFolders: [Int64: (path: String, offline: Bool)] = [:]
+        var inEmptyFolders: [Int64: (folder: String, offline: Bool)] = [:]
         for (path, old) in known {
             if walk.unreachable(path) {
                 if !old.offline { changes.offline.append(old.id) }
                 report.offline += 1
                 continue
             }
-            if walk.inEmptyFolder(path) { inEmptyFolders[old.id] = (path, old.offline) }
+            if let folder = walk.emptyFolder(containing: path) { inEmptyFolders[old.id] = (folder, old.offline) }
             vanished[old.fingerprint, default: []].append(old.id)
         }
         for (done, file) in fresh.enumerated() {
@@ -115,9 +115,7 @@ public struct LibraryScanner: Sendable {
                 guard let kept = inEmptyFolders[id] else { return true }
                 if !kept.offline { changes.offline.append(id) }
                 report.offline += 1
-                if let folder = walk.emptyFolders.first(where: { kept.path.hasPrefix($0 + "/") }) {
-                    keptInEmptyFolder[folder, default: 0] += 1
-                }
+                keptInEmptyFolder[kept.folder, default: 0] += 1
                 return false
             }
         }

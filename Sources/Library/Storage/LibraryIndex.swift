@@ -179,11 +179,6 @@ public struct LibraryIndex: Sendable {
         try writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM libraryPendingWork WHERE kind = 'match'") ?? false }
     }
 
-    /// When the oldest change still waiting for a match was made, or nil.
-    public func matchingPendingSince() throws -> Double? {
-        try writer.read { db in try Double.fetchOne(db, sql: "SELECT since FROM libraryPendingWork WHERE kind = 'match'") }
-    }
-
     /// Records that a whole-library match that started at `startedAt` finished: changes made after it started still
     /// wait for the next one.
     public func finishedMatching(startedAt: Double) throws {

@@ -34,51 +34,49 @@ extension MirrorStore {
     }
 
     private static func readBuffer(_ db: Database, aid: Int, mature: Bool) throws -> ServedBuffer? {
-        do {
-            let statement = try db.cachedStatement(
-                sql: """
-                    SELECT anime.etag, anime.fetchedAt, document.matureSafeXml IS NOT NULL
-                    FROM anime JOIN document ON document.animeId = anime.id WHERE anime.id = ?
-                    """
-            )
-            let handle = statement.sqliteStatement
-            sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, Int64(aid))
-            defer { sqlite3_reset(handle) }
-            let step = sqlite3_step(handle)
-            if step == SQLITE_DONE { return nil }
-            guard step == SQLITE_ROW, let etagText = sqlite3_column_text(handle, 0) else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "cannot read document \(aid)")
-            }
-            let etag = String(cString: etagText)
-            let fetchedAt = sqlite3_column_double(handle, 1)
-            let filtered = !mature && sqlite3_column_int(handle, 2) != 0
-            var blob: OpaquePointer?
-            let code = sqlite3_blob_open(
-                db.sqliteConnection,
-                "main",
-                "document",
-                filtered ? "matureSafeXml" : "xml",
-                Int64(aid),
-                0,
-                &blob
-            )
-            defer { sqlite3_blob_close(blob) }
-            guard code == SQLITE_OK, let blob else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot open document \(aid)")
-            }
-            let size = Int(sqlite3_blob_bytes(blob))
-            var buffer = ByteBufferAllocator().buffer(capacity: size)
-            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
-                sqlite3_blob_read(blob, bytes.baseAddress, Int32(size), 0) == SQLITE_OK ? size : 0
-            }
-            guard read == size else { throw DatabaseError(resultCode: .SQLITE_IOERR, message: "short read of \(aid)") }
-            return ServedBuffer(
-                body: buffer,
-                etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
-                fetchedAt: fetchedAt,
-                isFiltered: filtered
-            )
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT anime.etag, anime.fetchedAt, document.matureSafeXml IS NOT NULL
+                FROM anime JOIN document ON document.animeId = anime.id WHERE anime.id = ?
+                """
+        )
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, Int64(aid))
+        defer { sqlite3_reset(handle) }
+        let step = sqlite3_step(handle)
+        if step == SQLITE_DONE { return nil }
+        guard step == SQLITE_ROW, let etagText = sqlite3_column_text(handle, 0) else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "cannot read document \(aid)")
         }
+        let etag = String(cString: etagText)
+        let fetchedAt = sqlite3_column_double(handle, 1)
+        let filtered = !mature && sqlite3_column_int(handle, 2) != 0
+        var blob: OpaquePointer?
+        let code = sqlite3_blob_open(
+            db.sqliteConnection,
+            "main",
+            "document",
+            filtered ? "matureSafeXml" : "xml",
+            Int64(aid),
+            0,
+            &blob
+        )
+        defer { sqlite3_blob_close(blob) }
+        guard code == SQLITE_OK, let blob else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot open document \(aid)")
+        }
+        let size = Int(sqlite3_blob_bytes(blob))
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
+        let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { bytes in
+            sqlite3_blob_read(blob, bytes.baseAddress, Int32(size), 0) == SQLITE_OK ? size : 0
+        }
+        guard read == size else { throw DatabaseError(resultCode: .SQLITE_IOERR, message: "short read of \(aid)") }
+        return ServedBuffer(
+            body: buffer,
+            etag: filtered ? String(etag.dropLast()) + "-safe\"" : etag,
+            fetchedAt: fetchedAt,
+            isFiltered: filtered
+        )
     }
 }
