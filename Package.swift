@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // System libraries: libxml2 for fast, validating XML parsing; zlib for gzip and zip.
@@ -91,6 +92,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Users, sessions, API keys and per-user watch state: the tables and the rules for them.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "OffThread",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "App",
             dependencies: [
@@ -99,6 +111,7 @@ let package = Package(
                 "Mirror",
                 "Library",
                 "Stream",
+                "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -163,6 +176,7 @@ let package = Package(
                 "AniDBFake",
                 "TestMedia",
                 "Stream",
+                "Accounts",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Accounts
 import CSQLiteConfig
 import Foundation
 import GRDB
@@ -16,6 +17,7 @@ struct AppDatabase: Sendable {
         MirrorSchema.registerMigrations(in: &migrator)
         LibrarySchema.registerMigrations(in: &migrator)
         StreamSchema.registerMigrations(in: &migrator)
+        AccountsSchema.registerMigrations(in: &migrator)
         return migrator
     }
 

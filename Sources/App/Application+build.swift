@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,6 +6,7 @@ import HummingbirdCore
 import Library
 import Logging
 import Mirror
+import ServiceLifecycle
 import Stream
 
 #if canImport(Glibc)
@@ -23,6 +25,54 @@ func buildApplication(
 ) async throws
     -> some ApplicationProtocol
 {
+    let parts = try await buildParts(
+        configuration: configuration,
+        logger: logger,
+        database: database,
+        clock: clock,
+        transport: transport
+    )
+    let limits = configuration.server.limits
+    let connections = ConnectionRegistry(capacity: limits.effectiveMaxConnections)
+    var app = Application(
+        router: parts.router,
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: connections)],
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeadBytes,
+                    maxHeaderListSize: limits.maxHeadBytes,
+                    maxHeaderFieldCount: 200
+                )
+            )
+        ),
+        configuration: .init(
+            address: .hostname(configuration.server.host, port: configuration.server.port),
+            serverName: "Anikura",
+            // Many clients may connect at once (a Kometa run, Shoko's queue); the kernel caps this anyway.
+            backlog: 1024
+        ),
+        logger: logger
+    )
+    app.addServices(parts.services)
+    return app
+}
+
+/// The router with every route, and the long-running services, before they become an `Application`: what the
+/// route-policy test enumerates.
+struct AppParts {
+    var router: Router<AppRequestContext>
+    /// In start order; shut down in reverse.
+    var services: [any Service]
+}
+
+func buildParts(
+    configuration: AppConfiguration,
+    logger: Logger,
+    database: AppDatabase?,
+    clock: any MirrorClock,
+    transport: (any AniDBTransport)?
+) async throws -> AppParts {
     let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
     let store = MirrorStore(writer: database.writer, cache: documentCache(configuration, inMemory: database.path == nil))
     let metrics = MirrorMetrics()
@@ -82,51 +132,55 @@ func buildApplication(
         )
         runner.atStart { seed.start(on: runner) }
     }
-    let router = buildRouter(mirror: mirror, configuration: configuration)
-    LibraryRoutes<BasicRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
-    MatchRoutes<BasicRequestContext>(matching: matching, service: matches).register(on: router)
-    StreamRoutes<BasicRequestContext>(index: libraryIndex, streams: streams, tokens: tokens, now: { Date(timeIntervalSince1970: clock.now()) })
-        .register(on: router)
-    let limits = configuration.server.limits
-    let connections = ConnectionRegistry(capacity: limits.effectiveMaxConnections)
-    var app = Application(
-        router: router,
-        server: .http1(
-            configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: connections)],
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: limits.maxHeadBytes,
-                    maxHeaderListSize: limits.maxHeadBytes,
-                    maxHeaderFieldCount: 200
-                )
-            )
-        ),
-        configuration: .init(
-            address: .hostname(configuration.server.host, port: configuration.server.port),
-            serverName: "Anikura",
-            // Many clients may connect at once (a Kometa run, Shoko's queue); the kernel caps this anyway.
-            backlog: 1024
-        ),
+    let users = UserStore(writer: database.writer)
+    try await AccountsStartup.prepare(configuration, users: users, logger: logger, now: clock.now())
+    let access = configuration.server.access
+    let authenticator = Authenticator(
+        users: users,
+        clock: clock,
+        openWhenNoUsers: configuration.server.isLoopback,
         logger: logger
     )
+    let throttle = SignInThrottle(limit: access.signInFailureLimit, window: access.signInWindow)
+    let router = buildRouter(
+        mirror: mirror,
+        configuration: configuration,
+        access: AccessMiddleware(
+            authenticator: authenticator,
+            throttle: throttle,
+            anonymousLimiter: AddressRateLimiter(rate: access.anonymousRatePerSecond, burst: access.anonymousBurst),
+            settings: access,
+            clock: clock
+        )
+    )
+    AuthRoutes<AppRequestContext>(users: users, authenticator: authenticator, throttle: throttle, settings: access, clock: clock)
+        .register(on: router)
+    WatchRoutes<AppRequestContext>(watch: WatchStateStore(writer: database.writer), clock: clock).register(on: router)
+    LibraryRoutes<AppRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
+    MatchRoutes<AppRequestContext>(matching: matching, service: matches).register(on: router)
+    StreamRoutes<AppRequestContext>(
+        index: libraryIndex,
+        streams: streams,
+        tokens: tokens,
+        authenticator: authenticator,
+        now: { Date(timeIntervalSince1970: clock.now()) }
+    )
+    .register(on: router)
     // Shut down in reverse: jobs finish, producers stop, then any ffmpeg left goes with the keeper.
-    app.addServices(children, fetcher, streams, runner)
-    return app
+    return AppParts(router: router, services: [children, fetcher, streams, runner])
 }
 
-func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+func buildRouter(
+    mirror: MirrorRouteContext,
+    configuration: AppConfiguration,
+    access: AccessMiddleware<AppRequestContext>
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.add(middleware: ServerErrorMiddleware(dataDir: configuration.dataDir))
     router.add(middleware: RequestLimitsMiddleware())
-    if configuration.server.requiresAuth {
-        router.add(
-            middleware: BasicAuthMiddleware(
-                username: configuration.server.username,
-                password: configuration.server.password
-            )
-        )
-    }
-    let kometa = KometaRoutes<BasicRequestContext>(mirror: mirror)
+    // Every route below is checked against its entry in `RoutePolicy.table`.
+    router.add(middleware: access)
+    let kometa = KometaRoutes<AppRequestContext>(mirror: mirror)
     kometa.register(on: router.group(""))
     kometa.register(on: router.group("anidb-service"))
     AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
@@ -138,7 +192,7 @@ func buildRouter(mirror: MirrorRouteContext, configuration: AppConfiguration) ->
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
         }
     }
-    for (path, file) in [("player", "player.html"), ("franchises", "franchises.html")] {
+    for (path, file) in [("player", "player.html"), ("franchises", "franchises.html"), ("login", "login.html")] {
         guard let page = webPage(named: file, in: configuration.webDir) else { continue }
         router.get(RouterPath(path)) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))

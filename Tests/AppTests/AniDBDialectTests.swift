@@ -162,9 +162,11 @@ struct LiveServerTests {
         }
     }
 
-    @Test("with credentials configured every route needs them")
+    @Test("with the mirror closed to anonymous readers (anonymous_mirror = false) its routes need HTTP Basic or a key")
     func basicAuth() async throws {
-        let app = try await TestApp.build(environment: ["ANIKURA_SERVER_USERNAME": "kometa", "ANIKURA_SERVER_PASSWORD": "s3cret"])
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_SERVER_USERNAME": "kometa", "ANIKURA_SERVER_PASSWORD": "s3cret", "ANIKURA_SERVER_ANONYMOUS_MIRROR": "false",
+        ])
         let good = "Basic " + Data("kometa:s3cret".utf8).base64EncodedString()
         let bad = "Basic " + Data("kometa:guess".utf8).base64EncodedString()
         try await app.test(.live) { client in

@@ -94,9 +94,10 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("a public address needs credentials")
+    @Test("a public address: the old shared credential must be a real secret; users are checked at start")
     func publicBind() throws {
-        #expect(failure(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"])?.contains("set server.username and server.password") == true)
+        // With no credentials in the file, `serve` decides at start (it needs an admin user: AccessPolicyTests).
+        #expect(try load(nil, ["ANIKURA_SERVER_BIND": "0.0.0.0:8080"]).server.isLoopback == false)
         let configuration = try load(
             nil,
             [
@@ -104,7 +105,7 @@ struct ConfigurationTests {
                 "ANIKURA_SERVER_PASSWORD": "correct horse battery",
             ]
         )
-        #expect(configuration.server.requiresAuth)
+        #expect(configuration.server.username == "u")
         // A user name alone, a password alone, or a short password is not a secret.
         for environment in [
             ["ANIKURA_SERVER_USERNAME": "admin"],
@@ -119,6 +120,19 @@ struct ConfigurationTests {
         #expect(ipv6.server.host == "::1")
         let named = try load(nil, ["ANIKURA_SERVER_BIND": "localhost:9000"])
         #expect(named.server.port == 9000)
+    }
+
+    @Test("access settings: defaults, booleans from the environment, and clear refusals")
+    func accessSettings() throws {
+        let defaults = try load(nil, [:]).server.access
+        #expect(defaults.anonymousMirror && defaults.anonymousRatePerSecond == 50 && defaults.anonymousBurst == 200)
+        #expect(defaults.sessionLifetime == 30 * 86_400 && defaults.signInFailureLimit == 10 && defaults.signInWindow == 900)
+        #expect(!defaults.secureCookies)
+        #expect(try load(nil, ["ANIKURA_SERVER_ANONYMOUS_MIRROR": "false"]).server.access.anonymousMirror == false)
+        #expect(try load(nil, ["ANIKURA_SERVER_PUBLIC_URL": "https://anime.example.org"]).server.access.secureCookies)
+        #expect(failure(nil, ["ANIKURA_SERVER_ANONYMOUS_MIRROR": "maybe"])?.contains("expected true or false") == true)
+        #expect(failure(nil, ["ANIKURA_SERVER_PUBLIC_URL": "anime.example.org"])?.contains("server.public_url") == true)
+        #expect(failure(nil, ["ANIKURA_SERVER_SESSION_DAYS": "0"])?.contains("server.session_days") == true)
     }
 
     @Test("secrets never appear in configuration errors")

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -241,32 +242,44 @@ struct StreamAPITests {
         }
     }
 
-    @Test("with credentials configured the API needs them, and stream URLs work without (their token is the credential)")
+    @Test("stream URLs work without credentials (their token is one), and stop working when their user is removed")
     func credentials() async throws {
-        let app = try await TestApp.build(environment: [
-            "ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder(), "ANIKURA_SERVER_USERNAME": "me",
-            "ANIKURA_SERVER_PASSWORD": "s3cret",
-        ])
-        let auth: HTTPFields = [.authorization: "Basic " + Data("me:s3cret".utf8).base64EncodedString()]
+        let database = try TestApp.seededDatabase()
+        let accounts = try TestAccounts.add(to: database)
+        let app = try await TestApp.build(
+            environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder()],
+            database: database
+        )
+        let admin = TestAccounts.bearer(accounts.adminKey)
+        let viewer = TestAccounts.bearer(accounts.viewerKey)
         try await app.test(.live) { client in
-            let job = try await client.execute(uri: "/api/library/scan", method: .post, headers: auth) { response in
+            let job = try await client.execute(uri: "/api/library/scan", method: .post, headers: admin) { response in
                 try #require(response.json()["id"] as? String)
             }
             for _ in 0..<500 {
-                let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: auth) {
+                let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: admin) {
                     try $0.json()["state"] as? String
                 }
                 if state == "done" { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await client.execute(uri: "/api/stream/1", method: .get) { #expect($0.status == .unauthorized) }
-            let url = try await client.execute(uri: "/api/stream/1", method: .get, headers: auth) { response in
+            let viewerURL = try await client.execute(uri: "/api/stream/1", method: .get, headers: viewer) { response in
                 try #require(response.json()["url"] as? String)
             }
-            try await client.execute(uri: url, method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: url.replacingOccurrences(of: "/hls/", with: "/hls/1"), method: .get) {
+            let adminURL = try await client.execute(uri: "/api/stream/1", method: .get, headers: admin) { response in
+                try #require(response.json()["url"] as? String)
+            }
+            for url in [viewerURL, adminURL] {
+                try await client.execute(uri: url, method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: viewerURL.replacingOccurrences(of: "/hls/", with: "/hls/1"), method: .get) {
                 #expect($0.status == .forbidden)
             }
+            // The viewer's link names the viewer: removing them ends it; the admin's link goes on working.
+            try accounts.users.remove(name: TestAccounts.viewerName)
+            try await client.execute(uri: viewerURL, method: .get) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: adminURL, method: .get) { #expect($0.status == .ok) }
         }
     }
 

@@ -116,21 +116,25 @@ struct StreamPiecesTests {
         #expect(!vtt.segment(start: 0, end: 6).contains("Two"))
     }
 
-    @Test("stream tokens work for their file until they expire, and cannot be forged")
+    @Test("stream tokens work for their file and user until they expire, and cannot be forged or moved to another user")
     func tokens() {
         let tokens = StreamTokens(secret: Data(repeating: 7, count: 32), lifetime: 3600)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let token = tokens.make(fileId: 5, now: now)
-        #expect(tokens.verify(token, fileId: 5, now: now))
-        #expect(tokens.verify(token, fileId: 5, now: now.addingTimeInterval(3599)))
-        #expect(!tokens.verify(token, fileId: 5, now: now.addingTimeInterval(3601)))
-        #expect(!tokens.verify(token, fileId: 6, now: now))
+        let token = tokens.make(fileId: 5, userId: 3, now: now)
+        #expect(tokens.verify(token, fileId: 5, now: now) == 3)
+        #expect(tokens.verify(token, fileId: 5, now: now.addingTimeInterval(3599)) == 3)
+        #expect(tokens.verify(token, fileId: 5, now: now.addingTimeInterval(3601)) == nil)
+        #expect(tokens.verify(token, fileId: 6, now: now) == nil)
         let other = StreamTokens(secret: Data(repeating: 8, count: 32), lifetime: 3600)
-        #expect(!other.verify(token, fileId: 5, now: now))
-        // A later expiry with the old signature is no token.
-        let signature = token.split(separator: "-")[1]
-        #expect(!tokens.verify("1900000000-\(signature)", fileId: 5, now: now))
-        for bad in ["", "-", "abc", "1-2-3", token + "0", String(token.dropLast())] { #expect(!tokens.verify(bad, fileId: 5, now: now)) }
+        #expect(other.verify(token, fileId: 5, now: now) == nil)
+        let parts = token.split(separator: "-")
+        // A later expiry, or another user, with the old signature is no token.
+        #expect(tokens.verify("1900000000-3-\(parts[2])", fileId: 5, now: now) == nil)
+        #expect(tokens.verify("\(parts[0])-4-\(parts[2])", fileId: 5, now: now) == nil)
+        #expect(tokens.verify("\(parts[0])-\(parts[2])", fileId: 5, now: now) == nil)
+        for bad in ["", "-", "abc", "1-2-3", "1--2", token + "0", String(token.dropLast())] {
+            #expect(tokens.verify(bad, fileId: 5, now: now) == nil)
+        }
     }
 
     @Test("the segment cache evicts the least recently used segments beyond its cap")

@@ -7,16 +7,15 @@ struct AppConfiguration: Sendable {
     struct Server: Sendable {
         var host: String
         var port: Int
-        /// HTTP Basic credentials; both empty means no authentication (allowed on loopback only).
+        /// The old shared HTTP Basic credential: on first start it becomes an admin user (`LegacyCredentials`).
         var username: String
         var password: String
         var limits: ConnectionLimits
+        var access: AccessSettings
 
-        var requiresAuth: Bool { !username.isEmpty || !password.isEmpty }
+        var isLoopback: Bool { AppConfiguration.isLoopback(host) }
         /// A password shorter than this does not count as a secret for a public listener.
         static let minimumPublicPasswordLength = 12
-        /// What a public listener needs: a user name and a password long enough to be a real secret.
-        var hasRealSecret: Bool { !username.isEmpty && password.count >= Self.minimumPublicPasswordLength }
     }
 
     struct Mirror: Sendable {
@@ -103,8 +102,38 @@ struct AppConfiguration: Sendable {
                 bodyTimeout: reader.double("server.head_timeout_secs"),
                 maxConnections: reader.int("server.max_connections"),
                 maxHeadBytes: reader.int("server.max_head_kb") * 1024
+            ),
+            access: AccessSettings(
+                publicURL: reader.string("server.public_url"),
+                sessionLifetime: reader.double("server.session_days") * 86_400,
+                anonymousMirror: reader.bool("server.anonymous_mirror"),
+                anonymousRatePerSecond: reader.double("server.anonymous_rate_per_sec"),
+                anonymousBurst: reader.int("server.anonymous_burst"),
+                signInFailureLimit: reader.int("server.signin_failure_limit"),
+                signInWindow: reader.double("server.signin_window_mins") * 60
             )
         )
+        let publicURL = server.access.publicURL
+        if !publicURL.isEmpty {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw reader.invalid("server.public_url", "expected the http(s) address people reach the server at, got '\(publicURL)'")
+            }
+        }
+        guard (1.0 / 24...3650).contains(server.access.sessionLifetime / 86_400) else {
+            throw reader.invalid("server.session_days", "must be 1/24 (an hour) to 3650")
+        }
+        guard (0.1...100_000).contains(server.access.anonymousRatePerSecond) else {
+            throw reader.invalid("server.anonymous_rate_per_sec", "must be 0.1 to 100000")
+        }
+        guard (1...1_000_000).contains(server.access.anonymousBurst) else {
+            throw reader.invalid("server.anonymous_burst", "must be 1 to 1000000")
+        }
+        guard (1...1_000_000).contains(server.access.signInFailureLimit) else {
+            throw reader.invalid("server.signin_failure_limit", "must be 1 to 1000000")
+        }
+        guard (1...1440).contains(server.access.signInWindow / 60) else {
+            throw reader.invalid("server.signin_window_mins", "must be 1 to 1440")
+        }
         guard (1...3600).contains(server.limits.headTimeout) else {
             throw reader.invalid("server.head_timeout_secs", "must be 1 to 3600")
         }
@@ -190,13 +219,16 @@ struct AppConfiguration: Sendable {
         guard (5...86400).contains(hls.idleSeconds) else { throw reader.invalid("hls.idle_secs", "must be 5 to 86400") }
         guard (0.1...720).contains(hls.tokenHours) else { throw reader.invalid("hls.token_hours", "must be 0.1 to 720") }
         guard !hls.ffmpeg.isEmpty else { throw reader.invalid("hls.ffmpeg", "must name the ffmpeg program") }
-        // Security by default: a public listener without credentials would expose the library to the network.
-        // A user name alone, or a short password, is not a secret.
-        if !Self.isLoopback(host) && !server.hasRealSecret {
+        // Security by default: the old shared credential may still create the first admin, but on the network only
+        // with a password that is a real secret. (Without any admin user, `serve` refuses a public bind at start.)
+        if !Self.isLoopback(host), !server.username.isEmpty || !server.password.isEmpty,
+            server.username.isEmpty || server.password.count < Server.minimumPublicPasswordLength
+        {
             throw reader.invalid(
                 "server.bind",
-                "\(host) is not a loopback address; set server.username and "
-                    + "server.password (at least \(Server.minimumPublicPasswordLength) characters) before listening on the network"
+                "\(host) is not a loopback address and server.username/server.password are not a real secret: "
+                    + "use a password of at least \(Server.minimumPublicPasswordLength) characters, or remove them and add "
+                    + "an admin user with `anikura user add NAME --role admin`"
             )
         }
     }

@@ -4,7 +4,7 @@ import TOMLKit
 /// One setting: its `section.key` name, type and default. `config.toml` documents each in place.
 struct ConfigKey: Sendable {
     enum Kind: Sendable {
-        case string, int, double, strings
+        case string, int, double, bool, strings
         /// An integer, or `"auto"` (read as -1) for a size the app works out from the machine.
         case intOrAuto
     }
@@ -25,6 +25,13 @@ struct ConfigKey: Sendable {
         .init(name: "server.idle_timeout_secs", kind: .double, defaultValue: .double(120)),
         .init(name: "server.max_connections", kind: .int, defaultValue: .int(4096)),
         .init(name: "server.max_head_kb", kind: .int, defaultValue: .int(32)),
+        .init(name: "server.public_url", kind: .string, defaultValue: .string("")),
+        .init(name: "server.session_days", kind: .double, defaultValue: .double(30)),
+        .init(name: "server.anonymous_mirror", kind: .bool, defaultValue: .bool(true)),
+        .init(name: "server.anonymous_rate_per_sec", kind: .double, defaultValue: .double(50)),
+        .init(name: "server.anonymous_burst", kind: .int, defaultValue: .int(200)),
+        .init(name: "server.signin_failure_limit", kind: .int, defaultValue: .int(10)),
+        .init(name: "server.signin_window_mins", kind: .double, defaultValue: .double(15)),
         .init(name: "storage.data_dir", kind: .string, defaultValue: .string("./data")),
         .init(name: "server.web_dir", kind: .string, defaultValue: .string("./web")),
         .init(name: "mirror.seed_dir", kind: .string, defaultValue: .string("")),
@@ -67,6 +74,8 @@ struct ConfigKey: Sendable {
         case .double:
             if let double = value.double { return .double(double) }
             if let int = value.int { return .double(Double(int)) }
+        case .bool:
+            if let bool = value.bool { return .bool(bool) }
         case .strings:
             if let array = value.array {
                 var items: [String] = []
@@ -91,6 +100,12 @@ struct ConfigKey: Sendable {
             if let int = Int(trimmed) { return .int(int) }
         case .double:
             if let double = Double(trimmed), double.isFinite { return .double(double) }
+        case .bool:
+            switch trimmed.lowercased() {
+            case "true", "1", "yes", "on": return .bool(true)
+            case "false", "0", "no", "off": return .bool(false)
+            default: break
+            }
         case .strings:
             // A TOML array (`["/a", "/b"]`) or a colon-separated list of paths.
             if trimmed.hasPrefix("[") {
@@ -110,6 +125,7 @@ struct ConfigKey: Sendable {
         case .int: "an integer"
         case .intOrAuto: "an integer or \"auto\""
         case .double: "a number"
+        case .bool: "true or false"
         case .strings: "a list of strings"
         }
     }

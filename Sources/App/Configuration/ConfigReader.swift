@@ -97,6 +97,11 @@ struct ConfigReader: Sendable {
         }
     }
 
+    func bool(_ name: String) -> Bool {
+        if case .bool(let value) = values[name] { return value }
+        preconditionFailure("config key \(name) is not a declared boolean")
+    }
+
     func strings(_ name: String) -> [String] {
         if case .strings(let value) = values[name] { return value }
         preconditionFailure("config key \(name) is not a declared list")

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -52,5 +53,19 @@ enum RequestParsing {
         case "false", "0", "no", "off": return false
         default: throw APIError.badRequest("\(name) must be true or false.", dialect)
         }
+    }
+}
+
+extension RequestParsing {
+    /// A small JSON body (at most 16 KiB) decoded as `T`; anything else is 400 with `hint`.
+    static func json<T: Decodable>(_ request: Request, _ hint: String) async throws -> T {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: 16 << 10) } catch {
+            throw APIError(status: .contentTooLarge, message: "The body is larger than 16 KiB.", dialect: .native)
+        }
+        guard let value = try? JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)) else {
+            throw APIError.badRequest(hint, .native)
+        }
+        return value
     }
 }

@@ -8,10 +8,11 @@ import Stream
 /// Streaming over HTTP. `GET /api/stream/{fileId}` hands out the master playlist's URL; playlists and
 /// segments live under `/hls/{token}/{fileId}/…`, the signed, expiring token standing in for headers a
 /// player will not send.
-struct StreamRoutes<Context: RequestContext> {
+struct StreamRoutes<Context: CallerRequestContext> {
     let index: LibraryIndex
     let streams: StreamService
     let tokens: StreamTokens
+    let authenticator: Authenticator
     let now: @Sendable () -> Date
     let fileIO = FileIO()
 
@@ -23,7 +24,8 @@ struct StreamRoutes<Context: RequestContext> {
             let client = try clientProfile(request)
             let info = try await run { try await streams.info(try await source(file)) }
             let decision = streams.decision(info, client: client)
-            let token = tokens.make(fileId: file.id, now: now())
+            guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
+            let token = tokens.make(fileId: file.id, userId: caller.userId, now: now())
             let url = "/hls/\(token)/\(file.id)/master.m3u8" + query(client)
             return try JSONResponse.make(
                 StreamTicket(
@@ -127,11 +129,12 @@ struct StreamRoutes<Context: RequestContext> {
         return file
     }
 
-    /// The file the URL's token was made for; a wrong or expired token is 403 whatever the file.
+    /// The file the URL's token was made for; a wrong or expired token, or one made for a user who is gone, is 403
+    /// whatever the file.
     func authorisedFile(_ context: Context) async throws -> LibraryFile {
         let token = context.parameters.get("token") ?? ""
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-        guard tokens.verify(token, fileId: id, now: now()) else {
+        guard let userId = tokens.verify(token, fileId: id, now: now()), try await authenticator.linkUserIsValid(userId) else {
             throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.", dialect: .native)
         }
         return try await libraryFile(context)

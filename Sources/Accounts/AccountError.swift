@@ -1,0 +1,24 @@
+/// What the account stores refuse, each with the sentence the command line or the API shows.
+public enum AccountError: Error, Equatable, CustomStringConvertible {
+    case invalidName(String)
+    case weakPassword(minimum: Int)
+    case duplicateUser(String)
+    case noSuchUser(String)
+    case noSuchKey(Int64)
+    case lastAdmin(String)
+    case invalidLabel
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name):
+            "'\(name.prefix(80))' is not a valid user name: use 1 to 64 letters, digits, '.', '-' or '_'"
+        case .weakPassword(let minimum): "the password must be at least \(minimum) characters"
+        case .duplicateUser(let name): "a user named '\(name)' already exists"
+        case .noSuchUser(let name): "no user named '\(name.prefix(80))'"
+        case .noSuchKey(let id): "no API key with id \(id)"
+        case .lastAdmin(let name):
+            "'\(name)' is the last admin; make another user an admin first (or remove every other user)"
+        case .invalidLabel: "the label must be 1 to 200 characters"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+public import GRDB
+
+/// The accounts' tables: users, their sign-in sessions and API keys, and what each has watched.
+public enum AccountsSchema {
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("accounts.v1") { db in
+            try db.execute(
+                sql: """
+                    -- A person who signs in. Names compare without case, as people type them.
+                    CREATE TABLE appUser (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+                        passwordHash TEXT NOT NULL,
+                        createdAt REAL NOT NULL
+                    );
+                    -- A browser's sign-in. Only the SHA-256 of the cookie's token is kept: a copy of the database
+                    -- signs nobody in.
+                    CREATE TABLE userSession (
+                        tokenHash TEXT PRIMARY KEY,
+                        userId INTEGER NOT NULL REFERENCES appUser(id) ON DELETE CASCADE,
+                        createdAt REAL NOT NULL,
+                        expiresAt REAL NOT NULL
+                    );
+                    CREATE INDEX userSession_userId ON userSession(userId);
+                    -- A key for a script or client, shown once when made; kept as its SHA-256.
+                    CREATE TABLE apiKey (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        userId INTEGER NOT NULL REFERENCES appUser(id) ON DELETE CASCADE,
+                        label TEXT NOT NULL,
+                        keyHash TEXT NOT NULL UNIQUE,
+                        createdAt REAL NOT NULL,
+                        lastUsedAt REAL
+                    );
+                    -- Where a user is in an episode. Keyed by the episode (`anime:AID:EPNO`) once the file is matched,
+                    -- so a better release of the same episode keeps it; by the file (`file:ID`) before that. No
+                    -- foreign key to the file: state outlives a file that is replaced or offline. User 0 is the
+                    -- sign-in-free loopback install, whose state the first user created takes over.
+                    CREATE TABLE watchState (
+                        userId INTEGER NOT NULL,
+                        itemKey TEXT NOT NULL,
+                        fileId INTEGER NOT NULL,
+                        aid INTEGER,
+                        episode TEXT,
+                        position REAL NOT NULL,
+                        duration REAL NOT NULL,
+                        watched BOOLEAN NOT NULL,
+                        updatedAt REAL NOT NULL,
+                        PRIMARY KEY (userId, itemKey)
+                    );
+                    CREATE INDEX watchState_recent ON watchState(userId, updatedAt);
+                    """
+            )
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+public import GRDB
+import HummingbirdBcrypt
+
+/// Users, their passwords (bcrypt), sessions and API keys, in the app's database. Blocking: callers on the
+/// cooperative pool use `offThread`. bcrypt runs only when a password is set or checked.
+public struct UserStore: Sendable {
+    let writer: any DatabaseWriter
+    /// bcrypt's cost for new hashes (2^cost rounds); a hash is checked at the cost it was made with.
+    let cost: UInt8
+
+    public static let minimumPasswordLength = 8
+
+    public init(writer: any DatabaseWriter, cost: UInt8 = 12) {
+        self.writer = writer
+        self.cost = cost
+    }
+
+    public func count() throws -> Int {
+        try writer.read { try User.fetchCount($0) }
+    }
+
+    public func hasAdmin() throws -> Bool {
+        try writer.read { try User.filter(Column("role") == Role.admin.rawValue).fetchCount($0) > 0 }
+    }
+
+    public func list() throws -> [User] {
+        try writer.read { try User.order(Column("name")).fetchAll($0) }
+    }
+
+    public func user(named name: String) throws -> User? {
+        try writer.read { try User.filter(Column("name") == name).fetchOne($0) }
+    }
+
+    public func user(id: Int64) throws -> User? {
+        try writer.read { try User.fetchOne($0, key: id) }
+    }
+
+    /// Adds a user. The first one takes over the watch state kept while the install had no users.
+    /// `checkStrength: false` only for a password that was already in use (the old `server.password`).
+    @discardableResult
+    public func add(name: String, role: Role, password: String, now: Double, checkStrength: Bool = true) throws -> User {
+        guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
+        if checkStrength { try Self.checkStrength(password) }
+        let hash = Bcrypt.hash(password, cost: cost)
+        return try writer.write { db in
+            if try User.filter(Column("name") == name).fetchCount(db) > 0 { throw AccountError.duplicateUser(name) }
+            let first = try User.fetchCount(db) == 0
+            var user = User(id: nil, name: name, role: role, passwordHash: hash, createdAt: now)
+            try user.insert(db)
+            if first, let id = user.id {
+                try db.execute(sql: "UPDATE watchState SET userId = ? WHERE userId = 0", arguments: [id])
+            }
+            return user
+        }
+    }
+
+    /// Removes a user with their sessions, keys and watch state. The last admin stays while others remain.
+    public func remove(name: String) throws {
+        try writer.write { db in
+            guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
+                throw AccountError.noSuchUser(name)
+            }
+            if user.role == .admin {
+                let admins = try User.filter(Column("role") == Role.admin.rawValue).fetchCount(db)
+                if admins == 1, try User.fetchCount(db) > 1 { throw AccountError.lastAdmin(user.name) }
+            }
+            try db.execute(sql: "DELETE FROM watchState WHERE userId = ?", arguments: [id])
+            _ = try User.deleteOne(db, key: id)
+        }
+    }
+
+    /// Sets a new password and ends the user's sessions, except `keepingSession` (the one that asked).
+    public func setPassword(name: String, password: String, keepingSession token: String? = nil) throws {
+        try Self.checkStrength(password)
+        let hash = Bcrypt.hash(password, cost: cost)
+        try writer.write { db in
+            guard var user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
+                throw AccountError.noSuchUser(name)
+            }
+            user.passwordHash = hash
+            try user.update(db)
+            try db.execute(
+                sql: "DELETE FROM userSession WHERE userId = ? AND tokenHash != ?",
+                arguments: [id, token.map(Secrets.digest) ?? ""]
+            )
+        }
+    }
+
+    /// The user, when the password is theirs. An unknown name costs as much as a wrong password.
+    public func verify(name: String, password: String) throws -> User? {
+        let user = try user(named: name)
+        guard let user else {
+            // Hashing at the store's cost takes as long as checking a real user's hash.
+            _ = Bcrypt.hash(password, cost: cost)
+            return nil
+        }
+        return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
+    }
+
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count)
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) }
+    }
+
+    static func checkStrength(_ password: String) throws {
+        guard password.count >= minimumPasswordLength else { throw AccountError.weakPassword(minimum: minimumPasswordLength) }
+    }
+}

@@ -1,0 +1,51 @@
+import Accounts
+import Foundation
+import Logging
+import OffThread
+
+/// What start-up settles about accounts before the server listens: the old shared Basic credential becomes an
+/// admin user, and a listener on the network needs an admin to exist.
+enum AccountsStartup {
+    struct Refusal: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func prepare(_ configuration: AppConfiguration, users: UserStore, logger: Logger, now: Double) async throws {
+        let server = configuration.server
+        if !server.username.isEmpty || !server.password.isEmpty {
+            try await migrateLegacy(username: server.username, password: server.password, users: users, logger: logger, now: now)
+        }
+        if !server.isLoopback, try await offThread({ try users.hasAdmin() }) == false {
+            throw Refusal(
+                description: "listening on \(server.host) (server.bind) needs an admin user; add one with "
+                    + "`anikura user add NAME --role admin` (it reads the password from standard input)"
+            )
+        }
+    }
+
+    /// `server.username`/`server.password` from before there were users: made into an admin on first start.
+    static func migrateLegacy(username: String, password: String, users: UserStore, logger: Logger, now: Double) async throws {
+        guard !username.isEmpty, !password.isEmpty else {
+            logger.warning("server.username and server.password must both be set to create an admin from them; ignored")
+            return
+        }
+        let existing = try await offThread { try users.user(named: username) }
+        guard existing == nil else {
+            logger.notice(
+                "server.username/server.password are no longer used: '\(username)' is a user; remove them from config.toml"
+            )
+            return
+        }
+        do {
+            _ = try await offThread { try users.add(name: username, role: .admin, password: password, now: now, checkStrength: false) }
+        } catch let error as AccountError {
+            throw Refusal(description: "server.username: cannot become a user: \(error)")
+        }
+        logger.notice(
+            """
+            server.username/server.password: created the admin user '\(username)' with that password; sign-in now goes \
+            through users (`anikura user …`), so remove both settings from config.toml
+            """
+        )
+    }
+}

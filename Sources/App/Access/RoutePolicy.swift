@@ -1,0 +1,84 @@
+import HTTPTypes
+
+/// Who may call a route. Every route the router has is in `RoutePolicy.table`; a test fails for one that is not.
+enum RoutePolicy: String, Sendable, CaseIterable {
+    /// Anyone, always: the health check, the pages (their data comes from routes below), signing in and out.
+    case open
+    /// The mirror's read routes: without credentials while `server.anonymous_mirror` is on (rate-limited per
+    /// address), else like `viewer`.
+    case mirror
+    /// Any signed-in user.
+    case viewer
+    /// Admins: scans, matching, fixing matches, jobs, metrics.
+    case admin
+    /// HLS playlists and segments: the signed, expiring token in the URL is the credential (players send no
+    /// headers); it names the user it was made for.
+    case signedLink
+
+    /// `METHOD /path` as Hummingbird describes the route (`{name}` for a parameter) → its policy.
+    static let table: [String: RoutePolicy] = {
+        var table: [String: RoutePolicy] = [
+            "GET /health": .open,
+            "GET /": .open,
+            "GET /login": .open,
+            "GET /player": .open,
+            "GET /franchises": .open,
+            "GET /vendor/hls.mjs": .open,
+            "POST /api/auth/login": .open,
+            "POST /api/auth/logout": .open,
+
+            "GET /httpapi": .mirror,
+            "GET /api/anime-titles.xml.gz": .mirror,
+            "GET /api/anime/{aid}": .mirror,
+            "GET /api/anime/{aid}/franchise": .mirror,
+            "GET /api/search": .mirror,
+            "GET /api/tags/{tag_id}": .mirror,
+            "GET /api/stats": .mirror,
+
+            "GET /api/me": .viewer,
+            "GET /api/me/continue": .viewer,
+            "GET /api/me/progress/{fileId}": .viewer,
+            "PUT /api/me/progress/{fileId}": .viewer,
+            "POST /api/me/progress/{fileId}": .viewer,
+            "POST /api/me/password": .viewer,
+            "POST /api/me/watched/{fileId}": .viewer,
+            "DELETE /api/me/watched/{fileId}": .viewer,
+            "POST /api/me/watched/series/{aid}": .viewer,
+            "DELETE /api/me/watched/series/{aid}": .viewer,
+            "GET /api/library": .viewer,
+            "GET /api/library/files/{id}": .viewer,
+            "GET /api/library/missing-sequels": .viewer,
+            "GET /api/library/franchises": .viewer,
+            "GET /api/kometa/collections.yml": .viewer,
+            "GET /api/matches": .viewer,
+            "GET /api/stream/{fileId}": .viewer,
+
+            "POST /api/library/scan": .admin,
+            "GET /api/jobs/{id}": .admin,
+            "GET /api/jobs/{id}/events": .admin,
+            "POST /api/matches/auto": .admin,
+            "GET /api/matches/{seriesId}/candidates": .admin,
+            "POST /api/matches/{seriesId}": .admin,
+            "DELETE /api/matches/{seriesId}": .admin,
+            "POST /api/matches/files/{fileId}": .admin,
+            "DELETE /api/matches/files/{fileId}": .admin,
+            "GET /metrics": .admin,
+
+            "GET /hls/{token}/{fileId}/master.m3u8": .signedLink,
+            "GET /hls/{token}/{fileId}/{rendition}/index.m3u8": .signedLink,
+            "GET /hls/{token}/{fileId}/{rendition}/{segment}": .signedLink,
+        ]
+        // The Kometa dialect, at the root and under /anidb-service (AniDB-Service's own prefix).
+        for prefix in ["", "/anidb-service"] {
+            for path in ["/anime/{aid}", "/tags/{tag_id}", "/search/tags", "/stats"] {
+                table["GET \(prefix)\(path)"] = .mirror
+            }
+        }
+        return table
+    }()
+
+    /// The policy of a matched route; nil for one missing from the table (refused as admin-only, and a test fails).
+    static func of(method: HTTPRequest.Method, endpoint: String) -> RoutePolicy? {
+        table["\(method.rawValue) \(endpoint)"]
+    }
+}
