@@ -72,4 +72,38 @@ struct PlayerPageTests {
             }
         }
     }
+
+    /// The browser script beside this file.
+    static var resumeScript: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/resume_after_reload.py").path
+    }
+
+    @Test("signed out, the player sends you to the login page; after signing in and 15 s of play, a reload offers to resume there")
+    func resumeAfterReload() async throws {
+        let database = try TestApp.seededDatabase()
+        let accounts = try TestAccounts.add(to: database)
+        let app = try await TestApp.build(
+            environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try await StreamAPITests.mediaFolder()],
+            database: database
+        )
+        try await app.test(.live) { client in
+            let files = try await StreamAPITests.library(client, headers: TestAccounts.bearer(accounts.adminKey))
+            let id = try #require(files[StreamAPITests.h264Name])
+            let port = try #require(client.port)
+            let run = try await ChildProcess.run(
+                "/usr/bin/python3",
+                [Self.resumeScript, "http://127.0.0.1:\(port)", String(id), TestAccounts.viewerName, TestAccounts.viewerPassword]
+            )
+            let result = try JSONSerialization.jsonObject(with: run.standardOutput) as? [String: Any] ?? [:]
+            #expect(run.status == 0, "\(run.standardError.suffix(2000))")
+            #expect((result["errors"] as? [Any])?.isEmpty == true, "\(result)")
+            #expect(result["redirectedToLogin"] as? Bool == true, "\(result)")
+            #expect(result["signedIn"] as? Bool == true, "\(result)")
+            #expect(result["resumeOffered"] as? Bool == true, "\(result)")
+            let played = result["played"] as? Double ?? 0
+            let offered = result["resumeAt"] as? Double ?? 0
+            #expect(played >= 15 && offered >= 14 && offered <= played + 1, "\(result)")
+            #expect((result["resumedTo"] as? Double ?? 0) >= offered - 1, "\(result)")
+        }
+    }
 }

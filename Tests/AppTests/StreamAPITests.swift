@@ -12,16 +12,18 @@ import Testing
 @Suite("streaming over HTTP")
 struct StreamAPITests {
     /// A library folder holding the test media under release names, scanned through the API.
-    static func library(_ client: some TestClientProtocol) async throws -> [String: Int] {
-        let job = try await client.execute(uri: "/api/library/scan", method: .post) { response in
+    static func library(_ client: some TestClientProtocol, headers: HTTPFields = [:]) async throws -> [String: Int] {
+        let job = try await client.execute(uri: "/api/library/scan", method: .post, headers: headers) { response in
             try #require(response.json()["id"] as? String)
         }
         for _ in 0..<500 {
-            let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get) { try $0.json()["state"] as? String }
+            let state = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: headers) {
+                try $0.json()["state"] as? String
+            }
             if state == "done" { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try await client.execute(uri: "/api/library", method: .get) { response in
+        return try await client.execute(uri: "/api/library", method: .get, headers: headers) { response in
             let series = try response.json()["series"] as? [[String: Any]] ?? []
             var ids: [String: Int] = [:]
             for file in series.flatMap({ $0["files"] as? [[String: Any]] ?? [] }) {
