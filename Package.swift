@@ -182,6 +182,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            // The Selenium script a test runs with python3.
+            exclude: ["Browser"],
             swiftSettings: swiftSettings
         ),
     ],

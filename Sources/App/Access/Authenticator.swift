@@ -16,15 +16,38 @@ final class Authenticator: Sendable {
         case apiKey(String)
         case basic(user: String, password: String)
 
-        /// What the cache files it under: a digest, so memory holds no password or key.
-        var cacheKey: String {
-            let text: String =
-                switch self {
-                case .session(let token): "session\u{0}" + token
-                case .apiKey(let key): "key\u{0}" + key
-                case .basic(let user, let password): "basic\u{0}" + user.lowercased() + "\u{0}" + password
-                }
-            return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        /// What the cache files it under: a digest, so the cache holds no password or key.
+        var cacheKey: Digest {
+            var hasher = SHA256()
+            switch self {
+            case .session(let token): Self.update(&hasher, "session", token)
+            case .apiKey(let key): Self.update(&hasher, "key", key)
+            case .basic(let user, let password): Self.update(&hasher, "basic", user.lowercased(), password)
+            }
+            return Digest(hasher.finalize())
+        }
+
+        private static func update(_ hasher: inout SHA256, _ parts: String...) {
+            for var part in parts {
+                part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+            }
+        }
+    }
+
+    /// A SHA-256 as four words: hashed and compared in a few instructions (hex text would cost more than the hash).
+    struct Digest: Hashable {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        init(_ digest: SHA256.Digest) {
+            (a, b, c, d) = digest.withUnsafeBytes { bytes in
+                (
+                    bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                )
+            }
         }
     }
 
@@ -39,7 +62,7 @@ final class Authenticator: Sendable {
     let openWhenNoUsers: Bool
     let cacheLifetime: Duration
     let logger: Logger
-    private let cache = Mutex<[String: Cached]>([:])
+    private let cache = Mutex<[Digest: Cached]>([:])
     private let userCount = Mutex<(count: Int, until: ContinuousClock.Instant)?>(nil)
     private let keyUses = Mutex<(pending: [Int64: Double], lastFlush: ContinuousClock.Instant?)>(([:], nil))
 

@@ -55,7 +55,8 @@ final class SignInThrottle: Sendable {
     /// A success forgets the failures counted so far (not a lock-out's history).
     func recordSuccess(_ keys: [String]) {
         entries.withLock { entries in
-            for key in keys { entries[key]?.failures = [] }
+            guard !entries.isEmpty else { return }
+            for key in keys where entries[key]?.failures.isEmpty == false { entries[key]?.failures = [] }
         }
     }
 }
