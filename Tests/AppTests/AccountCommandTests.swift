@@ -91,4 +91,14 @@ struct AccountCommandTests {
             #expect(again.status != 0 && again.standardError.contains("no API key with id 1"))
         }
     }
+
+    @Test("serve on a network address with no admin user refuses to start, with one line that says how to add one")
+    func publicBindRefused() async throws {
+        try await cli.withDataDirectory { environment in
+            let refused = try await cli.run(["serve"], environment: environment.merging(["ANIKURA_SERVER_BIND": "0.0.0.0:0"]) { $1 })
+            #expect(refused.status == 1)
+            let lines = refused.standardError.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains("needs an admin user") && lines[0].contains("anikura user add"), "\(lines)")
+        }
+    }
 }

@@ -100,6 +100,12 @@ struct UpstreamTests {
             clock.advance(by: 4)
             #expect(await eventually { fake.animeRequests.count == 2 })
             #expect(await eventually { (try? await client.execute(uri: "/anime/1", method: .get).status) == .ok })
+            // The admin's upstream log: both requests, newest first, each with its outcome.
+            try await client.execute(uri: "/api/mirror/upstream?limit=10", method: .get) { response in
+                let requests = try response.json()["requests"] as? [[String: Any]] ?? []
+                #expect(requests.compactMap { $0["aid"] as? Int } == [1, 959], "\(requests)")
+                #expect(requests.allSatisfy { $0["target"] as? String == "anime" && $0["outcome"] as? String != "pending" })
+            }
         }
     }
 

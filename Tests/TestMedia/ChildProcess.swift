@@ -48,11 +48,17 @@ public enum ChildProcess {
         environment: [String: String]? = nil,
         input: String = ""
     ) async throws -> Finished {
+        // The input comes from a file, not a pipe: a program that exits before reading it would make the pipe's
+        // writer fail, and swift-subprocess 1.0.2 then traps on the descriptor it did not close.
+        let inputPath = NSTemporaryDirectory() + "anikura-stdin-" + UUID().uuidString
+        FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8))
+        defer { try? FileManager.default.removeItem(atPath: inputPath) }
+        let inputFile = try FileDescriptor.open(FilePath(inputPath), .readOnly)
         let result = try await Subprocess.run(
             .path(FilePath(executable)),
             arguments: Arguments(arguments),
             environment: subprocessEnvironment(environment),
-            input: .string(input),
+            input: .fileDescriptor(inputFile, closeAfterSpawningProcess: true),
             output: .bytes(limit: 256 << 20),
             error: .string(limit: 16 << 20)
         )

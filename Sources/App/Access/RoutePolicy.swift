@@ -9,7 +9,7 @@ enum RoutePolicy: String, Sendable, CaseIterable {
     case mirror
     /// Any signed-in user.
     case viewer
-    /// Admins: scans, matching, fixing matches, jobs, metrics.
+    /// Admins: scans, matching, fixing matches, jobs, metrics, the mirror's upstream log.
     case admin
     /// HLS playlists and segments: the signed, expiring token in the URL is the credential (players send no
     /// headers); it names the user it was made for.
@@ -63,6 +63,7 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "POST /api/matches/files/{fileId}": .admin,
             "DELETE /api/matches/files/{fileId}": .admin,
             "GET /metrics": .admin,
+            "GET /api/mirror/upstream": .admin,
 
             "GET /hls/{token}/{fileId}/master.m3u8": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/index.m3u8": .signedLink,

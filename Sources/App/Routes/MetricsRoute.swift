@@ -1,8 +1,10 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Mirror
 
-/// `/metrics` in the Prometheus text format, and `/api/anime-titles.xml.gz`, AniDB's titles dump as AniDB serves it.
+/// `/metrics` in the Prometheus text format, `/api/mirror/upstream` (every request made to AniDB, newest first), and
+/// `/api/anime-titles.xml.gz`, AniDB's titles dump as AniDB serves it.
 struct MetricsRoute<Context: RequestContext> {
     let mirror: MirrorRouteContext
 
@@ -16,6 +18,22 @@ struct MetricsRoute<Context: RequestContext> {
             )
         }
         router.get("api/anime-titles.xml.gz") { _, _ in try await titlesDump() }
+        router.get("api/mirror/upstream") { request, _ in
+            let limit = try RequestParsing.positiveInt(
+                request.uri.queryParameters.get("limit"),
+                name: "limit",
+                default: 100,
+                range: 1...5000,
+                .native
+            )
+            let entries = try await mirror.store.upstreamLog(limit: limit).map { entry -> [String: any Sendable] in
+                [
+                    "startedAt": ISOTime.format(entry.startedAt), "target": entry.target, "aid": entry.animeId ?? NSNull(),
+                    "outcome": entry.outcome ?? "pending", "detail": entry.detail ?? NSNull(),
+                ]
+            }
+            return try JSONResponse.make(["requests": entries] as [String: any Sendable])
+        }
     }
 
     /// The gzip bytes with no `Content-Encoding`, exactly like AniDB's file; 503 while it is being fetched.
