@@ -45,6 +45,19 @@ struct SignInTests {
         try await app.test(.live) { client in
             let (wrong, _) = try await Self.login(client, TestAccounts.viewerName, "not the password")
             #expect(wrong == .unauthorized)
+            // Garbage is a clear 400 (or 413 when too large), and counts as no sign-in attempt.
+            for (body, expected) in [
+                ("garbage", HTTPResponse.Status.badRequest), (#"{"username": 1}"#, .badRequest),
+                (String(repeating: "a", count: 40_000), .contentTooLarge),
+            ] {
+                let status = try await client.execute(
+                    uri: "/api/auth/login",
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: body)
+                ) { $0.status }
+                #expect(status == expected, "\(body.prefix(20))")
+            }
             let (status, fields) = try await Self.login(client, TestAccounts.viewerName, TestAccounts.viewerPassword)
             #expect(status == .ok)
             let setCookie = try #require(fields[.setCookie])
