@@ -7,6 +7,7 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case noSuchKey(Int64)
     case lastAdmin(String)
     case invalidLabel
+    case usersExist
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
         case .lastAdmin(let name):
             "'\(name)' is the last admin; make another user an admin first (or remove every other user)"
         case .invalidLabel: "the label must be 1 to 200 characters"
+        case .usersExist: "this install has users already: sign in instead"
         }
     }
 }

@@ -39,13 +39,23 @@ public struct UserStore: Sendable {
     /// Adds a user. The first one takes over the watch state kept while the install had no users.
     /// `checkStrength: false` only for a password that was already in use (the old `server.password`).
     @discardableResult
-    public func add(name: String, role: Role, password: String, now: Double, checkStrength: Bool = true) throws -> User {
+    /// `onlyIfFirst`: refused once any user exists (the web page that creates the first admin), decided in the
+    /// same transaction as the insert so two such requests cannot both win.
+    public func add(
+        name: String,
+        role: Role,
+        password: String,
+        now: Double,
+        checkStrength: Bool = true,
+        onlyIfFirst: Bool = false
+    ) throws -> User {
         guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
         if checkStrength { try Self.checkStrength(password) }
         let hash = Bcrypt.hash(password, cost: cost)
         return try writer.write { db in
             if try User.filter(Column("name") == name).fetchCount(db) > 0 { throw AccountError.duplicateUser(name) }
             let first = try User.fetchCount(db) == 0
+            if onlyIfFirst, !first { throw AccountError.usersExist }
             var user = User(id: nil, name: name, role: role, passwordHash: hash, createdAt: now)
             try user.insert(db)
             if first, let id = user.id {
@@ -67,6 +77,19 @@ public struct UserStore: Sendable {
             }
             try db.execute(sql: "DELETE FROM watchState WHERE userId = ?", arguments: [id])
             _ = try User.deleteOne(db, key: id)
+        }
+    }
+
+    /// Changes a user's role. The last admin cannot become a viewer.
+    public func setRole(name: String, role: Role) throws {
+        try writer.write { db in
+            guard var user = try User.filter(Column("name") == name).fetchOne(db) else { throw AccountError.noSuchUser(name) }
+            guard user.role != role else { return }
+            if user.role == .admin, try User.filter(Column("role") == Role.admin.rawValue).fetchCount(db) == 1 {
+                throw AccountError.lastAdmin(user.name)
+            }
+            user.role = role
+            try user.update(db)
         }
     }
 

@@ -52,6 +52,27 @@ public struct WatchStateStore: Sendable {
         }
     }
 
+    /// Everything a user has watched or started (the library grid and the series page read this once per view).
+    public func all(userId: Int64) throws -> [WatchProgress] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT fileId, aid, episode, position, duration, watched, updatedAt FROM watchState WHERE userId = ?",
+                arguments: [userId]
+            ).map { row in
+                WatchProgress(
+                    fileId: row["fileId"],
+                    aid: row["aid"],
+                    episode: row["episode"],
+                    position: row["position"],
+                    duration: row["duration"],
+                    watched: row["watched"],
+                    updatedAt: row["updatedAt"]
+                )
+            }
+        }
+    }
+
     public func progress(userId: Int64, fileId: Int64) throws -> WatchProgress? {
         try writer.read { db in
             guard let item = try Self.item(fileId: fileId, db) else { return nil }

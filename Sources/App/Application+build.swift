@@ -76,9 +76,11 @@ func buildParts(
     let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
     let store = MirrorStore(writer: database.writer, cache: documentCache(configuration, inMemory: database.path == nil))
     let metrics = MirrorMetrics()
+    // One HTTP client for AniDB's API and its image CDN; the fetcher shuts it down when it stops.
+    let upstream = transport ?? HTTPClientTransport()
     let fetcher = Fetcher(
         store: store,
-        transport: transport ?? HTTPClientTransport(),
+        transport: upstream,
         clock: clock,
         settings: configuration.mirror.fetcherSettings(dataDirectory: configuration.dataDir),
         metrics: metrics,
@@ -155,7 +157,34 @@ func buildParts(
     )
     AuthRoutes<AppRequestContext>(users: users, authenticator: authenticator, throttle: throttle, settings: access, clock: clock)
         .register(on: router)
-    WatchRoutes<AppRequestContext>(watch: WatchStateStore(writer: database.writer), clock: clock).register(on: router)
+    let watch = WatchStateStore(writer: database.writer)
+    WatchRoutes<AppRequestContext>(watch: watch, clock: clock).register(on: router)
+    let posters = PosterStore(
+        store: store,
+        transport: upstream,
+        clock: clock,
+        settings: PosterSettings(
+            baseURL: configuration.mirror.imageURL,
+            dailyLimit: configuration.mirror.imageDailyLimit,
+            directory: (configuration.dataDir as NSString).appendingPathComponent("images")
+        ),
+        logger: logger
+    )
+    ShelfRoutes<AppRequestContext>(
+        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch),
+        posters: posters
+    )
+    .register(on: router)
+    AdminRoutes<AppRequestContext>(
+        mirror: mirror,
+        users: users,
+        authenticator: authenticator,
+        index: libraryIndex,
+        mediaDirs: configuration.mediaDirs,
+        jobs: jobs,
+        clock: clock
+    )
+    .register(on: router)
     LibraryRoutes<AppRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
     MatchRoutes<AppRequestContext>(matching: matching, service: matches).register(on: router)
     StreamRoutes<AppRequestContext>(
@@ -187,27 +216,7 @@ func buildRouter(
     NativeAPIRoutes(mirror: mirror).register(on: router)
     MetricsRoute(mirror: mirror).register(on: router)
     router.get("health") { _, _ in "ok\n" }
-    if let page = webPage(named: "index.html", in: configuration.webDir) {
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
-        }
-    }
-    for (path, file) in [("player", "player.html"), ("franchises", "franchises.html"), ("login", "login.html")] {
-        guard let page = webPage(named: file, in: configuration.webDir) else { continue }
-        router.get(RouterPath(path)) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
-        }
-    }
-    // hls.js, fetched at set-up time (scripts/fetch-hlsjs), never committed.
-    if let script = webPage(named: "vendor/hls.mjs", in: configuration.webDir) {
-        router.get("vendor/hls.mjs") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"],
-                body: .init(byteBuffer: script)
-            )
-        }
-    }
+    WebRoutes<AppRequestContext>(assets: WebAssets(directory: configuration.webDir)).register(on: router)
     return router
 }
 
@@ -240,12 +249,4 @@ func documentCache(_ configuration: AppConfiguration, inMemory: Bool) -> Documen
             return [Int(info.st_size), Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)]
         }
     }
-}
-
-/// A page from `web/`, read once at start-up; nil (no route) when the folder is not there.
-func webPage(named name: String, in directory: String) -> ByteBuffer? {
-    guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else {
-        return nil
-    }
-    return ByteBuffer(bytes: data)
 }

@@ -19,13 +19,16 @@ enum RoutePolicy: String, Sendable, CaseIterable {
     static let table: [String: RoutePolicy] = {
         var table: [String: RoutePolicy] = [
             "GET /health": .open,
-            "GET /": .open,
-            "GET /login": .open,
             "GET /player": .open,
-            "GET /franchises": .open,
-            "GET /vendor/hls.mjs": .open,
+            "GET /js/**": .open,
+            "GET /css/**": .open,
+            "GET /vendor/**": .open,
+            "GET /favicon.svg": .open,
             "POST /api/auth/login": .open,
             "POST /api/auth/logout": .open,
+            // Creates the first admin only while the install is open (loopback, no users); refused after.
+            "GET /api/auth/setup": .open,
+            "POST /api/auth/setup": .open,
 
             "GET /httpapi": .mirror,
             "GET /api/anime-titles.xml.gz": .mirror,
@@ -45,6 +48,14 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "DELETE /api/me/watched/{fileId}": .viewer,
             "POST /api/me/watched/series/{aid}": .viewer,
             "DELETE /api/me/watched/series/{aid}": .viewer,
+            "GET /api/me/keys": .viewer,
+            "POST /api/me/keys": .viewer,
+            "DELETE /api/me/keys/{id}": .viewer,
+            "GET /api/shelf": .viewer,
+            "GET /api/series/{aid}": .viewer,
+            "GET /api/watch/{fileId}": .viewer,
+            // Posters spend the image CDN's budget: not for anonymous callers.
+            "GET /api/images/anime/{aid}": .viewer,
             "GET /api/library": .viewer,
             "GET /api/library/files/{id}": .viewer,
             "GET /api/library/missing-sequels": .viewer,
@@ -64,11 +75,21 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "DELETE /api/matches/files/{fileId}": .admin,
             "GET /metrics": .admin,
             "GET /api/mirror/upstream": .admin,
+            "GET /api/mirror/status": .admin,
+            "GET /api/attention": .admin,
+            "GET /api/jobs": .admin,
+            "GET /api/library/folders": .admin,
+            "GET /api/users": .admin,
+            "POST /api/users": .admin,
+            "DELETE /api/users/{id}": .admin,
+            "POST /api/users/{id}/role": .admin,
 
             "GET /hls/{token}/{fileId}/master.m3u8": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/index.m3u8": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/{segment}": .signedLink,
         ]
+        // The web app's pages: the shell loads for anyone; its data comes from the routes above.
+        for page in WebRoutes<AppRequestContext>.pages { table["GET \(page)"] = .open }
         // The Kometa dialect, at the root and under /anidb-service (AniDB-Service's own prefix).
         for prefix in ["", "/anidb-service"] {
             for path in ["/anime/{aid}", "/tags/{tag_id}", "/search/tags", "/stats"] {

@@ -32,6 +32,9 @@ struct AppConfiguration: Sendable {
         var banPauseHours: Double
         var httpapiWaitSeconds: Double
         var memoryCacheMegabytes: Int
+        /// AniDB's image CDN and its own daily budget (posters), apart from the API's.
+        var imageURL: String
+        var imageDailyLimit: Int
 
         func fetcherSettings(dataDirectory: String) -> FetcherSettings {
             FetcherSettings(
@@ -147,7 +150,7 @@ struct AppConfiguration: Sendable {
             throw reader.invalid("server.max_head_kb", "must be 4 to 1024")
         }
         dataDir = reader.string("storage.data_dir")
-        webDir = reader.string("server.web_dir")
+        webDir = WebDirectory.resolve(reader.string("server.web_dir"), origin: reader.origin("server.web_dir"))
         guard !dataDir.isEmpty else { throw reader.invalid("storage.data_dir", "must not be empty") }
         mirror = Mirror(
             seedDir: reader.string("mirror.seed_dir"),
@@ -162,8 +165,13 @@ struct AppConfiguration: Sendable {
             staleAfterDays: reader.double("mirror.stale_after_days"),
             banPauseHours: reader.double("mirror.ban_pause_hours"),
             httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs"),
-            memoryCacheMegabytes: Self.memoryCache(reader.int("mirror.memory_cache_mb"))
+            memoryCacheMegabytes: Self.memoryCache(reader.int("mirror.memory_cache_mb")),
+            imageURL: reader.string("mirror.image_url"),
+            imageDailyLimit: reader.int("mirror.image_daily_limit")
         )
+        guard (0...100_000).contains(mirror.imageDailyLimit) else {
+            throw reader.invalid("mirror.image_daily_limit", "must be 0 to 100000")
+        }
         // AniDB's rules are hard limits: a configuration may be stricter, never looser.
         guard mirror.minIntervalSeconds >= 4 else { throw reader.invalid("mirror.min_interval_secs", "must be at least 4") }
         guard (1...200).contains(mirror.dailyLimit) else { throw reader.invalid("mirror.daily_limit", "must be 1 to 200") }

@@ -79,6 +79,9 @@ struct ConfigReader: Sendable {
         return result
     }
 
+    /// Where a value came from: "default", an environment variable's name, or the config file's path.
+    func origin(_ name: String) -> String { origins[name] ?? "default" }
+
     func string(_ name: String) -> String {
         if case .string(let value) = values[name] { return value }
         preconditionFailure("config key \(name) is not a declared string")

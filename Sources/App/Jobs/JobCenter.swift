@@ -94,6 +94,11 @@ final class JobCenter: Sendable {
 
     func snapshot(_ id: String) -> JobSnapshot? { state.withLock { $0.jobs[id] } }
 
+    /// The newest jobs first, at most `limit` (the web app's header shows the one running).
+    func recent(limit: Int) -> [JobSnapshot] {
+        state.withLock { state in state.order.reversed().prefix(limit).compactMap { state.jobs[$0] } }
+    }
+
     /// Changes a job and tells its subscribers; a finished job's streams end.
     func update(_ id: String, _ change: (inout JobSnapshot) -> Void) {
         let (job, continuations) = state.withLock { state -> (JobSnapshot?, [AsyncStream<JobSnapshot>.Continuation]) in

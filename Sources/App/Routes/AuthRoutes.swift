@@ -25,6 +25,8 @@ struct AuthRoutes<Context: CallerRequestContext> {
     }
 
     func register(on router: Router<Context>) {
+        registerSetup(on: router)
+        registerKeys(on: router)
         router.post("api/auth/login") { request, context in try await login(request, context) }
         router.post("api/auth/logout") { request, _ in
             if let token = AccessMiddleware<Context>.cookie(AccessMiddleware<Context>.sessionCookie, in: request) {
@@ -66,6 +68,83 @@ struct AuthRoutes<Context: CallerRequestContext> {
             authenticator.forgetCached()
             return Response(status: .noContent)
         }
+    }
+
+    struct NewKey: Decodable {
+        var label: String
+    }
+
+    /// The first admin, from the sign-in page of a fresh loopback install (`GET` says whether it may be done).
+    func registerSetup(on router: Router<Context>) {
+        router.get("api/auth/setup") { _, _ in
+            try JSONResponse.make(["available": try await authenticator.isOpen()] as [String: any Sendable])
+        }
+        router.post("api/auth/setup") { request, _ in
+            guard try await authenticator.isOpen() else {
+                throw APIError(status: .conflict, message: "This install has users already: sign in instead.", dialect: .native)
+            }
+            let login: Login = try await RequestParsing.json(request, #"Send {"username", "password"}."#)
+            let (users, now, lifetime) = (users, clock.now(), settings.sessionLifetime)
+            let (user, token) = try await accountChange { () throws -> (User, String) in
+                let user = try users.add(name: login.username, role: .admin, password: login.password, now: now, onlyIfFirst: true)
+                return (user, try users.createSession(userId: user.id ?? 0, now: now, lifetime: lifetime))
+            }
+            authenticator.forgetCached()
+            return try JSONResponse.make(
+                status: .created,
+                headers: [.setCookie: cookie(value: token, maxAge: Int(lifetime)), .cacheControl: "no-store"],
+                ["username": user.name, "role": user.role.rawValue] as [String: any Sendable]
+            )
+        }
+    }
+
+    /// The caller's own API keys: listed, made (the key is in the answer, once), revoked.
+    func registerKeys(on router: Router<Context>) {
+        router.get("api/me/keys") { _, context in
+            let name = try userName(context)
+            let users = users
+            let keys = try await offThread { try users.keys().filter { $0.userName == name } }
+            return try JSONResponse.make(["keys": keys.map(Self.json)] as [String: any Sendable])
+        }
+        router.post("api/me/keys") { request, context in
+            let name = try userName(context)
+            let new: NewKey = try await RequestParsing.json(request, #"Send {"label": "what the key is for"}."#)
+            let (users, now) = (users, clock.now())
+            let (id, key) = try await accountChange { try users.createKey(userName: name, label: new.label, now: now) }
+            return try JSONResponse.make(
+                status: .created,
+                headers: [.cacheControl: "no-store"],
+                ["id": id, "label": new.label, "key": key] as [String: any Sendable]
+            )
+        }
+        router.delete("api/me/keys/:id") { _, context in
+            let name = try userName(context)
+            guard let id = Int64(context.parameters.get("id") ?? ""), id > 0 else {
+                throw APIError.badRequest("A key id is a positive integer.", .native)
+            }
+            let users = users
+            // Someone else's key is "no such key" here: its existence is not this caller's business.
+            guard try await offThread({ try users.keys().contains { $0.id == id && $0.userName == name } }) else {
+                throw APIError.notFound("No API key \(id) of yours.", .native)
+            }
+            try await accountChange { try users.revokeKey(id: id) }
+            authenticator.forgetCached()
+            return Response(status: .noContent)
+        }
+    }
+
+    static func json(_ key: APIKeyListing) -> [String: any Sendable] {
+        [
+            "id": key.id, "label": key.label, "createdAt": ISOTime.format(key.createdAt),
+            "lastUsedAt": key.lastUsedAt.map(ISOTime.format) ?? NSNull(),
+        ]
+    }
+
+    func userName(_ context: Context) throws -> String {
+        guard let name = try signedIn(context).name else {
+            throw APIError(status: .conflict, message: "There are no users yet: create the first admin on /login.", dialect: .native)
+        }
+        return name
     }
 
     func login(_ request: Request, _ context: Context) async throws -> Response {

@@ -191,6 +191,20 @@ public enum MirrorSchema {
                     """
             )
         }
+        migrator.registerMigration("mirror.images.v1") { db in
+            // Poster downloads from AniDB's image CDN: a separate budget from the API's. A refused or missing picture
+            // (403/404) is remembered so it is never asked again; the rows of the last 24 h are the day's budget.
+            try db.execute(
+                sql: """
+                    CREATE TABLE imageDownload (
+                        name TEXT PRIMARY KEY,
+                        status INTEGER NOT NULL,
+                        attemptedAt REAL NOT NULL
+                    );
+                    CREATE INDEX imageDownload_attemptedAt ON imageDownload(attemptedAt);
+                    """
+            )
+        }
     }
 
     /// Secondary indexes a bulk import drops and rebuilds afterwards: building an index from sorted data is several

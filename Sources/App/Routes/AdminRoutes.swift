@@ -1,0 +1,146 @@
+import Accounts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Library
+import Mirror
+import OffThread
+
+/// What the admin pages read and change: the mirror's standing, users and roles, media folders, jobs.
+struct AdminRoutes<Context: CallerRequestContext> {
+    let mirror: MirrorRouteContext
+    let users: UserStore
+    let authenticator: Authenticator
+    let index: LibraryIndex
+    let mediaDirs: [String]
+    let jobs: JobCenter
+    let clock: any MirrorClock
+
+    struct NewUser: Decodable {
+        var name: String
+        var role: Role
+        var password: String
+    }
+
+    struct RoleChange: Decodable {
+        var role: Role
+    }
+
+    func register(on router: Router<Context>) {
+        let api = router.group("api")
+        api.get("mirror/status") { _, _ in try JSONResponse.make(try await status()) }
+        api.get("jobs") { _, _ in try JSONResponse.make(JobListing(jobs: jobs.recent(limit: 20))) }
+        api.get("library/folders") { _, _ in
+            let (index, dirs) = (index, mediaDirs)
+            let folders = try await offThread { () throws -> [MediaFolder] in
+                let files = try index.files()
+                return dirs.map { dir in
+                    var isFolder: ObjCBool = false
+                    let exists = FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder) && isFolder.boolValue
+                    let here = files.filter { $0.root == dir }
+                    return MediaFolder(
+                        path: dir,
+                        reachable: exists && FileManager.default.isReadableFile(atPath: dir),
+                        files: here.count,
+                        offlineFiles: here.count(where: \.offline)
+                    )
+                }
+            }
+            return try JSONResponse.make(["folders": folders.map(\.json)] as [String: any Sendable])
+        }
+        api.get("users") { _, _ in
+            let users = users
+            let list = try await offThread { try users.list() }
+            return try JSONResponse.make(["users": list.map(Self.json)] as [String: any Sendable])
+        }
+        api.post("users") { request, _ in
+            let new: NewUser = try await RequestParsing.json(request, #"Send {"name", "role": "admin"|"viewer", "password"}."#)
+            let (users, now) = (users, clock.now())
+            let user = try await accountChange { try users.add(name: new.name, role: new.role, password: new.password, now: now) }
+            authenticator.forgetCached()
+            return try JSONResponse.make(status: .created, Self.json(user))
+        }
+        api.delete("users/:id") { _, context in
+            let user = try await user(context)
+            let users = users
+            try await accountChange { try users.remove(name: user.name) }
+            authenticator.forgetCached()
+            return Response(status: .noContent)
+        }
+        api.post("users/:id/role") { request, context in
+            let user = try await user(context)
+            let change: RoleChange = try await RequestParsing.json(request, #"Send {"role": "admin"|"viewer"}."#)
+            let users = users
+            let id = user.id ?? 0
+            let changed = try await accountChange { () throws -> User? in
+                try users.setRole(name: user.name, role: change.role)
+                return try users.user(id: id)
+            }
+            authenticator.forgetCached()
+            guard let changed else { throw APIError.notFound("No user \(id).", .native) }
+            return try JSONResponse.make(Self.json(changed))
+        }
+    }
+
+    struct JobListing: Encodable {
+        var jobs: [JobSnapshot]
+    }
+
+    struct MediaFolder: Sendable {
+        var path: String
+        var reachable: Bool
+        var files: Int
+        var offlineFiles: Int
+
+        var json: [String: any Sendable] { ["path": path, "reachable": reachable, "files": files, "offlineFiles": offlineFiles] }
+    }
+
+    static func json(_ user: User) -> [String: any Sendable] {
+        ["id": user.id ?? 0, "name": user.name, "role": user.role.rawValue, "createdAt": ISOTime.format(user.createdAt)]
+    }
+
+    func user(_ context: Context) async throws -> User {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text), id > 0 else { throw APIError.badRequest("A user id is a positive integer.", .native) }
+        let users = users
+        guard let user = try await offThread({ try users.user(id: id) }) else {
+            throw APIError.notFound("No user \(id).", .native)
+        }
+        return user
+    }
+
+    /// The mirror as its admin page shows it.
+    func status() async throws -> [String: any Sendable] {
+        let snapshot = try await mirror.fetcher.snapshot()
+        let queued = try await mirror.store.queuedAIDs()
+        let shown = Array(queued.prefix(50))
+        let titles = try await mirror.store.summaries(aids: shown)
+        let log = try await mirror.store.upstreamLog(limit: 50)
+        let time = { (value: Double?) -> any Sendable in value.map(ISOTime.format) ?? NSNull() }
+        return [
+            "fetching": snapshot.enabled && snapshot.clientError == nil,
+            "enabled": snapshot.enabled,
+            "cachedAnime": snapshot.cachedAnime,
+            "queueSize": snapshot.queueSize,
+            "queue": shown.map { ["aid": $0, "title": titles[$0]?.title ?? NSNull()] as [String: any Sendable] },
+            "nextRequestAt": time(snapshot.nextRequestAt),
+            "requestsLast24h": snapshot.requestsLast24h,
+            "requestsLeft24h": snapshot.requestsLeft24h,
+            "dailyLimit": snapshot.dailyLimit,
+            "bannedUntil": time(snapshot.bannedUntil),
+            "banReason": snapshot.banReason ?? NSNull(),
+            "clientError": snapshot.clientError ?? NSNull(),
+            "lastError": snapshot.lastError ?? NSNull(),
+            "lastErrorAt": time(snapshot.lastErrorAt),
+            "titlesFetchedAt": time(snapshot.titlesFetchedAt),
+            "titlesDumpAnime": snapshot.titlesDumpAnime,
+            "now": ISOTime.format(clock.now()),
+            "requests": log.map { entry in
+                [
+                    "startedAt": ISOTime.format(entry.startedAt), "target": entry.target, "aid": entry.animeId ?? NSNull(),
+                    "outcome": entry.outcome ?? "in flight", "detail": entry.detail ?? NSNull(),
+                ] as [String: any Sendable]
+            },
+        ]
+    }
+}

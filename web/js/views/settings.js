@@ -1,0 +1,113 @@
+// Settings: your password and API keys; for admins, users and roles, media folders and "scan now".
+import { api } from 'app/api.js';
+import { h, replace, relative, plural, title } from 'app/dom.js';
+
+export async function render(main, { me, isAdmin, header }) {
+  title('Settings');
+  const open = me.credential === 'open';
+  const sections = [h('h1', {}, 'Settings')];
+  if (open) {
+    sections.push(h('section', { class: 'panel' }, h('h2', {}, 'Accounts'),
+      h('p', {}, 'This install has no users: anyone on this machine is its admin. Create the first admin to require sign-in.'),
+      h('a', { class: 'button primary', href: '/login' }, 'Create the first admin')));
+  } else {
+    sections.push(passwordSection(), await keysSection());
+  }
+  if (isAdmin) {
+    if (!open) sections.push(await usersSection(me));
+    sections.push(await foldersSection(header));
+  }
+  replace(main, sections);
+  if (location.hash) document.querySelector(location.hash)?.scrollIntoView();
+}
+
+function field(label, input) {
+  return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+function passwordSection() {
+  const current = h('input', { type: 'password', autocomplete: 'current-password', required: true, name: 'current' });
+  const next = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, name: 'new' });
+  const message = h('p', { role: 'status' });
+  const form = h('form', { class: 'stack' }, field('Current password', current), field('New password (8 characters or more)', next),
+    h('button', { type: 'submit' }, 'Change password'), message);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      await api.post('/api/me/password', { currentPassword: current.value, newPassword: next.value });
+      message.className = 'ok'; message.textContent = 'Password changed. Your other sessions were signed out.';
+      form.reset();
+    } catch (error) { message.className = 'error'; message.textContent = error.message; }
+  });
+  return h('section', { class: 'panel', id: 'password' }, h('h2', {}, 'Password'), form);
+}
+
+async function keysSection() {
+  const section = h('section', { class: 'panel', id: 'keys' });
+  const draw = async (created) => {
+    const { keys } = await api.get('/api/me/keys');
+    const label = h('input', { name: 'label', required: true, maxlength: 200, placeholder: 'e.g. Kometa on the NAS' });
+    const form = h('form', { class: 'inline' }, field('Label', label), h('button', { type: 'submit' }, 'Create key'));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      const key = await api.post('/api/me/keys', { label: label.value });
+      draw(key);
+    });
+    replace(section, h('h2', {}, 'API keys'),
+      h('p', { class: 'muted' }, 'For tools that call Anikura for you: send as Authorization: Bearer KEY or X-Api-Key.'),
+      created ? h('div', { class: 'flash', id: 'new-key' }, h('p', {}, `Key “${created.label}” — copy it now, it is not shown again:`), h('code', { class: 'secret' }, created.key)) : null,
+      keys.length ? h('ul', { class: 'rows' }, keys.map(key => h('li', {}, h('b', {}, key.label),
+        h('span', { class: 'muted' }, ` created ${relative(key.createdAt)}, ${key.lastUsedAt ? 'last used ' + relative(key.lastUsedAt) : 'never used'}`),
+        h('button', { type: 'button', class: 'danger', onclick: async () => { if (confirm(`Revoke “${key.label}”?`)) { await api.delete(`/api/me/keys/${key.id}`); draw(); } } }, 'Revoke'))))
+        : h('p', { class: 'muted' }, 'No keys yet.'),
+      form);
+  };
+  await draw();
+  return section;
+}
+
+async function usersSection(me) {
+  const section = h('section', { class: 'panel', id: 'users' });
+  const draw = async () => {
+    const { users } = await api.get('/api/users');
+    const message = h('p', { role: 'status' });
+    const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+    const password = h('input', { name: 'password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
+    const role = h('select', { name: 'role' }, h('option', { value: 'viewer' }, 'Viewer'), h('option', { value: 'admin' }, 'Admin'));
+    const form = h('form', { class: 'inline' }, field('Name', name), field('Password', password), field('Role', role), h('button', { type: 'submit' }, 'Add user'));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try { await api.post('/api/users', { name: name.value, role: role.value, password: password.value }); await draw(); }
+      catch (error) { message.className = 'error'; message.textContent = error.message; }
+    });
+    const act = async (work) => { try { await work(); await draw(); } catch (error) { message.className = 'error'; message.textContent = error.message; } };
+    replace(section, h('h2', {}, 'Users'),
+      h('ul', { class: 'rows' }, users.map(user => h('li', { dataset: { user: user.name } }, h('b', {}, user.name), user.name === me.username ? h('span', { class: 'muted' }, ' (you)') : null,
+        h('select', { 'aria-label': `Role of ${user.name}`, onchange: event => act(() => api.post(`/api/users/${user.id}/role`, { role: event.target.value })) },
+          ['viewer', 'admin'].map(r => h('option', { value: r, selected: r === user.role }, r === 'admin' ? 'Admin' : 'Viewer'))),
+        user.name === me.username ? null : h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm(`Remove ${user.name} and their watch state?`)) act(() => api.delete(`/api/users/${user.id}`)); } }, 'Remove')))),
+      message, form);
+  };
+  await draw();
+  return section;
+}
+
+async function foldersSection(header) {
+  const { folders } = await api.get('/api/library/folders');
+  const message = h('p', { role: 'status' });
+  const scan = h('button', { type: 'button', class: 'primary', id: 'scan-now', disabled: !folders.length }, 'Scan now');
+  scan.onclick = async () => {
+    scan.disabled = true;
+    try {
+      const job = await api.scan();
+      message.textContent = 'Scanning; progress shows in the header.';
+      header.follow(job, done => { scan.disabled = false; message.textContent = done.state === 'done' ? 'Scan finished; matching follows when something changed.' : `Scan failed: ${done.error}`; });
+    } catch (error) { message.className = 'error'; message.textContent = error.message; scan.disabled = false; }
+  };
+  return h('section', { class: 'panel', id: 'folders' }, h('h2', {}, 'Media folders'),
+    folders.length ? h('ul', { class: 'rows' }, folders.map(folder => h('li', {}, h('code', {}, folder.path),
+      h('span', { class: folder.reachable ? 'tag on' : 'tag missing' }, folder.reachable ? 'reachable' : 'offline'),
+      h('span', { class: 'muted' }, ` ${plural(folder.files, 'file')}${folder.offlineFiles ? `, ${folder.offlineFiles} offline` : ''}`))))
+      : h('p', { class: 'muted' }, 'No media folders: set library.media_dirs in config.toml (or ANIKURA_LIBRARY_MEDIA_DIRS) and restart.'),
+    scan, message);
+}
