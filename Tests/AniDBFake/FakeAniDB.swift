@@ -41,6 +41,7 @@ public final class FakeAniDB: Sendable {
         var requests: [Request] = []
         var documents: [Int: [UInt8]] = [:]
         var titles: [UInt8]?
+        var images: [String: [UInt8]] = [:]
         var script: (@Sendable (Request) -> Reply?)?
     }
 
@@ -79,6 +80,11 @@ public final class FakeAniDB: Sendable {
     public func add(aid: Int, document bytes: [UInt8]) { state.lock.withLock { state.documents[aid] = bytes } }
     public func setTitles(_ gzip: [UInt8]) { state.lock.withLock { state.titles = gzip } }
 
+    /// AniDB's image CDN: `imageURL` + a picture's name; an unknown name gets 404, as the CDN answers.
+    public var imageURL: String { "http://127.0.0.1:\(port)/images/main/" }
+    public var imageRequests: [Request] { requests.filter { $0.path.hasPrefix("/images/") } }
+    public func addImage(name: String, bytes: [UInt8]) { state.lock.withLock { state.images[name] = bytes } }
+
     /// Decides answers before the defaults; return nil to fall through to them.
     public func script(_ script: @escaping @Sendable (Request) -> Reply?) { state.lock.withLock { state.script = script } }
 
@@ -87,11 +93,14 @@ public final class FakeAniDB: Sendable {
         var query: [String: String] = [:]
         for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
         let request = Request(path: components?.path ?? uri, query: query)
-        let (script, documents, titles) = state.lock.withLock {
+        let (script, documents, titles, images) = state.lock.withLock {
             state.requests.append(request)
-            return (state.script, state.documents, state.titles)
+            return (state.script, state.documents, state.titles, state.images)
         }
         if let reply = script?(request) { return reply }
+        if request.path.hasPrefix("/images/main/") {
+            return images[String(request.path.dropFirst("/images/main/".count))].map { .plain($0) } ?? .status(404)
+        }
         if request.path.hasSuffix("anime-titles.xml.gz") {
             return titles.map { .plain($0) } ?? .status(404)
         }

@@ -7,7 +7,7 @@ enum PosterPlaceholder {
         if initials.isEmpty { initials = "?" }
         let hue = (aid &* 47) % 360
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 300" role="img" aria-label="\(escape(title ?? "No poster"))">\
+            <svg xmlns="http://www.w3.org/2000/svg" width="200" height="300" viewBox="0 0 200 300" role="img" aria-label="\(escape(title ?? "No poster"))">\
             <rect width="200" height="300" fill="hsl(\(hue),35%,32%)"/>\
             <text x="100" y="165" text-anchor="middle" font-family="system-ui,sans-serif" font-size="64" font-weight="600" \
             fill="hsl(\(hue),60%,88%)">\(escape(initials))</text></svg>

@@ -93,10 +93,18 @@ export async function render(main, { args, params }) {
     hls.on(Hls.Events.ERROR, (_, data) => {
       if (data.fatal) { errors.push(`${data.type}: ${data.details}`); say(`Playback error: ${data.details}`, true); }
     });
-    hls.on(Hls.Events.MANIFEST_PARSED, () => {
-      replace(audioSelect, hls.audioTracks.map((t, i) => h('option', { value: i }, t.name)));
+    // The menus follow hls.js's track lists, which it fills after the manifest (and again on a change).
+    const audioMenu = () => {
+      replace(audioSelect, hls.audioTracks.map((t, i) => h('option', { value: i }, t.name || t.lang || `Track ${i + 1}`)));
       audioSelect.value = hls.audioTrack;
-      replace(subtitleSelect, h('option', { value: -1 }, 'Off'), hls.subtitleTracks.map((t, i) => h('option', { value: i }, t.name)));
+    };
+    const subtitleMenu = () => replace(subtitleSelect, h('option', { value: -1 }, 'Off'),
+      hls.subtitleTracks.map((t, i) => h('option', { value: i }, t.name || t.lang || `Track ${i + 1}`)));
+    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, audioMenu);
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, subtitleMenu);
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      audioMenu();
+      subtitleMenu();
       if (!holdForChoice) video.play().catch(() => {});
     });
     hls.loadSource(ticket.url);
