@@ -17,7 +17,9 @@ struct AccessPolicyTests {
     /// A path that reaches the route: each parameter filled with a value of the right shape.
     static func concrete(_ path: String) -> String {
         let values = [
-            "aid": "1", "tag_id": "1", "fileId": "1", "id": "1", "seriesId": "1", "token": "1-0-x",
+            "aid": "1", "tag_id": "1", "fileId": "1",
+            // Not 1: `DELETE /api/me/keys/{id}` as the admin would revoke the admin's own key (id 1) midway.
+            "id": "999999", "seriesId": "1", "token": "1-0-x",
             "rendition": "v", "segment": "0.ts",
         ]
         var result = path

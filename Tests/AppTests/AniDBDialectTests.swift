@@ -195,30 +195,42 @@ struct LiveServerTests {
 
 @Suite("web page")
 struct WebPageTests {
-    @Test("/ serves the web UI page, which uses only real endpoints")
+    @Test("every page path serves the app shell, its modules load, and the home page reads only real /stats fields")
     func index() async throws {
         let web = URL(fileURLWithPath: TestApp.demoSeed).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("web").path
         let app = try await TestApp.build(environment: ["ANIKURA_SERVER_WEB_DIR": web])
         try await app.test(.router) { client in
-            let page = try await client.execute(uri: "/", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                #expect(response.text.contains("fetch('stats')"))
-                #expect(response.text.contains("api/search?limit=20&q="))
-                #expect(response.text.contains("fetch('api/library')"))
-                #expect(response.text.contains("new EventSource('api/jobs/'"))
-                return response.text
+            for page in ["/", "/library", "/series/1", "/watch/1", "/attention", "/mirror", "/settings", "/login"] {
+                try await client.execute(uri: page, method: .get) { response in
+                    #expect(response.status == .ok, "\(page)")
+                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                    #expect(response.text.contains(#"<script type="module" src="/js/main.js">"#), "\(page)")
+                }
             }
-            try await client.execute(uri: "/api/search?limit=20&q=crest", method: .get) { response in
-                #expect(response.status == .ok)
+            let modules = try FileManager.default.contentsOfDirectory(atPath: web + "/js/views")
+            #expect(modules.count >= 9)
+            for module in modules {
+                try await client.execute(uri: "/js/views/\(module)", method: .get) { response in
+                    #expect(response.status == .ok && response.headers[.contentType] == "text/javascript; charset=utf-8")
+                    // Revalidation by the file's hash: unchanged files cost a 304.
+                    let etag = try #require(response.headers[.eTag])
+                    try await client.execute(uri: "/js/views/\(module)", method: .get, headers: [.ifNoneMatch: etag]) {
+                        #expect($0.status == .notModified)
+                    }
+                }
             }
-            // Every /stats field the page shows exists.
-            let fields = Set(page.matches(of: /\bs\.([a-z_0-9]+)/).map { String($0.1) })
-            #expect(!fields.isEmpty)
+            try await client.execute(uri: "/player?file=12&selftest=1", method: .get) { response in
+                #expect(response.status == .found && response.headers[.location] == "/watch/12?selftest=1")
+            }
+            let home = try await client.execute(uri: "/js/views/home.js", method: .get) { $0.text }
+            #expect(home.contains("api.stats()"))
+            // Every /stats field the home page's health line reads exists.
+            let fields = Set(home.matches(of: /\bstats\.([a-z_0-9]+)/).map { String($0.1) })
+            #expect(fields.count >= 6)
             try await client.execute(uri: "/stats", method: .get) { response in
                 let json = try response.json()
-                for field in fields { #expect(json[field] != nil, "the page reads /stats field \(field)") }
+                for field in fields { #expect(json[field] != nil, "the home page reads /stats field \(field)") }
             }
             try await client.execute(uri: "/api/library", method: .get) { response in
                 #expect(response.status == .ok)

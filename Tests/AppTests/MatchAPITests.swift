@@ -140,8 +140,10 @@ struct MatchAPITests {
             }
             // The picture of it: the franchises page draws from the same JSON.
             try await client.execute(uri: "/franchises", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.text.contains("fetch('api/library/franchises')"))
+                #expect(response.status == .ok && response.text.contains("/js/main.js"))
+            }
+            try await client.execute(uri: "/js/views/franchises.js", method: .get) { response in
+                #expect(response.text.contains("api.get('/api/library/franchises')"))
             }
             for (uri, method, body, expected) in [
                 ("/api/matches/abc", HTTPRequest.Method.post, #"{"aid": 1}"#, HTTPResponse.Status.badRequest),

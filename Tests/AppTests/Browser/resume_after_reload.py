@@ -26,7 +26,7 @@ for flag in ["--headless=new", "--no-sandbox", "--mute-audio", "--disable-gpu", 
     options.add_argument(flag)
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 wait = WebDriverWait(driver, 60)
-current_time = "return document.getElementById('video').currentTime"
+current_time = "return document.getElementById('video')?.currentTime || 0"
 try:
     driver.get(f"{base}/player?file={file_id}")
     wait.until(conditions.url_contains("/login"))
@@ -36,7 +36,7 @@ try:
     driver.find_element(By.ID, "username").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "submit").click()
-    wait.until(conditions.url_contains("/player?file="))
+    wait.until(conditions.url_contains("/watch/"))
     result["signedIn"] = True
     # Someone who played this before is asked first: start over.
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(current_time) > 0 or d.find_element(By.ID, "resume").is_displayed())
