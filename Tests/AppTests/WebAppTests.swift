@@ -71,7 +71,11 @@ struct WebAppTests {
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(
                 fake,
-                ["ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.library(), "ANIKURA_MIRROR_IMAGE_URL": fake.imageURL]
+                [
+                    "ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.library(), "ANIKURA_MIRROR_IMAGE_URL": fake.imageURL,
+                    // The test's own connection waits idle while the browser works.
+                    "ANIKURA_SERVER_IDLE_TIMEOUT_SECS": "900",
+                ]
             ),
             database: database
         )

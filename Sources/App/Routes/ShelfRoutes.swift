@@ -14,7 +14,7 @@ struct ShelfRoutes<Context: CallerRequestContext> {
         let api = router.group("api")
         api.get("shelf") { _, context in
             let caller = try signedIn(context)
-            return try JSONResponse.make(Listing(series: try await shelf.shelf(userId: caller.userId)))
+            return JSONResponse.make(json: ShelfSeries.listing(try await shelf.shelf(userId: caller.userId)))
         }
         api.get("series/:aid") { _, context in
             let caller = try signedIn(context)
@@ -40,10 +40,6 @@ struct ShelfRoutes<Context: CallerRequestContext> {
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
             return try await poster(aid: aid, request: request)
         }
-    }
-
-    struct Listing: Encodable {
-        var series: [ShelfSeries]
     }
 
     func poster(aid: Int, request: Request) async throws -> Response {

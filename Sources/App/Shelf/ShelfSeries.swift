@@ -1,7 +1,7 @@
 import Mirror
 
 /// One anime on disk as the library grid shows it: a poster card with what the user has seen of it.
-struct ShelfSeries: Sendable, Encodable, Equatable {
+struct ShelfSeries: Sendable, Equatable {
     var aid: Int
     var title: String
     var englishTitle: String?
@@ -32,6 +32,42 @@ struct ShelfSeries: Sendable, Encodable, Equatable {
 }
 
 extension ShelfSeries {
+    /// The grid's JSON, written by hand: 2,000 of these through `JSONEncoder` cost more than reading them does.
+    static func listing(_ series: [ShelfSeries]) -> [UInt8] {
+        var bytes = Array(#"{"series":["#.utf8)
+        bytes.reserveCapacity(series.count * 330 + 16)
+        for (index, entry) in series.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: entry.json)
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return bytes
+    }
+
+    var json: [UInt8] {
+        var object = JSONText.Object(capacity: 360)
+        object.field("addedAt", addedAt)
+        object.field("adult", adult)
+        object.field("aid", aid)
+        object.field("documented", documented)
+        object.field("endDate", endDate)
+        object.field("englishTitle", englishTitle)
+        object.field("episodeCount", episodeCount)
+        object.field("episodesOnDisk", episodesOnDisk)
+        object.field("files", files)
+        object.field("inProgress", inProgress)
+        object.field("lastWatchedAt", lastWatchedAt)
+        object.field("missingEpisodes", missingEpisodes)
+        object.field("offline", offline)
+        object.field("rating", rating)
+        object.field("startDate", startDate)
+        object.field("title", title)
+        object.field("type", type)
+        object.field("watchedEpisodes", watchedEpisodes)
+        object.field("year", year)
+        return object.close()
+    }
+
     /// AniDB's regular episodes are plain numbers; specials, credits and trailers start with a letter.
     static func isRegular(_ episode: String) -> Bool { !episode.isEmpty && episode.allSatisfy(\.isNumber) }
 }

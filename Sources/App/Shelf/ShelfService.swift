@@ -3,6 +3,7 @@ import Foundation
 import Library
 import Mirror
 import OffThread
+import Synchronization
 
 /// The library as people browse it: what is on disk, put together with what the mirror knows and what the user
 /// has watched. The grid (`/api/shelf`) and the series page (`/api/series/{aid}`) read from here.
@@ -11,13 +12,16 @@ struct ShelfService: Sendable {
     let store: MirrorStore
     let fetcher: Fetcher
     let watch: WatchStateStore
+    /// Summaries change only when a document is stored or the titles dump replaced: kept while the mirror's
+    /// matching version stays the same, so the grid reads the library and watch state alone.
+    let summaries = SummaryCache()
 
     /// Every anime with a file on disk, in no particular order (the page sorts and filters).
     func shelf(userId: Int64) async throws -> [ShelfSeries] {
         let (index, watch) = (index, watch)
         let (files, states) = try await offThread { (try index.placedFiles(), try watch.all(userId: userId)) }
         let byAnime = Dictionary(grouping: files, by: \.aid)
-        let summaries = try await store.summaries(aids: Array(byAnime.keys))
+        let summaries = try await summaries.get(Array(byAnime.keys), from: store)
         let watchedByAnime = Dictionary(grouping: states.filter { $0.aid != nil }, by: { $0.aid! })
         return byAnime.map { aid, files in
             let summary = summaries[aid]
@@ -153,5 +157,26 @@ struct ShelfService: Sendable {
     static func state(of fileId: Int64, _ match: FileMatch, in states: [WatchProgress]) -> WatchProgress? {
         let episode = match.episode ?? "1"
         return states.first { $0.aid == match.aid && $0.episode == episode } ?? states.first { $0.fileId == fileId && $0.aid == nil }
+    }
+}
+
+/// Anime summaries by aid, valid for one version of the mirror's documents and titles.
+final class SummaryCache: Sendable {
+    private let state = Mutex<(version: String, summaries: [Int: AnimeSummary], missing: Set<Int>)>(("", [:], []))
+
+    func get(_ aids: [Int], from store: MirrorStore) async throws -> [Int: AnimeSummary] {
+        let version = try await store.matchingVersion()
+        let (known, wanted) = state.withLock { state -> ([Int: AnimeSummary], [Int]) in
+            if state.version != version { state = (version, [:], []) }
+            return (state.summaries, aids.filter { state.summaries[$0] == nil && !state.missing.contains($0) })
+        }
+        guard !wanted.isEmpty else { return known }
+        let fetched = try await store.summaries(aids: wanted)
+        return state.withLock { state in
+            guard state.version == version else { return known.merging(fetched) { $1 } }
+            state.summaries.merge(fetched) { $1 }
+            state.missing.formUnion(wanted.filter { fetched[$0] == nil })
+            return state.summaries
+        }
     }
 }

@@ -1,7 +1,7 @@
 /// Small JSON texts for columns that hold lists (episode titles, resource identifiers).
 ///
 /// Built byte by byte into one buffer: the import writes hundreds of thousands of these.
-enum JSONText {
+public enum JSONText {
     static func string(_ text: String) -> String {
         var output: [UInt8] = []
         append(text, to: &output)
@@ -37,10 +37,10 @@ enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// A JSON object written field by field, in the order given.
-    struct Object {
+    public struct Object {
         private var bytes: [UInt8] = [UInt8(ascii: "{")]
 
-        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+        public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
         private mutating func key(_ name: String) {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
@@ -48,17 +48,17 @@ enum JSONText {
             bytes.append(UInt8(ascii: ":"))
         }
 
-        mutating func field(_ name: String, _ value: Int) {
+        public mutating func field(_ name: String, _ value: Int) {
             key(name)
             bytes.append(contentsOf: String(value).utf8)
         }
 
-        mutating func field(_ name: String, _ value: Bool) {
+        public mutating func field(_ name: String, _ value: Bool) {
             key(name)
             bytes.append(contentsOf: (value ? "true" : "false").utf8)
         }
 
-        mutating func field(_ name: String, _ value: String?) {
+        public mutating func field(_ name: String, _ value: String?) {
             key(name)
             if let value { JSONText.append(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
         }
@@ -90,7 +90,18 @@ enum JSONText {
             bytes.append(UInt8(ascii: "]"))
         }
 
-        mutating func close() -> [UInt8] {
+        public mutating func field(_ name: String, _ value: Int?) {
+            key(name)
+            bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
+        }
+
+        /// A number as Swift prints it (shortest round-trip form), or null; not for NaN or infinity.
+        public mutating func field(_ name: String, _ value: Double?) {
+            key(name)
+            bytes.append(contentsOf: (value.map { $0.isFinite ? String($0) : "null" } ?? "null").utf8)
+        }
+
+        public mutating func close() -> [UInt8] {
             bytes.append(UInt8(ascii: "}"))
             return bytes
         }

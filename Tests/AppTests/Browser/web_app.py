@@ -50,7 +50,11 @@ def where(driver):
         pass
 
 
+began = time.time()
+
+
 def shot(driver, name):
+    result["timings"][name] = round(time.time() - began, 1)
     time.sleep(0.4)  # lazy posters that are in view finish decoding
     driver.save_screenshot(f"{shots}/{name}.png")
 
@@ -69,6 +73,30 @@ def sign_in(driver, user, password, next_path="/"):
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "submit").click()
     wait.until(lambda d: d.current_url.rstrip("/").endswith(next_path.rstrip("/")) and "/login" not in d.current_url)
+
+
+CONTRAST = """
+const parse = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const ratio = (a, b) => { const [x, y] = [lum(parse(a)), lum(parse(b))].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+const background = el => { for (let e = el; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+  if (!c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') return c; } return getComputedStyle(document.documentElement).backgroundColor; };
+const out = {};
+for (const selector of arguments[0]) {
+  const el = document.querySelector(selector);
+  if (el) out[selector] = ratio(getComputedStyle(el).color, background(el));
+}
+return out;
+"""
+
+
+def contrast(driver, theme):
+    """WCAG AA: text at least 4.5:1 against what it sits on."""
+    ratios = driver.execute_script(CONTRAST, ["body", ".muted", ".nav a", ".card-meta", "a.button.primary", ".tag.missing", ".health"])
+    for selector, ratio in ratios.items():
+        check(ratio >= 4.5, f"{theme}: {selector} contrast {ratio:.2f} is below 4.5")
+    check(len(ratios) >= 5, f"{theme}: contrast measured for {sorted(ratios)}")
 
 
 def retype(driver, field, text):
@@ -152,6 +180,7 @@ def main():
         apart = [e.get_attribute("data-kind") for e in driver.find_elements(By.CSS_SELECTOR, ".episodes")]
         check(apart[0] == "regular" and len(apart) > 1, f"specials, credits and trailers grouped apart: {apart}")
         check(driver.find_elements(By.ID, "fix-match"), "admins get fix match")
+        contrast(driver, "light")
         shot(driver, "series")
         # Mark episode 2 watched; it stays after a reload.
         driver.find_element(By.CSS_SELECTOR, ".episode[data-episode='2'] .watch-toggle").click()
@@ -281,6 +310,7 @@ def main():
         try:
             sign_in(driver, admin, admin_password, "/series/1")
             wait.until(conditions.visibility_of_element_located((By.ID, "series-title")))
+            contrast(driver, name)
             if name == "phone":
                 width = driver.execute_script("return document.documentElement.scrollWidth")
                 check(width <= driver.execute_script("return window.innerWidth"), f"no sideways scrolling on a phone ({width})")

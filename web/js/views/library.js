@@ -26,7 +26,10 @@ export async function render(main, { params, isAdmin }) {
     type: params.get('type') || '',
     text: params.get('q') || '',
   };
-  const cards = new Map(series.map(s => [s.aid, posterCard(s)]));
+  // Cards are made when first shown and kept, so filtering only re-orders them.
+  const made = new Map();
+  const cardOf = s => made.get(s.aid) || made.set(s.aid, posterCard(s)).get(s.aid);
+  const onDisk = new Set(series.map(s => s.aid));
   const keys = new Map(series.map(s => [s.aid, [s.title, s.englishTitle].filter(Boolean).join(' ').toLowerCase()]));
   const grid = h('div', { class: 'grid', id: 'grid' });
   const count = h('p', { class: 'muted count', role: 'status', 'aria-live': 'polite' });
@@ -43,12 +46,21 @@ export async function render(main, { params, isAdmin }) {
     select('filter', 'Show ', [['all', 'All'], ['unwatched', 'Unwatched'], ['progress', 'In progress'], ['missing', 'Missing episodes']], state.filter),
     select('type', 'Type ', [['', 'Any type'], ...types.map(t => [t, t])], state.type));
 
-  let searchTimer = 0, searchSerial = 0;
+  let searchTimer = 0, searchSerial = 0, renderSerial = 0;
+  const firstScreen = 60;
   function update() {
     const needle = state.text.trim().toLowerCase();
     const shown = series.filter(s => filters[state.filter](s) && (!state.type || s.type === state.type) && (!needle || keys.get(s.aid).includes(needle)))
       .sort(sorts[state.sort]);
-    grid.replaceChildren(...shown.map(s => cards.get(s.aid)));
+    // The first screen at once, the rest in the next frames: a 2,000-series library must not wait for all of it.
+    const serial = ++renderSerial;
+    grid.replaceChildren(...shown.slice(0, firstScreen).map(cardOf));
+    const more = start => {
+      if (serial !== renderSerial || start >= shown.length) return;
+      grid.append(...shown.slice(start, start + 400).map(cardOf));
+      requestAnimationFrame(() => more(start + 400));
+    };
+    requestAnimationFrame(() => more(firstScreen));
     count.textContent = shown.length === series.length ? plural(series.length, 'series', 'series') : `${shown.length} of ${plural(series.length, 'series', 'series')}`;
     if (!shown.length && series.length) grid.append(notice('Nothing here', 'No series on disk fits these filters.'));
     const query = new URLSearchParams();
@@ -68,10 +80,10 @@ export async function render(main, { params, isAdmin }) {
     if (serial !== searchSerial) return;
     if (found.error) { replace(searchResults, h('p', { class: 'error' }, found.error.message)); return; }
     const items = found.results.map(result => {
-      const onDisk = cards.has(result.aid);
+      const here = onDisk.has(result.aid);
       return h('li', {}, h('a', { href: `/series/${result.aid}` }, result.title || result.matchedTitle),
         result.matchedTitle && result.matchedTitle !== result.title ? h('span', { class: 'muted' }, ` — “${result.matchedTitle}”`) : null,
-        h('span', { class: onDisk ? 'tag on' : 'tag' }, onDisk ? 'on disk' : 'not on disk'));
+        h('span', { class: here ? 'tag on' : 'tag' }, here ? 'on disk' : 'not on disk'));
     });
     replace(searchResults, h('h2', {}, `AniDB titles matching “${query}”`),
       items.length ? h('ul', { class: 'result-list' }, items) : h('p', { class: 'muted' }, 'No AniDB title matches.'));
