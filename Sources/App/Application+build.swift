@@ -195,6 +195,14 @@ func buildParts(
         now: { Date(timeIntervalSince1970: clock.now()) }
     )
     .register(on: router)
+    DirectPlayRoutes<AppRequestContext>(
+        index: libraryIndex,
+        tokens: tokens,
+        authenticator: authenticator,
+        publicURL: access.publicURL,
+        now: { Date(timeIntervalSince1970: clock.now()) }
+    )
+    .register(on: router)
     // Shut down in reverse: jobs finish, producers stop, then any ffmpeg left goes with the keeper.
     return AppParts(router: router, services: [children, fetcher, streams, runner])
 }

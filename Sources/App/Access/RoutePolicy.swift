@@ -63,6 +63,9 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /api/kometa/collections.yml": .viewer,
             "GET /api/matches": .viewer,
             "GET /api/stream/{fileId}": .viewer,
+            // Direct play: the original file with ranges, and a series as an M3U of signed /raw links.
+            "GET /api/files/{fileId}/raw": .viewer,
+            "GET /api/series/{aid}/playlist.m3u": .viewer,
 
             "POST /api/library/scan": .admin,
             "GET /api/jobs/{id}": .admin,
@@ -85,6 +88,7 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "POST /api/users/{id}/role": .admin,
 
             "GET /hls/{token}/{fileId}/master.m3u8": .signedLink,
+            "GET /raw/{token}/{fileId}/{name}": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/index.m3u8": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/{segment}": .signedLink,
         ]

@@ -43,6 +43,8 @@ function hero(page, isAdmin, redraw) {
       redraw();
     } }, allWatched ? 'Mark all unwatched' : 'Mark all watched') : null,
     isAdmin && page.librarySeries.length ? h('button', { type: 'button', id: 'fix-match', onclick: event => fixMatch(page, event.currentTarget) }, 'Fix match') : null,
+    page.files.length ? h('a', { class: 'button subtle', href: `/api/series/${page.aid}/playlist.m3u`, download: `anime-${page.aid}.m3u`,
+      title: 'A playlist of the original files for VLC, mpv or Infuse' }, 'Playlist (M3U)') : null,
     h('a', { class: 'button subtle', href: `https://anidb.net/anime/${page.aid}`, target: '_blank', rel: 'noopener noreferrer' }, 'AniDB ↗'));
   return h('section', { class: 'hero' },
     h('div', { class: 'hero-poster' }, posterImage(page.aid, page.title, 'poster large')),
