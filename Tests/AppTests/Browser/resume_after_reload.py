@@ -33,7 +33,8 @@ try:
     result["redirectedToLogin"] = "next=" in driver.current_url
     if shots:
         driver.save_screenshot(f"{shots}/login.png")
-    driver.find_element(By.ID, "username").send_keys(user)
+    # The sign-in form is drawn by the app's module once it knows no one is signed in.
+    wait.until(conditions.visibility_of_element_located((By.ID, "username"))).send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "submit").click()
     wait.until(conditions.url_contains("/watch/"))
