@@ -59,17 +59,7 @@ public struct WatchStateStore: Sendable {
                 db,
                 sql: "SELECT fileId, aid, episode, position, duration, watched, updatedAt FROM watchState WHERE userId = ?",
                 arguments: [userId]
-            ).map { row in
-                WatchProgress(
-                    fileId: row["fileId"],
-                    aid: row["aid"],
-                    episode: row["episode"],
-                    position: row["position"],
-                    duration: row["duration"],
-                    watched: row["watched"],
-                    updatedAt: row["updatedAt"]
-                )
-            }
+            ).map(Self.progress)
         }
     }
 
