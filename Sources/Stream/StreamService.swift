@@ -106,9 +106,11 @@ public final class StreamService: Service, Sendable {
         return count
     }
 
-    /// The segment grid of a rendition: the file's own keyframes when video is copied, an even grid otherwise.
+    /// The segment grid of a file, shared by all its renditions: the file's own keyframes when its video can be copied,
+    /// an even grid otherwise. One grid means audio, subtitle and every video variant start and end together, as Apple's
+    /// authoring rules ask and as a native player switching variants needs.
     func plan(_ rendition: Rendition, _ info: MediaInfo) -> SegmentPlan {
-        if case .video(.copy) = rendition {
+        if decision(info, client: ClientProfile()).video == .copy {
             return SegmentPlan(keyframes: info.keyframes, duration: info.duration, target: settings.segmentSeconds)
         }
         return SegmentPlan(keyframes: [], duration: info.duration, target: settings.segmentSeconds)

@@ -43,3 +43,17 @@ struct SegmentPlanTests {
         )
     }
 }
+
+@Suite("Decode times")
+struct DecodeTimesTests {
+    @Test("sorted presentation times less the delay: rising, never after a packet's own presentation time")
+    func assigned() {
+        // I P B B P B B in decode order, presentation 0 3 1 2 6 4 5 (one frame = 1), two frames of reorder delay.
+        let times = DecodeTimes.assign(presentation: [0, 3, 1, 2, 6, 4, 5], delay: 2)
+        #expect(times == [-2, -1, 0, 1, 2, 3, 4])
+        // Too small a delay (a damaged stream) still gives rising decode times; the muxer then holds presentation back.
+        #expect(DecodeTimes.assign(presentation: [0, 3, 1, 2], delay: 0) == [0, 1, 2, 3])
+        // A packet without a presentation time leaves the run to the demuxer's own guesses.
+        #expect(DecodeTimes.assign(presentation: [0, nil, 1], delay: 1) == [nil, nil, nil])
+    }
+}

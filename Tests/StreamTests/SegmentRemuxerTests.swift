@@ -48,6 +48,48 @@ struct SegmentRemuxerTests {
         #expect(total == source.count, "every packet lands in exactly one segment")
     }
 
+    @Test("decode times rise one frame at a time across segments, even for a segment made first after a seek")
+    func decodeTimes() async throws {
+        let h264File = await MediaFixtures.h264
+        let info = try MediaProber().probe(path: h264File)
+        let video = try #require(info.video)
+        let plan = SegmentPlan(keyframes: info.keyframes, duration: info.duration, target: 6)
+        let folder = MediaFixtures.directory + "/dts-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var times: [(pts: Double, dts: Double)] = []
+        // Made backwards, so every segment is the first one made after a seek.
+        for index in plan.segments.indices.reversed() {
+            let end = index + 1 < plan.segments.count ? plan.segments[index + 1].start : nil
+            let output = "\(folder)/\(index).ts"
+            try SegmentRemuxer().remux(
+                path: h264File,
+                streamIndex: video.streamIndex,
+                videoIndex: video.streamIndex,
+                start: plan.segments[index].start,
+                end: end,
+                output: output
+            )
+            let text = await MediaFixtures.run(
+                "/usr/bin/env",
+                ["ffprobe", "-v", "error", "-show_entries", "packet=pts_time,dts_time", "-of", "csv=p=0", output]
+            )
+            let segment = text.split(separator: "\n").compactMap { line -> (Double, Double)? in
+                let fields = line.split(separator: ",")
+                guard fields.count >= 2, let pts = Double(fields[0]), let dts = Double(fields[1]) else { return nil }
+                return (pts, dts)
+            }
+            times.insert(contentsOf: segment, at: 0)
+        }
+        #expect(times.count == 30 * 24, "30 s at 24 frames a second")
+        let frame = 1.0 / 24
+        // B-frames really reorder here, so decode times cannot simply copy presentation times.
+        #expect(zip(times, times.dropFirst()).contains { $0.pts > $1.pts })
+        for (previous, next) in zip(times, times.dropFirst()) {
+            #expect(abs(next.dts - previous.dts - frame) < 0.0015, "decode time steps by one frame at \(next.dts)")
+        }
+        #expect(times.allSatisfy { $0.dts <= $0.pts + 0.0001 })
+    }
+
     @Test("audio segments hold the packets that play inside them")
     func audioSegments() async throws {
         let h264File = await MediaFixtures.h264

@@ -51,6 +51,8 @@ public struct SegmentRemuxer: Sendable {
         var started = false
         let key = anikura_pkt_flag_key()
         let range = "between \(start) s and \(end.map { "\($0) s" } ?? "the end") in \(path)"
+        // Video is read whole first: its decode times come from the whole segment's presentation times.
+        var held = HeldPackets()
         try writeSegment(output, copying: input.stream(streamIndex), nothing: "no packets \(range)") {
             muxer throws(StreamError) in
             var written = 0
@@ -66,17 +68,44 @@ public struct SegmentRemuxer: Sendable {
                     } else if let end, isKey, let time, time >= end - tolerance {
                         return false
                     }
-                } else {
-                    guard let time else { return true }
-                    if time < start - tolerance { return true }
-                    if let end, time >= end - tolerance { return false }
+                    try held.append(packet)
+                    return true
                 }
+                guard let time else { return true }
+                if time < start - tolerance { return true }
+                if let end, time >= end - tolerance { return false }
                 try muxer.write(packet, from: inputBase, origin: origin)
                 written += 1
                 return true
             }
+            if isVideo {
+                let delay = Self.reorderDelay(input.stream(streamIndex), packets: held.packets)
+                let times = DecodeTimes.assign(
+                    presentation: held.packets.map(\.pointee.pts).map { $0 == anikura_nopts_value() ? nil : $0 },
+                    delay: delay
+                )
+                for (packet, dts) in zip(held.packets, times) {
+                    if let dts { packet.pointee.dts = dts }
+                    try muxer.write(packet, from: inputBase, origin: origin)
+                    written += 1
+                }
+            }
             return written
         }
+    }
+
+    /// How far decoding runs ahead of presentation, in the stream's time base: the decoder's reorder depth (known after
+    /// the stream info pass) times one frame.
+    static func reorderDelay(_ stream: UnsafeMutablePointer<AVStream>, packets: [UnsafeMutablePointer<AVPacket>]) -> Int64 {
+        let depth = Int64(stream.pointee.codecpar.pointee.video_delay)
+        guard depth > 0 else { return 0 }
+        let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
+        var frame: Int64 = packets.first.map { $0.pointee.duration } ?? 0
+        if rate.num > 0 && rate.den > 0 {
+            frame = av_rescale_q(1, AVRational(num: rate.den, den: rate.num), stream.pointee.time_base)
+        }
+        // A time base coarser than a frame (Matroska's milliseconds) rounds a frame down: round the delay up instead.
+        return depth * max(1, frame) + (frame > 0 ? depth : 0)
     }
 
     /// Copies the packets of a one-stream segment on the HLS timeline (one Anikura made) whose presentation time
@@ -129,6 +158,23 @@ public struct SegmentRemuxer: Sendable {
         guard rename(temporary, output) == 0 else {
             unlink(temporary)
             throw .production("cannot move the segment into place at \(output)")
+        }
+    }
+}
+
+/// Packets copied out of the demuxer's buffer (each a new reference), freed together.
+final class HeldPackets {
+    private(set) var packets: [UnsafeMutablePointer<AVPacket>] = []
+
+    func append(_ packet: UnsafeMutablePointer<AVPacket>) throws(StreamError) {
+        guard let copy = av_packet_clone(packet) else { throw .production("out of memory") }
+        packets.append(copy)
+    }
+
+    deinit {
+        for packet in packets {
+            var pointer: UnsafeMutablePointer<AVPacket>? = packet
+            av_packet_free(&pointer)
         }
     }
 }
