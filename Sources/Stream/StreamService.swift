@@ -69,7 +69,7 @@ public final class StreamService: Service, Sendable {
 
     public func masterPlaylist(_ source: StreamSource, client: ClientProfile) async throws(StreamError) -> String {
         let info = try await info(source)
-        return MasterPlaylist.make(info: info, decision: decision(info, client: client))
+        return MasterPlaylist.make(info: info, decision: decision(info, client: client), client: client)
     }
 
     /// A VOD media playlist, complete at once: boundaries are known before any segment exists.
@@ -98,6 +98,15 @@ public final class StreamService: Service, Sendable {
         }
     }
 
+    /// A text subtitle track as one WebVTT file, cue times from the file's start: for a `<track>` element where a native
+    /// HLS player shows no subtitle renditions. Extracted once, with the track's segments.
+    public func subtitleFile(_ source: StreamSource, track: Int) async throws(StreamError) -> String {
+        _ = try await segment(source, .subtitles(track), 0)
+        let path = cache.folder(source, .subtitles(track)) + "/full.vtt"
+        guard FileManager.default.fileExists(atPath: path) else { throw .production("the extracted subtitles are missing") }
+        return path
+    }
+
     /// Transcoding producers that are working or were used within `idleSeconds`.
     public func activeTranscodes() async -> Int {
         let producers = state.withLock { state in state.producers.filter { $0.key.rendition.isTranscodedVideo }.map(\.value) }
@@ -124,11 +133,11 @@ public final class StreamService: Service, Sendable {
                 throw .notFound("this file's video cannot be copied for a browser; it is transcoded")
             }
         case .video(.h264(let height, let burn)):
-            guard case .h264(let offered, _) = decision(info, client: ClientProfile(forceTranscode: true)).video,
-                height == offered
-            else { throw .notFound("no \(height)p rendition for this file") }
-            if let burn, !(info.subtitles.indices.contains(burn) && info.subtitles[burn].isText) {
-                throw .notFound("no text subtitle track \(burn) to burn in")
+            guard decision(info, client: ClientProfile(forceTranscode: true)).ladder.contains(height) else {
+                throw .notFound("no \(height)p rendition for this file")
+            }
+            if let burn, !(info.subtitles.indices.contains(burn) && info.subtitles[burn].canBurnIn) {
+                throw .notFound("no text or bitmap subtitle track \(burn) to burn in")
             }
         case .audio(let track):
             guard info.audio.indices.contains(track) else { throw .notFound("no audio track \(track)") }

@@ -45,11 +45,11 @@ struct PlayerPageTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test("a remuxed and a transcoded file play, advance, seek and play on, with no media error")
+    @Test("in hls.js and Chromium's own HLS player: play 5 s and past a segment, seek, switch audio, show subtitles")
     func playback() async throws {
-        let app = try await TestApp.build(environment: [
-            "ANIKURA_LIBRARY_MEDIA_DIRS": try await StreamAPITests.mediaFolder(), "ANIKURA_HLS_TRANSCODE_HEIGHT": "240",
-        ])
+        let folder = try await StreamAPITests.mediaFolder()
+        try FileManager.default.copyItem(atPath: await MediaFixtures.dualAudio, toPath: folder + "/Show/[Grp] Show - 03 [dual audio].mkv")
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": folder, "ANIKURA_HLS_TRANSCODE_HEIGHT": "240"])
         try await app.test(.live) { client in
             let files = try await StreamAPITests.library(client)
             let port = try #require(client.port)
@@ -57,18 +57,32 @@ struct PlayerPageTests {
             try await client.execute(uri: "/vendor/hls.mjs", method: .get) { response in
                 #expect(response.status == .ok, "run scripts/fetch-hlsjs first")
             }
-            for (name, subtitles) in [(StreamAPITests.h264Name, 1), (StreamAPITests.hevcName, 1)] {
-                let id = try #require(files[name])
-                let json = await Self.selfTest(url: "http://127.0.0.1:\(port)/player?file=\(id)&selftest=1")
-                let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
-                #expect(result["started"] as? Bool == true, "\(name): \(result)")
-                #expect(result["advanced"] as? Bool == true, "\(name): \(result)")
-                #expect(result["seekLanded"] as? Bool == true, "\(name): \(result)")
-                #expect(result["continued"] as? Bool == true, "\(name): \(result)")
-                #expect((result["errors"] as? [Any])?.isEmpty == true, "\(name): \(result)")
-                #expect(result["audioTracks"] as? Int == 1)
-                #expect(result["subtitleTracks"] as? Int == subtitles)
-                if subtitles > 0 { #expect((result["cues"] as? Int ?? 0) > 0, "WebVTT cues reach the page") }
+            // (file, audio tracks, the time of a cue and its text)
+            let cases = [
+                ("[Grp] Show - 03 [dual audio].mkv", 2, 3.0, MediaFixtures.srtCues[0].2),
+                (StreamAPITests.hevcName, 1, 2.0, MediaFixtures.assCues[0].2),
+            ]
+            for (name, audioTracks, cueTime, cueText) in cases {
+                for engine in ["hlsjs", "native"] {
+                    let id = try #require(files[name])
+                    let json = await Self.selfTest(url: "http://127.0.0.1:\(port)/watch/\(id)?selftest=1&player=\(engine)&cue=\(cueTime)")
+                    let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+                    let label = "\(name) in \(engine): \(result)"
+                    #expect(result["engine"] as? String == (engine == "native" ? "native" : "hls.js"), "\(label)")
+                    for check in ["started", "advanced", "crossedBoundary", "seekLanded", "continued"] {
+                        #expect(result[check] as? Bool == true, "\(check): \(label)")
+                    }
+                    #expect((result["boundary"] as? Double ?? 0) >= 5, "the first segment ends past 5 s: \(label)")
+                    #expect((result["errors"] as? [Any])?.isEmpty == true, "\(label)")
+                    #expect((result["warnings"] as? [Any])?.isEmpty == true, "no non-fatal hls.js errors either: \(label)")
+                    #expect(result["videoHeight"] as? Int == (name == StreamAPITests.hevcName ? 240 : 360), "frames decoded: \(label)")
+                    #expect((result["framesDecoded"] as? Int ?? 0) > 24, "\(label)")
+                    #expect(result["audioTracks"] as? Int == audioTracks, "\(label)")
+                    if audioTracks > 1 { #expect(result["audioSwitched"] as? Bool == true, "\(label)") }
+                    #expect(result["subtitleTracks"] as? Int == 1, "\(label)")
+                    #expect((result["cues"] as? Int ?? 0) > 0, "WebVTT cues reach the page: \(label)")
+                    #expect(result["activeCue"] as? String == cueText, "the cue on screen at \(cueTime) s: \(label)")
+                }
             }
         }
     }

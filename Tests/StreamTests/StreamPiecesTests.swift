@@ -61,7 +61,9 @@ struct StreamPiecesTests {
                 == .h264(height: 720, burnSubtitle: nil)
         )
         #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 0), transcodeHeight: 720).video == .h264(height: 720, burnSubtitle: 0))
-        #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 1), transcodeHeight: 720).video == .copy)
+        // A PGS track is burnt in by laying it over the picture; a track the file does not have changes nothing.
+        #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 1), transcodeHeight: 720).video == .h264(height: 720, burnSubtitle: 1))
+        #expect(StreamDecision(info: Self.info(), client: .init(burnSubtitle: 2), transcodeHeight: 720).video == .copy)
         // Never upscaled.
         #expect(
             StreamDecision(info: Self.info(video: "hevc"), client: .init(), transcodeHeight: 2160).video == .h264(height: 1080, burnSubtitle: nil)
@@ -84,7 +86,52 @@ struct StreamPiecesTests {
         let hevc = Self.info(video: "hevc", bitDepth: 10)
         let transcoded = MasterPlaylist.make(info: hevc, decision: StreamDecision(info: hevc, client: .init(), transcodeHeight: 720))
         #expect(transcoded.contains("RESOLUTION=1280x720"))
-        #expect(transcoded.hasSuffix("v-h264-720/index.m3u8\n"))
+        #expect(transcoded.hasSuffix("v-h264-480/index.m3u8\n"))
+    }
+
+    @Test("a transcoded 1080p source gets a 720p, 1080p and 480p ladder, the starting height first, on one audio group")
+    func ladder() throws {
+        let hevc = Self.info(video: "hevc", bitDepth: 10)
+        let decision = StreamDecision(info: hevc, client: .init(), transcodeHeight: 720)
+        #expect(decision.ladder == [720, 1080, 480])
+        let text = MasterPlaylist.make(info: hevc, decision: decision)
+        let variants = text.split(separator: "\n").filter { $0.hasPrefix("#EXT-X-STREAM-INF:") }
+        let uris = text.split(separator: "\n").filter { $0.hasSuffix("index.m3u8") && !$0.hasPrefix("#") }
+        #expect(uris == ["v-h264-720/index.m3u8", "v-h264-1080/index.m3u8", "v-h264-480/index.m3u8"])
+        #expect(variants.allSatisfy { $0.contains(#"AUDIO="audio""#) && $0.contains("FRAME-RATE=") && $0.contains("AVERAGE-BANDWIDTH=") })
+        #expect(variants[0].contains("RESOLUTION=1280x720") && variants[1].contains("RESOLUTION=1920x1080") && variants[2].contains("RESOLUTION=854x480"))
+        // BANDWIDTH is the encoder's cap plus the audio: smaller variants really are cheaper, so a slow link steps down.
+        func bandwidth(_ line: Substring) throws -> Int {
+            let value = try #require(line.split(separator: ",").first { $0.hasPrefix("#EXT-X-STREAM-INF:BANDWIDTH=") || $0.hasPrefix("BANDWIDTH=") })
+            return Int(value.split(separator: "=").last!)!
+        }
+        let rates = try variants.map(bandwidth)
+        #expect(rates[1] > rates[0] && rates[0] > rates[2])
+        #expect(rates[0] == TranscodeArguments.maxBitRate(height: 720) + 192_000)
+        #expect(variants[1].contains("avc1.640028") && variants[0].contains("avc1.64001f"))
+        // A 480p source is never upscaled; a copied file has one variant.
+        var small = hevc
+        small.video?.height = 480
+        small.video?.width = 854
+        #expect(StreamDecision(info: small, client: .init(), transcodeHeight: 720).ladder == [480])
+        #expect(StreamDecision(info: Self.info(), client: .init(), transcodeHeight: 720).ladder == [])
+        let arguments = TranscodeArguments().video(
+            input: "in.mkv", streamIndex: 0, start: 0, duration: 6, height: 480, burn: nil, urgent: false, output: "0.ts")
+        #expect(arguments.joined(separator: " ").contains("-maxrate 1500k -bufsize 3000k"))
+    }
+
+    @Test("the chosen audio track is the default and listed first, for a native player with no audio menu")
+    func chosenAudio() {
+        let info = Self.info(audio: ["aac", "aac"])
+        let decision = StreamDecision(info: info, client: .init(), transcodeHeight: 720)
+        let text = MasterPlaylist.make(info: info, decision: decision, client: .init(audioTrack: 1))
+        let audio = text.split(separator: "\n").filter { $0.contains("TYPE=AUDIO") }
+        #expect(audio.count == 2)
+        #expect(audio[0].contains(#"LANGUAGE="eng",DEFAULT=YES"#) && audio[0].contains("a1/index.m3u8"))
+        #expect(audio[1].contains(#"LANGUAGE="jpn",DEFAULT=NO"#))
+        // A track the file does not have leaves the file's own default.
+        let unknown = MasterPlaylist.make(info: info, decision: decision, client: .init(audioTrack: 7))
+        #expect(unknown.contains(#"LANGUAGE="jpn",DEFAULT=YES"#))
     }
 
     @Test("rendition ids round-trip; anything else is refused")

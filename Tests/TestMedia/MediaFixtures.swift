@@ -65,6 +65,24 @@ public enum MediaFixtures {
         }
     }
 
+    /// 24 s of 640x360 H.264 with two B-frames between references and a keyframe every 2 s, two AAC tracks (Japanese
+    /// at 440 Hz, English at 660 Hz) and the SRT track (English): what the player is tested with in both engines.
+    public static var dualAudio: String {
+        get async {
+            await made.file("dual-audio.mkv") { output in
+                let srt = directory + "/dual-cues.srt"
+                try? srtScript.write(toFile: srt, atomically: true, encoding: .utf8)
+                await ffmpeg([
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+                    "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000", "-i", srt, "-t", "24", "-map", "0:v", "-map", "1:a",
+                    "-map", "2:a", "-map", "3:s", "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-g", "48", "-keyint_min", "48",
+                    "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=jpn", "-metadata:s:a:1",
+                    "language=eng", "-c:s", "srt", "-metadata:s:s:0", "language=eng", output,
+                ])
+            }
+        }
+    }
+
     /// 16 s of 10-bit HEVC with FLAC audio and an ASS subtitle track, in Matroska.
     public static var hevc: String {
         get async {

@@ -55,6 +55,14 @@ struct StreamRoutes<Context: CallerRequestContext> {
             let file = try await authorisedFile(context)
             let rendition = try rendition(context)
             let name = context.parameters.get("segment") ?? ""
+            if case .subtitles(let track) = rendition, name == "full.vtt" {
+                let path = try await run { try await streams.subtitleFile(try await source(file), track: track) }
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/vtt; charset=utf-8", .cacheControl: "private, max-age=3600"],
+                    body: try await fileIO.loadFile(path: path, context: context)
+                )
+            }
             let isSubtitles = if case .subtitles = rendition { true } else { false }
             let suffix = isSubtitles ? ".vtt" : ".ts"
             guard name.hasSuffix(suffix), let number = Int(name.dropLast(suffix.count)), number >= 0,
@@ -93,6 +101,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         var items: [String] = []
         if client.forceTranscode { items.append("transcode=1") }
         if let burn = client.burnSubtitle { items.append("burn=\(burn)") }
+        if let audio = client.audioTrack { items.append("audio=\(audio)") }
         return items.isEmpty ? "" : "?" + items.joined(separator: "&")
     }
 
@@ -116,6 +125,12 @@ struct StreamRoutes<Context: CallerRequestContext> {
                 throw APIError.badRequest("burn must be a subtitle track number.", .native)
             }
             profile.burnSubtitle = track
+        }
+        if let audio = request.uri.queryParameters.get("audio") {
+            guard audio.count <= 3, let track = Int(audio), track >= 0 else {
+                throw APIError.badRequest("audio must be an audio track number.", .native)
+            }
+            profile.audioTrack = track
         }
         return profile
     }

@@ -1,10 +1,16 @@
-/// The HLS master playlist: one video variant, an audio rendition per audio track and a WebVTT rendition per
-/// text subtitle track, each named by language so a player's track menu reads well.
+/// The HLS master playlist: the video variants (one when copied; a ladder of heights when transcoded), an audio
+/// rendition per audio track and a WebVTT rendition per text subtitle track, each named by language so a player's
+/// track menu reads well. Written to RFC 8216 and Apple's HLS authoring rules: `CODECS`, `RESOLUTION`, `FRAME-RATE`,
+/// `AVERAGE-BANDWIDTH` on every variant, `CHANNELS` on every audio rendition, one audio group for all variants.
 public enum MasterPlaylist {
-    public static func make(info: MediaInfo, decision: StreamDecision) -> String {
+    public static func make(info: MediaInfo, decision: StreamDecision, client: ClientProfile = ClientProfile()) -> String {
         var lines = ["#EXTM3U", "#EXT-X-VERSION:4", "#EXT-X-INDEPENDENT-SEGMENTS"]
-        let defaultAudio = info.audio.firstIndex(where: \.isDefault) ?? 0
-        for (track, audio) in info.audio.enumerated() {
+        let chosenAudio = client.audioTrack.flatMap { info.audio.indices.contains($0) ? $0 : nil }
+        let defaultAudio = chosenAudio ?? info.audio.firstIndex(where: \.isDefault) ?? 0
+        // The default first: a player that takes the first rendition of a group (Chromium's) then plays the chosen one.
+        let audioOrder = info.audio.indices.sorted { ($0 == defaultAudio ? 0 : 1, $0) < ($1 == defaultAudio ? 0 : 1, $1) }
+        for track in audioOrder {
+            let audio = info.audio[track]
             let channels = decision.copyAudio[track] ? audio.channels : min(2, max(1, audio.channels))
             var attributes = [
                 "TYPE=AUDIO", "GROUP-ID=\"audio\"", "NAME=\(quoted(name(audio.language, audio.title, track: track, kind: "Audio")))",
@@ -28,30 +34,64 @@ public enum MasterPlaylist {
             ]
             lines.append("#EXT-X-MEDIA:" + attributes.joined(separator: ","))
         }
-        var width = info.video?.width ?? 0
-        var height = info.video?.height ?? 0
-        var videoCodec = "avc1.640028"
-        if case .h264(let target, _) = decision.video {
-            if height > 0 { width = (width * target / height + 1) / 2 * 2 }
-            height = target
-        } else if let video = info.video {
-            videoCodec = avc1(profile: video.profile, level: video.level)
+        var audioCodec: String?
+        if !info.audio.isEmpty {
+            let copied = decision.copyAudio[defaultAudio]
+            audioCodec = info.audio[defaultAudio].codec == "mp3" && copied ? "mp4a.40.34" : "mp4a.40.2"
         }
-        var codecs = [videoCodec]
-        if let first = info.audio.first {
-            codecs.append(first.codec == "mp3" && decision.copyAudio[0] ? "mp4a.40.34" : "mp4a.40.2")
+        // A copied file's bit rate already holds its audio; a transcoded variant adds the audio rendition's.
+        let audioBitRate = decision.video == .copy || info.audio.isEmpty ? 0 : 192_000
+        for variant in variants(info: info, decision: decision) {
+            let codecs = [variant.codec] + (audioCodec.map { [$0] } ?? [])
+            var stream = [
+                "BANDWIDTH=\(variant.peak + audioBitRate)", "AVERAGE-BANDWIDTH=\(variant.average + audioBitRate)",
+                "CODECS=\"\(codecs.joined(separator: ","))\"",
+            ]
+            if variant.width > 0 && variant.height > 0 { stream.append("RESOLUTION=\(variant.width)x\(variant.height)") }
+            if let rate = info.video?.frameRate, rate > 0 { stream.append("FRAME-RATE=" + String(format3(rate))) }
+            if !info.audio.isEmpty { stream.append("AUDIO=\"audio\"") }
+            if !textTracks.isEmpty { stream.append("SUBTITLES=\"subs\"") }
+            lines.append("#EXT-X-STREAM-INF:" + stream.joined(separator: ","))
+            lines.append("\(Rendition.video(variant.output))/index.m3u8")
         }
-        let bandwidth = max(info.bitRate, 500_000)
-        var stream = [
-            "BANDWIDTH=\(bandwidth * 12 / 10)", "AVERAGE-BANDWIDTH=\(bandwidth)", "CODECS=\"\(codecs.joined(separator: ","))\"",
-        ]
-        if width > 0 && height > 0 { stream.append("RESOLUTION=\(width)x\(height)") }
-        if let rate = info.video?.frameRate, rate > 0 { stream.append("FRAME-RATE=" + String(format3(rate))) }
-        if !info.audio.isEmpty { stream.append("AUDIO=\"audio\"") }
-        if !textTracks.isEmpty { stream.append("SUBTITLES=\"subs\"") }
-        lines.append("#EXT-X-STREAM-INF:" + stream.joined(separator: ","))
-        lines.append("\(Rendition.video(decision.video))/index.m3u8")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    struct Variant {
+        var output: VideoOutput
+        var codec: String
+        var width: Int
+        var height: Int
+        var average: Int
+        var peak: Int
+    }
+
+    /// The copied video as it is, or each transcoded height with the bit rate its encoder is capped at.
+    static func variants(info: MediaInfo, decision: StreamDecision) -> [Variant] {
+        let sourceWidth = info.video?.width ?? 0
+        let sourceHeight = info.video?.height ?? 0
+        guard case .h264(_, let burn) = decision.video else {
+            let average = max(info.bitRate, 500_000)
+            let codec = info.video.map { avc1(profile: $0.profile, level: $0.level) } ?? "avc1.640028"
+            return [Variant(output: .copy, codec: codec, width: sourceWidth, height: sourceHeight, average: average, peak: average * 12 / 10)]
+        }
+        return decision.ladder.map { height in
+            let width = sourceHeight > 0 ? (sourceWidth * height / sourceHeight + 1) / 2 * 2 : 0
+            let cap = TranscodeArguments.maxBitRate(height: height)
+            return Variant(
+                output: .h264(height: height, burnSubtitle: burn),
+                codec: avc1(profile: "High", level: level(height: height)),
+                width: width,
+                height: height,
+                average: cap * 7 / 10,
+                peak: cap
+            )
+        }
+    }
+
+    /// The H.264 level a transcoded height needs at up to 30 frames a second (4.0 up to 1080p, 3.1 for 720p, 3.0 below).
+    static func level(height: Int) -> Int {
+        height > 720 ? 40 : height > 576 ? 31 : 30
     }
 
     /// RFC 6381 `avc1.PPCCLL` for an H.264 profile name and level.

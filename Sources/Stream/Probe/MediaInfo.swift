@@ -93,6 +93,14 @@ public struct MediaInfo: Sendable, Codable, Equatable {
             self.isDefault = isDefault
             self.isText = isText
         }
+
+        /// PGS (Blu-ray), VobSub (DVD), DVB and XSUB pictures: burnt in by laying them over the video.
+        public var isBitmap: Bool {
+            ["hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"].contains(codec)
+        }
+
+        /// Whether the track can be drawn into a transcoded picture.
+        public var canBurnIn: Bool { isText || isBitmap }
     }
 
     /// libavformat's demuxer name: `matroska,webm`, `mov,mp4,m4a,3gp,3g2,mj2`, `mpegts`, …

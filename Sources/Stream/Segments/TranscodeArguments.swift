@@ -44,8 +44,21 @@ public struct TranscodeArguments: Sendable {
         return seek(input, start, duration) + [
             "-map", "0:\(streamIndex)", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ","),
             "-c:v", "libx264", "-preset", urgent ? startPreset : preset, "-crf", "\(crf)", "-profile:v", "high",
-            "-force_key_frames", "expr:eq(n,0)",
+            "-force_key_frames", "expr:eq(n,0)", "-maxrate", "\(Self.maxBitRate(height: height) / 1000)k",
+            "-bufsize", "\(Self.maxBitRate(height: height) / 500)k",
         ] + timeline(start, output)
+    }
+
+    /// The bit rate a transcoded height is capped at (`-maxrate`), which the master playlist announces as its
+    /// `BANDWIDTH`: what lets a player on a slow link step down to a smaller variant.
+    public static func maxBitRate(height: Int) -> Int {
+        switch height {
+        case 1081...: 12_000_000
+        case 721...: 6_000_000
+        case 481...: 3_000_000
+        case 361...: 1_500_000
+        default: 1_000_000
+        }
     }
 
     /// Stereo AAC from any audio codec.

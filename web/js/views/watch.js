@@ -1,18 +1,31 @@
-// The player: hls.js (native HLS where hls.js cannot run), resume offer, audio and subtitle menus, keyboard
+// The player: hls.js or the browser's own HLS player, resume offer, audio and subtitle menus, keyboard
 // shortcuts, watch state sent as it plays, and the next episode at the end with a countdown that can be cancelled.
 import Hls from 'hls';
 import { api } from 'app/api.js';
 import { h, replace, clock, title } from 'app/dom.js';
 import { navigate } from 'app/router.js';
 
+const bitmapCodecs = ['hdmv_pgs_subtitle', 'dvd_subtitle', 'dvb_subtitle', 'xsub'];
+const languageNames = new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' });
+
+/// `Japanese`, `English – Signs`, `Audio 2`: the same names the master playlist gives the renditions.
+function trackName(track, i, kind) {
+  let language = null;
+  try { language = track.language && track.language !== 'und' ? languageNames.of(track.language) : null; } catch { language = track.language; }
+  if (language && track.title) return `${language} – ${track.title}`;
+  return language || track.title || `${kind} ${i + 1}`;
+}
+
 export async function render(main, { args, params }) {
   const fileId = args[0];
-  const errors = [];
+  const errors = [], warnings = [];
   const video = h('video', { id: 'video', controls: true, playsinline: true, preload: 'auto' });
   const status = h('p', { id: 'status', class: 'muted', role: 'status' }, 'Loading…');
   const audioSelect = h('select', { id: 'audio' });
   const subtitleSelect = h('select', { id: 'subtitles' }, h('option', { value: -1 }, 'Off'));
   const burn = h('select', { id: 'burn' }, h('option', { value: '' }, 'None'));
+  const playerSelect = h('select', { id: 'player' }, h('option', { value: 'auto' }, 'Automatic'),
+    h('option', { value: 'hlsjs' }, 'hls.js'), h('option', { value: 'native' }, 'Built-in'));
   const transcode = h('input', { id: 'transcode', type: 'checkbox', checked: params.get('transcode') === '1' });
   const resumeText = h('span', { id: 'resume-text' });
   const resumeYes = h('button', { id: 'resume-yes', type: 'button', class: 'primary' }, 'Resume');
@@ -29,6 +42,7 @@ export async function render(main, { args, params }) {
     h('div', { class: 'player-bar' },
       h('label', {}, 'Audio ', audioSelect), h('label', {}, 'Subtitles ', subtitleSelect),
       h('label', {}, 'Burn in ', burn), h('label', {}, transcode, ' Always transcode'),
+      h('label', { title: 'hls.js, or the browser’s own HLS player (Safari, iOS, recent Chromium)' }, 'Player ', playerSelect),
       h('span', { class: 'muted keys' }, 'Keys: space play/pause · ← → 10 s · f full screen · m mute')),
     status));
 
@@ -53,7 +67,10 @@ export async function render(main, { args, params }) {
   say(`${ticket.mode}: ${v.codec} ${v.bitDepth}-bit ${v.width}×${v.height} → ${ticket.video}; ${info.audio.length} audio, ` +
       `${info.subtitles.filter(s => s.isText).length} text subtitle track(s); ${clock(info.duration)}`);
   const duration = info.duration;
-  info.subtitles.forEach((s, i) => { if (s.isText) burn.append(h('option', { value: i }, `${s.language || ''} ${s.title || s.codec}`.trim())); });
+  // Text subtitles are drawn with libass; pictures (PGS, VobSub, DVB) are laid over the video.
+  info.subtitles.forEach((s, i) => {
+    if (s.isText || bitmapCodecs.includes(s.codec)) burn.append(h('option', { value: i }, `${s.language || ''} ${s.title || s.codec}`.trim()));
+  });
   burn.value = params.get('burn') || '';
 
   // Watch state: sent every 10 s while playing, on pause, and as the page is left.
@@ -87,44 +104,131 @@ export async function render(main, { args, params }) {
     return true;
   }
 
+  // Two engines behind one set of menus: hls.js (Media Source Extensions), or the browser's own HLS player
+  // (Safari, iOS, Chromium 141+), chosen by ?player=, the Player menu, or what the browser can do.
+  const choice = params.get('player') || localStorage.getItem('anikura.player') || 'auto';
+  playerSelect.value = ['auto', 'hlsjs', 'native'].includes(choice) ? choice : 'auto';
+  const canNative = video.canPlayType('application/vnd.apple.mpegurl') !== '';
+  const useNative = choice === 'native' ? canNative : choice === 'hlsjs' ? false : !Hls.isSupported() && canNative;
   let hls = null;
-  if (Hls.isSupported()) {
-    hls = new Hls({ maxBufferLength: 30, enableWebVTT: true, renderTextTracksNatively: true });
-    hls.on(Hls.Events.ERROR, (_, data) => {
-      if (data.fatal) { errors.push(`${data.type}: ${data.details}`); say(`Playback error: ${data.details}`, true); }
-    });
-    // The menus follow hls.js's track lists, which it fills after the manifest (and again on a change).
-    const audioMenu = () => {
-      replace(audioSelect, hls.audioTracks.map((t, i) => h('option', { value: i }, t.name || t.lang || `Track ${i + 1}`)));
-      audioSelect.value = hls.audioTrack;
-    };
-    const subtitleMenu = () => replace(subtitleSelect, h('option', { value: -1 }, 'Off'),
-      hls.subtitleTracks.map((t, i) => h('option', { value: i }, t.name || t.lang || `Track ${i + 1}`)));
-    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, audioMenu);
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, subtitleMenu);
-    hls.on(Hls.Events.MANIFEST_PARSED, () => {
-      audioMenu();
-      subtitleMenu();
-      if (!holdForChoice) video.play().catch(() => {});
-    });
-    hls.loadSource(ticket.url);
-    hls.attachMedia(video);
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = ticket.url;  // native HLS (Safari): its own track menus
-    if (!holdForChoice) video.play().catch(() => {});
+  let engine = null;
+  if (!useNative && Hls.isSupported()) {
+    engine = hlsEngine();
+  } else if (canNative) {
+    engine = nativeEngine();
   } else {
     say('This browser cannot play HLS.', true);
   }
-  audioSelect.addEventListener('change', () => { if (hls) hls.audioTrack = Number(audioSelect.value); });
-  subtitleSelect.addEventListener('change', () => {
-    if (!hls) return;
-    hls.subtitleTrack = Number(subtitleSelect.value);
-    hls.subtitleDisplay = hls.subtitleTrack >= 0;
+  const audioMenu = () => {
+    replace(audioSelect, engine.audioTracks().map((name, i) => h('option', { value: i }, name)));
+    audioSelect.value = engine.audioTrack();
+  };
+  const subtitleMenu = () => replace(subtitleSelect, h('option', { value: -1 }, 'Off'),
+    engine.subtitleTracks().map((name, i) => h('option', { value: i }, name)));
+  if (engine) engine.start();
+
+  function hlsEngine() {
+    hls = new Hls({ maxBufferLength: 30, enableWebVTT: true, renderTextTracksNatively: true });
+    hls.on(Hls.Events.ERROR, (_, data) => {
+      if (data.fatal) { errors.push(`${data.type}: ${data.details}`); say(`Playback error: ${data.details}`, true); }
+      else warnings.push(data.details);
+    });
+    const name = (t, i) => t.name || t.lang || `Track ${i + 1}`;
+    return {
+      kind: 'hls.js',
+      start() {
+        // The menus follow hls.js's track lists, which it fills after the manifest (and again on a change).
+        hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, audioMenu);
+        hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, subtitleMenu);
+        hls.on(Hls.Events.MANIFEST_PARSED, () => {
+          audioMenu();
+          subtitleMenu();
+          if (!holdForChoice) video.play().catch(() => {});
+        });
+        hls.loadSource(ticket.url);
+        hls.attachMedia(video);
+      },
+      audioTracks: () => hls.audioTracks.map(name),
+      audioTrack: () => hls.audioTrack,
+      setAudio(i) { hls.audioTrack = i; },
+      subtitleTracks: () => hls.subtitleTracks.map(name),
+      setSubtitle(i) { hls.subtitleTrack = i; hls.subtitleDisplay = i >= 0; },
+    };
+  }
+
+  // The browser's own player. Where it lists the stream's audio and subtitle renditions itself (Safari), they are
+  // used; where it does not (Chromium), another audio track is the same stream with that track as the default,
+  // resumed where it was, and subtitles are the track's whole WebVTT added as a <track>.
+  function nativeEngine() {
+    const base = ticket.url.slice(0, ticket.url.indexOf('master.m3u8'));
+    const audio = info.audio.map((a, i) => trackName(a, i, 'Audio'));
+    const texts = info.subtitles.map((s, i) => ({ s, i })).filter(({ s }) => s.isText);
+    let audioIndex = Number(new URL(ticket.url, location.href).searchParams.get('audio') ?? info.audio.findIndex(a => a.isDefault));
+    if (!(audioIndex >= 0)) audioIndex = 0;
+    const ownTracks = texts.map(({ s, i }) => {
+      const track = h('track', { kind: 'subtitles', src: `${base}s${i}/full.vtt`, label: trackName(s, i, 'Subtitles') });
+      if (s.language) track.srclang = s.language;
+      return track;
+    });
+    const platformText = () => [...video.textTracks].filter(t => !ownTracks.some(o => o.track === t));
+    const streamURL = () => {
+      const url = new URL(ticket.url, location.href);
+      url.searchParams.set('audio', audioIndex);
+      return url.pathname + url.search;
+    };
+    return {
+      kind: 'native',
+      start() {
+        video.src = streamURL();
+        video.addEventListener('loadedmetadata', () => {
+          // Safari shows the subtitle renditions itself; only a player without them gets our <track>s.
+          if (!platformText().length && !video.querySelector('track')) video.append(...ownTracks);
+          audioMenu();
+          subtitleMenu();
+        }, { once: true });
+        audioMenu();
+        subtitleMenu();
+        if (!holdForChoice) video.play().catch(() => {});
+      },
+      audioTracks: () => audio,
+      audioTrack: () => audioIndex,
+      setAudio(i) {
+        if (i === audioIndex) return;
+        audioIndex = i;
+        const list = video.audioTracks;
+        if (list && list.length === audio.length) {
+          for (let n = 0; n < list.length; n++) list[n].enabled = n === i;
+          return;
+        }
+        const at = video.currentTime, paused = video.paused;
+        video.src = streamURL();
+        video.addEventListener('loadedmetadata', () => {
+          video.currentTime = at;
+          if (!paused) video.play().catch(() => {});
+        }, { once: true });
+      },
+      subtitleTracks: () => texts.map(({ s, i }) => trackName(s, i, 'Subtitles')),
+      setSubtitle(i) {
+        const own = ownTracks.map(t => t.track);
+        const list = platformText().length ? platformText() : own;
+        list.forEach((t, n) => { t.mode = n === i ? 'showing' : 'disabled'; });
+      },
+    };
+  }
+
+  audioSelect.addEventListener('change', () => engine?.setAudio(Number(audioSelect.value)));
+  subtitleSelect.addEventListener('change', () => engine?.setSubtitle(Number(subtitleSelect.value)));
+  playerSelect.addEventListener('change', () => {
+    localStorage.setItem('anikura.player', playerSelect.value);
+    const next = new URLSearchParams(location.search);
+    next.delete('player');
+    navigate(`/watch/${fileId}` + (next.size ? '?' + next : ''), { replace: true });
   });
   const reload = () => {
     const next = new URLSearchParams();
     if (transcode.checked) next.set('transcode', '1');
     if (burn.value !== '') next.set('burn', burn.value);
+    if (params.get('player')) next.set('player', params.get('player'));
     navigate(`/watch/${fileId}` + (next.size ? '?' + next : ''), { replace: true });
   };
   transcode.addEventListener('change', reload);
@@ -172,7 +276,7 @@ export async function render(main, { args, params }) {
     }, 1000);
   });
 
-  if (params.get('selftest') === '1') selfTest(video, () => hls, errors, say);
+  if (params.get('selftest') === '1' && engine) selfTest(video, engine, ticket, { errors, warnings }, say, params);
 
   return () => {
     sendProgress();
@@ -185,39 +289,61 @@ export async function render(main, { args, params }) {
   };
 }
 
-/// ?selftest=1: play, check time advances, seek to 60 %, check it lands and plays on, report. The test suite
-/// runs this in headless Chromium; it is also a quick "does playback work here?" check for a person.
-async function selfTest(video, hlsOf, errors, say) {
-  const result = { started: false, advanced: false, seekTarget: null, seekLanded: false, continued: false,
-                   audioTracks: 0, subtitleTracks: 0, cues: 0, errors };
+/// ?selftest=1: what the test suite checks in headless Chromium, with either engine (?player=hlsjs|native), and a
+/// quick "does playback work here?" for a person: plays 5 s and across the first segment boundary, seeks to the
+/// middle and plays on, switches to the second audio track and plays on, then shows the first subtitle track and
+/// reads the cue showing at ?cue= seconds. Reports frames decoded and hls.js's non-fatal errors too.
+async function selfTest(video, engine, ticket, { errors, warnings }, say, params) {
+  const result = { engine: engine.kind, started: false, advanced: false, crossedBoundary: false, seekTarget: null,
+                   seekLanded: false, continued: false, audioTracks: 0, audioSwitched: null, subtitleTracks: 0,
+                   cues: 0, activeCue: null, errors, warnings };
   const until = (check, ms) => new Promise(resolve => {
     const t0 = performance.now();
     const tick = () => { if (check()) resolve(true); else if (performance.now() - t0 > ms) resolve(false); else setTimeout(tick, 50); };
     tick();
   });
+  const playsOn = async () => { const from = video.currentTime; return until(() => video.currentTime > from + 1 && !video.paused, 20000); };
+  // Where the first segment ends, from the video playlist.
+  const base = ticket.url.slice(0, ticket.url.indexOf('master.m3u8'));
+  const playlist = await (await fetch(`${base}${ticket.video}/index.m3u8`)).text();
+  const boundary = Number((playlist.match(/#EXTINF:([0-9.]+)/) || [0, 0])[1]);
   const t0 = performance.now();
   result.started = await until(() => video.currentTime > 0 && !video.paused, 30000);
   result.startMs = Math.round(performance.now() - t0);
   const first = video.currentTime;
-  result.advanced = await until(() => video.currentTime > first + 1, 20000);
-  result.seekTarget = Math.floor(video.duration * 0.6);
+  result.advanced = await until(() => video.currentTime > first + 5, 30000);
+  result.boundary = boundary;
+  result.crossedBoundary = await until(() => video.currentTime > boundary + 0.5, 30000);
+  result.seekTarget = Math.floor(video.duration / 2);
   const t1 = performance.now();
   video.currentTime = result.seekTarget;
   result.seekLanded = await until(() => !video.seeking && Math.abs(video.currentTime - result.seekTarget) < 2, 20000);
   result.seekMs = Math.round(performance.now() - t1);
-  const landed = video.currentTime;
-  result.continued = await until(() => video.currentTime > landed + 1, 20000);
-  const hls = hlsOf();
-  if (hls) {
-    result.audioTracks = hls.audioTracks.length;
-    result.subtitleTracks = hls.subtitleTracks.length;
-    if (hls.subtitleTracks.length) {
-      hls.subtitleTrack = 0; hls.subtitleDisplay = true;
-      video.currentTime = 1;
-      await until(() => [...video.textTracks].some(t => t.cues && t.cues.length > 0), 20000);
-      result.cues = Math.max(0, ...[...video.textTracks].map(t => (t.cues ? t.cues.length : 0)));
-    }
+  result.continued = await playsOn();
+  result.audioTracks = engine.audioTracks().length;
+  if (result.audioTracks > 1) {
+    const before = video.currentTime;
+    engine.setAudio(1);
+    const fetched = () => performance.getEntriesByType('resource').some(e => /\/a1\/[0-9]+\.ts/.test(e.name));
+    result.audioSwitched = engine.audioTrack() === 1 && await until(fetched, 20000)
+      && await until(() => !video.seeking && video.currentTime > 0, 20000) && await playsOn()
+      && Math.abs(video.currentTime - before) < 10;
   }
+  result.subtitleTracks = engine.subtitleTracks().length;
+  if (result.subtitleTracks) {
+    engine.setSubtitle(0);
+    const at = Number(params.get('cue') || 3);
+    video.currentTime = at;
+    const showing = () => [...video.textTracks].find(t => t.mode === 'showing');
+    await until(() => showing()?.cues?.length > 0 && showing().activeCues?.length > 0, 20000);
+    result.cues = showing()?.cues?.length || 0;
+    result.activeCue = showing()?.activeCues?.[0]?.text ?? null;
+  }
+  const quality = video.getVideoPlaybackQuality();
+  result.videoWidth = video.videoWidth;
+  result.videoHeight = video.videoHeight;
+  result.framesDecoded = quality.totalVideoFrames;
+  result.framesDropped = quality.droppedVideoFrames;
   say('Self-test: ' + JSON.stringify(result), errors.length > 0);
   console.log('ANIKURA-PLAYER-TEST ' + JSON.stringify(result));
 }
