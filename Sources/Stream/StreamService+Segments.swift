@@ -56,8 +56,13 @@ extension StreamService {
         case .video(.copy):
             try await remux(source.path, info.video!.streamIndex, info, segment.start, end, "\(folder)/\(index).ts")
         case .video(.h264(let height, let burn)):
-            var burnIn: (Int, String)?
-            if let burn { burnIn = (burn, try link(source.path, in: folder)) }
+            var burnIn: TranscodeArguments.Burn?
+            if let burn {
+                let subtitle = info.subtitles[burn]
+                burnIn =
+                    subtitle.isText
+                    ? .text(track: burn, subtitleFile: try link(source.path, in: folder)) : .bitmap(streamIndex: subtitle.streamIndex)
+            }
             let output = "\(folder)/\(index).ts"
             try await ffmpeg(
                 settings.transcode.video(
@@ -68,7 +73,8 @@ extension StreamService {
                     height: height,
                     burn: burnIn,
                     urgent: urgent,
-                    output: output + ".part"
+                    output: output + ".part",
+                    sourceStart: info.startTime
                 ),
                 output: output
             )

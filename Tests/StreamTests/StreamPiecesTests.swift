@@ -99,7 +99,9 @@ struct StreamPiecesTests {
         let uris = text.split(separator: "\n").filter { $0.hasSuffix("index.m3u8") && !$0.hasPrefix("#") }
         #expect(uris == ["v-h264-720/index.m3u8", "v-h264-1080/index.m3u8", "v-h264-480/index.m3u8"])
         #expect(variants.allSatisfy { $0.contains(#"AUDIO="audio""#) && $0.contains("FRAME-RATE=") && $0.contains("AVERAGE-BANDWIDTH=") })
-        #expect(variants[0].contains("RESOLUTION=1280x720") && variants[1].contains("RESOLUTION=1920x1080") && variants[2].contains("RESOLUTION=854x480"))
+        #expect(
+            variants[0].contains("RESOLUTION=1280x720") && variants[1].contains("RESOLUTION=1920x1080") && variants[2].contains("RESOLUTION=854x480")
+        )
         // BANDWIDTH is the encoder's cap plus the audio: smaller variants really are cheaper, so a slow link steps down.
         func bandwidth(_ line: Substring) throws -> Int {
             let value = try #require(line.split(separator: ",").first { $0.hasPrefix("#EXT-X-STREAM-INF:BANDWIDTH=") || $0.hasPrefix("BANDWIDTH=") })
@@ -116,7 +118,15 @@ struct StreamPiecesTests {
         #expect(StreamDecision(info: small, client: .init(), transcodeHeight: 720).ladder == [480])
         #expect(StreamDecision(info: Self.info(), client: .init(), transcodeHeight: 720).ladder == [])
         let arguments = TranscodeArguments().video(
-            input: "in.mkv", streamIndex: 0, start: 0, duration: 6, height: 480, burn: nil, urgent: false, output: "0.ts")
+            input: "in.mkv",
+            streamIndex: 0,
+            start: 0,
+            duration: 6,
+            height: 480,
+            burn: nil,
+            urgent: false,
+            output: "0.ts"
+        )
         #expect(arguments.joined(separator: " ").contains("-maxrate 1500k -bufsize 3000k"))
     }
 
@@ -244,7 +254,7 @@ struct TranscodeArgumentsTests {
             start: 12,
             duration: 6,
             height: 720,
-            burn: (1, "/c/it's:[x]"),
+            burn: .text(track: 1, subtitleFile: "/c/it's:[x]"),
             urgent: false,
             output: "/c/2.ts"
         )

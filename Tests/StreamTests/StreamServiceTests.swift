@@ -223,3 +223,48 @@ struct FFmpegToolTests {
         await #expect(throws: StreamError.self) { try await FFmpegTool(executable: "/nonexistent/ffmpeg").ffmpeg(["-version"]) }
     }
 }
+
+extension StreamServiceTests {
+    @Test("a burnt-in PGS track is laid over the transcoded picture, also in a segment that starts while it shows")
+    func bitmapBurnIn() async throws {
+        let file = await MediaFixtures.hevcWithPGS
+        let streams = try Self.service(settings: StreamSettings(prefetchSegments: 0, transcodeHeight: 240))
+        let source = try Self.source(file, id: 1)
+        let info = try await streams.info(source)
+        #expect(info.subtitles.first?.codec == "hdmv_pgs_subtitle" && info.subtitles.first?.isBitmap == true)
+        // Not offered as WebVTT, but can be burnt in.
+        #expect(!MasterPlaylist.make(info: info, decision: streams.decision(info, client: .init())).contains("TYPE=SUBTITLES"))
+        #expect(streams.decision(info, client: .init(burnSubtitle: 0)).video == .h264(height: 240, burnSubtitle: 0))
+        // The box's middle, as grey pixels: a mean difference from the plain picture means the box is drawn.
+        let box = MediaFixtures.pgsBox
+        let crop = "crop=iw*\(box.width / 2)/640:ih*\(box.height / 2)/360:iw*\(box.x + box.width / 4)/640:ih*\(box.y + box.height / 4)/360"
+        func region(_ path: String, at seconds: Double) async -> [UInt8] {
+            Array(
+                await MediaFixtures.runData(
+                    "/usr/bin/env",
+                    ["ffmpeg", "-v", "error", "-i", path, "-ss", "\(seconds)", "-frames:v", "1", "-vf", crop + ",format=gray", "-f", "rawvideo", "-"]
+                )
+            )
+        }
+        var shown: [String] = []
+        for index in 0..<2 {
+            let plain = try await streams.segment(source, .video(.h264(height: 240, burnSubtitle: nil)), index)
+            let burnt = try await streams.segment(source, .video(.h264(height: 240, burnSubtitle: 0)), index)
+            for offset in [0.5, 1.5, 2.5, 3.5, 4.5, 5.5] {
+                let left = await region(plain, at: offset)
+                let right = await region(burnt, at: offset)
+                let time = Double(index * 6) + offset
+                guard left.count == right.count, !left.isEmpty else {
+                    Issue.record("no frame at \(time) s")
+                    continue
+                }
+                var total = 0
+                for (a, b) in zip(left, right) { total += abs(Int(a) - Int(b)) }
+                let difference = Double(total) / Double(left.count)
+                if difference > 40 { shown.append("\(time)") }
+            }
+        }
+        // The cues: 2–4 s and 5–8 s. 6.5 s and 7.5 s are in the second segment, which starts while the box shows.
+        #expect(shown == ["2.5", "3.5", "5.5", "6.5", "7.5"])
+    }
+}

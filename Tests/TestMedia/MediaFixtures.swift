@@ -100,6 +100,27 @@ public enum MediaFixtures {
         }
     }
 
+    /// When the PGS fixture shows its white box (start, end in seconds): the second runs across the 6 s segment boundary.
+    public static let pgsCues: [(Double, Double)] = [(2, 4), (5, 8)]
+    /// Where the box is, in the 640x360 picture: x, y, width, height.
+    public static let pgsBox = (x: 220, y: 280, width: 200, height: 60)
+
+    /// The 10-bit HEVC fixture's picture with a PGS (Blu-ray) subtitle track that shows a white box during `pgsCues`.
+    /// ffmpeg has no PGS encoder, so the display sets are written here, byte by byte.
+    public static var hevcWithPGS: String {
+        get async {
+            let video = await hevc
+            return await made.file("hevc-pgs.mkv") { output in
+                let sup = directory + "/box.sup"
+                FileManager.default.createFile(atPath: sup, contents: PGSWriter.box(cues: pgsCues, box: pgsBox))
+                await ffmpeg([
+                    "-i", video, "-copyts", "-i", sup, "-map", "0:v", "-map", "0:a", "-map", "1", "-c", "copy",
+                    "-metadata:s:s:0", "language=eng", output,
+                ])
+            }
+        }
+    }
+
     /// 20 s of H.264/AAC Matroska written to a pipe, so it has no Cues (no index).
     public static var unindexed: String {
         get async {

@@ -20,33 +20,60 @@ public struct TranscodeArguments: Sendable {
         self.audioBitrate = audioBitrate
     }
 
-    /// H.264 video at `height`; `burn` is a subtitle track (by position) drawn with libass from `subtitleFile`
-    /// (a plain-named link to the source, so the filter graph needs no escaping of the user's path).
+    /// A subtitle track drawn into the picture.
+    public enum Burn: Sendable, Equatable {
+        /// A text track (by position among the subtitle tracks) drawn with libass from `subtitleFile`, a plain-named
+        /// link to the source, so the filter graph needs no escaping of the user's path.
+        case text(track: Int, subtitleFile: String)
+        /// A bitmap track (PGS, VobSub, DVB; by container stream index) laid over the picture, scaled to it.
+        case bitmap(streamIndex: Int)
+    }
+
+    /// H.264 video at `height`, optionally with a subtitle track burnt in.
     public func video(
         input: String,
         streamIndex: Int,
         start: Double,
         duration: Double,
         height: Int,
-        burn: (track: Int, subtitleFile: String)?,
+        burn: Burn?,
         urgent: Bool,
-        output: String
+        output: String,
+        sourceStart: Double = 0
     ) -> [String] {
-        var filters: [String] = []
-        if let burn {
-            // libass needs the file's own times: shift to them, draw, shift back.
-            filters += [
-                "setpts=PTS+\(seconds(start))/TB", "subtitles=filename=\(Self.escapeFilterValue(burn.subtitleFile)):si=\(burn.track)",
-                "setpts=PTS-STARTPTS",
-            ]
-        }
-        filters += [urgent ? "scale=-2:\(height):flags=fast_bilinear" : "scale=-2:\(height)", "format=yuv420p"]
-        return seek(input, start, duration) + [
-            "-map", "0:\(streamIndex)", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ","),
+        let scale = urgent ? "scale=-2:\(height):flags=fast_bilinear" : "scale=-2:\(height)"
+        let encoder = [
             "-c:v", "libx264", "-preset", urgent ? startPreset : preset, "-crf", "\(crf)", "-profile:v", "high",
             "-force_key_frames", "expr:eq(n,0)", "-maxrate", "\(Self.maxBitRate(height: height) / 1000)k",
             "-bufsize", "\(Self.maxBitRate(height: height) / 500)k",
-        ] + timeline(start, output)
+        ]
+        if case .bitmap(let subtitleIndex) = burn {
+            // A picture shows until the next one replaces it, so the one on screen at `start` may have come long before:
+            // the subtitles are read from a minute earlier as a second input, and both keep the file's own times
+            // (-copyts) so the overlay pairs each frame with the picture showing then.
+            let lead = max(0, start - 60)
+            return [
+                "-copyts", "-ss", seconds(start), "-t", seconds(duration), "-i", input, "-ss", seconds(lead), "-i", input,
+                "-filter_complex",
+                "[1:\(subtitleIndex)][0:\(streamIndex)]scale2ref=w=main_w:h=main_h[sub][base];"
+                    + "[base][sub]overlay=eof_action=pass:shortest=1,\(scale),format=yuv420p[video]",
+                "-map", "[video]", "-an", "-sn", "-dn",
+            ] + encoder + [
+                "-f", "mpegts", "-muxdelay", "0", "-muxpreload", "0", "-output_ts_offset",
+                seconds(HLSTimeline.offset - sourceStart), output,
+            ]
+        }
+        var filters: [String] = []
+        if case .text(let track, let subtitleFile) = burn {
+            // libass needs the file's own times: shift to them, draw, shift back.
+            filters += [
+                "setpts=PTS+\(seconds(start))/TB", "subtitles=filename=\(Self.escapeFilterValue(subtitleFile)):si=\(track)",
+                "setpts=PTS-STARTPTS",
+            ]
+        }
+        filters += [scale, "format=yuv420p"]
+        return seek(input, start, duration) + ["-map", "0:\(streamIndex)", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ",")]
+            + encoder + timeline(start, output)
     }
 
     /// The bit rate a transcoded height is capped at (`-maxrate`), which the master playlist announces as its
