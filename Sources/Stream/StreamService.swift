@@ -19,6 +19,8 @@ public final class StreamService: Service, Sendable {
     let logger: Logger
     let remuxer = SegmentRemuxer()
     let gate = ProductionGate()
+    /// Seek-preview sprite sheets, made one file at a time in the background.
+    public let trickplay: TrickplayMaker
 
     private struct ProducerKey: Hashable {
         var source: StreamSource
@@ -38,6 +40,7 @@ public final class StreamService: Service, Sendable {
         self.tool = tool
         self.settings = settings
         self.logger = logger
+        trickplay = TrickplayMaker(cache: cache, tool: tool, gate: gate, logger: logger)
     }
 
     // MARK: - What clients ask for
@@ -69,6 +72,8 @@ public final class StreamService: Service, Sendable {
 
     public func masterPlaylist(_ source: StreamSource, client: ClientProfile) async throws(StreamError) -> String {
         let info = try await info(source)
+        // A player opening the stream is the moment to start its seek previews, in the background.
+        _ = await trickplay.status(source, info)
         return MasterPlaylist.make(info: info, decision: decision(info, client: client), client: client)
     }
 
@@ -105,6 +110,12 @@ public final class StreamService: Service, Sendable {
         let path = cache.folder(source, .subtitles(track)) + "/full.vtt"
         guard FileManager.default.fileExists(atPath: path) else { throw .production("the extracted subtitles are missing") }
         return path
+    }
+
+    /// The seek previews of a file: ready, being made (started now if need be), or impossible.
+    public func seekPreviews(_ source: StreamSource) async throws(StreamError) -> TrickplayMaker.Status {
+        let info = try await info(source)
+        return await trickplay.status(source, info)
     }
 
     /// Transcoding producers that are working or were used within `idleSeconds`.
@@ -211,5 +222,6 @@ public final class StreamService: Service, Sendable {
             return Array(state.producers.values)
         }
         for producer in producers { await producer.stop() }
+        await trickplay.stop()
     }
 }

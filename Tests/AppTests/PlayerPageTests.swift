@@ -74,7 +74,16 @@ struct PlayerPageTests {
                     }
                     #expect((result["boundary"] as? Double ?? 0) >= 5, "the first segment ends past 5 s: \(label)")
                     #expect((result["errors"] as? [Any])?.isEmpty == true, "\(label)")
-                    #expect((result["warnings"] as? [Any])?.isEmpty == true, "no non-fatal hls.js errors either: \(label)")
+                    // hls.js reports a stall whenever its buffer runs dry for a moment: after a seek or a track switch, and
+                    // when a loaded two-core machine makes a transcoded segment late. Playing on is checked above; any
+                    // other non-fatal error (parsing, appending, loading) fails the test.
+                    let warnings = result["warnings"] as? [[String: Any]] ?? []
+                    let unexpected = warnings.filter { $0["details"] as? String != "bufferStalledError" }
+                    #expect(unexpected.isEmpty, "no other non-fatal hls.js errors: \(label)")
+                    #expect(result["previews"] as? Int == (name == StreamAPITests.hevcName ? 2 : 3), "one picture per 10 s: \(label)")
+                    let preview = result["preview"] as? [String: Any] ?? [:]
+                    #expect(preview["shown"] as? Bool == true && preview["sheetLoaded"] as? Bool == true, "seek preview: \(label)")
+                    #expect(preview["width"] as? Int == 320, "\(label)")
                     #expect(result["videoHeight"] as? Int == (name == StreamAPITests.hevcName ? 240 : 360), "frames decoded: \(label)")
                     #expect((result["framesDecoded"] as? Int ?? 0) > 24, "\(label)")
                     #expect(result["audioTracks"] as? Int == audioTracks, "\(label)")

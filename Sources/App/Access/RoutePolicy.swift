@@ -90,6 +90,8 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /hls/{token}/{fileId}/master.m3u8": .signedLink,
             "GET /raw/{token}/{fileId}/{name}": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/index.m3u8": .signedLink,
+            "GET /hls/{token}/{fileId}/trickplay/index.vtt": .signedLink,
+            "GET /hls/{token}/{fileId}/trickplay/{sheet}": .signedLink,
             "GET /hls/{token}/{fileId}/{rendition}/{segment}": .signedLink,
         ]
         // The web app's pages: the shell loads for anyone; its data comes from the routes above.

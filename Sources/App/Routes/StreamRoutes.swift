@@ -45,6 +45,54 @@ struct StreamRoutes<Context: CallerRequestContext> {
             let playlist = try await run { try await streams.masterPlaylist(try await source(file), client: client) }
             return playlistResponse(playlist)
         }
+        // Seek previews: a WebVTT thumbnails track and its JPEG sprite sheets, made on first play.
+        hls.get("trickplay/index.vtt") { _, context in
+            let file = try await authorisedFile(context)
+            let status = try await run { try await streams.seekPreviews(try await source(file)) }
+            switch status {
+            case .ready(let folder):
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/vtt; charset=utf-8", .cacheControl: "private, max-age=3600"],
+                    body: try await fileIO.loadFile(path: folder + "/index.vtt", context: context)
+                )
+            case .making:
+                return try JSONResponse.make(
+                    status: .accepted,
+                    headers: [.retryAfter: "2"],
+                    ["state": "making", "message": "The seek previews are being made; ask again shortly."]
+                )
+            case .failed(let reason):
+                throw APIError(
+                    status: .unprocessableContent,
+                    message: "No seek previews can be made for this file.",
+                    dialect: .native,
+                    internalCause: reason
+                )
+            }
+        }
+        hls.get("trickplay/:sheet") { _, context in
+            let file = try await authorisedFile(context)
+            let name = context.parameters.get("sheet") ?? ""
+            guard name.hasPrefix("sheet-"), name.hasSuffix(".jpg"), name.count <= 16,
+                let number = Int(name.dropFirst(6).dropLast(4)), number >= 1, "sheet-\(number).jpg" == name
+            else { throw APIError.notFound("No seek preview sheet \(name.prefix(40)).", .native) }
+            let source = try await source(file)
+            guard case .ready(let folder) = try await run({ try await streams.seekPreviews(source) }) else {
+                throw APIError.notFound("The seek previews are not made yet.", .native)
+            }
+            let path = folder + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else {
+                // Evicted from the cache with the segments: the set is made again.
+                await streams.trickplay.forget(source)
+                throw APIError.notFound("No seek preview sheet \(number).", .native)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"],
+                body: try await fileIO.loadFile(path: path, context: context)
+            )
+        }
         hls.get(":rendition/index.m3u8") { _, context in
             let file = try await authorisedFile(context)
             let rendition = try rendition(context)

@@ -4,6 +4,7 @@ import Hls from 'hls';
 import { api } from 'app/api.js';
 import { h, replace, clock, title } from 'app/dom.js';
 import { navigate } from 'app/router.js';
+import { seekBar } from 'app/components/seek-bar.js';
 
 const bitmapCodecs = ['hdmv_pgs_subtitle', 'dvd_subtitle', 'dvb_subtitle', 'xsub'];
 const languageNames = new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' });
@@ -19,6 +20,7 @@ function trackName(track, i, kind) {
 export async function render(main, { args, params }) {
   const fileId = args[0];
   const errors = [], warnings = [];
+  const phase = { name: 'start' };  // what the self-test is doing, to place hls.js's non-fatal errors
   const video = h('video', { id: 'video', controls: true, playsinline: true, preload: 'auto' });
   const status = h('p', { id: 'status', class: 'muted', role: 'status' }, 'Loading…');
   const audioSelect = h('select', { id: 'audio' });
@@ -67,6 +69,10 @@ export async function render(main, { args, params }) {
   say(`${ticket.mode}: ${v.codec} ${v.bitDepth}-bit ${v.width}×${v.height} → ${ticket.video}; ${info.audio.length} audio, ` +
       `${info.subtitles.filter(s => s.isText).length} text subtitle track(s); ${clock(info.duration)}`);
   const duration = info.duration;
+  // The seek bar with previews, under the picture (the built-in controls' bar cannot show pictures).
+  const streamBase = ticket.url.slice(0, ticket.url.indexOf('master.m3u8'));
+  const seek = seekBar(video, { duration, trackURL: `${streamBase}trickplay/index.vtt` });
+  main.querySelector('.video-frame').after(seek.element);
   // Text subtitles are drawn with libass; pictures (PGS, VobSub, DVB) are laid over the video.
   info.subtitles.forEach((s, i) => {
     if (s.isText || bitmapCodecs.includes(s.codec)) burn.append(h('option', { value: i }, `${s.language || ''} ${s.title || s.codec}`.trim()));
@@ -131,7 +137,7 @@ export async function render(main, { args, params }) {
     hls = new Hls({ maxBufferLength: 30, enableWebVTT: true, renderTextTracksNatively: true });
     hls.on(Hls.Events.ERROR, (_, data) => {
       if (data.fatal) { errors.push(`${data.type}: ${data.details}`); say(`Playback error: ${data.details}`, true); }
-      else warnings.push(data.details);
+      else warnings.push({ phase: phase.name, details: data.details });
     });
     const name = (t, i) => t.name || t.lang || `Track ${i + 1}`;
     return {
@@ -276,7 +282,7 @@ export async function render(main, { args, params }) {
     }, 1000);
   });
 
-  if (params.get('selftest') === '1' && engine) selfTest(video, engine, ticket, { errors, warnings }, say, params);
+  if (params.get('selftest') === '1' && engine) selfTest(video, engine, ticket, { errors, warnings, phase }, say, params, seek);
 
   return () => {
     sendProgress();
@@ -286,6 +292,7 @@ export async function render(main, { args, params }) {
     document.removeEventListener('visibilitychange', hidden);
     document.removeEventListener('keydown', keys);
     if (hls) hls.destroy();
+    seek.stop();
   };
 }
 
@@ -293,7 +300,7 @@ export async function render(main, { args, params }) {
 /// quick "does playback work here?" for a person: plays 5 s and across the first segment boundary, seeks to the
 /// middle and plays on, switches to the second audio track and plays on, then shows the first subtitle track and
 /// reads the cue showing at ?cue= seconds. Reports frames decoded and hls.js's non-fatal errors too.
-async function selfTest(video, engine, ticket, { errors, warnings }, say, params) {
+async function selfTest(video, engine, ticket, { errors, warnings, phase }, say, params, seek) {
   const result = { engine: engine.kind, started: false, advanced: false, crossedBoundary: false, seekTarget: null,
                    seekLanded: false, continued: false, audioTracks: 0, audioSwitched: null, subtitleTracks: 0,
                    cues: 0, activeCue: null, errors, warnings };
@@ -314,6 +321,7 @@ async function selfTest(video, engine, ticket, { errors, warnings }, say, params
   result.advanced = await until(() => video.currentTime > first + 5, 30000);
   result.boundary = boundary;
   result.crossedBoundary = await until(() => video.currentTime > boundary + 0.5, 30000);
+  phase.name = 'seek';
   result.seekTarget = Math.floor(video.duration / 2);
   const t1 = performance.now();
   video.currentTime = result.seekTarget;
@@ -322,6 +330,7 @@ async function selfTest(video, engine, ticket, { errors, warnings }, say, params
   result.continued = await playsOn();
   result.audioTracks = engine.audioTracks().length;
   if (result.audioTracks > 1) {
+    phase.name = 'audio-switch';
     const before = video.currentTime;
     engine.setAudio(1);
     const fetched = () => performance.getEntriesByType('resource').some(e => /\/a1\/[0-9]+\.ts/.test(e.name));
@@ -331,6 +340,7 @@ async function selfTest(video, engine, ticket, { errors, warnings }, say, params
   }
   result.subtitleTracks = engine.subtitleTracks().length;
   if (result.subtitleTracks) {
+    phase.name = 'subtitles';
     engine.setSubtitle(0);
     const at = Number(params.get('cue') || 3);
     video.currentTime = at;
@@ -338,6 +348,21 @@ async function selfTest(video, engine, ticket, { errors, warnings }, say, params
     await until(() => showing()?.cues?.length > 0 && showing().activeCues?.length > 0, 20000);
     result.cues = showing()?.cues?.length || 0;
     result.activeCue = showing()?.activeCues?.[0]?.text ?? null;
+  }
+  phase.name = 'previews';
+  // Seek previews: wait for the track, then point at 30 % of the bar as a dragging user would.
+  await until(() => seek.previews().length > 0, 30000);
+  result.previews = seek.previews().length;
+  if (result.previews) {
+    const bar = document.getElementById('seekbar');
+    bar.value = Math.floor(video.duration * 0.3);
+    bar.dispatchEvent(new Event('input'));
+    const picture = document.getElementById('seek-picture');
+    result.preview = { shown: !document.getElementById('seek-preview').hidden, cue: picture.dataset.cue, width: picture.offsetWidth };
+    const image = new Image();
+    image.src = seek.previews()[0].url;
+    result.preview.sheetLoaded = await image.decode().then(() => image.naturalWidth > 0, () => false);
+    bar.dispatchEvent(new Event('blur'));
   }
   const quality = video.getVideoPlaybackQuality();
   result.videoWidth = video.videoWidth;
