@@ -15,7 +15,8 @@ public enum MasterPlaylist {
             var attributes = [
                 "TYPE=AUDIO", "GROUP-ID=\"audio\"", "NAME=\(quoted(name(audio.language, audio.title, track: track, kind: "Audio")))",
             ]
-            if let language = audio.language { attributes.append("LANGUAGE=\(quoted(language))") }
+            // Apple asks for a LANGUAGE on every rendition: "und" (undetermined, RFC 5646) when the file says none.
+            attributes.append("LANGUAGE=\(quoted(audio.language ?? "und"))")
             attributes += [
                 "DEFAULT=\(track == defaultAudio ? "YES" : "NO")", "AUTOSELECT=YES", "CHANNELS=\"\(channels)\"",
                 "URI=\"\(Rendition.audio(track))/index.m3u8\"",
@@ -28,7 +29,7 @@ public enum MasterPlaylist {
                 "TYPE=SUBTITLES", "GROUP-ID=\"subs\"",
                 "NAME=\(quoted(name(subtitle.language, subtitle.title, track: track, kind: "Subtitles")))",
             ]
-            if let language = subtitle.language { attributes.append("LANGUAGE=\(quoted(language))") }
+            attributes.append("LANGUAGE=\(quoted(subtitle.language ?? "und"))")
             attributes += [
                 "DEFAULT=NO", "AUTOSELECT=YES", "FORCED=NO", "URI=\"\(Rendition.subtitles(track))/index.m3u8\"",
             ]
