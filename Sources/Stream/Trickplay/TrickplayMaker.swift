@@ -38,6 +38,7 @@ public actor TrickplayMaker {
     private var worker: Task<Void, Never>?
     /// At most this many files wait; an older request is dropped for a newer one (the user moved on).
     static let queueLimit = 8
+    static let startDelay = Duration.seconds(2)
 
     init(cache: SegmentCache, tool: any MediaTool, gate: ProductionGate, logger: Logger) {
         self.cache = cache
@@ -76,6 +77,8 @@ public actor TrickplayMaker {
     }
 
     private func drain() async {
+        // The first seconds of a play are for its first segments and the player's start.
+        try? await Task.sleep(for: Self.startDelay)
         while !Task.isCancelled, !queue.isEmpty {
             let job = queue.removeLast()  // the newest request first: the file someone is watching now
             current = job.source.cacheKey
