@@ -34,26 +34,30 @@ func buildApplication(
     )
     let limits = configuration.server.limits
     let connections = ConnectionRegistry(capacity: limits.effectiveMaxConnections)
+    let server = HTTPServerBuilder.http1(
+        configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: connections)],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maxHeadBytes,
+                maxHeaderListSize: limits.maxHeadBytes,
+                maxHeaderFieldCount: 200
+            )
+        )
+    )
+    func listener(_ host: String, _ port: Int) -> ApplicationConfiguration {
+        // Many clients may connect at once (a Kometa run, Shoko's queue); the kernel caps this anyway.
+        .init(address: .hostname(host, port: port), serverName: "Anikura", backlog: 1024)
+    }
     var app = Application(
         router: parts.router,
-        server: .http1(
-            configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ConnectionGuardHandler(limits: limits, registry: connections)],
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: limits.maxHeadBytes,
-                    maxHeaderListSize: limits.maxHeadBytes,
-                    maxHeaderFieldCount: 200
-                )
-            )
-        ),
-        configuration: .init(
-            address: .hostname(configuration.server.host, port: configuration.server.port),
-            serverName: "Anikura",
-            // Many clients may connect at once (a Kometa run, Shoko's queue); the kernel caps this anyway.
-            backlog: 1024
-        ),
+        server: server,
+        configuration: listener(configuration.server.host, configuration.server.port),
         logger: logger
     )
+    // Further listeners serve the same routes under the same policies, and share the connection limits.
+    for extra in configuration.server.extraBinds {
+        app.addServices(Application(router: parts.router, server: server, configuration: listener(extra.host, extra.port), logger: logger))
+    }
     app.addServices(parts.services)
     return app
 }
@@ -91,7 +95,8 @@ func buildParts(
         fetcher: fetcher,
         metrics: metrics,
         clock: clock,
-        httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds
+        httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds,
+        clientWaitSeconds: configuration.mirror.clientWaitSeconds
     )
     let jobs = JobCenter()
     let children = ChildProcessGroup(cacheRoot: configuration.segmentCachePath)

@@ -22,7 +22,8 @@ struct PlayerPageTests {
             let (_, json) = try await ChildProcess.withRunning("/usr/bin/env", arguments) { chromium in
                 defer { chromium.send(SIGTERM) }
                 let marker = "ANIKURA-PLAYER-TEST "
-                let deadline = Date().addingTimeInterval(90)
+                // Well past the page's own timeouts: a loaded CI machine makes every phase slower.
+                let deadline = Date().addingTimeInterval(240)
                 while Date() < deadline {
                     let text = chromium.standardError
                     if let range = text.range(of: marker), let end = text[range.upperBound...].range(of: "}\", source:") {
@@ -31,7 +32,8 @@ struct PlayerPageTests {
                     guard chromium.isRunning else { break }
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                return failure("no self-test result from Chromium; its log ends: \(chromium.standardError.suffix(2000))")
+                let phases = chromium.standardError.split(separator: "\n").filter { $0.contains("ANIKURA-PLAYER-PHASE") }
+                return failure("no self-test result from Chromium; phases: \(phases); its log ends: \(chromium.standardError.suffix(1500))")
             }
             return json
         } catch {

@@ -17,7 +17,7 @@ enum AccountsStartup {
         }
         if !server.isLoopback, try await offThread({ try users.hasAdmin() }) == false {
             throw Refusal(
-                description: "listening on \(server.host) (server.bind) needs an admin user; add one with "
+                description: "listening on \(server.listeners) (server.bind, server.extra_binds) needs an admin user; add one with "
                     + "`anikura user add NAME --role admin` (it reads the password from standard input)"
             )
         }

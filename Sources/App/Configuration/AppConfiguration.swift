@@ -7,13 +7,19 @@ struct AppConfiguration: Sendable {
     struct Server: Sendable {
         var host: String
         var port: Int
+        /// More listeners with the same routes (`server.extra_binds`), e.g. `0.0.0.0:9001` to answer clients pointed
+        /// at `api.anidb.net:9001` by DNS.
+        var extraBinds: [(host: String, port: Int)] = []
         /// The old shared HTTP Basic credential: on first start it becomes an admin user (`LegacyCredentials`).
         var username: String
         var password: String
         var limits: ConnectionLimits
         var access: AccessSettings
 
-        var isLoopback: Bool { AppConfiguration.isLoopback(host) }
+        /// Every listener is on loopback: only then may an install without users be open.
+        var isLoopback: Bool { AppConfiguration.isLoopback(host) && extraBinds.allSatisfy { AppConfiguration.isLoopback($0.host) } }
+        /// The listeners' addresses, for messages.
+        var listeners: String { ([(host, port)] + extraBinds).map { "\($0.host):\($0.port)" }.joined(separator: ", ") }
         /// A password shorter than this does not count as a secret for a public listener.
         static let minimumPublicPasswordLength = 12
     }
@@ -31,6 +37,8 @@ struct AppConfiguration: Sendable {
         var staleAfterDays: Double
         var banPauseHours: Double
         var httpapiWaitSeconds: Double
+        /// How long a Kometa-dialect request for a missing aid is held when it does not say (`mirror.client_wait_secs`).
+        var clientWaitSeconds: Double = 10
         var memoryCacheMegabytes: Int
         /// AniDB's image CDN and its own daily budget (posters), apart from the API's.
         var imageURL: String
@@ -116,6 +124,15 @@ struct AppConfiguration: Sendable {
                 signInWindow: reader.double("server.signin_window_mins") * 60
             )
         )
+        for (position, extra) in reader.strings("server.extra_binds").enumerated() {
+            guard let (extraHost, extraPort) = Self.splitHostPort(extra), extraPort > 0 else {
+                throw reader.invalid("server.extra_binds", "item \(position + 1): expected HOST:PORT (e.g. 0.0.0.0:9001), got '\(extra)'")
+            }
+            guard !(extraHost == host && extraPort == port), !server.extraBinds.contains(where: { $0 == (extraHost, extraPort) }) else {
+                throw reader.invalid("server.extra_binds", "\(extra) is listed twice (server.bind counts too)")
+            }
+            server.extraBinds.append((extraHost, extraPort))
+        }
         let publicURL = server.access.publicURL
         if !publicURL.isEmpty {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -165,6 +182,7 @@ struct AppConfiguration: Sendable {
             staleAfterDays: reader.double("mirror.stale_after_days"),
             banPauseHours: reader.double("mirror.ban_pause_hours"),
             httpapiWaitSeconds: reader.double("mirror.httpapi_wait_secs"),
+            clientWaitSeconds: reader.double("mirror.client_wait_secs"),
             memoryCacheMegabytes: Self.memoryCache(reader.int("mirror.memory_cache_mb")),
             imageURL: reader.string("mirror.image_url"),
             imageDailyLimit: reader.int("mirror.image_daily_limit")
@@ -177,6 +195,9 @@ struct AppConfiguration: Sendable {
         guard (1...200).contains(mirror.dailyLimit) else { throw reader.invalid("mirror.daily_limit", "must be 1 to 200") }
         guard mirror.staleAfterDays >= 1 else { throw reader.invalid("mirror.stale_after_days", "must be at least 1") }
         guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
+        guard (0...60).contains(mirror.clientWaitSeconds) else {
+            throw reader.invalid("mirror.client_wait_secs", "must be 0 to 60")
+        }
         guard (0...600).contains(mirror.httpapiWaitSeconds) else {
             throw reader.invalid("mirror.httpapi_wait_secs", "must be 0 to 600")
         }
@@ -229,12 +250,12 @@ struct AppConfiguration: Sendable {
         guard !hls.ffmpeg.isEmpty else { throw reader.invalid("hls.ffmpeg", "must name the ffmpeg program") }
         // Security by default: the old shared credential may still create the first admin, but on the network only
         // with a password that is a real secret. (Without any admin user, `serve` refuses a public bind at start.)
-        if !Self.isLoopback(host), !server.username.isEmpty || !server.password.isEmpty,
+        if !server.isLoopback, !server.username.isEmpty || !server.password.isEmpty,
             server.username.isEmpty || server.password.count < Server.minimumPublicPasswordLength
         {
             throw reader.invalid(
                 "server.bind",
-                "\(host) is not a loopback address and server.username/server.password are not a real secret: "
+                "\(server.listeners) is not only loopback addresses and server.username/server.password are not a real secret: "
                     + "use a password of at least \(Server.minimumPublicPasswordLength) characters, or remove them and add "
                     + "an admin user with `anikura user add NAME --role admin`"
             )

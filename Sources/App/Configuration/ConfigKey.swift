@@ -19,6 +19,7 @@ struct ConfigKey: Sendable {
 
     static let all: [ConfigKey] = [
         .init(name: "server.bind", kind: .string, defaultValue: .string("127.0.0.1:8080")),
+        .init(name: "server.extra_binds", kind: .strings, defaultValue: .strings([])),
         .init(name: "server.username", kind: .string, defaultValue: .string("")),
         .init(name: "server.password", kind: .string, defaultValue: .string("")),
         .init(name: "server.head_timeout_secs", kind: .double, defaultValue: .double(30)),
@@ -48,6 +49,7 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.stale_after_days", kind: .double, defaultValue: .double(7)),
         .init(name: "mirror.ban_pause_hours", kind: .double, defaultValue: .double(24)),
         .init(name: "mirror.httpapi_wait_secs", kind: .double, defaultValue: .double(30)),
+        .init(name: "mirror.client_wait_secs", kind: .double, defaultValue: .double(10)),
         .init(name: "mirror.memory_cache_mb", kind: .intOrAuto, defaultValue: .int(-1)),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),

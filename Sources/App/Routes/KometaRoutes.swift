@@ -21,12 +21,18 @@ struct KometaRoutes<Context: RequestContext> {
         let aid = try RequestParsing.aid(context.parameters.get("aid"), .kometa)
         let query = request.uri.queryParameters
         let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
-        // Longer waits are capped, not refused: the client gets the document or the 202 a little sooner.
-        let wait = min(
-            try RequestParsing.positiveInt(query.get("wait"), name: "wait", default: 0, range: 0...86_400, .kometa),
-            Int(mirror.maxClientWaitSeconds)
-        )
-        switch try await mirror.fetcher.lookup(aid: aid, mature: mature, waitSeconds: Double(wait)) {
+        // Longer waits are capped, not refused: the client gets the document or the 202 a little sooner. Without
+        // `?wait=` the request is held for `mirror.client_wait_secs`, but only when the fetch can start within it.
+        var wait = mirror.clientWaitSeconds
+        if query.get("wait") != nil {
+            wait = Double(
+                min(
+                    try RequestParsing.positiveInt(query.get("wait"), name: "wait", default: 0, range: 0...86_400, .kometa),
+                    Int(mirror.maxClientWaitSeconds)
+                )
+            )
+        }
+        switch try await mirror.fetcher.lookup(aid: aid, mature: mature, waitSeconds: wait) {
         case .document(let document, let cache):
             return serve(document, cache: cache.rawValue, mature, request)
         case .notFound:

@@ -8,6 +8,9 @@ struct MirrorRouteContext: Sendable {
     var clock: any MirrorClock
     /// How long `/httpapi` holds a request for an aid being fetched.
     var httpapiWaitSeconds: Double
+    /// How long a Kometa-dialect request for a missing aid is held when it sends no `?wait=` (Kometa never does):
+    /// a fetch that can start within it answers 200 instead of 202.
+    var clientWaitSeconds: Double = 0
     /// The most a Kometa-dialect client may ask to wait (`?wait=`).
     var maxClientWaitSeconds: Double = 60
 

@@ -20,7 +20,11 @@ function trackName(track, i, kind) {
 export async function render(main, { args, params }) {
   const fileId = args[0];
   const errors = [], warnings = [];
-  const phase = { name: 'start' };  // what the self-test is doing, to place hls.js's non-fatal errors
+  // What the self-test is doing, to place hls.js's non-fatal errors (and, in its log, where a slow run is).
+  const phase = {
+    name: 'start',
+    set(name) { this.name = name; console.log(`ANIKURA-PLAYER-PHASE ${name} at ${video.currentTime.toFixed(2)} s`); },
+  };
   const video = h('video', { id: 'video', controls: true, playsinline: true, preload: 'auto' });
   const status = h('p', { id: 'status', class: 'muted', role: 'status' }, 'Loading…');
   const audioSelect = h('select', { id: 'audio' });
@@ -321,7 +325,7 @@ async function selfTest(video, engine, ticket, { errors, warnings, phase }, say,
   result.advanced = await until(() => video.currentTime > first + 5, 30000);
   result.boundary = boundary;
   result.crossedBoundary = await until(() => video.currentTime > boundary + 0.5, 30000);
-  phase.name = 'seek';
+  phase.set('seek');
   result.seekTarget = Math.floor(video.duration / 2);
   const t1 = performance.now();
   video.currentTime = result.seekTarget;
@@ -330,7 +334,7 @@ async function selfTest(video, engine, ticket, { errors, warnings, phase }, say,
   result.continued = await playsOn();
   result.audioTracks = engine.audioTracks().length;
   if (result.audioTracks > 1) {
-    phase.name = 'audio-switch';
+    phase.set('audio-switch');
     const before = video.currentTime;
     engine.setAudio(1);
     const fetched = () => performance.getEntriesByType('resource').some(e => /\/a1\/[0-9]+\.ts/.test(e.name));
@@ -340,7 +344,7 @@ async function selfTest(video, engine, ticket, { errors, warnings, phase }, say,
   }
   result.subtitleTracks = engine.subtitleTracks().length;
   if (result.subtitleTracks) {
-    phase.name = 'subtitles';
+    phase.set('subtitles');
     engine.setSubtitle(0);
     const at = Number(params.get('cue') || 3);
     video.currentTime = at;
@@ -349,7 +353,7 @@ async function selfTest(video, engine, ticket, { errors, warnings, phase }, say,
     result.cues = showing()?.cues?.length || 0;
     result.activeCue = showing()?.activeCues?.[0]?.text ?? null;
   }
-  phase.name = 'previews';
+  phase.set('previews');
   // Seek previews: wait for the track, then point at 30 % of the bar as a dragging user would.
   await until(() => seek.previews().length > 0, 30000);
   result.previews = seek.previews().length;
