@@ -197,7 +197,7 @@ struct LiveServerTests {
 struct WebPageTests {
     @Test("every page path serves the app shell, its modules load, and the home page reads only real /stats fields")
     func index() async throws {
-        let web = URL(fileURLWithPath: TestApp.demoSeed).deletingLastPathComponent().deletingLastPathComponent()
+        let web = URL(fileURLWithPath: TestApp.repositorySeed).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("web").path
         let app = try await TestApp.build(environment: ["ANIKURA_SERVER_WEB_DIR": web])
         try await app.test(.router) { client in

@@ -54,7 +54,7 @@ struct KometaDialectTests {
 
     @Test("an entry older than stale_after_days is served as STALE")
     func stale() async throws {
-        let app = try await TestApp.build(clock: ManualClock(now: Date().timeIntervalSince1970 + 8 * 86_400))
+        let app = try await TestApp.build(clock: ManualClock(now: TestApp.seedTime + 8 * 86_400))
         try await app.test(.router) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in
                 #expect(response.status == .ok)

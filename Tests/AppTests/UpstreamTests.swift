@@ -120,7 +120,7 @@ struct UpstreamTests {
         let newer = TestApp.file("22.xml")
         fake.add(aid: 22, document: newer)
         // Eight days on, the seeded copy is past stale_after_days (7).
-        let clock = ManualClock(now: Date().timeIntervalSince1970 + 8 * 86_400)
+        let clock = ManualClock(now: TestApp.seedTime + 8 * 86_400)
         let app = try await TestApp.build(environment: Self.environment(fake), clock: clock)
         try await app.test(.live) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in

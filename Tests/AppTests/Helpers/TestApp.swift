@@ -13,13 +13,30 @@ import NIOHTTP1
 /// Builds the real application the way `serve` does, over an in-memory database seeded with the demo seed.
 enum TestApp {
     /// The demo seed shipped in the repository (real AniDB documents).
-    static var demoSeed: String {
+    static var repositorySeed: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("demo/seed").path
     }
 
+    /// When the seeded documents were "fetched": a seed document's age is its file's modification time, and a
+    /// checkout's files are as old as the checkout, so the tests use a copy whose files all carry this time.
+    static let seedTime = Date().timeIntervalSince1970.rounded(.down)
+
+    /// The demo seed, copied once per test run with every file's modification time set to `seedTime`: ages in the
+    /// tests (`X-Age-Days`, STALE after 7 days) are then the ones they set, on a checkout of any age.
+    static let demoSeed: String = {
+        let copy = NSTemporaryDirectory() + "anikura-seed-\(getpid())-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for name in try! FileManager.default.contentsOfDirectory(atPath: repositorySeed) {
+            let target = copy + "/" + name
+            try! FileManager.default.copyItem(atPath: repositorySeed + "/" + name, toPath: target)
+            try! FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: seedTime)], ofItemAtPath: target)
+        }
+        return copy
+    }()
+
     static func file(_ name: String) -> [UInt8] {
-        Array(try! Data(contentsOf: URL(fileURLWithPath: demoSeed + "/" + name)))
+        Array(try! Data(contentsOf: URL(fileURLWithPath: repositorySeed + "/" + name)))
     }
 
     static func configuration(_ environment: [String: String] = [:]) throws -> AppConfiguration {
