@@ -147,7 +147,7 @@ public final class FakeAniDB: Sendable {
                 return
             case .gzip(let bytes, let announced):
                 status = 200
-                body = (try? Gzip.compress(bytes)) ?? []
+                body = StoredGzip.encode(bytes)
                 if announced { headers.add(name: "Content-Encoding", value: "gzip") }
                 headers.add(name: "Content-Type", value: "text/xml")
             case .plain(let bytes):
@@ -155,7 +155,7 @@ public final class FakeAniDB: Sendable {
                 body = bytes
             case .error(let text):
                 status = 200
-                body = (try? Gzip.compress(Array(text.utf8))) ?? []
+                body = StoredGzip.encode(Array(text.utf8))
                 headers.add(name: "Content-Encoding", value: "gzip")
                 headers.add(name: "Content-Type", value: "text/xml")
             case .status(let code):

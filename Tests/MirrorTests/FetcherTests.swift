@@ -47,7 +47,7 @@ struct FetcherTests {
         try await harness.running(harness.makeFetcher()) {
             #expect(await harness.settle(requests: 1))
             harness.clock.advance(by: 1)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
         }
         // A new process on the same database, one second after the first request.
@@ -56,10 +56,10 @@ struct FetcherTests {
         var settings = restarted.settings
         settings.baseURL = harness.fake.baseURL
         try await restarted.running(restarted.makeFetcher(settings: settings)) {
-            await restarted.quietly()
+            #expect(await restarted.runToIdle())
             #expect(harness.upstreamCount == 1, "the restart must not reset the interval")
             harness.clock.advance(by: 2.9)
-            await restarted.quietly()
+            #expect(await restarted.runToIdle())
             #expect(harness.upstreamCount == 1)
             harness.clock.advance(by: 0.1)
             #expect(await harness.settle(requests: 2))
@@ -81,9 +81,9 @@ struct FetcherTests {
                 #expect(await harness.settle(requests: expected))
                 harness.clock.advance(by: 4)
             }
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             harness.clock.advance(by: 3600)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 6, "three quarters of the budget, then the library waits")
             // A client's missing aid still goes, ahead of the library's remaining four.
             _ = try await fetcher.lookup(aid: 22, mature: true)
@@ -105,7 +105,7 @@ struct FetcherTests {
                 #expect(await harness.settle(requests: expected))
                 harness.clock.advance(by: 4)
             }
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 3)
         }
         // Restart: the log is in SQLite, so the budget is still spent.
@@ -113,13 +113,13 @@ struct FetcherTests {
         let restarted = harness.makeFetcher(store: store)
         try await harness.running(restarted) {
             harness.clock.advance(to: start + 86_399)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 3, "the window still holds three requests")
             let starts = try await store.upstreamStarts(now: harness.clock.now())
             #expect(starts.count == 3)
             harness.clock.advance(to: start + 86_400.5)
             #expect(await harness.settle(requests: 4))
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 4, "only the first start left the window")
         }
     }
@@ -163,7 +163,7 @@ struct FetcherTests {
             let state = try await harness.store.upstreamState()
             #expect(state.bannedUntil == start + 86_400)
             harness.clock.advance(by: 3600)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
             let snapshot = try await fetcher.snapshot()
             #expect(snapshot.bannedUntil == start + 86_400)
@@ -176,7 +176,7 @@ struct FetcherTests {
         }
         try await harness.running(harness.makeFetcher()) {
             harness.clock.advance(to: start + 86_399)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1, "a restart does not lift the ban")
             harness.clock.advance(to: start + 86_400)
             #expect(await harness.settle(requests: 2))
@@ -235,7 +235,7 @@ struct FetcherTests {
             _ = try await harness.store.enqueue(aid: 22, priority: .stale, now: harness.clock.now())
             for _ in 0..<12 {
                 harness.clock.advance(by: 7199)
-                await harness.quietly()
+                #expect(await harness.runToIdle())
             }
             #expect(harness.clock.now() < start + 86_400)
             #expect(harness.upstreamCount == 2)
@@ -263,7 +263,7 @@ struct FetcherTests {
         #expect(try await store.upstreamOutcomes(now: start) == ["pending": 1])
         let restarted = harness.makeFetcher(store: store)
         try await harness.running(restarted) {
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1, "the interval counts from the cut-off request")
             harness.clock.advance(by: 4)
             #expect(await eventually { harness.upstreamCount == 2 })
@@ -331,7 +331,7 @@ struct FetcherTests {
             // 4 s × 2¹ × jitter 0.75.
             #expect(state.backoffUntil == harness.clock.now() + 6)
             harness.clock.advance(by: 5.9)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
             harness.clock.advance(by: 0.1)
             #expect(await harness.settle(requests: 2))
@@ -375,7 +375,7 @@ struct FetcherTests {
                 Issue.record("remembered: answered without asking AniDB")
                 return
             }
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
             #expect(try await harness.store.queuedAIDs().isEmpty)
             harness.clock.advance(by: 6 * 86_400)
@@ -395,7 +395,7 @@ struct FetcherTests {
         try await harness.running(fetcher) {
             #expect(await harness.settle(requests: 1))
             harness.clock.advance(by: 3600)
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1, "no retries")
             let snapshot = try await fetcher.snapshot()
             #expect(snapshot.clientError == "302 client version missing or invalid")
@@ -456,7 +456,7 @@ struct FetcherTests {
             #expect(counts.dumpAnime == 9259)
             harness.clock.advance(by: 3600)
             try await fetcher.needTitles()
-            await harness.quietly()
+            #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
             #expect(try await fetcher.snapshot().titlesFetchedAt != nil)
             // Search now finds anime we have no document for, and says so.

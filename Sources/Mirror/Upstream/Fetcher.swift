@@ -14,6 +14,9 @@ public final class Fetcher: Service, Sendable {
     let parser = AnimeDocumentParser()
     let waiters = FetchWaiters()
     let wake = WakeSignal()
+    /// While the loop waits: until when (nil: for new work only). What lets a caller tell "nothing more will happen
+    /// before the clock moves" from "nothing has happened yet".
+    private let parked = LockedBox<Double??>(nil)
     /// Stale aids queued since start-up, so serving a stale document costs a database write only once.
     let queuedStale = LockedBox(Set<Int>())
     /// 0..<1, for back-off jitter; injected so tests are repeatable.
@@ -68,8 +71,14 @@ public final class Fetcher: Service, Sendable {
         while !Task.isCancelled {
             do {
                 switch try await nextStep(now: clock.now()) {
-                case .idle: await wake.wait()
-                case .wait(let until): await wake.wait(until: until, clock: clock)
+                case .idle:
+                    parked.withLock { $0 = .some(nil) }
+                    await wake.wait()
+                    parked.withLock { $0 = nil }
+                case .wait(let until):
+                    parked.withLock { $0 = .some(until) }
+                    await wake.wait(until: until, clock: clock)
+                    parked.withLock { $0 = nil }
                 case .anime(let aid): try await fetchAnime(aid)
                 case .titles: try await fetchTitles()
                 }
@@ -79,6 +88,13 @@ public final class Fetcher: Service, Sendable {
                 try? await clock.sleep(until: clock.now() + 60)
             }
         }
+    }
+
+    /// The loop is waiting with nothing due at `now` and no work signalled: until the clock passes its deadline or
+    /// new work arrives, it sends nothing upstream.
+    func isIdle(now: Double) -> Bool {
+        guard let deadline = parked.withLock({ $0 }), wake.isWaiting else { return false }
+        return deadline.map { $0 > now } ?? true
     }
 
     enum Step: Equatable {

@@ -19,6 +19,9 @@ final class WakeSignal: Sendable {
         continuation?.resume()
     }
 
+    /// Someone is waiting and no signal is pending: nothing will wake the waiter but a signal (or its deadline).
+    var isWaiting: Bool { state.withLock { $0.continuation != nil && !$0.pending } }
+
     /// Returns at the next signal (or at once if one is pending), or when the task is cancelled.
     func wait() async {
         await withTaskCancellationHandler {

@@ -50,8 +50,12 @@ struct FetcherHarness {
         )
     }
 
+    /// The fetcher `running` runs, for `runToIdle`.
+    let current = LockedBox<Fetcher?>(nil)
+
     /// Runs `fetcher` while `body` runs, then stops it the way a shutdown or `kill` would.
     func running(_ fetcher: Fetcher, _ body: () async throws -> Void) async throws {
+        current.withLock { $0 = fetcher }
         let task = Task { try await fetcher.run() }
         do {
             try await body()
@@ -79,6 +83,12 @@ struct FetcherHarness {
         }
     }
 
-    /// Gives the fetcher a moment (real time) to do anything it wrongly would.
-    func quietly() async { try? await Task.sleep(for: .milliseconds(150)) }
+    /// Lets the running fetcher do everything it would at the clock's present time, until it waits with nothing due
+    /// (its next deadline after now, no work signalled). Counting requests after this proves none was due: a wrong
+    /// one would have been sent before the fetcher went idle.
+    func runToIdle() async -> Bool {
+        let clock = clock
+        let current = current
+        return await eventually(within: 10) { current.withLock { $0 }?.isIdle(now: clock.now()) ?? false }
+    }
 }
