@@ -124,18 +124,23 @@ struct SegmentRemuxerTests {
         let h264File = await MediaFixtures.h264
         let info = try MediaProber().probe(path: h264File)
         let video = try #require(info.video)
-        let output = MediaFixtures.directory + "/bad-\(UUID().uuidString).ts"
-        #expect(throws: StreamError.self) {
-            try SegmentRemuxer().remux(
-                path: h264File,
-                streamIndex: video.streamIndex,
-                videoIndex: video.streamIndex,
-                start: 99,
-                end: nil,
-                output: output
-            )
+        // Keyframes every 2 s: 3 s and 5.5 s are between them (the seek lands on 2 s and 4 s, which are not the
+        // start asked for); 99 s is past the end of a 30 s file.
+        #expect(!info.keyframes.contains { abs($0 - 3) < 0.01 || abs($0 - 5.5) < 0.01 })
+        for start in [3.0, 5.5, 99] {
+            let output = MediaFixtures.directory + "/bad-\(UUID().uuidString).ts"
+            #expect(throws: StreamError.self, "start \(start)") {
+                try SegmentRemuxer().remux(
+                    path: h264File,
+                    streamIndex: video.streamIndex,
+                    videoIndex: video.streamIndex,
+                    start: start,
+                    end: start + 6,
+                    output: output
+                )
+            }
+            #expect(!FileManager.default.fileExists(atPath: output))
+            #expect(!FileManager.default.fileExists(atPath: output + ".part"))
         }
-        #expect(!FileManager.default.fileExists(atPath: output))
-        #expect(!FileManager.default.fileExists(atPath: output + ".part"))
     }
 }
