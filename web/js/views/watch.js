@@ -347,9 +347,18 @@ async function selfTest(video, engine, ticket, { errors, warnings, phase }, say,
     phase.set('subtitles');
     engine.setSubtitle(0);
     const at = Number(params.get('cue') || 3);
-    video.currentTime = at;
+    // Paused at the cue's time, so nothing can carry playback past it; asked again if a player puts it elsewhere
+    // (hls.js may restore the position it had before an audio switch).
+    video.pause();
     const showing = () => [...video.textTracks].find(t => t.mode === 'showing');
-    await until(() => showing()?.cues?.length > 0 && showing().activeCues?.length > 0, 20000);
+    let lastSeek = 0;
+    await until(() => {
+      if (Math.abs(video.currentTime - at) > 0.5 && performance.now() - lastSeek > 2000) {
+        video.currentTime = at;
+        lastSeek = performance.now();
+      }
+      return !video.seeking && Math.abs(video.currentTime - at) <= 0.5 && showing()?.activeCues?.length > 0;
+    }, 30000);
     result.cues = showing()?.cues?.length || 0;
     result.activeCue = showing()?.activeCues?.[0]?.text ?? null;
   }
