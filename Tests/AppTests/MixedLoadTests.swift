@@ -82,7 +82,11 @@ struct MixedLoadTests {
                 load({ step in "\(base)v/\(step % 5).ts" })
                 load({ _ in "/api/library/scan" }, allowed: [202], method: .POST, pause: .milliseconds(300))
                 group.addTask {
-                    while Date() < deadline {
+                    // At least three probes even when the machine is so loaded that one takes seconds (seen in CI):
+                    // the claim is that /health answers while everything else runs, not how fast.
+                    var probes = 0
+                    while Date() < deadline || probes < 3 {
+                        probes += 1
                         let started = Date()
                         let (status, _) = try await get("/health")
                         if status != 200 { failures.withLock { $0.append("/health: \(status)") } }
