@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries: libxml2 for fast, validating XML parsing; zlib for gzip and zip.
@@ -71,6 +73,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The mirror's shared state in PostgreSQL, for several instances with one AniDB budget.
+        .target(
+            name: "MirrorPostgres",
+            dependencies: [
+                "Mirror",
+                "OffThread",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Library",
             dependencies: [
@@ -110,6 +126,7 @@ let package = Package(
                 "CSQLiteConfig",
                 "OffThread",
                 "Mirror",
+                "MirrorPostgres",
                 "Library",
                 "Stream",
                 "Accounts",
@@ -124,6 +141,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -82,8 +82,12 @@ func buildParts(
     let metrics = MirrorMetrics()
     // One HTTP client for AniDB's API and its image CDN; the fetcher shuts it down when it stops.
     let upstream = transport ?? HTTPClientTransport()
+    // Several instances share one AniDB budget through PostgreSQL; one machine keeps it in its SQLite file.
+    let cluster = configuration.mirror.database.map { ClusterMirror(address: $0, store: store, logger: logger) }
+    if let cluster { logger.notice("mirror: shared with other instances through \(cluster.address)") }
     let fetcher = Fetcher(
         store: store,
+        ledger: cluster?.ledger,
         transport: upstream,
         clock: clock,
         settings: configuration.mirror.fetcherSettings(dataDirectory: configuration.dataDir),
@@ -133,6 +137,7 @@ func buildParts(
     if !configuration.mirror.seedDir.isEmpty {
         let seed = SeedImportJob(
             importer: SeedImporter(store: store),
+            cluster: cluster?.copier,
             directory: configuration.mirror.seedDir,
             metrics: metrics,
             logger: logger
@@ -209,7 +214,8 @@ func buildParts(
     )
     .register(on: router)
     // Shut down in reverse: jobs finish, producers stop, then any ffmpeg left goes with the keeper.
-    return AppParts(router: router, services: [children, fetcher, streams, runner])
+    let shared = cluster?.services(fetcher: fetcher, logger: logger) ?? []
+    return AppParts(router: router, services: [children] + shared + [fetcher, streams, runner])
 }
 
 func buildRouter(

@@ -29,6 +29,16 @@ public final class FakeAniDB: Sendable {
         public var path: String
         public var query: [String: String]
         public var aid: Int? { query["aid"].flatMap { Int($0) } }
+        /// When it arrived, on the pacing clock (see `enforcePacing`), else real time.
+        public var arrivedAt: Double = 0
+    }
+
+    /// AniDB's own rules, as the fake enforces them once told to.
+    public struct Pacing: Sendable {
+        public var minInterval: Double
+        /// Arrivals may be this much closer than `minInterval`: the network's jitter, not the sender's.
+        public var tolerance: Double
+        public var now: @Sendable () -> Double
     }
 
     private let channel: any Channel
@@ -43,6 +53,11 @@ public final class FakeAniDB: Sendable {
         var titles: [UInt8]?
         var images: [String: [UInt8]] = [:]
         var script: (@Sendable (Request) -> Reply?)?
+        var pacing: Pacing?
+        var lastAnimeArrival: Double?
+        var askedAt: [Int: Double] = [:]
+        /// Requests answered with a ban because they broke the pacing.
+        var pacingBans: [Request] = []
     }
 
     /// Starts on 127.0.0.1 and a free port.
@@ -88,15 +103,33 @@ public final class FakeAniDB: Sendable {
     /// Decides answers before the defaults; return nil to fall through to them.
     public func script(_ script: @escaping @Sendable (Request) -> Reply?) { state.lock.withLock { state.script = script } }
 
+    /// From now on, bans (with AniDB's body) an anime request that comes sooner than `minInterval` after the
+    /// previous one, or asks for the same aid twice within 24 hours of `now`, as AniDB does.
+    public func enforcePacing(
+        minInterval: Double,
+        tolerance: Double = 0.05,
+        now: (@Sendable () -> Double)? = nil
+    ) {
+        let now = now ?? { Date().timeIntervalSince1970 }
+        state.lock.withLock { state.pacing = Pacing(minInterval: minInterval, tolerance: tolerance, now: now) }
+    }
+
+    /// Anime requests the fake banned for breaking the pacing: empty when every sender kept to the rules.
+    public var pacingBans: [Request] { state.lock.withLock { state.pacingBans } }
+
     private static func answer(_ uri: String, _ state: Box) -> Reply {
         let components = URLComponents(string: uri)
         var query: [String: String] = [:]
         for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        let request = Request(path: components?.path ?? uri, query: query)
-        let (script, documents, titles, images) = state.lock.withLock {
+        var request = Request(path: components?.path ?? uri, query: query)
+        let (script, documents, titles, images, brokeRules) = state.lock.withLock {
+            request.arrivedAt = state.pacing?.now() ?? Date().timeIntervalSince1970
             state.requests.append(request)
-            return (state.script, state.documents, state.titles, state.images)
+            let brokeRules = request.path == "/httpapi" && Self.breaksPacing(request, state)
+            if brokeRules { state.pacingBans.append(request) }
+            return (state.script, state.documents, state.titles, state.images, brokeRules)
         }
+        if brokeRules { return .error("<error code=\"555\">Banned</error>") }
         if let reply = script?(request) { return reply }
         if request.path.hasPrefix("/images/main/") {
             return images[String(request.path.dropFirst("/images/main/".count))].map { .plain($0) } ?? .status(404)
@@ -112,6 +145,20 @@ public final class FakeAniDB: Sendable {
         guard let aid = request.aid else { return .error("<error>aid Missing or Invalid</error>") }
         guard let document = documents[aid] else { return .error("<error>Anime not found</error>") }
         return .gzip(document, announced: true)
+    }
+
+    /// Whether `request` comes too soon after the previous anime request, or asks again for an aid asked within
+    /// 24 hours; records it either way. Called with the lock held.
+    private static func breaksPacing(_ request: Request, _ state: Box) -> Bool {
+        guard let pacing = state.pacing else { return false }
+        let now = request.arrivedAt
+        defer {
+            state.lastAnimeArrival = now
+            if let aid = request.aid { state.askedAt[aid] = now }
+        }
+        if let last = state.lastAnimeArrival, now - last < pacing.minInterval - pacing.tolerance { return true }
+        if let aid = request.aid, let asked = state.askedAt[aid], now - asked < 86_400 { return true }
+        return false
     }
 
     private final class Handler: ChannelInboundHandler, @unchecked Sendable {

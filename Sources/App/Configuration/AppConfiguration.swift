@@ -1,5 +1,6 @@
 import Foundation
 import Mirror
+import MirrorPostgres
 import Stream
 
 /// Typed, validated settings for the whole app. Built once from a `ConfigReader`; tests build it directly.
@@ -43,6 +44,8 @@ struct AppConfiguration: Sendable {
         /// AniDB's image CDN and its own daily budget (posters), apart from the API's.
         var imageURL: String
         var imageDailyLimit: Int
+        /// The shared PostgreSQL database of a cluster (`mirror.database_url`); nil: this machine's SQLite only.
+        var database: PostgresAddress? = nil
 
         func fetcherSettings(dataDirectory: String) -> FetcherSettings {
             FetcherSettings(
@@ -197,6 +200,12 @@ struct AppConfiguration: Sendable {
         guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
         guard (0...60).contains(mirror.clientWaitSeconds) else {
             throw reader.invalid("mirror.client_wait_secs", "must be 0 to 60")
+        }
+        let databaseURL = reader.string("mirror.database_url")
+        if !databaseURL.isEmpty {
+            do { mirror.database = try PostgresAddress(url: databaseURL) } catch {
+                throw reader.invalid("mirror.database_url", error.description)
+            }
         }
         guard (0...600).contains(mirror.httpapiWaitSeconds) else {
             throw reader.invalid("mirror.httpapi_wait_secs", "must be 0 to 600")

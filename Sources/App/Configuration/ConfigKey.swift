@@ -51,6 +51,7 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.httpapi_wait_secs", kind: .double, defaultValue: .double(30)),
         .init(name: "mirror.client_wait_secs", kind: .double, defaultValue: .double(10)),
         .init(name: "mirror.memory_cache_mb", kind: .intOrAuto, defaultValue: .int(-1)),
+        .init(name: "mirror.database_url", kind: .string, defaultValue: .string("")),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),

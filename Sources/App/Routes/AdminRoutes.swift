@@ -112,10 +112,10 @@ struct AdminRoutes<Context: CallerRequestContext> {
     /// The mirror as its admin page shows it.
     func status() async throws -> [String: any Sendable] {
         let snapshot = try await mirror.fetcher.snapshot()
-        let queued = try await mirror.store.queuedAIDs()
+        let queued = try await mirror.fetcher.ledger.queuedAIDs()
         let shown = Array(queued.prefix(50))
         let titles = try await mirror.store.summaries(aids: shown)
-        let log = try await mirror.store.upstreamLog(limit: 50)
+        let log = try await mirror.fetcher.ledger.upstreamLog(limit: 50)
         let time = { (value: Double?) -> any Sendable in value.map(ISOTime.format) ?? NSNull() }
         return [
             "fetching": snapshot.enabled && snapshot.clientError == nil,

@@ -26,7 +26,7 @@ struct MetricsRoute<Context: RequestContext> {
                 range: 1...5000,
                 .native
             )
-            let entries = try await mirror.store.upstreamLog(limit: limit).map { entry -> [String: any Sendable] in
+            let entries = try await mirror.fetcher.ledger.upstreamLog(limit: limit).map { entry -> [String: any Sendable] in
                 [
                     "startedAt": ISOTime.format(entry.startedAt), "target": entry.target, "aid": entry.animeId ?? NSNull(),
                     "outcome": entry.outcome ?? "pending", "detail": entry.detail ?? NSNull(),

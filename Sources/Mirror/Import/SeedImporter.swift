@@ -53,7 +53,7 @@ public struct SeedImporter: Sendable {
         }
     }
 
-    let store: MirrorStore
+    public let store: MirrorStore
     let parser: AnimeDocumentParser
     let batchSize: Int
 

@@ -38,7 +38,7 @@ extension Fetcher {
             let stale = now - document.fetchedAt >= limits.staleAfter
             metrics.documentLookup(stale ? "stale" : "hit")
             if stale && queuedStale.withLock({ $0.insert(aid).inserted }) {
-                if try await store.enqueue(aid: aid, priority: .stale, now: now) == .full {
+                if try await ledger.enqueue(aid: aid, priority: .stale, now: now) == .full {
                     queuedStale.withLock { _ = $0.remove(aid) }  // full: try again on a later request
                 }
                 wake.signal()
@@ -46,10 +46,10 @@ extension Fetcher {
             return .document(document, stale ? .stale : .hit)
         }
         metrics.documentLookup("miss")
-        if let checked = try await store.notFoundAt(aid: aid), now - checked < limits.staleAfter {
+        if let checked = try await ledger.notFoundAt(aid: aid), now - checked < limits.staleAfter {
             return .notFound
         }
-        switch try await store.enqueue(aid: aid, priority: .missing, now: now) {
+        switch try await ledger.enqueue(aid: aid, priority: .missing, now: now) {
         case .full:
             return .queueFull
         case .alreadyStored:
@@ -95,7 +95,7 @@ extension Fetcher {
         case .failed, nil:
             break
         }
-        guard let position = try await store.queuePosition(of: aid, now: clock.now()) else { return .queued(estimate) }
+        guard let position = try await ledger.queuePosition(of: aid, now: clock.now()) else { return .queued(estimate) }
         return .queued(try await self.estimate(position, aid: aid, now: clock.now()))
     }
 
@@ -106,17 +106,17 @@ extension Fetcher {
             estimate.holdUp = "fetching from AniDB is off on this mirror (no AniDB client configured)"
             return estimate
         }
-        let state = try await store.upstreamState()
+        let state = try await ledger.upstreamState()
         if let error = state.clientError, state.clientErrorFor == settings.clientKey {
             estimate.holdUp = "fetching is stopped: AniDB refused this mirror's client (\(error))"
             return estimate
         }
-        let last = try await store.lastUpstreamRequest(aid: aid)
+        let last = try await ledger.lastUpstreamRequest(aid: aid)
         if let last, last.inFlight, now - last.startedAt < 120 {
             estimate.fetchAt = now  // being fetched right now
             return estimate
         }
-        let starts = try await store.upstreamStarts(now: now)
+        let starts = try await ledger.upstreamStarts(now: now)
         // Requests ahead: the queue before it, and the titles dump when that is due too.
         let ahead = position.position + (state.titlesWanted ? 1 : 0)
         var fetchAt = limits.estimatedStart(ofRequest: ahead, now: now, starts: starts, notBefore: state.notBefore)
@@ -144,16 +144,17 @@ extension Fetcher {
     /// The fetcher's standing for `/stats` and `/metrics`.
     public func snapshot() async throws -> UpstreamSnapshot {
         let now = clock.now()
-        let state = try await store.upstreamState()
+        let state = try await ledger.upstreamState()
         let counts = try await store.statusCounts()
-        let starts = try await store.upstreamStarts(now: now)
+        let queueSize = try await ledger.queueSize()
+        let starts = try await ledger.upstreamStarts(now: now)
         let stopped = state.clientError != nil && state.clientErrorFor == settings.clientKey
         let next = limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore)
         return UpstreamSnapshot(
             enabled: settings.isEnabled,
             cachedAnime: counts.anime,
             restrictedAnime: counts.restricted,
-            queueSize: counts.queued,
+            queueSize: queueSize,
             requestsLast24h: starts.count,
             requestsLeft24h: max(0, limits.dailyLimit - starts.count),
             dailyLimit: limits.dailyLimit,

@@ -33,7 +33,7 @@ extension Fetcher {
             requestsLeftToday: 0,
             dailyLimit: limits.dailyLimit
         )
-        let outcome = try await store.enqueueMissing(aids, priority: .library, now: now, notFoundFor: limits.staleAfter)
+        let outcome = try await ledger.enqueueMissing(aids, priority: .library, now: now, notFoundFor: limits.staleAfter)
         wish.stored = outcome.stored
         wish.notFound = outcome.notFound
         wish.queued = outcome.queued

@@ -1,10 +1,9 @@
 import Foundation
-internal import GRDB
 import Logging
 
 extension Fetcher {
     /// Where the titles dump is kept, as AniDB's gzip bytes.
-    var titlesDumpPath: String { settings.dataDirectory + "/anime-titles.xml.gz" }
+    public var titlesDumpPath: String { settings.dataDirectory + "/anime-titles.xml.gz" }
 
     /// The titles dump as AniDB serves it (gzip bytes), or nil when none was downloaded yet.
     public func titlesDump() -> [UInt8]? {
@@ -16,18 +15,19 @@ extension Fetcher {
     public func needTitles() async throws {
         let now = clock.now()
         let maxAge = max(UpstreamLimits.day, limits.staleAfter)
-        let state = try await store.upstreamState()
+        let state = try await ledger.upstreamState()
         if let fetched = state.titlesFetchedAt, now - fetched < maxAge, titlesDump() != nil { return }
         if state.titlesWanted { return }
-        try await store.updateUpstreamState { $0.titlesWanted = true }
+        try await ledger.updateUpstreamState { $0.titlesWanted = true }
         wake.signal()
     }
 
     func fetchTitles() async throws {
         let started = clock.now()
-        let request = try await store.beginUpstreamRequest(target: "titles", aid: nil, now: started)
+        guard let request = try await ledger.beginUpstreamRequest(target: "titles", aid: nil, now: started, limits: limits)
+        else { return }
         // Counted as attempted before anything can fail: at most one download a day, whatever happens.
-        try await store.updateUpstreamState { $0.titlesAttemptedAt = started }
+        try await ledger.updateUpstreamState { $0.titlesAttemptedAt = started }
         let outcome: String
         var detail: String?
         do {
@@ -45,6 +45,7 @@ extension Fetcher {
                 // Kept as AniDB's gzip file, which is what `/api/anime-titles.xml.gz` serves.
                 let gzip = Gzip.isGzip(response.body) ? response.body : try Gzip.compress(xml)
                 try AtomicFile.write(gzip, to: titlesDumpPath)
+                try await ledger.shareTitlesDump(gzip, fetchedAt: clock.now())
                 outcome = "ok"
                 logger.info("downloaded the AniDB titles dump: \(anime.count) anime")
             }
@@ -57,23 +58,7 @@ extension Fetcher {
         }
         metrics.upstreamRequest(target: "titles", outcome: outcome)
         let now = clock.now()
-        let pause = limits.banPause
-        try await store.writer.write { [detail] db in
-            try MirrorStore.finishUpstreamRequest(request, outcome: outcome, detail: detail, in: db)
-            var state = try MirrorStore.upstreamState(db)
-            if outcome == "ok" {
-                state.titlesWanted = false
-                state.titlesFetchedAt = now
-            } else {
-                state.lastError = "titles dump: \(detail ?? outcome)"
-                state.lastErrorAt = now
-                if outcome == "banned" {
-                    state.bannedUntil = now + pause
-                    state.banReason = detail
-                }
-            }
-            try MirrorStore.save(state, in: db)
-        }
+        try await ledger.settleTitles(request: request, outcome: outcome, detail: detail, now: now, banPause: limits.banPause)
         if outcome != "ok" { logger.warning("titles dump download failed (\(outcome)): \(detail ?? "")") }
     }
 }
@@ -88,7 +73,7 @@ extension Fetcher {
         guard !anime.isEmpty else { throw Mirror.DocumentError(.malformed("the titles dump lists no anime")) }
         try await store.replaceDumpTitles(anime)
         try AtomicFile.write(Gzip.isGzip(bytes) ? bytes : try Gzip.compress(xml), to: titlesDumpPath)
-        try await store.updateUpstreamState {
+        try await ledger.updateUpstreamState {
             $0.titlesFetchedAt = max($0.titlesFetchedAt ?? 0, fetchedAt)
             $0.titlesWanted = false
         }

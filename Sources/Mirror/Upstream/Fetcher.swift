@@ -6,6 +6,8 @@ public import ServiceLifecycle
 /// a restart or crash resets nothing.
 public final class Fetcher: Service, Sendable {
     let store: MirrorStore
+    /// The queue, the request ledger and the ban: `store` on one machine, shared in a cluster.
+    public let ledger: any UpstreamLedger
     let transport: any AniDBTransport
     let clock: any MirrorClock
     let settings: FetcherSettings
@@ -24,6 +26,7 @@ public final class Fetcher: Service, Sendable {
 
     public init(
         store: MirrorStore,
+        ledger: (any UpstreamLedger)? = nil,
         transport: any AniDBTransport,
         clock: any MirrorClock = SystemClock(),
         settings: FetcherSettings,
@@ -32,6 +35,7 @@ public final class Fetcher: Service, Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
+        self.ledger = ledger ?? store
         self.transport = transport
         self.clock = clock
         self.settings = settings
@@ -55,16 +59,37 @@ public final class Fetcher: Service, Sendable {
             await transport.shutdown()
             return
         }
-        try await store.markInterruptedRequests()
-        let state = try await store.upstreamState()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.ledger.asFetcher(logger: self.logger) {
+                    await self.sayWhatHoldsUp()
+                    await self.loop()
+                }
+            }
+        } catch {
+            if !Task.isCancelled { logger.error("fetcher stopped: \(settings.redact(String(describing: error)))") }
+        }
+        await transport.shutdown()
+    }
+
+    /// Says at the start of fetching what keeps it from AniDB, if anything.
+    private func sayWhatHoldsUp() async {
+        guard let state = try? await ledger.upstreamState() else { return }
         if let error = state.clientError, state.clientErrorFor == settings.clientKey {
             logger.critical("AniDB fetching is stopped: AniDB refused this client (\(error)); fix mirror.client/clientver")
         }
         if state.isBanned(at: clock.now()), let until = state.bannedUntil {
             logger.warning("AniDB ban pause in effect until \(Self.iso(until)); serving from cache only")
         }
-        await cancelWhenGracefulShutdown { await self.loop() }
-        await transport.shutdown()
+    }
+
+    /// Work arrived that another instance queued: look at the queue again.
+    public func workArrived() { wake.signal() }
+
+    /// Another instance's fetch of `aid` ended (its document is in this instance's store when `.stored`).
+    public func landed(_ aid: Int, _ event: FetchEvent) {
+        queuedStale.withLock { _ = $0.remove(aid) }
+        waiters.settle(aid, with: event)
     }
 
     private func loop() async {
@@ -106,14 +131,14 @@ public final class Fetcher: Service, Sendable {
 
     /// What to do now: fetch, wait until a time (or new work), or wait for new work.
     func nextStep(now: Double) async throws -> Step {
-        let state = try await store.upstreamState()
+        let state = try await ledger.upstreamState()
         if state.clientError != nil && state.clientErrorFor == settings.clientKey { return .idle }
         let titlesRetry = state.titlesAttemptedAt.map { $0 + UpstreamLimits.day } ?? now
         let titlesDue = state.titlesWanted && titlesRetry <= now
-        let starts = try await store.upstreamStarts(now: now)
+        let starts = try await ledger.upstreamStarts(now: now)
         // The library's wishes use only part of the day's budget: clients asking later still get theirs.
         let libraryResume = limits.libraryResume(starts: starts)
-        let queued = try await store.nextQueued(now: now, includeLibrary: libraryResume == nil)
+        let queued = try await ledger.nextQueued(now: now, includeLibrary: libraryResume == nil)
         guard titlesDue || queued.aid != nil else {
             let retries = [queued.retryAt, state.titlesWanted ? titlesRetry : nil, libraryResume].compactMap { $0 }
             return retries.min().map { .wait(until: $0) } ?? .idle
@@ -128,7 +153,12 @@ public final class Fetcher: Service, Sendable {
 
     func fetchAnime(_ aid: Int) async throws {
         let started = clock.now()
-        let request = try await store.beginUpstreamRequest(target: "anime", aid: aid, now: started)
+        // Nil: another instance asked AniDB a moment ago; the loop plans again.
+        guard let request = try await ledger.beginUpstreamRequest(target: "anime", aid: aid, now: started, limits: limits)
+        else {
+            try? await clock.sleep(until: started + 1)
+            return
+        }
         let reply: AniDBReply
         do {
             let response = try await transport.get(settings.animeURL(aid))
@@ -153,14 +183,14 @@ public final class Fetcher: Service, Sendable {
             } catch {
                 logger.error("cannot keep the AniDB copy of anime \(aid): \(error)")
             }
-            try await store.storeFetched(document, request: request, now: now) {
+            try await ledger.storeFetched(document, request: request, now: now) {
                 $0.consecutiveFailures = 0
                 $0.backoffUntil = nil
             }
             logger.info("fetched anime \(aid) from AniDB (\(document.xml.count) bytes)")
             waiters.settle(aid, with: .stored)
         case .notFound:
-            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: nil, dequeue: true, notFoundAt: now) {
+            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: nil, dequeue: true, countsAttempt: true, notFoundAt: now) {
                 $0.consecutiveFailures = 0
                 $0.backoffUntil = nil
             }
@@ -168,7 +198,7 @@ public final class Fetcher: Service, Sendable {
             waiters.settle(aid, with: .notFound)
         case .banned(let reason):
             let until = now + limits.banPause
-            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: reason, dequeue: false, countsAttempt: false) {
+            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: reason, dequeue: false, countsAttempt: false, notFoundAt: nil) {
                 $0.bannedUntil = until
                 $0.banReason = reason
                 $0.lastError = "banned: \(reason)"
@@ -178,7 +208,7 @@ public final class Fetcher: Service, Sendable {
             waiters.settle(aid, with: .failed("AniDB has banned this mirror until \(Self.iso(until))"))
         case .clientError(let message):
             let key = settings.clientKey
-            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: false) {
+            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: false, notFoundAt: nil) {
                 $0.clientError = message
                 $0.clientErrorFor = key
                 $0.lastError = "client error: \(message)"
@@ -191,7 +221,7 @@ public final class Fetcher: Service, Sendable {
         case .transient(let message), .invalid(let message):
             let isTransient = reply.outcome == "transient"
             let jitter = 0.5 + random() / 2
-            try await store.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false) {
+            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: true, notFoundAt: nil) {
                 if isTransient {
                     $0.consecutiveFailures += 1
                     let delay = min(3600, self.limits.minInterval * Double(1 << min($0.consecutiveFailures, 12)))

@@ -74,6 +74,8 @@ extension MirrorStore {
         public var stored = 0
         public var notFound = 0
         public var refused = 0
+
+        public init() {}
     }
 
     /// Queues many aids that have no document, in one transaction: aids already stored, or that AniDB said lately
@@ -166,7 +168,7 @@ extension MirrorStore {
     /// The next aid to fetch at `now`: the first in queue order not asked of AniDB in the last 24 hours.
     /// When every queued aid was, `retryAt` says when the first of them may be asked again.
     /// `includeLibrary` false leaves the library's wishes (`.library`) waiting.
-    func nextQueued(now: Double, includeLibrary: Bool = true) async throws -> (aid: Int?, retryAt: Double?) {
+    public func nextQueued(now: Double, includeLibrary: Bool = true) async throws -> (aid: Int?, retryAt: Double?) {
         try await writer.readOffCooperativePool { db in
             let since = now - UpstreamLimits.day
             if let aid = try Int.fetchOne(
@@ -235,7 +237,7 @@ extension MirrorStore {
 
     /// Requests a previous process started and never finished (it crashed or was killed): they stay counted,
     /// marked as interrupted.
-    func markInterruptedRequests() async throws {
+    public func markInterruptedRequests() async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE upstreamRequest SET outcome = 'interrupted' WHERE outcome IS NULL")
         }
@@ -304,7 +306,7 @@ extension MirrorStore {
 
     /// Changes the upstream state in one transaction.
     @discardableResult
-    func updateUpstreamState(_ change: @Sendable @escaping (inout UpstreamState) -> Void) async throws -> UpstreamState {
+    public func updateUpstreamState(_ change: @Sendable @escaping (inout UpstreamState) -> Void) async throws -> UpstreamState {
         try await writer.write { db in
             var state = try Self.upstreamState(db)
             change(&state)
@@ -324,7 +326,7 @@ extension MirrorStore {
 
     /// Records the outcome of one upstream request for `aid` in one transaction: its log entry, the state,
     /// and what becomes of the queue entry.
-    func settle(
+    public func settle(
         request id: Int64,
         aid: Int,
         outcome: String,
@@ -361,7 +363,7 @@ extension MirrorStore {
     }
 
     /// Stores a document fetched from AniDB together with its request's outcome, in one transaction.
-    func storeFetched(
+    public func storeFetched(
         _ document: StoredDocument,
         request id: Int64,
         now: Double,

@@ -9,6 +9,14 @@ public struct UpstreamLogEntry: Sendable, Codable, Equatable, FetchableRecord {
     /// nil while in flight.
     public var outcome: String?
     public var detail: String?
+
+    public init(startedAt: Double, target: String, animeId: Int?, outcome: String?, detail: String?) {
+        self.startedAt = startedAt
+        self.target = target
+        self.animeId = animeId
+        self.outcome = outcome
+        self.detail = detail
+    }
 }
 
 extension MirrorStore {

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import Mirror
+import MirrorPostgres
+import PostgresNIO
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The parts a cluster instance adds when `mirror.database_url` is set: the pooled PostgreSQL client, the shared
+/// ledger, and the replicator that keeps this instance's store a copy of the shared documents.
+struct ClusterMirror: Sendable {
+    let address: PostgresAddress
+    let client: PostgresClient
+    let ledger: PostgresLedger
+
+    init(address: PostgresAddress, store: MirrorStore, logger: Logger) {
+        self.address = address
+        client = PostgresClient(configuration: address.configuration, backgroundLogger: logger)
+        ledger = PostgresLedger(client: client, local: store, instance: Self.instanceName(), logger: logger)
+    }
+
+    /// `host:pid`: which instance asked AniDB, in the shared ledger and in the logs.
+    static func instanceName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
+        return "\(host):\(getpid())"
+    }
+
+    /// In start order, before the fetcher: the client runs until everything else has stopped.
+    func services(fetcher: Fetcher, logger: Logger) -> [any Service] {
+        [client, MirrorReplicator(ledger: ledger, fetcher: fetcher, logger: logger)]
+    }
+
+    var copier: PostgresMirrorCopy { PostgresMirrorCopy(ledger: ledger) }
+}
+
+/// Identifies a seed by its files (name, size, modification time): the same seed on two instances is shared once.
+enum SeedFingerprint {
+    static func of(_ states: [String: SeedFileState]) -> String {
+        let lines = states.values
+            .map { "\(($0.path as NSString).lastPathComponent)\t\($0.size)\t\(Int($0.modifiedAt))" }
+            .sorted()
+            .joined(separator: "\n")
+        return "\(states.count)-" + String(Gzip.crc32(Array(lines.utf8)), radix: 16)
+    }
+}

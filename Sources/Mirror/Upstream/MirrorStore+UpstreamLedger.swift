@@ -1,0 +1,50 @@
+internal import GRDB
+public import Logging
+
+/// On one machine the ledger is the mirror's own SQLite file.
+extension MirrorStore: UpstreamLedger {
+    /// One machine is always the one that fetches. Requests a previous run left in flight (a crash, a kill) stay
+    /// counted, marked as interrupted.
+    public func asFetcher(logger: Logger, _ work: @escaping @Sendable () async -> Void) async throws {
+        try await markInterruptedRequests()
+        await work()
+    }
+
+    /// The fetcher is this process's only writer of requests and keeps to `limits` itself: nothing can have
+    /// overtaken it.
+    public func beginUpstreamRequest(target: String, aid: Int?, now: Double, limits: UpstreamLimits) async throws -> Int64? {
+        try await beginUpstreamRequest(target: target, aid: aid, now: now)
+    }
+
+    public func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws {
+        try await writer.write { db in
+            try Self.finishUpstreamRequest(id, outcome: outcome, detail: detail, in: db)
+            var state = try Self.upstreamState(db)
+            state.settleTitles(outcome: outcome, detail: detail, now: now, banPause: banPause)
+            try Self.save(state, in: db)
+        }
+    }
+
+    public func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws {}
+
+    public func queueSize() async throws -> Int {
+        try await writer.readOffCooperativePool { db in try Self.queueSize(db) }
+    }
+}
+
+extension UpstreamState {
+    /// What the end of a titles-dump request changes.
+    public mutating func settleTitles(outcome: String, detail: String?, now: Double, banPause: Double) {
+        if outcome == "ok" {
+            titlesWanted = false
+            titlesFetchedAt = now
+        } else {
+            lastError = "titles dump: \(detail ?? outcome)"
+            lastErrorAt = now
+            if outcome == "banned" {
+                bannedUntil = now + banPause
+                banReason = detail
+            }
+        }
+    }
+}

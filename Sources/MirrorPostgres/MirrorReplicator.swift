@@ -1,0 +1,119 @@
+import Foundation
+public import Logging
+public import Mirror
+import OffThread
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Keeps this instance's store a copy of the cluster's documents: at start (and after every reconnect) it pulls
+/// what is newer in PostgreSQL, then listens, so a document another instance fetched is served here within
+/// moments, and a client waiting here for it is answered.
+public final class MirrorReplicator: Service {
+    let ledger: PostgresLedger
+    let fetcher: Fetcher
+    let logger: Logger
+    let parser = AnimeDocumentParser()
+    /// True once the first catch-up finished: this instance serves everything the cluster has.
+    private let caughtUp = LockedBox(false)
+
+    public init(ledger: PostgresLedger, fetcher: Fetcher, logger: Logger) {
+        self.ledger = ledger
+        self.fetcher = fetcher
+        self.logger = logger
+    }
+
+    public var isCaughtUp: Bool { caughtUp.withLock { $0 } }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.ledger.ready()
+                    try await self.ledger.client.withConnection { connection in
+                        try await connection.listen(on: PostgresMirrorSchema.channel) { notifications in
+                            // Listening first, then catching up: nothing that lands in between is missed.
+                            try await self.catchUp()
+                            for try await notification in notifications { try await self.handle(notification.payload) }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { return }
+                    self.logger.error("replica: \(String(reflecting: error)); reconnecting")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// Pulls every document PostgreSQL has newer than this store's, and the titles dump if it is newer.
+    public func catchUp() async throws {
+        let shared = try await PostgresDocuments.versions(client: ledger.client, logger: logger)
+        let local = try await ledger.local.documentVersions()
+        let wanted = shared.filter { aid, fetchedAt in local[aid].map { $0 < fetchedAt } ?? true }.keys.sorted()
+        if !wanted.isEmpty {
+            let started = Date()
+            for start in stride(from: 0, to: wanted.count, by: 200) {
+                try await pull(Array(wanted[start..<min(start + 200, wanted.count)]))
+            }
+            logger.info(
+                "replica: \(wanted.count) documents from PostgreSQL in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            )
+        }
+        try await pullTitlesIfNewer()
+        caughtUp.withLock { $0 = true }
+    }
+
+    func pull(_ aids: [Int]) async throws {
+        let rows = try await PostgresDocuments.fetch(aids, client: ledger.client, logger: logger)
+        let parser = self.parser
+        let logger = self.logger
+        let documents = await offThread { () -> [StoredDocument] in
+            rows.compactMap { aid, xml, fetchedAt in
+                do {
+                    return try StoredDocument.validate(xml, expectedAID: aid, fileTime: fetchedAt, parser: parser)
+                } catch {
+                    logger.error("replica: the shared document for anime \(aid) does not parse: \(error)")
+                    return nil
+                }
+            }
+        }
+        try await ledger.local.storeReplica(documents, now: Date().timeIntervalSince1970)
+    }
+
+    func pullTitlesIfNewer() async throws {
+        guard let dump = try await ledger.titlesDump() else { return }
+        let state = try? FileManager.default.attributesOfItem(atPath: fetcher.titlesDumpPath)
+        let localTime = (state?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        guard dump.fetchedAt > localTime + 1 else { return }
+        let count = try await fetcher.importTitles(dump.gzip, fetchedAt: dump.fetchedAt)
+        try? FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: dump.fetchedAt)],
+            ofItemAtPath: fetcher.titlesDumpPath
+        )
+        logger.info("replica: the titles dump from PostgreSQL (\(count) anime)")
+    }
+
+    /// One notification: `queued`, `changed`, `stored AID INSTANCE`, `settled AID OUTCOME INSTANCE`,
+    /// `titles OUTCOME INSTANCE`.
+    func handle(_ payload: String) async throws {
+        let words = payload.split(separator: " ").map(String.init)
+        let fromHere = words.last == ledger.instance
+        switch words.first {
+        case "queued":
+            fetcher.workArrived()
+        case "changed":
+            try await catchUp()
+        case "stored" where words.count >= 2:
+            guard let aid = Int(words[1]) else { return }
+            if !fromHere { try await pull([aid]) }
+            fetcher.landed(aid, .stored)
+        case "settled" where words.count >= 3:
+            guard let aid = Int(words[1]), !fromHere else { return }
+            fetcher.landed(aid, words[2] == "not_found" ? .notFound : .failed("the upstream request ended: \(words[2])"))
+        case "titles" where words.count >= 2:
+            if words[1] == "ok", !fromHere { try await pullTitlesIfNewer() }
+        default:
+            logger.debug("replica: unknown notification \(payload)")
+        }
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+public import Logging
+public import Mirror
+import NIOCore
+public import PostgresNIO
+
+/// The upstream ledger shared by every instance of a cluster, in PostgreSQL: one refresh queue, one request
+/// ledger, one ban, one not-found memory, so the instances spend AniDB's budget as one client.
+///
+/// Who may fetch is decided in the database twice over: one instance at a time holds the fetcher role (a
+/// session advisory lock, released by PostgreSQL the moment that instance's connection dies), and every request
+/// is checked against the ledger and written to it in one transaction under a second lock, so even two
+/// instances that both believed they fetch could not break the spacing, the daily limit or the once-a-day rule.
+public final class PostgresLedger: UpstreamLedger {
+    let client: PostgresClient
+    /// This instance's own store: fetched documents are written to it as well, so it serves them at once.
+    let local: MirrorStore
+    /// Who this is, in the request ledger and in notifications (`host:pid`).
+    public let instance: String
+    let logger: Logger
+    /// How often a standby instance tries to take the fetcher role.
+    let takeoverPoll: Duration
+    private let schema = LockedBox<Task<Void, any Error>?>(nil)
+    private let role = LockedBox(false)
+
+    public init(
+        client: PostgresClient,
+        local: MirrorStore,
+        instance: String,
+        logger: Logger,
+        takeoverPoll: Duration = .seconds(5)
+    ) {
+        self.client = client
+        self.local = local
+        self.instance = instance
+        self.logger = logger
+        self.takeoverPoll = takeoverPoll
+    }
+
+    /// Whether this instance holds the fetcher role right now.
+    public var isFetcher: Bool { role.withLock { $0 } }
+
+    /// Creates the tables once per process, before anything reads them; a failed try is tried again.
+    func ready() async throws {
+        let task = schema.withLock { task in
+            if let task { return task }
+            let made = Task { try await PostgresMirrorSchema.create(on: self.client, logger: self.logger) }
+            task = made
+            return made
+        }
+        do { try await task.value } catch {
+            schema.withLock { $0 = nil }
+            throw error
+        }
+    }
+
+    // MARK: - The fetcher role
+
+    public func asFetcher(logger: Logger, _ work: @escaping @Sendable () async -> Void) async throws {
+        var announcedStandby = false
+        while !Task.isCancelled {
+            do {
+                try await ready()
+                try await client.withConnection { connection in
+                    // A machine that vanishes without closing its connection is noticed within about 25 s.
+                    try await connection.query(
+                        """
+                        SELECT set_config('tcp_keepalives_idle', '10', false), set_config('tcp_keepalives_interval', '5', false),
+                            set_config('tcp_keepalives_count', '3', false)
+                        """,
+                        logger: logger
+                    )
+                    while try await !Self.bool(
+                        connection.query("SELECT pg_try_advisory_lock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                    ) {
+                        if !announcedStandby {
+                            logger.notice("another instance fetches from AniDB for the cluster; this one stands by to take over")
+                            announcedStandby = true
+                        }
+                        try await Task.sleep(for: takeoverPoll)
+                    }
+                    announcedStandby = false
+                    role.withLock { $0 = true }
+                    defer { role.withLock { $0 = false } }
+                    // Whatever is still in flight belonged to an instance that is gone: counted, marked.
+                    try await connection.query(
+                        "UPDATE mirror_upstream_request SET outcome = 'interrupted' WHERE outcome IS NULL",
+                        logger: logger
+                    )
+                    logger.notice("this instance now fetches from AniDB for the cluster (\(instance))")
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { await work() }
+                        // The role lasts as long as the connection holding the lock: check it, and stop fetching
+                        // the moment it is gone (another instance may take over then).
+                        group.addTask {
+                            while true {
+                                try await Task.sleep(for: .seconds(2))
+                                try await connection.query("SELECT 1", logger: logger)
+                            }
+                        }
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                    _ = try? await connection.query(
+                        "SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))",
+                        logger: logger
+                    )
+                }
+                if Task.isCancelled { return }
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("the cluster's fetcher role: \(String(reflecting: error)); trying again")
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    // MARK: - State
+
+    public func upstreamState() async throws -> UpstreamState {
+        try await ready()
+        return try await Self.state(from: client.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger))
+    }
+
+    @discardableResult
+    public func updateUpstreamState(_ change: @Sendable @escaping (inout UpstreamState) -> Void) async throws -> UpstreamState {
+        try await ready()
+        return try await client.withTransaction(logger: logger) { connection in
+            try await Self.changeState(change, on: connection, logger: self.logger)
+        }
+    }
+
+    static func changeState(
+        _ change: (inout UpstreamState) -> Void,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> UpstreamState {
+        var state = try await state(
+            from: connection.query("SELECT state FROM mirror_upstream_state WHERE id = 1 FOR UPDATE", logger: logger)
+        )
+        change(&state)
+        let text = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try await connection.query("UPDATE mirror_upstream_state SET state = \(text) WHERE id = 1", logger: logger)
+        return state
+    }
+
+    static func state(from rows: PostgresRowSequence) async throws -> UpstreamState {
+        for try await text in rows.decode(String.self) {
+            return try JSONDecoder().decode(UpstreamState.self, from: Data(text.utf8))
+        }
+        return UpstreamState()
+    }
+
+    // MARK: - Requests
+
+    public func upstreamStarts(now: Double) async throws -> [Double] {
+        try await ready()
+        return try await Self.starts(on: nil, client: client, now: now, logger: logger)
+    }
+
+    static func starts(on connection: PostgresConnection?, client: PostgresClient, now: Double, logger: Logger) async throws -> [Double] {
+        let query: PostgresQuery =
+            "SELECT started_at FROM mirror_upstream_request WHERE started_at > \(now - UpstreamLimits.day) ORDER BY started_at"
+        let rows: PostgresRowSequence
+        if let connection { rows = try await connection.query(query, logger: logger) } else {
+            rows = try await client.query(query, logger: logger)
+        }
+        return try await Self.all(rows.decode(Double.self))
+    }
+
+    public func beginUpstreamRequest(target: String, aid: Int?, now: Double, limits: UpstreamLimits) async throws -> Int64? {
+        try await ready()
+        let instance = self.instance
+        return try await client.withTransaction(logger: logger) { connection -> Int64? in
+            let logger = self.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMirrorSchema.ledgerLock))", logger: logger)
+            let starts = try await Self.starts(on: connection, client: self.client, now: now, logger: logger)
+            let state = try await Self.state(
+                from: connection.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger)
+            )
+            guard limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore) <= now else { return nil }
+            if let aid {
+                let asked = try await connection.query(
+                    """
+                    SELECT 1 FROM mirror_upstream_request
+                    WHERE aid = \(aid) AND target = 'anime' AND started_at > \(now - UpstreamLimits.day)
+                    """,
+                    logger: logger
+                )
+                if try await Self.any(asked) { return nil }
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO mirror_upstream_request (started_at, target, aid, instance)
+                VALUES (\(now), \(target), \(aid), \(instance)) RETURNING id
+                """,
+                logger: logger
+            )
+            return try await Self.all(rows.decode(Int64.self)).first
+        }
+    }
+
+    public func storeFetched(
+        _ document: StoredDocument,
+        request id: Int64,
+        now: Double,
+        state change: @Sendable @escaping (inout UpstreamState) -> Void
+    ) async throws {
+        try await ready()
+        let aid = document.document.aid
+        let note = "stored \(aid) \(instance)"
+        try await client.withTransaction(logger: logger) { connection in
+            let logger = self.logger
+            try await PostgresDocuments.upsert([PostgresDocuments.Row(document, storedAt: now)], on: connection, logger: logger)
+            try await connection.query("UPDATE mirror_upstream_request SET outcome = 'ok' WHERE id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM mirror_missing_anime WHERE aid = \(aid)", logger: logger)
+            try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
+            _ = try await Self.changeState(change, on: connection, logger: logger)
+            try await Self.notify(note, on: connection, logger: logger)
+        }
+        // Served here at once; the others read it from PostgreSQL when the notification arrives.
+        try await local.storeReplica([document], now: now)
+    }
+
+    public func settle(
+        request id: Int64,
+        aid: Int,
+        outcome: String,
+        detail: String?,
+        dequeue: Bool,
+        countsAttempt: Bool,
+        notFoundAt: Double?,
+        state change: @Sendable @escaping (inout UpstreamState) -> Void
+    ) async throws {
+        try await ready()
+        let note = "settled \(aid) \(outcome) \(instance)"
+        try await client.withTransaction(logger: logger) { connection in
+            let logger = self.logger
+            try await connection.query(
+                "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
+                logger: logger
+            )
+            if dequeue {
+                try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
+            } else if countsAttempt {
+                try await connection.query(
+                    "UPDATE mirror_refresh_queue SET attempts = attempts + 1 WHERE aid = \(aid)",
+                    logger: logger
+                )
+                try await connection.query(
+                    "DELETE FROM mirror_refresh_queue WHERE aid = \(aid) AND attempts >= \(MirrorStore.maxAttempts)",
+                    logger: logger
+                )
+            }
+            if let notFoundAt {
+                try await connection.query(
+                    """
+                    INSERT INTO mirror_missing_anime (aid, checked_at) VALUES (\(aid), \(notFoundAt))
+                    ON CONFLICT (aid) DO UPDATE SET checked_at = excluded.checked_at
+                    """,
+                    logger: logger
+                )
+            }
+            _ = try await Self.changeState(change, on: connection, logger: logger)
+            try await Self.notify(note, on: connection, logger: logger)
+        }
+    }
+
+    public func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws {
+        try await ready()
+        let note = "titles \(outcome) \(instance)"
+        try await client.withTransaction(logger: logger) { connection in
+            let logger = self.logger
+            try await connection.query(
+                "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
+                logger: logger
+            )
+            _ = try await Self.changeState(
+                { $0.settleTitles(outcome: outcome, detail: detail, now: now, banPause: banPause) },
+                on: connection,
+                logger: logger
+            )
+            try await Self.notify(note, on: connection, logger: logger)
+        }
+    }
+
+    public func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws {
+        try await ready()
+        try await client.query(
+            """
+            INSERT INTO mirror_titles_dump (id, gzip, fetched_at) VALUES (1, \(ByteBuffer(bytes: gzip)), \(fetchedAt))
+            ON CONFLICT (id) DO UPDATE SET gzip = excluded.gzip, fetched_at = excluded.fetched_at
+            """,
+            logger: logger
+        )
+    }
+
+    /// The shared titles dump and when it was fetched, if any instance downloaded one.
+    public func titlesDump() async throws -> (gzip: [UInt8], fetchedAt: Double)? {
+        try await ready()
+        let rows = try await client.query("SELECT gzip, fetched_at FROM mirror_titles_dump WHERE id = 1", logger: logger)
+        for try await (gzip, fetchedAt) in rows.decode((ByteBuffer, Double).self) {
+            return (Array(gzip.readableBytesView), fetchedAt)
+        }
+        return nil
+    }
+
+    // MARK: - Helpers
+
+    static func notify(_ payload: String, on connection: PostgresConnection, logger: Logger) async throws {
+        // Delivered when the transaction commits, and only then.
+        try await connection.query("SELECT pg_notify(\(PostgresMirrorSchema.channel), \(payload))", logger: logger)
+    }
+
+    static func all<S: AsyncSequence>(_ sequence: S) async throws -> [S.Element] {
+        var out: [S.Element] = []
+        for try await element in sequence { out.append(element) }
+        return out
+    }
+
+    static func any(_ rows: PostgresRowSequence) async throws -> Bool {
+        for try await _ in rows { return true }
+        return false
+    }
+
+    static func bool(_ rows: PostgresRowSequence) async throws -> Bool {
+        try await all(rows.decode(Bool.self)).first ?? false
+    }
+
+    static func int(_ rows: PostgresRowSequence) async throws -> Int {
+        try await all(rows.decode(Int.self)).first ?? 0
+    }
+}
