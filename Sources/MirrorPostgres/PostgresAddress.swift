@@ -1,6 +1,6 @@
 import Foundation
-public import PostgresNIO
 import NIOSSL
+public import PostgresNIO
 
 /// `mirror.database_url`, read the way libpq reads it: `postgres://user:password@host:port/database`, with
 /// `?host=/run/postgresql` for a local socket folder and `?sslmode=disable|prefer|require`.

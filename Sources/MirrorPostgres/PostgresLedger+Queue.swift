@@ -107,17 +107,18 @@ extension PostgresLedger {
             ).decode(Int.self)
         ).first
         if let next { return (next, nil) }
-        let retryAt = try await Self.all(
-            client.query(
-                """
-                SELECT MIN(last) + 86400 FROM (
-                    SELECT MAX(r.started_at) AS last FROM mirror_refresh_queue AS q
-                    JOIN mirror_upstream_request AS r ON r.aid = q.aid AND r.target = 'anime'
-                    GROUP BY q.aid) AS asked
-                """,
-                logger: logger
-            ).decode(Double?.self)
-        ).first ?? nil
+        let retryAt =
+            try await Self.all(
+                client.query(
+                    """
+                    SELECT MIN(last) + 86400 FROM (
+                        SELECT MAX(r.started_at) AS last FROM mirror_refresh_queue AS q
+                        JOIN mirror_upstream_request AS r ON r.aid = q.aid AND r.target = 'anime'
+                        GROUP BY q.aid) AS asked
+                    """,
+                    logger: logger
+                ).decode(Double?.self)
+            ).first ?? nil
         return (nil, retryAt)
     }
 

@@ -162,7 +162,9 @@ public final class PostgresLedger: UpstreamLedger {
         let query: PostgresQuery =
             "SELECT started_at FROM mirror_upstream_request WHERE started_at > \(now - UpstreamLimits.day) ORDER BY started_at"
         let rows: PostgresRowSequence
-        if let connection { rows = try await connection.query(query, logger: logger) } else {
+        if let connection {
+            rows = try await connection.query(query, logger: logger)
+        } else {
             rows = try await client.query(query, logger: logger)
         }
         return try await Self.all(rows.decode(Double.self))
@@ -198,6 +200,13 @@ public final class PostgresLedger: UpstreamLedger {
             )
             return try await Self.all(rows.decode(Int64.self)).first
         }
+    }
+
+    public func requestAnswered(_ id: Int64, at time: Double) async throws {
+        try await client.query(
+            "UPDATE mirror_upstream_request SET started_at = GREATEST(started_at, \(time)) WHERE id = \(id)",
+            logger: logger
+        )
     }
 
     public func storeFetched(

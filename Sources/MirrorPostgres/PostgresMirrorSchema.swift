@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import Mirror
 import PostgresNIO
 
 /// The mirror's shared tables in PostgreSQL. Created by whichever instance comes first; the others wait on the
@@ -47,7 +49,6 @@ enum PostgresMirrorSchema {
         "CREATE INDEX IF NOT EXISTS mirror_upstream_request_aid ON mirror_upstream_request (aid, started_at)",
         // The ban, back-off, client error and titles-dump state, as the JSON of `UpstreamState`.
         "CREATE TABLE IF NOT EXISTS mirror_upstream_state (id integer PRIMARY KEY CHECK (id = 1), state text NOT NULL)",
-        "INSERT INTO mirror_upstream_state (id, state) VALUES (1, '{}') ON CONFLICT (id) DO NOTHING",
         "CREATE TABLE IF NOT EXISTS mirror_missing_anime (aid integer PRIMARY KEY, checked_at double precision NOT NULL)",
         """
         CREATE TABLE IF NOT EXISTS mirror_titles_dump (
@@ -65,6 +66,11 @@ enum PostgresMirrorSchema {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(schemaLock))", logger: logger)
             for statement in statements { try await connection.query(statement, logger: logger) }
+            let fresh = String(decoding: try JSONEncoder().encode(UpstreamState()), as: UTF8.self)
+            try await connection.query(
+                "INSERT INTO mirror_upstream_state (id, state) VALUES (1, \(fresh)) ON CONFLICT (id) DO NOTHING",
+                logger: logger
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Mirror
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 import NIOPosix
 
@@ -61,9 +61,11 @@ public final class FakeAniDB: Sendable {
     }
 
     /// Starts on 127.0.0.1 and a free port.
-    public static func start() async throws -> FakeAniDB {
+    /// `group`: where it answers; a test that loads the shared event loops heavily and times arrivals gives it a
+    /// loop of its own, so its clock reads when a request came, not when a busy loop got to it.
+    public static func start(group: (any EventLoopGroup)? = nil) async throws -> FakeAniDB {
         let state = Box()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: group ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in

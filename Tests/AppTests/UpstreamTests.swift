@@ -26,12 +26,15 @@ struct UpstreamTests {
         ].merging(extra) { $1 }
     }
 
-    @Test("/httpapi holds a request for a missing aid until it is fetched; 1,000 such requests make one upstream request")
-    func httpapiWaitsAndCoalesces() async throws {
+    @Test(
+        "/httpapi holds a request for a missing aid until it is fetched; 1,000 such requests make one upstream request",
+        arguments: MirrorBackend.allCases
+    )
+    func httpapiWaitsAndCoalesces(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         fake.script { $0.aid == 959 ? .delayed(0.3, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
-        let app = try await TestApp.build(environment: Self.environment(fake), database: AppDatabase.open(path: nil))
+        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()), database: AppDatabase.open(path: nil))
         try await app.test(.live) { client in
             let port = try #require(client.port)
             var configuration = HTTPClient.Configuration()
@@ -72,15 +75,18 @@ struct UpstreamTests {
         }
     }
 
-    @Test("/anime/{aid} for a missing aid: 202 with Retry-After and an honest estimate; ?wait= returns the document")
-    func kometaQueueAndWait() async throws {
+    @Test(
+        "/anime/{aid} for a missing aid: 202 with Retry-After and an honest estimate; ?wait= returns the document",
+        arguments: MirrorBackend.allCases
+    )
+    func kometaQueueAndWait(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         fake.add(aid: 1, document: TestApp.file("1.xml"))
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         // No hold for requests without ?wait=: this test is about the 202 (ClientShapesTests has the hold).
         let app = try await TestApp.build(
-            environment: Self.environment(fake, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"]),
+            environment: Self.environment(fake, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"].merging(try backend.environment()) { $1 }),
             clock: clock,
             database: AppDatabase.open(path: nil)
         )
@@ -114,14 +120,14 @@ struct UpstreamTests {
         }
     }
 
-    @Test("a stale entry is served at once as STALE and refreshed in the background")
-    func staleRefresh() async throws {
+    @Test("a stale entry is served at once as STALE and refreshed in the background", arguments: MirrorBackend.allCases)
+    func staleRefresh(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
         let newer = TestApp.file("22.xml")
         fake.add(aid: 22, document: newer)
         // Eight days on, the seeded copy is past stale_after_days (7).
         let clock = ManualClock(now: TestApp.seedTime + 8 * 86_400)
-        let app = try await TestApp.build(environment: Self.environment(fake), clock: clock)
+        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()), clock: clock)
         try await app.test(.live) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in
                 #expect(response.status == .ok)
@@ -137,13 +143,13 @@ struct UpstreamTests {
         }
     }
 
-    @Test("/stats and /metrics tell queue, budget, ban and errors")
-    func statsAndMetrics() async throws {
+    @Test("/stats and /metrics tell queue, budget, ban and errors", arguments: MirrorBackend.allCases)
+    func statsAndMetrics(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
         fake.script { $0.aid == 31 ? .error("<error code=\"500\">banned</error>") : nil }
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         let app = try await TestApp.build(
-            environment: Self.environment(fake, ["ANIKURA_MIRROR_DAILY_LIMIT": "150"]),
+            environment: Self.environment(fake, ["ANIKURA_MIRROR_DAILY_LIMIT": "150"].merging(try backend.environment()) { $1 }),
             clock: clock
         )
         try await app.test(.live) { client in
@@ -182,12 +188,15 @@ struct UpstreamTests {
         }
     }
 
-    @Test("/api/anime-titles.xml.gz serves AniDB's gzip bytes with no Content-Encoding; search then finds unfetched anime")
-    func titlesDump() async throws {
+    @Test(
+        "/api/anime-titles.xml.gz serves AniDB's gzip bytes with no Content-Encoding; search then finds unfetched anime",
+        arguments: MirrorBackend.allCases
+    )
+    func titlesDump(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
         let gzip = try Gzip.compress(Array(try Data(contentsOf: Self.titlesSlice)))
         fake.setTitles(gzip)
-        let app = try await TestApp.build(environment: Self.environment(fake))
+        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()))
         try await app.test(.live) { client in
             try await client.execute(uri: "/api/anime-titles.xml.gz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

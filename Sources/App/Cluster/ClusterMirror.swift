@@ -47,3 +47,27 @@ enum SeedFingerprint {
         return "\(states.count)-" + String(Gzip.crc32(Array(lines.utf8)), radix: 16)
     }
 }
+
+extension ClusterMirror {
+    /// For a command: runs `body` with a cluster whose PostgreSQL client runs meanwhile.
+    static func with<T: Sendable>(
+        _ address: PostgresAddress,
+        store: MirrorStore,
+        logger: Logger,
+        _ body: @escaping @Sendable (ClusterMirror) async throws -> T
+    ) async throws -> T {
+        let cluster = ClusterMirror(address: address, store: store, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await cluster.client.run()
+                return nil
+            }
+            group.addTask { try await body(cluster) }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+}

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Mirror
+import MirrorPostgres
 
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
         abstract: "Work with the AniDB mirror.",
-        subcommands: [ImportCommand.self, TitlesCommand.self, GetCommand.self, StatsCommand.self]
+        subcommands: [ImportCommand.self, TitlesCommand.self, GetCommand.self, StatsCommand.self, MigrateCommand.self]
     )
 
     struct ImportCommand: AsyncParsableCommand {
@@ -20,8 +22,8 @@ struct MirrorCommand: AsyncParsableCommand {
         @Flag(help: "List every skipped file with its reason.") var verbose = false
 
         func run() async throws {
+            let configuration = try CommandFailure.wrap { try options.load() }
             let report = try CommandFailure.wrap {
-                let configuration = try options.load()
                 let database = try AppDatabase.open(path: configuration.databasePath)
                 // This process only imports, so a bulk load may leave the WAL (a rollback journal writes each page once).
                 let importer = SeedImporter(store: MirrorStore(writer: database.writer), rollbackJournalForBulkLoad: true)
@@ -47,6 +49,69 @@ struct MirrorCommand: AsyncParsableCommand {
                 FileHandleStderr.write("… and \(report.failures.count - 20) more (use --verbose to list all)\n")
             }
             print(report.summary)
+            if let address = configuration.mirror.database {
+                let shared = try await CommandFailure.wrapAsync { () async throws -> PostgresMirrorCopy.Report in
+                    let database = try AppDatabase.open(path: configuration.databasePath)
+                    let store = MirrorStore(writer: database.writer)
+                    let fingerprint = SeedFingerprint.of(try store.seedFileStates())
+                    return try await ClusterMirror.with(address, store: store, logger: MirrorCommand.quietLogger) { cluster in
+                        try await cluster.copier.shareSeed(fingerprint: fingerprint)
+                    }
+                }
+                print(
+                    shared.alreadyShared
+                        ? "already in PostgreSQL (\(address)): nothing copied"
+                        : "shared in PostgreSQL (\(address)): \(shared.documents) documents"
+                )
+            }
+        }
+    }
+
+    /// Errors only: a command prints its own outcome.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "anikura") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .error
+        return logger
+    }()
+
+    struct MigrateCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate",
+            abstract: "Copy this machine's mirror into a shared PostgreSQL database, to run several instances on it.",
+            discussion: """
+                Copies the documents, every upstream request of the ledger (so the day's AniDB budget and the once-a-day \
+                rule carry over), the refresh queue, the not-found memory, a ban or back-off, and the titles dump. \
+                Safe to run again. Then set mirror.database_url to the same address on every instance.
+                """
+        )
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "The PostgreSQL database: postgres://user:password@host:5432/database") var to: String
+
+        func run() async throws {
+            let report = try await CommandFailure.wrapAsync { () async throws -> PostgresMirrorCopy.Report in
+                let configuration = try options.load()
+                let address: PostgresAddress
+                do { address = try PostgresAddress(url: to) } catch let error as PostgresAddress.Invalid { throw ValidationError(error.description) }
+                let database = try AppDatabase.open(path: configuration.databasePath)
+                let store = MirrorStore(writer: database.writer)
+                let titlesPath = configuration.dataDir + "/anime-titles.xml.gz"
+                let titles = FileManager.default.contents(atPath: titlesPath).map { [UInt8]($0) }
+                let titlesTime = (try? FileManager.default.attributesOfItem(atPath: titlesPath))?[.modificationDate] as? Date
+                let terminal = FileHandleStderr.isTerminal
+                FileHandleStderr.write("copying \(configuration.databasePath) into \(address)\n")
+                return try await ClusterMirror.with(address, store: store, logger: MirrorCommand.quietLogger) { cluster in
+                    try await cluster.copier.migrate(titlesDump: titles, titlesFetchedAt: titlesTime?.timeIntervalSince1970) { done, total in
+                        if terminal { FileHandleStderr.write("\r\u{1B}[Kdocuments: \(done)/\(total)") }
+                    }
+                }
+            }
+            if FileHandleStderr.isTerminal { FileHandleStderr.write("\r\u{1B}[K") }
+            print(
+                "copied \(report.documents) documents, \(report.requests) upstream requests, \(report.queued) queued aids, "
+                    + "\(report.notFound) not-found answers\(report.titles ? ", the titles dump" : "")"
+            )
+            print("now set mirror.database_url to this address on every instance")
         }
     }
 

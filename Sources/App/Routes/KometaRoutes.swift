@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mirror
+import MirrorPostgres
 
 /// The Kometa / AniDB-Service dialect: `/anime/{aid}`, `/tags/{id}`, `/search/tags`, `/stats`.
 ///
@@ -115,28 +116,32 @@ struct KometaRoutes<Context: RequestContext> {
         let upstreamStatus =
             !upstream.enabled
             ? "off" : upstream.clientError != nil ? "stopped" : upstream.bannedUntil != nil ? "banned" : "online"
-        return try JSONResponse.make(
-            [
-                "status": "online",
-                "upstream_status": upstreamStatus,
-                "cached_anime": upstream.cachedAnime,
-                "api_calls_last_24h": upstream.requestsLast24h,
-                "queue_size": upstream.queueSize,
-                "daily_limit": upstream.dailyLimit,
-                "requests_left_24h": upstream.requestsLeft24h,
-                "next_request_at": time(upstream.nextRequestAt),
-                "rate_limit_until": time(upstream.bannedUntil),
-                "banned": upstream.bannedUntil != nil,
-                "banned_until": time(upstream.bannedUntil),
-                "ban_reason": upstream.banReason ?? NSNull(),
-                "client_error": upstream.clientError ?? NSNull(),
-                "last_upstream_error": upstream.lastError ?? NSNull(),
-                "last_upstream_error_at": time(upstream.lastErrorAt),
-                "titles_dump_fetched_at": time(upstream.titlesFetchedAt),
-                "titles_dump_anime": upstream.titlesDumpAnime,
-                "restricted_anime": upstream.restrictedAnime,
-            ] as [String: any Sendable]
-        )
+        var body: [String: any Sendable] = [
+            "status": "online",
+            "upstream_status": upstreamStatus,
+            "cached_anime": upstream.cachedAnime,
+            "api_calls_last_24h": upstream.requestsLast24h,
+            "queue_size": upstream.queueSize,
+            "daily_limit": upstream.dailyLimit,
+            "requests_left_24h": upstream.requestsLeft24h,
+            "next_request_at": time(upstream.nextRequestAt),
+            "rate_limit_until": time(upstream.bannedUntil),
+            "banned": upstream.bannedUntil != nil,
+            "banned_until": time(upstream.bannedUntil),
+            "ban_reason": upstream.banReason ?? NSNull(),
+            "client_error": upstream.clientError ?? NSNull(),
+            "last_upstream_error": upstream.lastError ?? NSNull(),
+            "last_upstream_error_at": time(upstream.lastErrorAt),
+            "titles_dump_fetched_at": time(upstream.titlesFetchedAt),
+            "titles_dump_anime": upstream.titlesDumpAnime,
+            "restricted_anime": upstream.restrictedAnime,
+        ]
+        // In a cluster: which instance answered, and whether it is the one that fetches.
+        if let cluster = mirror.fetcher.ledger as? PostgresLedger {
+            body["cluster_instance"] = cluster.instance
+            body["cluster_role"] = cluster.isFetcher ? "fetcher" : "standby"
+        }
+        return try JSONResponse.make(body)
     }
 }
 

@@ -53,8 +53,11 @@ extension Fetcher {
         case .full:
             return .queueFull
         case .alreadyStored:
-            // Fetched between the read above and the enqueue.
-            guard let document = try await store.servedBuffer(aid: aid, mature: mature) else { return .queueFull }
+            // Fetched between the read above and the enqueue; in a cluster, perhaps by another instance, and on its
+            // way into this one's store: a moment's wait (the replica settles waiting clients when it lands).
+            guard let document = try await store.servedBuffer(aid: aid, mature: mature) else {
+                return .queued(QueueEstimate(position: 1, queueSize: try await ledger.queueSize(), fetchAt: now))
+            }
             return .document(document, .fetched)
         case .queued(let position):
             wake.signal()

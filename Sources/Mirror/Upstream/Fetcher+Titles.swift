@@ -56,6 +56,7 @@ extension Fetcher {
             outcome = "invalid"
             detail = settings.redact(String(describing: error))
         }
+        try await ledger.requestAnswered(request, at: clock.now())
         metrics.upstreamRequest(target: "titles", outcome: outcome)
         let now = clock.now()
         try await ledger.settleTitles(request: request, outcome: outcome, detail: detail, now: now, banPause: limits.banPause)

@@ -108,6 +108,7 @@ public final class Fetcher: Service, Sendable {
                 case .titles: try await fetchTitles()
                 }
             } catch {
+                if Task.isCancelled { return }
                 // The database failed; nothing upstream happened that is not logged. Try again later.
                 logger.error("fetcher: \(settings.redact(String(describing: error)))")
                 try? await clock.sleep(until: clock.now() + 60)
@@ -172,6 +173,7 @@ public final class Fetcher: Service, Sendable {
         } catch {
             reply = .transient(settings.redact(error.description))
         }
+        try await ledger.requestAnswered(request, at: clock.now())
         metrics.upstreamRequest(target: "anime", outcome: reply.outcome)
         queuedStale.withLock { _ = $0.remove(aid) }
         let now = clock.now()
@@ -190,7 +192,15 @@ public final class Fetcher: Service, Sendable {
             logger.info("fetched anime \(aid) from AniDB (\(document.xml.count) bytes)")
             waiters.settle(aid, with: .stored)
         case .notFound:
-            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: nil, dequeue: true, countsAttempt: true, notFoundAt: now) {
+            try await ledger.settle(
+                request: request,
+                aid: aid,
+                outcome: reply.outcome,
+                detail: nil,
+                dequeue: true,
+                countsAttempt: true,
+                notFoundAt: now
+            ) {
                 $0.consecutiveFailures = 0
                 $0.backoffUntil = nil
             }
@@ -198,7 +208,15 @@ public final class Fetcher: Service, Sendable {
             waiters.settle(aid, with: .notFound)
         case .banned(let reason):
             let until = now + limits.banPause
-            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: reason, dequeue: false, countsAttempt: false, notFoundAt: nil) {
+            try await ledger.settle(
+                request: request,
+                aid: aid,
+                outcome: reply.outcome,
+                detail: reason,
+                dequeue: false,
+                countsAttempt: false,
+                notFoundAt: nil
+            ) {
                 $0.bannedUntil = until
                 $0.banReason = reason
                 $0.lastError = "banned: \(reason)"
@@ -208,7 +226,15 @@ public final class Fetcher: Service, Sendable {
             waiters.settle(aid, with: .failed("AniDB has banned this mirror until \(Self.iso(until))"))
         case .clientError(let message):
             let key = settings.clientKey
-            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: false, notFoundAt: nil) {
+            try await ledger.settle(
+                request: request,
+                aid: aid,
+                outcome: reply.outcome,
+                detail: message,
+                dequeue: false,
+                countsAttempt: false,
+                notFoundAt: nil
+            ) {
                 $0.clientError = message
                 $0.clientErrorFor = key
                 $0.lastError = "client error: \(message)"
@@ -221,7 +247,15 @@ public final class Fetcher: Service, Sendable {
         case .transient(let message), .invalid(let message):
             let isTransient = reply.outcome == "transient"
             let jitter = 0.5 + random() / 2
-            try await ledger.settle(request: request, aid: aid, outcome: reply.outcome, detail: message, dequeue: false, countsAttempt: true, notFoundAt: nil) {
+            try await ledger.settle(
+                request: request,
+                aid: aid,
+                outcome: reply.outcome,
+                detail: message,
+                dequeue: false,
+                countsAttempt: true,
+                notFoundAt: nil
+            ) {
                 if isTransient {
                     $0.consecutiveFailures += 1
                     let delay = min(3600, self.limits.minInterval * Double(1 << min($0.consecutiveFailures, 12)))

@@ -16,6 +16,12 @@ extension MirrorStore: UpstreamLedger {
         try await beginUpstreamRequest(target: target, aid: aid, now: now)
     }
 
+    public func requestAnswered(_ id: Int64, at time: Double) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE upstreamRequest SET startedAt = MAX(startedAt, ?) WHERE id = ?", arguments: [time, id])
+        }
+    }
+
     public func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws {
         try await writer.write { db in
             try Self.finishUpstreamRequest(id, outcome: outcome, detail: detail, in: db)

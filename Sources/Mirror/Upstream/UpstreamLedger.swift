@@ -22,6 +22,10 @@ public protocol UpstreamLedger: Sendable {
     /// Logs an upstream request before it goes out and returns its id; nil when `limits` forbid it at `now`
     /// after all (another instance asked meanwhile). Checked and written in one transaction.
     func beginUpstreamRequest(target: String, aid: Int?, now: Double, limits: UpstreamLimits) async throws -> Int64?
+    /// Moves a request's time to `time`, when its answer came (or it failed). The next request is spaced from then:
+    /// however long this one took to reach AniDB (a new connection, a busy database before it went out), the next
+    /// cannot arrive there sooner than the interval after it.
+    func requestAnswered(_ id: Int64, at time: Double) async throws
     /// Stores a fetched document with its request's outcome, in one transaction.
     func storeFetched(
         _ document: StoredDocument,
