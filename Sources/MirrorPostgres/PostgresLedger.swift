@@ -82,29 +82,33 @@ public final class PostgresLedger: UpstreamLedger {
                     announcedStandby = false
                     role.withLock { $0 = true }
                     defer { role.withLock { $0 = false } }
-                    // Whatever is still in flight belonged to an instance that is gone: counted, marked.
-                    try await connection.query(
-                        "UPDATE mirror_upstream_request SET outcome = 'interrupted' WHERE outcome IS NULL",
-                        logger: logger
-                    )
-                    logger.notice("this instance now fetches from AniDB for the cluster (\(instance))")
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { await work() }
-                        // The role lasts as long as the connection holding the lock: check it, and stop fetching
-                        // the moment it is gone (another instance may take over then).
-                        group.addTask {
-                            while true {
-                                try await Task.sleep(for: .seconds(2))
-                                try await connection.query("SELECT 1", logger: logger)
+                    do {
+                        // Whatever is still in flight belonged to an instance that is gone: counted, marked.
+                        try await connection.query(
+                            "UPDATE mirror_upstream_request SET outcome = 'interrupted' WHERE outcome IS NULL",
+                            logger: logger
+                        )
+                        logger.notice("this instance now fetches from AniDB for the cluster (\(instance))")
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask { await work() }
+                            // The role lasts as long as the connection holding the lock: check it, and stop fetching
+                            // the moment it is gone (another instance may take over then).
+                            group.addTask {
+                                while true {
+                                    try await Task.sleep(for: .seconds(2))
+                                    try await connection.query("SELECT 1", logger: logger)
+                                }
                             }
+                            try await group.next()
+                            group.cancelAll()
                         }
-                        try await group.next()
-                        group.cancelAll()
+                        try await connection.query("SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                    } catch {
+                        // However the role ended (a shutdown, a lost connection), the lock must not stay behind on a
+                        // connection the pool hands out again: closing it is what releases it for certain.
+                        try? await connection.close()
+                        throw error
                     }
-                    _ = try? await connection.query(
-                        "SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))",
-                        logger: logger
-                    )
                 }
                 if Task.isCancelled { return }
             } catch {

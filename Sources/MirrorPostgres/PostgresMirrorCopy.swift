@@ -88,10 +88,17 @@ public struct PostgresMirrorCopy: Sendable {
     /// Copies an instance's whole mirror into PostgreSQL: its documents, every request of its ledger (so the day's
     /// budget and the once-a-day rule carry over), its queue, what AniDB does not have, its ban and back-off, and
     /// the titles dump. Running it again copies no request twice.
-    public func migrate(titlesDump: [UInt8]?, titlesFetchedAt: Double?, progress: @escaping @Sendable (Int, Int) -> Void) async throws -> Report {
+    /// - Parameter source: names the store copied from, the same each time (its host and file): its requests
+    ///   are copied only once.
+    public func migrate(
+        source: String,
+        titlesDump: [UInt8]?,
+        titlesFetchedAt: Double?,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> Report {
         try await ledger.ready()
         let export = try await ledger.local.ledgerExport()
-        let source = "migrated from \(ledger.instance)"
+        let source = "migrated from \(source)"
         return try await client.withConnection { connection in
             let logger = self.logger
             var report = Report()

@@ -34,7 +34,7 @@ struct UpstreamTests {
         let fake = try await FakeAniDB.start()
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         fake.script { $0.aid == 959 ? .delayed(0.3, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
-        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()), database: AppDatabase.open(path: nil))
+        let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()), database: AppDatabase.open(path: nil))
         try await app.test(.live) { client in
             let port = try #require(client.port)
             var configuration = HTTPClient.Configuration()
@@ -86,7 +86,7 @@ struct UpstreamTests {
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         // No hold for requests without ?wait=: this test is about the 202 (ClientShapesTests has the hold).
         let app = try await TestApp.build(
-            environment: Self.environment(fake, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"].merging(try backend.environment()) { $1 }),
+            environment: Self.environment(fake, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"].merging(try await backend.environment()) { $1 }),
             clock: clock,
             database: AppDatabase.open(path: nil)
         )
@@ -127,7 +127,7 @@ struct UpstreamTests {
         fake.add(aid: 22, document: newer)
         // Eight days on, the seeded copy is past stale_after_days (7).
         let clock = ManualClock(now: TestApp.seedTime + 8 * 86_400)
-        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()), clock: clock)
+        let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()), clock: clock)
         try await app.test(.live) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in
                 #expect(response.status == .ok)
@@ -149,7 +149,10 @@ struct UpstreamTests {
         fake.script { $0.aid == 31 ? .error("<error code=\"500\">banned</error>") : nil }
         let clock = ManualClock(now: Date().timeIntervalSince1970)
         let app = try await TestApp.build(
-            environment: Self.environment(fake, ["ANIKURA_MIRROR_DAILY_LIMIT": "150"].merging(try backend.environment()) { $1 }),
+            environment: Self.environment(
+                fake,
+                ["ANIKURA_MIRROR_DAILY_LIMIT": "150", "ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"].merging(try await backend.environment()) { $1 }
+            ),
             clock: clock
         )
         try await app.test(.live) { client in
@@ -196,7 +199,7 @@ struct UpstreamTests {
         let fake = try await FakeAniDB.start()
         let gzip = try Gzip.compress(Array(try Data(contentsOf: Self.titlesSlice)))
         fake.setTitles(gzip)
-        let app = try await TestApp.build(environment: Self.environment(fake, try backend.environment()))
+        let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()))
         try await app.test(.live) { client in
             try await client.execute(uri: "/api/anime-titles.xml.gz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

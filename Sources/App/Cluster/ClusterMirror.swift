@@ -23,10 +23,11 @@ struct ClusterMirror: Sendable {
     }
 
     /// `host:pid`: which instance asked AniDB, in the shared ledger and in the logs.
-    static func instanceName() -> String {
+    static func instanceName() -> String { "\(hostName()):\(getpid())" }
+
+    static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
-        return "\(host):\(getpid())"
+        return gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
     }
 
     /// In start order, before the fetcher: the client runs until everything else has stopped.

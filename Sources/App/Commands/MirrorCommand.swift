@@ -101,7 +101,11 @@ struct MirrorCommand: AsyncParsableCommand {
                 let terminal = FileHandleStderr.isTerminal
                 FileHandleStderr.write("copying \(configuration.databasePath) into \(address)\n")
                 return try await ClusterMirror.with(address, store: store, logger: MirrorCommand.quietLogger) { cluster in
-                    try await cluster.copier.migrate(titlesDump: titles, titlesFetchedAt: titlesTime?.timeIntervalSince1970) { done, total in
+                    try await cluster.copier.migrate(
+                        source: "\(ClusterMirror.hostName()):\(configuration.databasePath)",
+                        titlesDump: titles,
+                        titlesFetchedAt: titlesTime?.timeIntervalSince1970
+                    ) { done, total in
                         if terminal { FileHandleStderr.write("\r\u{1B}[Kdocuments: \(done)/\(total)") }
                     }
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestMedia
 import Testing
 
 /// Where a test's mirror keeps its shared state: this machine's SQLite file, or a PostgreSQL database of its own
@@ -10,10 +11,10 @@ enum MirrorBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
     var testDescription: String { rawValue }
 
     /// Settings that put a test app's mirror on this backend.
-    func environment() throws -> [String: String] {
+    func environment() async throws -> [String: String] {
         switch self {
         case .sqlite: [:]
-        case .postgres: ["ANIKURA_MIRROR_DATABASE_URL": try TestPostgres.freshDatabase()]
+        case .postgres: ["ANIKURA_MIRROR_DATABASE_URL": try await TestPostgres.freshDatabase()]
         }
     }
 }
@@ -34,28 +35,19 @@ enum TestPostgres {
     }
 
     /// A new, empty database in the test cluster; its URL.
-    static func freshDatabase() throws -> String {
+    static func freshDatabase() async throws -> String {
         let server = try serverURL()
         let name = "anikura_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        try psql(server, "CREATE DATABASE \(name)")
+        try await psql(server, "CREATE DATABASE \(name)")
         return server.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
     }
 
-    /// Runs one SQL statement with Debian's `psql`; its output.
+    /// Runs one SQL statement with Debian's `psql`; its output. Through swift-subprocess, not Foundation's
+    /// `Process` (see `ChildProcess`: with many files open, as the cluster test has, `Process` breaks the test run).
     @discardableResult
-    static func psql(_ url: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Unavailable(description: "psql: \(problem)") }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func psql(_ url: String, _ sql: String) async throws -> String {
+        let result = try await ChildProcess.run("/usr/bin/psql", [url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        guard result.status == 0 else { throw Unavailable(description: "psql: \(result.standardError)") }
+        return result.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
