@@ -150,6 +150,7 @@ let package = Package(
             name: "AniDBFake",
             dependencies: [
                 "Mirror",
+                "TestMedia",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -162,7 +163,9 @@ let package = Package(
             name: "MirrorTests",
             dependencies: [
                 "Mirror",
+                "MirrorPostgres",
                 "AniDBFake",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

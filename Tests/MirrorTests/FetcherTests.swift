@@ -39,11 +39,11 @@ struct FetcherTests {
         }
     }
 
-    @Test("requests start at least min_interval apart, and the interval holds across a restart")
-    func interval() async throws {
+    @Test("requests start at least min_interval apart, and the interval holds across a restart", arguments: LedgerBackend.allCases)
+    func interval(backend: LedgerBackend) async throws {
         let path = NSTemporaryDirectory() + "anikura-interval-\(UUID().uuidString).sqlite"
-        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path))
-        for aid in [1, 22, 959] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
+        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), backend: backend)
+        for aid in [1, 22, 959] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
         try await harness.running(harness.makeFetcher()) {
             #expect(await harness.settle(requests: 1))
             harness.clock.advance(by: 1)
@@ -51,7 +51,7 @@ struct FetcherTests {
             #expect(harness.upstreamCount == 1)
         }
         // A new process on the same database, one second after the first request.
-        let restarted = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), clock: harness.clock)
+        let restarted = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), clock: harness.clock, sharing: harness)
         restarted.fake.add(aid: 22, document: Fixtures.anime(22))
         var settings = restarted.settings
         settings.baseURL = harness.fake.baseURL
@@ -67,10 +67,10 @@ struct FetcherTests {
         }
     }
 
-    @Test("the library's wishes wait behind clients and leave a quarter of the day's budget to them")
-    func libraryShare() async throws {
+    @Test("the library's wishes wait behind clients and leave a quarter of the day's budget to them", arguments: LedgerBackend.allCases)
+    func libraryShare(backend: LedgerBackend) async throws {
         let limits = UpstreamLimits(minInterval: 4, dailyLimit: 8)
-        let harness = try await FetcherHarness(limits: limits)
+        let harness = try await FetcherHarness(limits: limits, backend: backend)
         harness.fake.add(aid: 22, document: Fixtures.anime(22))
         let fetcher = harness.makeFetcher()
         let wish = try await fetcher.want(Array(100...109))
@@ -89,17 +89,17 @@ struct FetcherTests {
             _ = try await fetcher.lookup(aid: 22, mature: true)
             #expect(await harness.settle(requests: 7))
             #expect(harness.fake.animeRequests.last?.aid == 22)
-            #expect(try await harness.store.queuedAIDs().count == 4)
+            #expect(try await harness.ledger.queuedAIDs().count == 4)
         }
     }
 
-    @Test("at most daily_limit requests in any rolling 24 h, counted across restarts")
-    func dailyLimit() async throws {
+    @Test("at most daily_limit requests in any rolling 24 h, counted across restarts", arguments: LedgerBackend.allCases)
+    func dailyLimit(backend: LedgerBackend) async throws {
         let path = NSTemporaryDirectory() + "anikura-daily-\(UUID().uuidString).sqlite"
         let limits = UpstreamLimits(minInterval: 4, dailyLimit: 3)
-        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), limits: limits)
+        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), limits: limits, backend: backend)
         let start = harness.clock.now()
-        for aid in [1, 22, 959, 10145, 5] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: start) }
+        for aid in [1, 22, 959, 10145, 5] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: start) }
         try await harness.running(harness.makeFetcher()) {
             for expected in 1...3 {
                 #expect(await harness.settle(requests: expected))
@@ -115,7 +115,7 @@ struct FetcherTests {
             harness.clock.advance(to: start + 86_399)
             #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 3, "the window still holds three requests")
-            let starts = try await store.upstreamStarts(now: harness.clock.now())
+            let starts = try await harness.ledger(for: store).upstreamStarts(now: harness.clock.now())
             #expect(starts.count == 3)
             harness.clock.advance(to: start + 86_400.5)
             #expect(await harness.settle(requests: 4))
@@ -150,17 +150,17 @@ struct FetcherTests {
         .error("<error code=\"500\">banned</error>"), .error("<error>Banned</error>"), .status(429), .status(503),
     ]
 
-    @Test("a ban stops every upstream request for ban_pause_hours, across a restart", arguments: bans)
-    func ban(reply: FakeAniDB.Reply) async throws {
+    @Test("a ban stops every upstream request for ban_pause_hours, across a restart", arguments: bans, LedgerBackend.allCases)
+    func ban(reply: FakeAniDB.Reply, backend: LedgerBackend) async throws {
         let path = NSTemporaryDirectory() + "anikura-ban-\(UUID().uuidString).sqlite"
-        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path))
+        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), backend: backend)
         harness.fake.script { $0.aid == 1 ? reply : nil }
         let start = harness.clock.now()
-        for aid in [1, 22] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: start) }
+        for aid in [1, 22] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: start) }
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
             #expect(await harness.settle(requests: 1))
-            let state = try await harness.store.upstreamState()
+            let state = try await harness.ledger.upstreamState()
             #expect(state.bannedUntil == start + 86_400)
             harness.clock.advance(by: 3600)
             #expect(await harness.runToIdle())
@@ -218,9 +218,9 @@ struct FetcherTests {
         }
     }
 
-    @Test("the same aid is never asked twice within 24 h, whatever the outcome")
-    func sameAIDOncePerDay() async throws {
-        let harness = try await FetcherHarness()
+    @Test("the same aid is never asked twice within 24 h, whatever the outcome", arguments: LedgerBackend.allCases)
+    func sameAIDOncePerDay(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(backend: backend)
         harness.fake.script { $0.aid == 5 ? .drop : nil }
         let start = harness.clock.now()
         let fetcher = harness.makeFetcher()
@@ -232,7 +232,7 @@ struct FetcherTests {
             #expect(await harness.settle(requests: 2))
             // Both asked again: one failed, one succeeded (and is then re-queued by hand as if stale).
             _ = try await fetcher.lookup(aid: 5, mature: true)
-            _ = try await harness.store.enqueue(aid: 22, priority: .stale, now: harness.clock.now())
+            _ = try await harness.ledger.enqueue(aid: 22, priority: .stale, now: harness.clock.now())
             for _ in 0..<12 {
                 harness.clock.advance(by: 7199)
                 #expect(await harness.runToIdle())
@@ -248,19 +248,19 @@ struct FetcherTests {
         }
     }
 
-    @Test("a request cut off by a crash still counts: it is logged before it goes out")
-    func crashMidRequestCounts() async throws {
+    @Test("a request cut off by a crash still counts: it is logged before it goes out", arguments: LedgerBackend.allCases)
+    func crashMidRequestCounts(backend: LedgerBackend) async throws {
         let path = NSTemporaryDirectory() + "anikura-crash-\(UUID().uuidString).sqlite"
-        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path))
+        let harness = try await FetcherHarness(store: try TestDatabase.fileStore(path: path), backend: backend)
         harness.fake.script { $0.aid == 1 ? .delayed(30, .gzip(Fixtures.anime(1), announced: true)) : nil }
-        for aid in [1, 22] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
+        for aid in [1, 22] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
         let start = harness.clock.now()
         try await harness.running(harness.makeFetcher()) {
             #expect(await eventually { harness.upstreamCount == 1 })
         }  // the process dies with the request in flight
         let store = try TestDatabase.fileStore(path: path)
-        #expect(try await store.upstreamStarts(now: start) == [start])
-        #expect(try await store.upstreamOutcomes(now: start) == ["pending": 1])
+        #expect(try await harness.ledger(for: store).upstreamStarts(now: start) == [start])
+        #expect(try await harness.ledger(for: store).upstreamOutcomes(now: start) == ["pending": 1])
         let restarted = harness.makeFetcher(store: store)
         try await harness.running(restarted) {
             #expect(await harness.runToIdle())
@@ -269,7 +269,7 @@ struct FetcherTests {
             #expect(await eventually { harness.upstreamCount == 2 })
             #expect(harness.fake.animeRequests.last?.aid == 22, "aid 1 was asked less than 24 h ago")
             #expect(await harness.settle(requests: 2))
-            let outcomes = try await store.upstreamOutcomes(now: harness.clock.now())
+            let outcomes = try await harness.ledger(for: store).upstreamOutcomes(now: harness.clock.now())
             #expect(outcomes == ["interrupted": 1, "ok": 1])
         }
     }
@@ -290,9 +290,9 @@ struct FetcherTests {
         }
     }
 
-    @Test("the estimate owns up to the interval, the queue and the once-a-day rule")
-    func estimates() async throws {
-        let harness = try await FetcherHarness()
+    @Test("the estimate owns up to the interval, the queue and the once-a-day rule", arguments: LedgerBackend.allCases)
+    func estimates(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(backend: backend)
         harness.fake.script { $0.aid == 5 ? .drop : nil }
         let fetcher = harness.makeFetcher()
         let start = harness.clock.now()
@@ -317,16 +317,16 @@ struct FetcherTests {
         }
     }
 
-    @Test("network errors back off exponentially, with every attempt counted")
-    func backoff() async throws {
-        let harness = try await FetcherHarness()
+    @Test("network errors back off exponentially, with every attempt counted", arguments: LedgerBackend.allCases)
+    func backoff(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(backend: backend)
         harness.fake.script { _ in .drop }
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
-            for aid in [101, 102, 103] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
+            for aid in [101, 102, 103] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
             fetcher.wake.signal()
             #expect(await harness.settle(requests: 1))
-            var state = try await harness.store.upstreamState()
+            var state = try await harness.ledger.upstreamState()
             #expect(state.consecutiveFailures == 1)
             // 4 s × 2¹ × jitter 0.75.
             #expect(state.backoffUntil == harness.clock.now() + 6)
@@ -335,10 +335,10 @@ struct FetcherTests {
             #expect(harness.upstreamCount == 1)
             harness.clock.advance(by: 0.1)
             #expect(await harness.settle(requests: 2))
-            state = try await harness.store.upstreamState()
+            state = try await harness.ledger.upstreamState()
             #expect(state.consecutiveFailures == 2)
             #expect(state.backoffUntil == harness.clock.now() + 12)
-            #expect(try await harness.store.upstreamStarts(now: harness.clock.now()).count == 2)
+            #expect(try await harness.ledger.upstreamStarts(now: harness.clock.now()).count == 2)
         }
     }
 
@@ -360,9 +360,9 @@ struct FetcherTests {
         }
     }
 
-    @Test("'Anime not found' is remembered: 404 until a request after the stale period")
-    func notFound() async throws {
-        let harness = try await FetcherHarness()
+    @Test("'Anime not found' is remembered: 404 until a request after the stale period", arguments: LedgerBackend.allCases)
+    func notFound(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(backend: backend)
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
             guard case .notFound = try await fetcher.lookup(aid: 424242, mature: true, waitSeconds: 30) else {
@@ -377,7 +377,7 @@ struct FetcherTests {
             }
             #expect(await harness.runToIdle())
             #expect(harness.upstreamCount == 1)
-            #expect(try await harness.store.queuedAIDs().isEmpty)
+            #expect(try await harness.ledger.queuedAIDs().isEmpty)
             harness.clock.advance(by: 6 * 86_400)
             guard case .queued = try await fetcher.lookup(aid: 424242, mature: true) else {
                 Issue.record("after the stale period the aid is asked again")
@@ -387,10 +387,10 @@ struct FetcherTests {
         }
     }
 
-    @Test("client errors stop fetching, loudly, until the client configuration changes")
-    func clientError() async throws {
-        let harness = try await FetcherHarness(clientVersion: "x1")
-        for aid in [1, 22] { _ = try await harness.store.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
+    @Test("client errors stop fetching, loudly, until the client configuration changes", arguments: LedgerBackend.allCases)
+    func clientError(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(clientVersion: "x1", backend: backend)
+        for aid in [1, 22] { _ = try await harness.ledger.enqueue(aid: aid, priority: .missing, now: harness.clock.now()) }
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
             #expect(await harness.settle(requests: 1))
