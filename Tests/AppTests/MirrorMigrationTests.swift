@@ -79,6 +79,28 @@ struct MirrorMigrationTests {
         #expect(fake.requests.isEmpty, "banned: nothing goes to AniDB")
     }
 
+    @Test("mirror import into a cluster copies a seed into PostgreSQL once: a second instance importing it copies nothing")
+    func importShares() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        var outputs: [String] = []
+        for _ in 0..<2 {
+            let data = TestApp.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: data) }
+            let run = try await ChildProcess.run(
+                CommandLineTests.executable.path,
+                ["mirror", "import", TestApp.demoSeed],
+                environment: CrashRecoveryTests.environment(["ANIKURA_STORAGE_DATA_DIR": data, "ANIKURA_MIRROR_DATABASE_URL": url])
+            )
+            #expect(run.status == 0, "\(run.standardError)")
+            outputs.append(run.text)
+        }
+        #expect(outputs[0].contains("imported 19"), "\(outputs[0])")
+        #expect(outputs[0].contains("shared in PostgreSQL (postgres://anikura@"), "\(outputs[0])")
+        #expect(outputs[0].contains(": 19 documents"), "\(outputs[0])")
+        #expect(outputs[1].contains("already in PostgreSQL"), "\(outputs[1])")
+        #expect(try await TestPostgres.psql(url, "SELECT count(*) FROM mirror_document") == "19")
+    }
+
     @Test("the password in mirror.database_url never reaches the log, /stats or /metrics; a bad URL is one clear line")
     func secretsStaySecret() async throws {
         let url = try await TestPostgres.freshDatabase()
