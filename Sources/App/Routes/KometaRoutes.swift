@@ -139,7 +139,7 @@ struct KometaRoutes<Context: RequestContext> {
         // In a cluster: which instance answered, and whether it is the one that fetches.
         if let cluster = mirror.fetcher.ledger as? PostgresLedger {
             body["cluster_instance"] = cluster.instance
-            body["cluster_role"] = cluster.isFetcher ? "fetcher" : "standby"
+            body["cluster_role"] = !mirror.fetcher.isFetching ? "off" : cluster.isFetcher ? "fetcher" : "standby"
         }
         return try JSONResponse.make(body)
     }
