@@ -168,6 +168,7 @@ struct ClusterTests {
                     + " after AniDB's answer reached the fetching one"
             )
         }
+        let killedAt = Date().timeIntervalSince1970
         servers[dead].send(SIGKILL)
         let survivors = ports.indices.filter { $0 != dead }
         let results = try await withThrowingTaskGroup(of: (Int, UInt, String).self) { group in
@@ -182,6 +183,9 @@ struct ClusterTests {
         }
         #expect(results.count { $0.1 == 200 } == 3, "\(results)")
         #expect(results.count { $0.1 == 202 && $0.2.contains("daily budget") } == 2, "\(results)")
+        if let next = fake.animeRequests.first(where: { later.contains($0.aid ?? 0) })?.arrivedAt {
+            print("cluster: after the kill, the next AniDB request went out \(String(format: "%.1f", next - killedAt)) s later")
+        }
         let takenOver = survivors.filter { servers[$0].standardError.contains("this instance now fetches") }
         #expect(takenOver.count == 1, "one survivor took over")
         var roles: [String] = []
