@@ -223,4 +223,33 @@ struct UpstreamTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("MirrorTests/Fixtures/titles/anime-titles.slice.xml")
     }
+
+    @Test("without AniDB client settings /stats says upstream_status off and nothing is asked; /metrics counts the seed import")
+    func fetchingOff() async throws {
+        let fake = try await FakeAniDB.start()
+        // The fake's address but no client name or version: the mirror must not ask it anything.
+        let app = try await TestApp.build(
+            environment: ["ANIKURA_MIRROR_BASE_URL": fake.baseURL, "ANIKURA_MIRROR_SEED_DIR": TestApp.demoSeed],
+            database: AppDatabase.open(path: nil)
+        )
+        try await app.test(.live) { client in
+            #expect(
+                await eventually {
+                    (try? await client.execute(uri: "/stats", method: .get).json())?["cached_anime"] as? Int == 19
+                }
+            )
+            let stats = try await client.execute(uri: "/stats", method: .get).json()
+            #expect(stats["upstream_status"] as? String == "off")
+            #expect(stats["next_request_at"] is NSNull)
+            let queued = try await client.execute(uri: "/anime/4242", method: .get)
+            #expect(queued.status == .accepted)
+            let holdUp = try queued.json()["held_up_by"] as? String
+            #expect(holdUp == "fetching from AniDB is off on this mirror (no AniDB client configured)")
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains(#"anikura_import_documents_total{result="imported"} 19"#), "\(metrics.prefix(2000))")
+            #expect(metrics.contains(#"anikura_import_documents_total{result="failed"} 0"#))
+        }
+        #expect(fake.requests.isEmpty)
+    }
+
 }

@@ -477,3 +477,27 @@ struct FetcherTests {
 extension ManualClock {
     func advance(to time: Double) { advance(by: max(0, time - now())) }
 }
+
+extension FetcherTests {
+    @Test("documents nobody asks for are never refreshed, however stale; the first one asked for is", arguments: LedgerBackend.allCases)
+    func unaskedNeverRefreshed(backend: LedgerBackend) async throws {
+        // Stored 1 000 000 000 (2001): years past the stale period when the clock reads today.
+        let store = try TestDatabase.store(documents: [Fixtures.anime(1), Fixtures.anime(22)], fetchedAt: 1_000_000_000)
+        let harness = try await FetcherHarness(store: store, backend: backend)
+        let fetcher = harness.makeFetcher()
+        try await harness.running(fetcher) {
+            // A month, a day at a time: the fetcher may do whatever it would, and asks AniDB for nothing.
+            for _ in 0..<30 {
+                harness.clock.advance(by: 86_400)
+                #expect(await harness.runToIdle())
+            }
+            #expect(harness.upstreamCount == 0)
+            guard case .document(_, .stale) = try await fetcher.lookup(aid: 22, mature: true) else {
+                Issue.record("a stale document is served at once, marked stale")
+                return
+            }
+            #expect(await harness.settle(requests: 1))
+            #expect(harness.fake.animeRequests.map(\.aid) == [22], "only the one asked for")
+        }
+    }
+}
