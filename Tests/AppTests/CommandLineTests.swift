@@ -3,6 +3,10 @@ import GRDB
 import TestMedia
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs the real `anikura` executable, built next to the test bundle.
 @Suite("command line")
 struct CommandLineTests {
@@ -141,6 +145,32 @@ struct CommandLineTests {
             let again = try await run(["scan"], environment: environment)
             #expect(again.text.contains("1 unchanged"))
         }
+    }
+
+    @Test("a folder the scanning user may not read is reported and skipped; the scan completes (as a user, not root)")
+    func unreadableFolder() async throws {
+        let top = NSTemporaryDirectory() + "anikura-cli-locked-" + UUID().uuidString
+        defer {
+            chmod(top + "/media/locked", 0o755)
+            try? FileManager.default.removeItem(atPath: top)
+        }
+        for folder in ["media/Show", "media/locked", "data"] {
+            try FileManager.default.createDirectory(atPath: top + "/" + folder, withIntermediateDirectories: true)
+        }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: top + "/media/Show/[G] Show - 01.mkv"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: top + "/media/locked/[G] Hidden - 01.mkv"))
+        chmod(top, 0o755)
+        chmod(top + "/data", 0o777)
+        chmod(top + "/media/locked", 0)
+        let environment = childEnvironment(["ANIKURA_STORAGE_DATA_DIR": top + "/data", "ANIKURA_LIBRARY_MEDIA_DIRS": top + "/media"])
+        // Root reads every folder whatever its mode, so as root the scan runs as nobody, as a service user would.
+        let scanned =
+            getuid() == 0
+            ? try await ChildProcess.run("/usr/sbin/runuser", ["-u", "nobody", "--", Self.executable.path, "scan"], environment: environment)
+            : try await ChildProcess.run(Self.executable.path, ["scan"], environment: environment)
+        #expect(scanned.status == 0, "\(scanned.standardError)")
+        #expect(scanned.standardError.contains("skipped \(top)/media/locked: cannot read folder"), "\(scanned.standardError)")
+        #expect(scanned.text.hasPrefix("found 1 videos: 1 new"), "\(scanned.text)")
     }
 
     @Test("failures exit non-zero with one line on standard error")
