@@ -172,6 +172,7 @@ struct MatchAPITests {
         ]
         let media = try Self.media(names)
         let clock = ManualClock(now: Date().timeIntervalSince1970)
+        fake.enforcePacing(minInterval: 4, tolerance: 0) { clock.now() }
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(
                 fake,
@@ -187,15 +188,23 @@ struct MatchAPITests {
             let documents = try #require(result["documents"] as? [String: Any])
             #expect(documents["queued"] as? Int == 6)
             #expect((documents["message"] as? String)?.contains("the library may use 3 of the 3 AniDB requests a day") == true, "\(documents)")
+            // The fetcher has done all it would at the clock's time: it waits with nothing due.
+            @Sendable func fetcherWaits() async -> Bool {
+                await eventually {
+                    let status = (try? await Self.json(client, "/api/mirror/status"))?.1 as? [String: Any]
+                    return status?["fetcherWaiting"] as? Bool == true
+                }
+            }
             // A day of fetching, 5 s at a time: the titles dump and two documents, then the budget is spent.
             for _ in 0..<40 {
                 clock.advance(by: 5)
-                try await Task.sleep(for: .milliseconds(20))
+                #expect(await fetcherWaits())
             }
-            #expect(await eventually { fake.animeRequests.count == 2 })
+            #expect(fake.animeRequests.count == 2)
             clock.advance(by: 3600)
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(await fetcherWaits())
             #expect(fake.requests.count == 3, "never more than daily_limit in 24 h")
+            #expect(fake.pacingBans.isEmpty, "AniDB's pacing kept")
             let (_, stats) = try await Self.json(client, "/stats")
             #expect((stats as? [String: Any])?["queue_size"] as? Int == 4)
         }

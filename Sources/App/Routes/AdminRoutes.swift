@@ -135,6 +135,8 @@ struct AdminRoutes<Context: CallerRequestContext> {
             "titlesFetchedAt": time(snapshot.titlesFetchedAt),
             "titlesDumpAnime": snapshot.titlesDumpAnime,
             "now": ISOTime.format(clock.now()),
+            // Waiting with nothing due now (until `nextRequestAt`, or new work): nothing goes to AniDB before then.
+            "fetcherWaiting": mirror.fetcher.isIdle(now: clock.now()),
             "requests": log.map { entry in
                 [
                     "startedAt": ISOTime.format(entry.startedAt), "target": entry.target, "aid": entry.animeId ?? NSNull(),

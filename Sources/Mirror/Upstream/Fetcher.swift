@@ -118,7 +118,7 @@ public final class Fetcher: Service, Sendable {
 
     /// The loop is waiting with nothing due at `now` and no work signalled: until the clock passes its deadline or
     /// new work arrives, it sends nothing upstream.
-    func isIdle(now: Double) -> Bool {
+    public func isIdle(now: Double) -> Bool {
         guard let deadline = parked.withLock({ $0 }), wake.isWaiting else { return false }
         return deadline.map { $0 > now } ?? true
     }
