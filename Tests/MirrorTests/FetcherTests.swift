@@ -501,3 +501,57 @@ extension FetcherTests {
         }
     }
 }
+
+extension FetcherTests {
+    @Test(
+        "the titles dump: a failed download waits a day, whatever asks; then it comes; a ban on it stops everything; stale, it is fetched again",
+        arguments: LedgerBackend.allCases
+    )
+    func titlesDumpFailures(backend: LedgerBackend) async throws {
+        let harness = try await FetcherHarness(backend: backend)
+        let gzip = Fixtures.bytes("titles/anime-titles-2015.xml.gz")
+        harness.fake.setTitles(gzip)
+        let titlesReply = LockedBox<FakeAniDB.Reply?>(.status(500))
+        harness.fake.script { $0.path.hasSuffix("anime-titles.xml.gz") ? titlesReply.value : nil }
+        let fetcher = harness.makeFetcher()
+        let start = harness.clock.now()
+        try await harness.running(fetcher) {
+            try await fetcher.needTitles()
+            #expect(await harness.settle(requests: 1))
+            #expect(fetcher.titlesDump() == nil)
+            #expect(try await harness.ledger.upstreamState().lastError?.contains("titles dump") == true)
+            // Asked for again and again within the day: no second try.
+            for _ in 0..<23 {
+                harness.clock.advance(by: 3600)
+                try await fetcher.needTitles()
+                #expect(await harness.runToIdle())
+            }
+            #expect(harness.upstreamCount == 1, "at most one download a day, even after a failed one")
+            titlesReply.value = nil
+            harness.clock.advance(to: start + 86_400)
+            #expect(await harness.settle(requests: 2))
+            #expect(fetcher.titlesDump() == gzip)
+            // Eight days on it is stale: needed, fetched again; this time AniDB bans us.
+            titlesReply.value = .status(429)
+            harness.clock.advance(by: 8 * 86_400)
+            let banned = harness.clock.now()
+            try await fetcher.needTitles()
+            #expect(await harness.settle(requests: 3))
+            #expect(try await harness.ledger.upstreamState().bannedUntil == banned + 86_400)
+            #expect(fetcher.titlesDump() == gzip, "the dump we had stays")
+            // During the ban nothing goes out, neither anime nor titles.
+            _ = try await fetcher.lookup(aid: 22, mature: true)
+            harness.clock.advance(by: 86_399)
+            #expect(await harness.runToIdle())
+            #expect(harness.upstreamCount == 3)
+            // When the ban ends: the titles dump (its day is up too), then the anime, the interval later.
+            titlesReply.value = nil
+            harness.clock.advance(by: 1)
+            #expect(await harness.settle(requests: 4))
+            #expect(harness.fake.requests.last?.path == "/api/anime-titles.xml.gz")
+            harness.clock.advance(by: 4)
+            #expect(await harness.settle(requests: 5))
+            #expect(harness.fake.requests.last?.aid == 22)
+        }
+    }
+}
