@@ -196,6 +196,86 @@ struct StreamAPITests {
         }
     }
 
+    /// A source file's codecs and what the pipeline must make of them.
+    struct CodecCase: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        /// ffmpeg's output options for the source.
+        var encode: [String]
+        var mode: String
+        var videoRendition: String
+        /// The audio codec the stream carries.
+        var audio: String
+    }
+
+    static let codecCases: [CodecCase] = [
+        .init(testDescription: "H.264 + FLAC", encode: ["-c:v", "libx264", "-c:a", "flac"], mode: "remux-video", videoRendition: "v", audio: "aac"),
+        .init(
+            testDescription: "H.264 + Opus",
+            encode: ["-c:v", "libx264", "-c:a", "libopus"],
+            mode: "remux-video",
+            videoRendition: "v",
+            audio: "aac"
+        ),
+        .init(testDescription: "H.264 + AC-3", encode: ["-c:v", "libx264", "-c:a", "ac3"], mode: "remux-video", videoRendition: "v", audio: "aac"),
+        .init(
+            testDescription: "H.264 + DTS",
+            encode: ["-c:v", "libx264", "-c:a", "dca", "-strict", "-2"],
+            mode: "remux-video",
+            videoRendition: "v",
+            audio: "aac"
+        ),
+        .init(testDescription: "H.264 + MP3", encode: ["-c:v", "libx264", "-c:a", "libmp3lame"], mode: "remux", videoRendition: "v", audio: "mp3"),
+        .init(
+            testDescription: "10-bit H.264 + AAC",
+            encode: ["-c:v", "libx264", "-pix_fmt", "yuv420p10le", "-c:a", "aac"],
+            mode: "transcode",
+            videoRendition: "v-h264-240",
+            audio: "aac"
+        ),
+        .init(
+            testDescription: "MPEG-4 Part 2 + AAC",
+            encode: ["-c:v", "mpeg4", "-q:v", "5", "-c:a", "aac"],
+            mode: "transcode",
+            videoRendition: "v-h264-240",
+            audio: "aac"
+        ),
+    ]
+
+    @Test("each codec pair goes through the real pipeline: copied where a browser plays it, re-encoded where not", arguments: codecCases)
+    func codecs(_ codec: CodecCase) async throws {
+        let folder = NSTemporaryDirectory() + "anikura-codec-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/Show", withIntermediateDirectories: true)
+        let source = folder + "/Show/[Grp] Show - 01.mkv"
+        await MediaFixtures.run(
+            "/usr/bin/env",
+            [
+                "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000", "-t", "8", "-ac", "2", "-g", "48",
+            ] + codec.encode + [source]
+        )
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": folder, "ANIKURA_HLS_TRANSCODE_HEIGHT": "240"])
+        try await app.test(.live) { client in
+            let files = try await Self.library(client)
+            let id = try #require(files["[Grp] Show - 01.mkv"], "\(files)")
+            let ticket = try await Self.ticket(client, id)
+            #expect(ticket["mode"] as? String == codec.mode)
+            #expect(ticket["video"] as? String == codec.videoRendition)
+            let url = try #require(ticket["url"] as? String)
+            let master = try await Self.get(client, url)
+            #expect(master.contains("\(codec.videoRendition)/index.m3u8"), "\(master)")
+            let port = try #require(client.port)
+            let probe = await MediaFixtures.run(
+                "/usr/bin/env",
+                ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,pix_fmt", "-of", "csv=p=0", "http://127.0.0.1:\(port)\(url)"]
+            )
+            let streams = Set(probe.split(separator: "\n").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ",")) })
+            #expect(streams == ["h264,yuv420p", codec.audio], "\(probe)")
+            let decoded = await MediaFixtures.decodeErrors("http://127.0.0.1:\(port)\(url)")
+            #expect(decoded.isEmpty, "ffmpeg: \(decoded)")
+        }
+    }
+
     @Test("bad tokens, unknown files, out-of-range segments and path tricks get 4xx")
     func badRequests() async throws {
         let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": try await Self.mediaFolder()])
