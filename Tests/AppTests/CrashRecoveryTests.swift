@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GRDB
+import Mirror
 import NIOCore
 import NIOHTTP1
 import TestMedia
@@ -161,5 +162,67 @@ struct CrashRecoveryTests {
         let pid = try #require(child, "ffmpeg was started")
         let gone = await Self.waitUntil(5) { Self.isGone(pid) }
         #expect(gone, "ffmpeg \(pid) ends with the server")
+    }
+
+    @Test("stopped with SIGTERM while ffmpeg makes a segment, the server exits cleanly and no ffmpeg outlives it", .timeLimit(.minutes(3)))
+    func ffmpegStopsWithGracefulShutdown() async throws {
+        let stopAsked = LockedBox(Date())
+        let data = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let folder = NSTemporaryDirectory() + "anikura-crash-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/Show", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: await MediaFixtures.h264, toPath: folder + "/Show/[G] Show - 01.mkv")
+        // Real ffmpeg, started late: it records its process id, waits, then becomes ffmpeg (same process).
+        let pids = data + "/ffmpeg.pids"
+        let wrapper = data + "/slow-ffmpeg"
+        // Its sleep holds none of the pipes and is waited for by `wait`, which a signal ends at once, as it would
+        // end ffmpeg; a plain foreground sleep would keep the shell (and the pipes) for the whole minute.
+        try "#!/bin/sh\necho $$ >> '\(pids)'\nsleep 60 </dev/null >/dev/null 2>&1 &\nwait $!\nexec ffmpeg \"$@\"\n".write(
+            toFile: wrapper,
+            atomically: true,
+            encoding: .utf8
+        )
+        chmod(wrapper, 0o755)
+        let port = Self.freePort()
+        let settings = [
+            "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": data, "ANIKURA_LIBRARY_MEDIA_DIRS": folder,
+            "ANIKURA_HLS_FFMPEG": wrapper,
+        ]
+        let http = HTTPClient.shared
+        let (status, child) = try await ChildProcess.withRunning(
+            CommandLineTests.executable.path,
+            ["serve"],
+            environment: Self.environment(settings)
+        ) { server -> Int32? in
+            let up = await Self.waitUntil { await Self.call(http, port, "/health") != nil }
+            #expect(up)
+            let scan = await Self.call(http, port, "/api/library/scan", method: .POST)
+            #expect(scan?.0 == 202)
+            var ticket: [String: Any] = [:]
+            _ = await Self.waitUntil {
+                ticket = await Self.call(http, port, "/api/stream/1?transcode=1")?.1 ?? [:]
+                return ticket["url"] != nil
+            }
+            let url = try #require(ticket["url"] as? String)
+            let segment = url.split(separator: "?")[0].dropLast("master.m3u8".count) + "v-h264-360/0.ts?transcode=1"
+            // Asked for, never answered: the server stops first.
+            let waiting = Task { _ = await Self.call(http, port, String(segment)) }
+            defer { waiting.cancel() }
+            var child: Int32?
+            _ = await Self.waitUntil {
+                child = (try? String(contentsOfFile: pids, encoding: .utf8))?.split(separator: "\n").first.flatMap { Int32($0) }
+                return child != nil
+            }
+            stopAsked.value = Date()
+            server.send(SIGTERM)
+            return child
+        }
+        #expect(status == 0, "a graceful stop exits 0")
+        // The HTTP server drains the request waiting for the segment before the stream service stops: with this
+        // wrapper's minute of sleep the stop takes that minute; with ffmpeg, as long as one segment takes to make.
+        print(String(format: "graceful stop with a segment in production: %.1f s", Date().timeIntervalSince(stopAsked.value)))
+        let pid = try #require(child, "ffmpeg was started")
+        // Gone by the time the server has exited: its shutdown stopped it, not the keeper after it.
+        #expect(Self.isGone(pid), "ffmpeg \(pid) stopped before the server exited")
     }
 }
