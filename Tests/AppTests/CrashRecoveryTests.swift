@@ -177,7 +177,7 @@ struct CrashRecoveryTests {
         let wrapper = data + "/slow-ffmpeg"
         // Its sleep holds none of the pipes and is waited for by `wait`, which a signal ends at once, as it would
         // end ffmpeg; a plain foreground sleep would keep the shell (and the pipes) for the whole minute.
-        try "#!/bin/sh\necho $$ >> '\(pids)'\nsleep 60 </dev/null >/dev/null 2>&1 &\nwait $!\nexec ffmpeg \"$@\"\n".write(
+        try "#!/bin/sh\necho $$ >> '\(pids)'\nsleep 10 </dev/null >/dev/null 2>&1 &\nwait $!\nexec ffmpeg \"$@\"\n".write(
             toFile: wrapper,
             atomically: true,
             encoding: .utf8
@@ -219,7 +219,7 @@ struct CrashRecoveryTests {
         }
         #expect(status == 0, "a graceful stop exits 0")
         // The HTTP server drains the request waiting for the segment before the stream service stops: with this
-        // wrapper's minute of sleep the stop takes that minute; with ffmpeg, as long as one segment takes to make.
+        // wrapper's 10 s of sleep the stop takes those; with ffmpeg, as long as one segment takes to make.
         print(String(format: "graceful stop with a segment in production: %.1f s", Date().timeIntervalSince(stopAsked.value)))
         let pid = try #require(child, "ffmpeg was started")
         // Gone by the time the server has exited: its shutdown stopped it, not the keeper after it.
