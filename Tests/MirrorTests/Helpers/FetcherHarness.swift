@@ -144,6 +144,7 @@ struct FetcherHarness {
     func runToIdle() async -> Bool {
         let clock = clock
         let current = current
-        return await eventually(within: 10) { current.withLock { $0 }?.isIdle(now: clock.now()) ?? false }
+        // Generous: on a loaded machine a fetcher on PostgreSQL may take a while to create its tables and take the role.
+        return await eventually(within: 60) { current.withLock { $0 }?.isIdle(now: clock.now()) ?? false }
     }
 }
