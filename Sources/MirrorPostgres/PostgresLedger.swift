@@ -225,7 +225,7 @@ public final class PostgresLedger: UpstreamLedger {
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
             try await PostgresDocuments.upsert([PostgresDocuments.Row(document, storedAt: now)], on: connection, logger: logger)
-            try await connection.query("UPDATE mirror_upstream_request SET outcome = 'ok' WHERE id = \(id)", logger: logger)
+            try await Self.finish(request: id, outcome: "ok", detail: nil, on: connection, logger: logger)
             try await connection.query("DELETE FROM mirror_missing_anime WHERE aid = \(aid)", logger: logger)
             try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
             _ = try await Self.changeState(change, on: connection, logger: logger)
@@ -249,10 +249,7 @@ public final class PostgresLedger: UpstreamLedger {
         let note = "settled \(aid) \(outcome) \(instance)"
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
-            try await connection.query(
-                "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
-                logger: logger
-            )
+            try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
             if dequeue {
                 try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
             } else if countsAttempt {
@@ -284,10 +281,7 @@ public final class PostgresLedger: UpstreamLedger {
         let note = "titles \(outcome) \(instance)"
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
-            try await connection.query(
-                "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
-                logger: logger
-            )
+            try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
             _ = try await Self.changeState(
                 { $0.settleTitles(outcome: outcome, detail: detail, now: now, banPause: banPause) },
                 on: connection,
@@ -319,6 +313,13 @@ public final class PostgresLedger: UpstreamLedger {
     }
 
     // MARK: - Helpers
+
+    static func finish(request id: Int64, outcome: String, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
+            logger: logger
+        )
+    }
 
     static func notify(_ payload: String, on connection: PostgresConnection, logger: Logger) async throws {
         // Delivered when the transaction commits, and only then.

@@ -113,70 +113,19 @@ struct CrashRecoveryTests {
         #expect(applied == 2)
     }
 
-    @Test("killed while ffmpeg makes a segment, the server takes ffmpeg with it", .timeLimit(.minutes(3)))
-    func ffmpegDiesWithServer() async throws {
+    /// Starts `anikura serve` with a slowed ffmpeg, asks for a transcoded segment, and sends `signal` once ffmpeg has
+    /// started: the server's exit status, ffmpeg's process id, and when the signal went.
+    static func signalWhileFFmpegWorks(_ signal: Int32) async throws -> (status: Int32, ffmpeg: Int32?, signalledAt: Date) {
         let data = TestApp.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let folder = NSTemporaryDirectory() + "anikura-crash-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder + "/Show", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: await MediaFixtures.h264, toPath: folder + "/Show/[G] Show - 01.mkv")
-        // Real ffmpeg, started late: it records its process id, waits, then becomes ffmpeg (same process).
+        // Real ffmpeg, started late: it records its process id, waits 10 s, then becomes ffmpeg (same process). Its
+        // sleep holds none of the pipes and is waited for by `wait`, which a signal ends at once, as it would end
+        // ffmpeg; a plain foreground sleep would keep the shell (and the pipes) for its whole length.
         let pids = data + "/ffmpeg.pids"
         let wrapper = data + "/slow-ffmpeg"
-        try "#!/bin/sh\necho $$ >> '\(pids)'\nsleep 60\nexec ffmpeg \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
-        chmod(wrapper, 0o755)
-        let port = Self.freePort()
-        let settings = [
-            "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": data, "ANIKURA_LIBRARY_MEDIA_DIRS": folder,
-            "ANIKURA_HLS_FFMPEG": wrapper,
-        ]
-        let http = HTTPClient.shared
-        let (status, child) = try await ChildProcess.withRunning(
-            CommandLineTests.executable.path,
-            ["serve"],
-            environment: Self.environment(settings)
-        ) { server -> Int32? in
-            let up = await Self.waitUntil { await Self.call(http, port, "/health") != nil }
-            #expect(up)
-            let scan = await Self.call(http, port, "/api/library/scan", method: .POST)
-            #expect(scan?.0 == 202)
-            var ticket: [String: Any] = [:]
-            _ = await Self.waitUntil {
-                ticket = await Self.call(http, port, "/api/stream/1?transcode=1")?.1 ?? [:]
-                return ticket["url"] != nil
-            }
-            let url = try #require(ticket["url"] as? String)
-            let segment = url.split(separator: "?")[0].dropLast("master.m3u8".count) + "v-h264-360/0.ts?transcode=1"
-            // Asked for, never answered: the server dies first.
-            let waiting = Task { _ = await Self.call(http, port, String(segment)) }
-            defer { waiting.cancel() }
-            var child: Int32?
-            _ = await Self.waitUntil {
-                child = (try? String(contentsOfFile: pids, encoding: .utf8))?.split(separator: "\n").first.flatMap { Int32($0) }
-                return child != nil
-            }
-            server.send(SIGKILL)
-            return child
-        }
-        #expect(status == 128 + SIGKILL)
-        let pid = try #require(child, "ffmpeg was started")
-        let gone = await Self.waitUntil(5) { Self.isGone(pid) }
-        #expect(gone, "ffmpeg \(pid) ends with the server")
-    }
-
-    @Test("stopped with SIGTERM while ffmpeg makes a segment, the server exits cleanly and no ffmpeg outlives it", .timeLimit(.minutes(3)))
-    func ffmpegStopsWithGracefulShutdown() async throws {
-        let stopAsked = LockedBox(Date())
-        let data = TestApp.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let folder = NSTemporaryDirectory() + "anikura-crash-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder + "/Show", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: await MediaFixtures.h264, toPath: folder + "/Show/[G] Show - 01.mkv")
-        // Real ffmpeg, started late: it records its process id, waits, then becomes ffmpeg (same process).
-        let pids = data + "/ffmpeg.pids"
-        let wrapper = data + "/slow-ffmpeg"
-        // Its sleep holds none of the pipes and is waited for by `wait`, which a signal ends at once, as it would
-        // end ffmpeg; a plain foreground sleep would keep the shell (and the pipes) for the whole minute.
         try "#!/bin/sh\necho $$ >> '\(pids)'\nsleep 10 </dev/null >/dev/null 2>&1 &\nwait $!\nexec ffmpeg \"$@\"\n".write(
             toFile: wrapper,
             atomically: true,
@@ -189,6 +138,7 @@ struct CrashRecoveryTests {
             "ANIKURA_HLS_FFMPEG": wrapper,
         ]
         let http = HTTPClient.shared
+        let signalledAt = LockedBox(Date())
         let (status, child) = try await ChildProcess.withRunning(
             CommandLineTests.executable.path,
             ["serve"],
@@ -205,7 +155,7 @@ struct CrashRecoveryTests {
             }
             let url = try #require(ticket["url"] as? String)
             let segment = url.split(separator: "?")[0].dropLast("master.m3u8".count) + "v-h264-360/0.ts?transcode=1"
-            // Asked for, never answered: the server stops first.
+            // Asked for, never answered: the server ends first.
             let waiting = Task { _ = await Self.call(http, port, String(segment)) }
             defer { waiting.cancel() }
             var child: Int32?
@@ -213,14 +163,29 @@ struct CrashRecoveryTests {
                 child = (try? String(contentsOfFile: pids, encoding: .utf8))?.split(separator: "\n").first.flatMap { Int32($0) }
                 return child != nil
             }
-            stopAsked.value = Date()
-            server.send(SIGTERM)
+            signalledAt.value = Date()
+            server.send(signal)
             return child
         }
+        return (status, child, signalledAt.value)
+    }
+
+    @Test("killed while ffmpeg makes a segment, the server takes ffmpeg with it", .timeLimit(.minutes(3)))
+    func ffmpegDiesWithServer() async throws {
+        let (status, child, _) = try await Self.signalWhileFFmpegWorks(SIGKILL)
+        #expect(status == 128 + SIGKILL)
+        let pid = try #require(child, "ffmpeg was started")
+        let gone = await Self.waitUntil(5) { Self.isGone(pid) }
+        #expect(gone, "ffmpeg \(pid) ends with the server")
+    }
+
+    @Test("stopped with SIGTERM while ffmpeg makes a segment, the server exits cleanly and no ffmpeg outlives it", .timeLimit(.minutes(3)))
+    func ffmpegStopsWithGracefulShutdown() async throws {
+        let (status, child, signalledAt) = try await Self.signalWhileFFmpegWorks(SIGTERM)
         #expect(status == 0, "a graceful stop exits 0")
         // The HTTP server drains the request waiting for the segment before the stream service stops: with this
         // wrapper's 10 s of sleep the stop takes those; with ffmpeg, as long as one segment takes to make.
-        print(String(format: "graceful stop with a segment in production: %.1f s", Date().timeIntervalSince(stopAsked.value)))
+        print(String(format: "graceful stop with a segment in production: %.1f s", Date().timeIntervalSince(signalledAt)))
         let pid = try #require(child, "ffmpeg was started")
         // Gone by the time the server has exited: its shutdown stopped it, not the keeper after it.
         #expect(Self.isGone(pid), "ffmpeg \(pid) stopped before the server exited")
