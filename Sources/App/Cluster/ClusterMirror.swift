@@ -58,7 +58,28 @@ extension ClusterMirror {
         _ body: @escaping @Sendable (ClusterMirror) async throws -> T
     ) async throws -> T {
         let cluster = ClusterMirror(address: address, store: store, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
+        return try await run(cluster) { cluster in
+            // Asked once first, so an address that leads nowhere is one clear line, not the pool's own error.
+            do { try await cluster.client.query("SELECT 1") } catch {
+                throw Unavailable(
+                    description: "cannot reach PostgreSQL at \(address): is it running, and does the URL name the right host, port, "
+                        + "user and database? (\(String(reflecting: error).prefix(200)))"
+                )
+            }
+            return try await body(cluster)
+        }
+    }
+
+    /// A shared database a command could not use, said in one line without the password.
+    struct Unavailable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private static func run<T: Sendable>(
+        _ cluster: ClusterMirror,
+        _ body: @escaping @Sendable (ClusterMirror) async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await cluster.client.run()
                 return nil
