@@ -3,6 +3,7 @@ import Mirror
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A fake AniDB HTTP API on a real local socket, speaking AniDB's protocol: gzip bodies (with or without
 /// `Content-Encoding`), `<error>` bodies with HTTP 200, bans, and the failures of a real network (slow
@@ -22,6 +23,32 @@ public final class FakeAniDB: Sendable {
         case delayed(Double, Reply)
         /// Closes the connection without answering.
         case drop
+        /// Answers once the test releases `hold`: a request kept in flight exactly as long as a test needs.
+        case held(Hold, Reply)
+    }
+
+    /// A gate a test opens: replies held on it go out when it is released (at once if it already was).
+    public final class Hold: Sendable {
+        private let waiters = Mutex<(released: Bool, waiting: [@Sendable () -> Void])>((false, []))
+
+        public init() {}
+
+        public func release() {
+            let waiting = waiters.withLock { state in
+                defer { state = (true, []) }
+                return state.waiting
+            }
+            for resume in waiting { resume() }
+        }
+
+        func whenReleased(_ action: @escaping @Sendable () -> Void) {
+            let now = waiters.withLock { state in
+                if state.released { return true }
+                state.waiting.append(action)
+                return false
+            }
+            if now { action() }
+        }
     }
 
     /// What the fake saw of one request.
@@ -193,6 +220,11 @@ public final class FakeAniDB: Sendable {
                 return
             case .drop:
                 context.close(promise: nil)
+                return
+            case .held(let hold, let next):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let loop = context.eventLoop
+                hold.whenReleased { loop.execute { bound.value.0.send(next, context: bound.value.1) } }
                 return
             case .gzip(let bytes, let announced):
                 status = 200
