@@ -156,6 +156,7 @@ func buildParts(
     let throttle = SignInThrottle(limit: access.signInFailureLimit, window: access.signInWindow)
     let router = buildRouter(
         mirror: mirror,
+        streams: streams,
         configuration: configuration,
         access: AccessMiddleware(
             authenticator: authenticator,
@@ -220,6 +221,7 @@ func buildParts(
 
 func buildRouter(
     mirror: MirrorRouteContext,
+    streams: StreamService,
     configuration: AppConfiguration,
     access: AccessMiddleware<AppRequestContext>
 ) -> Router<AppRequestContext> {
@@ -233,7 +235,7 @@ func buildRouter(
     kometa.register(on: router.group("anidb-service"))
     AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
     NativeAPIRoutes(mirror: mirror).register(on: router)
-    MetricsRoute(mirror: mirror).register(on: router)
+    MetricsRoute(mirror: mirror, streams: streams).register(on: router)
     router.get("health") { _, _ in "ok\n" }
     WebRoutes<AppRequestContext>(assets: WebAssets(directory: configuration.webDir)).register(on: router)
     return router

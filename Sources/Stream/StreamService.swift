@@ -126,6 +126,9 @@ public final class StreamService: Service, Sendable {
         return count
     }
 
+    /// Producers kept for a file and rendition, working or waiting to be asked again (until `idleSeconds` pass).
+    public var producerCount: Int { state.withLock { $0.producers.count } }
+
     /// The segment grid of a file, shared by all its renditions: the file's own keyframes when its video can be copied,
     /// an even grid otherwise. One grid means audio, subtitle and every video variant start and end together, as Apple's
     /// authoring rules ask and as a native player switching variants needs.

@@ -50,6 +50,11 @@ public final class MirrorMetrics: Sendable {
         }
     }
 
+    /// Sets a gauge another part of the app reports (streaming, the library), rendered with the mirror's.
+    public func setGauge(_ name: String, help: String, labels: [(String, String)] = [], to value: Double) {
+        registry.makeGauge(name: name, labels: labels, help: help).set(value)
+    }
+
     /// Sets the gauges read from the database, then renders everything in the Prometheus text format.
     public func render(_ snapshot: UpstreamSnapshot) -> [UInt8] {
         func gauge(_ name: String, _ help: String, _ value: Double) {

@@ -10,7 +10,7 @@ import Glibc
 /// temporary name and renamed into place, so a reader never sees half a segment.
 public actor SegmentCache {
     public nonisolated let root: String
-    let capacityBytes: Int
+    public nonisolated let capacityBytes: Int
     private var entries: [String: (size: Int, used: UInt64)] = [:]
     private var totalBytes = 0
     private var tick: UInt64 = 0
