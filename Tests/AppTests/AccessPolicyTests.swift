@@ -159,6 +159,51 @@ struct AccessPolicyTests {
         _ = try await buildApplication(configuration: configuration, logger: Logger(label: "test"), database: database)
     }
 
+    @Test("admin.password_file makes the first admin on a public bind, once; a weak or unreadable one is refused")
+    func firstAdminFromFile() async throws {
+        let folder = TestApp.temporaryDirectory()
+        let secret = folder + "/admin-password"
+        try Data("correct horse battery\n".utf8).write(to: URL(fileURLWithPath: secret))
+        let database = try TestApp.seededDatabase()
+        let capture = LogCapture()
+        var environment = ["ANIKURA_SERVER_BIND": "0.0.0.0:0", "ANIKURA_ADMIN_PASSWORD_FILE": secret, "ANIKURA_ADMIN_NAME": "root"]
+        // The message for a public bind without any admin says how, in a container too.
+        do {
+            _ = try await buildApplication(
+                configuration: try TestApp.configuration(["ANIKURA_SERVER_BIND": "0.0.0.0:0"]),
+                logger: Logger(label: "test"),
+                database: try TestApp.seededDatabase()
+            )
+            Issue.record("a public bind without an admin started")
+        } catch {
+            #expect("\(error)".contains("docker exec -i") && "\(error)".contains("ANIKURA_ADMIN_PASSWORD_FILE"), "\(error)")
+        }
+        let app = try await buildApplication(configuration: try TestApp.configuration(environment), logger: capture.logger, database: database)
+        #expect(capture.text.contains("created the admin user 'root'"))
+        #expect(!capture.text.contains("correct horse"), "the password is never logged")
+        #expect(try UserStore(writer: database.writer).user(named: "root")?.role == .admin)
+        _ = app
+        // Read once: with an admin there, a changed file changes nothing.
+        try Data("another long password".utf8).write(to: URL(fileURLWithPath: secret))
+        _ = try await buildApplication(configuration: try TestApp.configuration(environment), logger: Logger(label: "test"), database: database)
+        let users = UserStore(writer: database.writer)
+        #expect(try users.verify(name: "root", password: "correct horse battery") != nil)
+        // Too short for a secret, or missing: refused in one line, no user made.
+        for (contents, expected) in [("short", "cannot create the admin user"), (nil, "cannot read")] as [(String?, String)] {
+            let fresh = try TestApp.seededDatabase()
+            let path = folder + "/\(UUID().uuidString)"
+            if let contents { try Data(contents.utf8).write(to: URL(fileURLWithPath: path)) }
+            environment["ANIKURA_ADMIN_PASSWORD_FILE"] = path
+            do {
+                _ = try await buildApplication(configuration: try TestApp.configuration(environment), logger: Logger(label: "test"), database: fresh)
+                Issue.record("started with admin.password_file \(contents ?? "missing")")
+            } catch {
+                #expect("\(error)".contains(expected) && !"\(error)".contains("\n"), "\(error)")
+            }
+            #expect(try UserStore(writer: fresh.writer).hasAdmin() == false)
+        }
+    }
+
     @Test("the old server.username/password become an admin on first start, say so in the log, and keep Basic working")
     func legacyCredentialsMigrate() async throws {
         let database = try TestApp.seededDatabase()

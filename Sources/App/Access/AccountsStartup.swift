@@ -15,12 +15,34 @@ enum AccountsStartup {
         if !server.username.isEmpty || !server.password.isEmpty {
             try await migrateLegacy(username: server.username, password: server.password, users: users, logger: logger, now: now)
         }
+        if !server.firstAdminPasswordFile.isEmpty, try await offThread({ try users.hasAdmin() }) == false {
+            try await createFirstAdmin(server, users: users, logger: logger, now: now)
+        }
         if !server.isLoopback, try await offThread({ try users.hasAdmin() }) == false {
             throw Refusal(
                 description: "listening on \(server.listeners) (server.bind, server.extra_binds) needs an admin user; add one with "
-                    + "`anikura user add NAME --role admin` (it reads the password from standard input)"
+                    + "`anikura user add NAME --role admin` (it reads the password from standard input; in a container: "
+                    + "`docker exec -i CONTAINER anikura user add NAME --role admin`), or set admin.password_file "
+                    + "(ANIKURA_ADMIN_PASSWORD_FILE) to a file holding the first admin's password"
             )
         }
+    }
+
+    /// `admin.password_file`: the first admin, made from a secret file (its first line; the password is never logged).
+    static func createFirstAdmin(_ server: AppConfiguration.Server, users: UserStore, logger: Logger, now: Double) async throws {
+        let path = server.firstAdminPasswordFile
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Refusal(description: "admin.password_file: cannot read \(path)")
+        }
+        let password = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first
+            .map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        let name = server.firstAdminName
+        do {
+            _ = try await offThread { try users.add(name: name, role: .admin, password: password, now: now) }
+        } catch let error as AccountError {
+            throw Refusal(description: "admin.password_file (\(path)): cannot create the admin user '\(name)': \(error)")
+        }
+        logger.notice("created the admin user '\(name)' from admin.password_file; it is not read again once an admin exists")
     }
 
     /// `server.username`/`server.password` from before there were users: made into an admin on first start.

@@ -16,6 +16,10 @@ struct AppConfiguration: Sendable {
         var password: String
         var limits: ConnectionLimits
         var access: AccessSettings
+        /// First start only (`admin.name`, `admin.password_file`): with no admin yet, one is made with the password
+        /// in this file, so a container can start on a public listener without an interactive step.
+        var firstAdminName = "admin"
+        var firstAdminPasswordFile = ""
 
         /// Every listener is on loopback: only then may an install without users be open.
         var isLoopback: Bool { AppConfiguration.isLoopback(host) && extraBinds.allSatisfy { AppConfiguration.isLoopback($0.host) } }
@@ -127,6 +131,8 @@ struct AppConfiguration: Sendable {
                 signInWindow: reader.double("server.signin_window_mins") * 60
             )
         )
+        server.firstAdminName = reader.string("admin.name")
+        server.firstAdminPasswordFile = reader.string("admin.password_file")
         for (position, extra) in reader.strings("server.extra_binds").enumerated() {
             guard let (extraHost, extraPort) = Self.splitHostPort(extra), extraPort > 0 else {
                 throw reader.invalid("server.extra_binds", "item \(position + 1): expected HOST:PORT (e.g. 0.0.0.0:9001), got '\(extra)'")
