@@ -102,6 +102,13 @@ func buildParts(
         httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds,
         clientWaitSeconds: configuration.mirror.clientWaitSeconds
     )
+    let alerts = AlertCenter(
+        settings: configuration.alerts,
+        clock: clock,
+        instance: ClusterMirror.hostName(),
+        metrics: metrics,
+        logger: logger
+    )
     let jobs = JobCenter()
     let children = ChildProcessGroup(cacheRoot: configuration.segmentCachePath)
     let libraryIndex = LibraryIndex(writer: database.writer)
@@ -123,14 +130,25 @@ func buildParts(
         minConfidence: configuration.minConfidence,
         logger: logger
     )
-    let runner = JobRunner(jobs: jobs, logger: logger)
+    let runner = JobRunner(jobs: jobs, logger: logger) { kind, error in
+        metrics.count("anikura_jobs_failed_total", help: "Jobs that failed, by kind.", labels: [("kind", kind)])
+        alerts.raise(.jobFailed, "The \(kind) job failed: \(error)", details: ["job": kind, "error": error])
+    }
     let matches = LibraryMatchService(matching: matching, runner: runner, logger: logger)
     // A scan that changed the library is followed by matching, so new files get their anime without a click.
     let scans = LibraryScanService(
         scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
         runner: runner,
         logger: logger,
-        afterChange: { _ in _ = matches.start() }
+        afterChange: { _ in _ = matches.start() },
+        afterOffline: { report in
+            alerts.raise(
+                .mediaOffline,
+                "A library scan could not reach \(report.offline) known files (their folder cannot be read or is empty: an "
+                    + "unmounted disk?). They are kept and marked offline; nothing is removed.",
+                details: ["files": "\(report.offline)"]
+            )
+        }
     )
     // Matching that a crash interrupted (recorded with the scan's changes) resumes at start.
     runner.atStart { matches.resumeIfNeeded() }
@@ -214,9 +232,17 @@ func buildParts(
         now: { Date(timeIntervalSince1970: clock.now()) }
     )
     .register(on: router)
-    // Shut down in reverse: jobs finish, producers stop, then any ffmpeg left goes with the keeper.
+    // Shut down in reverse: the alert checks stop, jobs finish, producers stop, then any ffmpeg left goes with the
+    // keeper; alerts still go out until then, and the run marker goes last (a clean stop).
     let shared = cluster?.services(fetcher: fetcher, logger: logger) ?? []
-    return AppParts(router: router, services: [children] + shared + [fetcher, streams, runner])
+    let marker = RunMarker(
+        path: (configuration.dataDir as NSString).appendingPathComponent("anikura.running"),
+        alerts: alerts,
+        now: { clock.now() },
+        logger: logger
+    )
+    let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
+    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, streams, runner, alertWatch])
 }
 
 func buildRouter(

@@ -34,7 +34,8 @@ enum AccountsStartup {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Refusal(description: "admin.password_file: cannot read \(path)")
         }
-        let password = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first
+        let password =
+            String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first
             .map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         let name = server.firstAdminName
         do {

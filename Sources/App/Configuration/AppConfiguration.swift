@@ -78,6 +78,7 @@ struct AppConfiguration: Sendable {
     var mediaDirs: [String]
     var minConfidence: Double
     var hls: HLS
+    var alerts: AlertSettings
 
     struct HLS: Sendable {
         var segmentSeconds: Double
@@ -263,6 +264,7 @@ struct AppConfiguration: Sendable {
         guard (5...86400).contains(hls.idleSeconds) else { throw reader.invalid("hls.idle_secs", "must be 5 to 86400") }
         guard (0.1...720).contains(hls.tokenHours) else { throw reader.invalid("hls.token_hours", "must be 0.1 to 720") }
         guard !hls.ffmpeg.isEmpty else { throw reader.invalid("hls.ffmpeg", "must name the ffmpeg program") }
+        alerts = try Self.alerts(reader)
         // Security by default: the old shared credential may still create the first admin, but on the network only
         // with a password that is a real secret. (Without any admin user, `serve` refuses a public bind at start.)
         if !server.isLoopback, !server.username.isEmpty || !server.password.isEmpty,
@@ -275,6 +277,28 @@ struct AppConfiguration: Sendable {
                     + "an admin user with `anikura user add NAME --role admin`"
             )
         }
+    }
+
+    static func alerts(_ reader: ConfigReader) throws -> AlertSettings {
+        let urls = reader.strings("alerts.webhook_urls")
+        for (position, url) in urls.enumerated() where !AlertSettings.isValid(url) {
+            throw reader.invalid("alerts.webhook_urls", "item \(position + 1) is not an http or https URL")
+        }
+        let formatName = reader.string("alerts.format")
+        guard let format = AlertFormat(rawValue: formatName) else {
+            throw reader.invalid("alerts.format", "must be one of \(AlertFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let settings = AlertSettings(
+            webhookURLs: urls,
+            format: format,
+            repeatSeconds: reader.double("alerts.repeat_mins") * 60,
+            checkSeconds: reader.double("alerts.check_secs"),
+            retrySeconds: reader.double("alerts.retry_secs")
+        )
+        guard (0...10080).contains(settings.repeatSeconds / 60) else { throw reader.invalid("alerts.repeat_mins", "must be 0 to 10080") }
+        guard (0.05...3600).contains(settings.checkSeconds) else { throw reader.invalid("alerts.check_secs", "must be 0.05 to 3600") }
+        guard (0.05...3600).contains(settings.retrySeconds) else { throw reader.invalid("alerts.retry_secs", "must be 0.05 to 3600") }
+        return settings
     }
 
     var segmentCachePath: String { (dataDir as NSString).appendingPathComponent("hls") }

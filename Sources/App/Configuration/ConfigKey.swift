@@ -67,6 +67,11 @@ struct ConfigKey: Sendable {
         .init(name: "hls.idle_secs", kind: .double, defaultValue: .double(60)),
         .init(name: "hls.token_hours", kind: .double, defaultValue: .double(12)),
         .init(name: "hls.ffmpeg", kind: .string, defaultValue: .string("ffmpeg")),
+        .init(name: "alerts.webhook_urls", kind: .strings, defaultValue: .strings([])),
+        .init(name: "alerts.format", kind: .string, defaultValue: .string("json")),
+        .init(name: "alerts.repeat_mins", kind: .double, defaultValue: .double(60)),
+        .init(name: "alerts.check_secs", kind: .double, defaultValue: .double(15)),
+        .init(name: "alerts.retry_secs", kind: .double, defaultValue: .double(5)),
     ]
 
     func convert(_ value: any TOMLValueConvertible, origin: String) throws -> ConfigReader.Value {

@@ -20,9 +20,13 @@ final class JobRunner: Service, Sendable {
     private let queue: AsyncStream<(id: String, kind: String, work: Work)>
     private let enqueue: AsyncStream<(id: String, kind: String, work: Work)>.Continuation
 
-    init(jobs: JobCenter, logger: Logger) {
+    /// Told of each failed job (its kind and error): the alerts and the failure counter.
+    let failed: @Sendable (_ kind: String, _ error: String) -> Void
+
+    init(jobs: JobCenter, logger: Logger, failed: @escaping @Sendable (_ kind: String, _ error: String) -> Void = { _, _ in }) {
         self.jobs = jobs
         self.logger = logger
+        self.failed = failed
         (queue, enqueue) = AsyncStream.makeStream()
     }
 
@@ -93,6 +97,7 @@ final class JobRunner: Service, Sendable {
                 $0.state = .failed
                 $0.error = "\(error)"
             }
+            failed(kind, "\(error)")
         }
     }
 }

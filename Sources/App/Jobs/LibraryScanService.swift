@@ -12,12 +12,14 @@ struct LibraryScanService: Sendable {
     let logger: Logger
     /// Called after a scan that changed the index.
     let afterChange: @Sendable (ScanReport) -> Void
+    /// Called after a scan that found known files out of reach (an unmounted disk).
+    var afterOffline: @Sendable (ScanReport) -> Void = { _ in }
 
     var hasFolders: Bool { !scanner.roots.isEmpty }
 
     /// Starts a scan, or returns the one already running.
     func start() -> JobSnapshot {
-        let (scanner, logger, afterChange) = (scanner, logger, afterChange)
+        let (scanner, logger, afterChange, afterOffline) = (scanner, logger, afterChange, afterOffline)
         return runner.submit(kind: "library-scan") { progress in
             // The scan is synchronous file-system work: its own thread, off the cooperative pool.
             let report = try await offThread {
@@ -26,6 +28,7 @@ struct LibraryScanService: Sendable {
             logger.info("library scan: \(report.summary)")
             progress(.init(phase: "done", done: report.found, total: report.found))
             if report.added + report.changed + report.moved + report.removed > 0 { afterChange(report) }
+            if report.offline > 0 { afterOffline(report) }
             return .scan(report)
         }
     }

@@ -174,6 +174,12 @@ public struct LibraryIndex: Sendable {
         }
     }
 
+    /// How many indexed files came from the media folder `root`: an unreadable or empty folder that held some is
+    /// offline (an unmounted disk), not an empty one.
+    public func fileCount(root: String) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM libraryFile WHERE root = ?", arguments: [root]) ?? 0 }
+    }
+
     /// True when files changed since the last whole-library match finished (also after a crash during it).
     public func needsMatching() throws -> Bool {
         try writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM libraryPendingWork WHERE kind = 'match'") ?? false }

@@ -55,6 +55,11 @@ public final class MirrorMetrics: Sendable {
         registry.makeGauge(name: name, labels: labels, help: help).set(value)
     }
 
+    /// Counts one event another part of the app reports (alerts, failed jobs).
+    public func count(_ name: String, help: String, labels: [(String, String)]) {
+        registry.makeCounter(name: name, labels: labels, help: help).increment()
+    }
+
     /// Sets the gauges read from the database, then renders everything in the Prometheus text format.
     public func render(_ snapshot: UpstreamSnapshot) -> [UInt8] {
         func gauge(_ name: String, _ help: String, _ value: Double) {
@@ -68,6 +73,13 @@ public final class MirrorMetrics: Sendable {
         )
         gauge("anikura_upstream_banned", "1 while AniDB's ban pause lasts.", snapshot.bannedUntil == nil ? 0 : 1)
         gauge("anikura_cached_anime", "Anime with a stored document.", Double(snapshot.cachedAnime))
+        gauge("anikura_upstream_daily_limit", "Upstream requests allowed per rolling 24 hours.", Double(snapshot.dailyLimit))
+        gauge("anikura_upstream_enabled", "1 when an AniDB client is configured (fetching is on).", snapshot.enabled ? 1 : 0)
+        gauge(
+            "anikura_upstream_client_error",
+            "1 when AniDB refused the client and fetching stopped until the configuration changes.",
+            snapshot.clientError == nil ? 0 : 1
+        )
         return registry.emitToBuffer()
     }
 }
