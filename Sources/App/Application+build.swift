@@ -252,6 +252,7 @@ func buildRouter(
     access: AccessMiddleware<AppRequestContext>
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(metrics: mirror.metrics))
     router.add(middleware: ServerErrorMiddleware(dataDir: configuration.dataDir))
     router.add(middleware: RequestLimitsMiddleware())
     // Every route below is checked against its entry in `RoutePolicy.table`.

@@ -22,6 +22,7 @@ struct RunMarker: Service {
             help: "1 when this run started after a stop that was not clean.",
             to: unclean == nil ? 0 : 1
         )
+        alerts.metrics.setGauge("anikura_start_time_seconds", help: "When this run started (Unix seconds).", to: now())
         if let unclean {
             let started = Double(unclean.split(separator: " ").last.map(String.init)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
             alerts.raise(

@@ -8,8 +8,38 @@ public final class MirrorMetrics: Sendable {
     /// The per-request counters, made once: looking them up by name takes the registry's lock.
     private let lookups: [String: Counter]
 
+    /// The HTTP API a path belongs to, for request metrics: a fixed set, so a scraper's series stay few.
+    public static let apis = ["kometa", "httpapi", "native", "app", "hls", "web"]
+    private let durations: [String: DurationHistogram]
+    private let responses: [String: Counter]
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        let buckets: [Duration] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map { .milliseconds(Int64($0 * 1000)) }
+        durations = Dictionary(
+            uniqueKeysWithValues: Self.apis.map { api in
+                (
+                    api,
+                    registry.makeDurationHistogram(
+                        name: "anikura_http_request_duration_seconds",
+                        labels: [("api", api)],
+                        buckets: buckets,
+                        help: "Time to a response's head, by API (kometa, httpapi, native, app, hls, web)."
+                    )
+                )
+            }
+        )
+        var responses: [String: Counter] = [:]
+        for api in Self.apis {
+            for status in ["2xx", "3xx", "4xx", "5xx"] {
+                responses[api + status] = registry.makeCounter(
+                    name: "anikura_http_responses_total",
+                    labels: [("api", api), ("status", status)],
+                    help: "HTTP responses by API and status class."
+                )
+            }
+        }
+        self.responses = responses
         lookups = Dictionary(
             uniqueKeysWithValues: ["hit", "stale", "miss"].map { result in
                 (
@@ -32,6 +62,13 @@ public final class MirrorMetrics: Sendable {
             labels: [("target", target), ("outcome", outcome)],
             help: "Requests sent to AniDB, by outcome."
         ).increment()
+    }
+
+    /// One HTTP request answered: its API (one of `apis`), status and time to the response head.
+    public func httpRequest(api: String, status: Int, duration: Duration) {
+        durations[api]?.record(duration)
+        let statusClass = "\(min(5, max(2, status / 100)))xx"
+        responses[api + statusClass]?.increment()
     }
 
     /// A client asked for a document: `hit` (fresh), `stale` (served and queued for refresh) or `miss`.
