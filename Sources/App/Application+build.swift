@@ -83,7 +83,9 @@ func buildParts(
     // One HTTP client for AniDB's API and its image CDN; the fetcher shuts it down when it stops.
     let upstream = transport ?? HTTPClientTransport()
     // Several instances share one AniDB budget through PostgreSQL; one machine keeps it in its SQLite file.
-    let cluster = configuration.mirror.database.map { ClusterMirror(address: $0, store: store, logger: logger) }
+    let cluster = configuration.mirror.database.map {
+        ClusterMirror(address: $0, store: store, answerWithin: configuration.mirror.databaseTimeoutSeconds, logger: logger)
+    }
     if let cluster { logger.notice("mirror: shared with other instances through \(cluster.address)") }
     let fetcher = Fetcher(
         store: store,

@@ -20,6 +20,8 @@ public final class PostgresLedger: UpstreamLedger {
     let logger: Logger
     /// How often a standby instance tries to take the fetcher role.
     let takeoverPoll: Duration
+    /// What a client's request waits for the database at most (`mirror.database_timeout_secs`), then it gets 503.
+    let answerWithin: Double
     private let schema = LockedBox<Task<Void, any Error>?>(nil)
     private let role = LockedBox(false)
 
@@ -28,8 +30,10 @@ public final class PostgresLedger: UpstreamLedger {
         local: MirrorStore,
         instance: String,
         logger: Logger,
-        takeoverPoll: Duration = .seconds(5)
+        takeoverPoll: Duration = .seconds(5),
+        answerWithin: Double = 10
     ) {
+        self.answerWithin = answerWithin
         self.client = client
         self.local = local
         self.instance = instance
@@ -48,10 +52,24 @@ public final class PostgresLedger: UpstreamLedger {
             task = made
             return made
         }
-        do { try await task.value } catch {
+        // Waited for under a deadline (which also answers cancellation at once): the task is shared, not this
+        // caller's, so a shutdown must not wait for a database that does not answer.
+        do {
+            try await withDeadline(answerWithin, "creating the shared tables") { try await task.value }
+        } catch let error as LedgerUnavailable {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
             schema.withLock { $0 = nil }
             throw error
         }
+    }
+
+    /// The work a client's request waits for, bounded by `answerWithin`: the pool would wait for a database that
+    /// does not answer (a partition, a firewall dropping packets) for as long as that lasts.
+    func bounded<T: Sendable>(_ what: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(answerWithin, what, work)
     }
 
     // MARK: - The fetcher role
@@ -122,8 +140,10 @@ public final class PostgresLedger: UpstreamLedger {
     // MARK: - State
 
     public func upstreamState() async throws -> UpstreamState {
-        try await ready()
-        return try await Self.state(from: client.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger))
+        try await bounded("upstreamState") { [self] in
+            try await ready()
+            return try await Self.state(from: client.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger))
+        }
     }
 
     @discardableResult
@@ -158,8 +178,10 @@ public final class PostgresLedger: UpstreamLedger {
     // MARK: - Requests
 
     public func upstreamStarts(now: Double) async throws -> [Double] {
-        try await ready()
-        return try await Self.starts(on: nil, client: client, now: now, logger: logger)
+        try await bounded("upstreamStarts") { [self] in
+            try await ready()
+            return try await Self.starts(on: nil, client: client, now: now, logger: logger)
+        }
     }
 
     static func starts(on connection: PostgresConnection?, client: PostgresClient, now: Double, logger: Logger) async throws -> [Double] {
@@ -304,12 +326,14 @@ public final class PostgresLedger: UpstreamLedger {
 
     /// The shared titles dump and when it was fetched, if any instance downloaded one.
     public func titlesDump() async throws -> (gzip: [UInt8], fetchedAt: Double)? {
-        try await ready()
-        let rows = try await client.query("SELECT gzip, fetched_at FROM mirror_titles_dump WHERE id = 1", logger: logger)
-        for try await (gzip, fetchedAt) in rows.decode((ByteBuffer, Double).self) {
-            return (Array(gzip.readableBytesView), fetchedAt)
+        try await bounded("titlesDump") { [self] in
+            try await ready()
+            let rows = try await client.query("SELECT gzip, fetched_at FROM mirror_titles_dump WHERE id = 1", logger: logger)
+            for try await (gzip, fetchedAt) in rows.decode((ByteBuffer, Double).self) {
+                return (Array(gzip.readableBytesView), fetchedAt)
+            }
+            return nil
         }
-        return nil
     }
 
     // MARK: - Helpers

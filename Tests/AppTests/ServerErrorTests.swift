@@ -34,6 +34,39 @@ struct ServerErrorTests {
         }
     }
 
+    @Test("a shared mirror database that does not answer: held documents still serve, a missing one gets 503 in time")
+    func sharedDatabaseGone() async throws {
+        // A "PostgreSQL" that takes connections into its backlog and never answers: a partition, a dropped route.
+        let silent = LocalListener(listening: true)
+        defer { silent.close() }
+        let fake = try await FakeAniDB.start()
+        let capture = LogCapture()
+        let app = try await TestApp.build(
+            environment: UpstreamTests.environment(
+                fake,
+                [
+                    "ANIKURA_MIRROR_DATABASE_URL": "postgres://anikura:secret-pw@127.0.0.1:\(silent.port)/anikura",
+                    "ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "1", "ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0",
+                ]
+            ),
+            logger: capture.logger
+        )
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/anime/1", method: .get) { #expect($0.status == .ok, "held locally") }
+            for uri in ["/anime/99999", "/httpapi?request=anime&aid=99999&client=x&clientver=1&protover=1"] {
+                let started = ContinuousClock.now
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .serviceUnavailable, "\(uri): \(response.status) \(response.text)")
+                    #expect(response.headers[.retryAfter] == "30", "\(uri)")
+                    #expect(response.text.contains("shared mirror database does not answer"), "\(uri): \(response.text)")
+                }
+                #expect(ContinuousClock.now - started < .seconds(8), "\(uri) answered within the deadline, not the pool's wait")
+            }
+        }
+        #expect(fake.requests.isEmpty, "nothing fetched without the shared ledger")
+        #expect(!capture.text.contains("secret-pw"), "the database password is never logged")
+    }
+
     @Test("a full database answers 507 \"disk full\" for a request that writes")
     func diskFull() async throws {
         let directory = TestApp.temporaryDirectory()

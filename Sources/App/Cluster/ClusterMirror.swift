@@ -16,10 +16,10 @@ struct ClusterMirror: Sendable {
     let client: PostgresClient
     let ledger: PostgresLedger
 
-    init(address: PostgresAddress, store: MirrorStore, logger: Logger) {
+    init(address: PostgresAddress, store: MirrorStore, answerWithin: Double = 10, logger: Logger) {
         self.address = address
         client = PostgresClient(configuration: address.configuration, backgroundLogger: logger)
-        ledger = PostgresLedger(client: client, local: store, instance: Self.instanceName(), logger: logger)
+        ledger = PostgresLedger(client: client, local: store, instance: Self.instanceName(), logger: logger, answerWithin: answerWithin)
     }
 
     /// `host:pid`: which instance asked AniDB, in the shared ledger and in the logs.

@@ -50,6 +50,8 @@ struct AppConfiguration: Sendable {
         var imageDailyLimit: Int
         /// The shared PostgreSQL database of a cluster (`mirror.database_url`); nil: this machine's SQLite only.
         var database: PostgresAddress? = nil
+        /// A client's request waits this long for that database, then gets 503 (`mirror.database_timeout_secs`).
+        var databaseTimeoutSeconds: Double = 10
 
         func fetcherSettings(dataDirectory: String) -> FetcherSettings {
             FetcherSettings(
@@ -207,6 +209,10 @@ struct AppConfiguration: Sendable {
         guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
         guard (0...60).contains(mirror.clientWaitSeconds) else {
             throw reader.invalid("mirror.client_wait_secs", "must be 0 to 60")
+        }
+        mirror.databaseTimeoutSeconds = reader.double("mirror.database_timeout_secs")
+        guard (0.1...300).contains(mirror.databaseTimeoutSeconds) else {
+            throw reader.invalid("mirror.database_timeout_secs", "must be 0.1 to 300")
         }
         let databaseURL = reader.string("mirror.database_url")
         if !databaseURL.isEmpty {

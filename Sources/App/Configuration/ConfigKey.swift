@@ -54,6 +54,7 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.client_wait_secs", kind: .double, defaultValue: .double(10)),
         .init(name: "mirror.memory_cache_mb", kind: .intOrAuto, defaultValue: .int(-1)),
         .init(name: "mirror.database_url", kind: .string, defaultValue: .string("")),
+        .init(name: "mirror.database_timeout_secs", kind: .double, defaultValue: .double(10)),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),

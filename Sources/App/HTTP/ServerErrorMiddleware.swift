@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import Logging
+import Mirror
 
 /// The one place unexpected errors become answers: every 5xx gets a JSON body with a message (never a path or a
 /// stack of internals) and a log line with the cause, both carrying the same short reference; a full disk says so.
@@ -21,6 +22,16 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { log("\(error)", request, context, reference: nil) }
             throw error
+        } catch let error as LedgerUnavailable {
+            // The shared mirror database is out of reach: a moment's outage, not a fault in this request.
+            let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            log("\(error)", request, context, reference: reference)
+            throw APIError(
+                status: .serviceUnavailable,
+                message: "The shared mirror database does not answer; try again shortly (ref \(reference)).",
+                dialect: Self.isKometaPath(request.uri.path) ? .kometa : .native,
+                headers: [.retryAfter: "30"]
+            )
         } catch {
             let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
             log("\(error)", request, context, reference: reference)
