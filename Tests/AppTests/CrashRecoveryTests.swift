@@ -91,10 +91,15 @@ struct CrashRecoveryTests {
         #expect(files == 2)
         #expect(matches == 0)
         try database.close()
+        #expect(FileManager.default.fileExists(atPath: data + "/anikura.running"), "the killed run left its mark")
 
-        // Back up, fetching off: the match left undone runs at start, with no request.
+        // Back up, fetching off: the match left undone runs at start, with no request; the start says it follows an
+        // unclean stop.
         settings["ANIKURA_MIRROR_CLIENT"] = ""
         settings["ANIKURA_MIRROR_CLIENTVER"] = ""
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
+        settings["ANIKURA_ALERTS_WEBHOOK_URLS"] = "[\"\(receiver.url)\"]"
         let (again, applied) = try await ChildProcess.withRunning(
             CommandLineTests.executable.path,
             ["serve"],
@@ -106,11 +111,15 @@ struct CrashRecoveryTests {
                 applied = matches.count { $0["applied"] as? Bool == true }
                 return applied == 2
             }
+            _ = await Self.waitUntil(20) { !receiver.deliveries.isEmpty }
             server.send(SIGTERM)
             return applied
         }
         #expect(again == 0)
         #expect(applied == 2)
+        let events = receiver.deliveries.map { $0.json["event"] as? String ?? "?" }
+        #expect(events == ["unclean_stop"], "\(events)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/anikura.running"), "a SIGTERM stop is clean")
     }
 
     /// Starts `anikura serve` with a slowed ffmpeg, asks for a transcoded segment, and sends `signal` once ffmpeg has
