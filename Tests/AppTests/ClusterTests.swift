@@ -86,6 +86,7 @@ struct ClusterTests {
             [
                 "ANIKURA_SERVER_BIND": "127.0.0.1:\(ports[index])", "ANIKURA_STORAGE_DATA_DIR": folders[index],
                 "ANIKURA_MIRROR_SEED_DIR": TestApp.demoSeed, "ANIKURA_MIRROR_DATABASE_URL": databaseURL,
+                "ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "120",
                 "ANIKURA_MIRROR_CLIENT": "anikuratest", "ANIKURA_MIRROR_CLIENTVER": "1",
                 "ANIKURA_MIRROR_BASE_URL": fake.baseURL, "ANIKURA_MIRROR_TITLES_URL": fake.titlesURL,
                 // 30 + 3: the last two asked for after the kill find the budget spent.

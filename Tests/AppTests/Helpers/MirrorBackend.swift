@@ -14,7 +14,9 @@ enum MirrorBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
     func environment() async throws -> [String: String] {
         switch self {
         case .sqlite: [:]
-        case .postgres: ["ANIKURA_MIRROR_DATABASE_URL": try await TestPostgres.freshDatabase()]
+        // A generous deadline: a loaded test run may keep the database waiting; the deadline has its own test.
+        case .postgres:
+            ["ANIKURA_MIRROR_DATABASE_URL": try await TestPostgres.freshDatabase(), "ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "120"]
         }
     }
 }

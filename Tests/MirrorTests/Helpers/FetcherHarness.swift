@@ -84,7 +84,16 @@ struct FetcherHarness {
 
     static func ledger(for store: MirrorStore, shared: SharedLedgerDatabase?, logger: Logger) -> any UpstreamLedger {
         guard let shared else { return store }
-        return PostgresLedger(client: shared.client, local: store, instance: "test", logger: logger, takeoverPoll: .milliseconds(50))
+        // The tests share one pool (and each fetcher role holds one of its connections): under a loaded run a request
+        // may wait long for a connection, which is not what these tests are about (ServerErrorTests covers the deadline).
+        return PostgresLedger(
+            client: shared.client,
+            local: store,
+            instance: "test",
+            logger: logger,
+            takeoverPoll: .milliseconds(50),
+            answerWithin: 300
+        )
     }
 
     /// The ledger a fetcher on `store` (a restarted process on the same files) uses.
