@@ -60,7 +60,7 @@ struct ServerErrorTests {
                     #expect(response.headers[.retryAfter] == "30", "\(uri)")
                     #expect(response.text.contains("shared mirror database does not answer"), "\(uri): \(response.text)")
                 }
-                #expect(ContinuousClock.now - started < .seconds(8), "\(uri) answered within the deadline, not the pool's wait")
+                #expect(ContinuousClock.now - started < .seconds(15), "\(uri) answered after the 1 s deadline, not the pool's wait")
             }
         }
         #expect(fake.requests.isEmpty, "nothing fetched without the shared ledger")
