@@ -10,6 +10,8 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
     case busy(retryAfter: Int)
     /// ffmpeg or the remuxer failed on a segment.
     case production(String)
+    /// The client stopped waiting (its request was cancelled, or the server is stopping); the segment goes on.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
         case .notFound(let what): what
         case .busy(let seconds): "all transcoding slots are busy; retry in \(seconds) s"
         case .production(let reason): "segment production failed: \(reason)"
+        case .cancelled: "the wait for the segment was cancelled"
         }
     }
 }

@@ -98,6 +98,8 @@ public final class StreamService: Service, Sendable {
             return try await producer.segment(index)
         } catch let error as StreamError {
             throw error
+        } catch is CancellationError {
+            throw .cancelled
         } catch {
             throw .production("\(error)")
         }

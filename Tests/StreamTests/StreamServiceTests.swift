@@ -37,6 +37,19 @@ final class SlowPrefetchFFmpeg: MediaTool {
     }
 }
 
+/// Real ffmpeg once released: each run waits until the test opens the gate.
+final class GatedFFmpeg: MediaTool {
+    let started = Mutex(0)
+    let open = Mutex(false)
+    let inner = FFmpegTool()
+
+    func ffmpeg(_ arguments: [String]) async throws(StreamError) {
+        started.withLock { $0 += 1 }
+        while !open.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+        try await inner.ffmpeg(arguments)
+    }
+}
+
 @Suite("Stream service")
 struct StreamServiceTests {
     static func service(
@@ -90,6 +103,25 @@ struct StreamServiceTests {
         // Cached now: asking again runs nothing.
         _ = try await streams.segment(source, rendition, 1)
         #expect(tool.runs.withLock { $0 } == 1)
+    }
+
+    @Test("a player that stops waiting (a shutdown, a cancelled request) leaves at once; the segment is still made once")
+    func waitingPlayerLeaves() async throws {
+        let hevcFile = await MediaFixtures.hevc
+        let tool = GatedFFmpeg()
+        let streams = try Self.service(tool: tool, settings: StreamSettings(prefetchSegments: 0, transcodeHeight: 240))
+        let source = try Self.source(hevcFile, id: 1)
+        let rendition = Rendition.video(.h264(height: 240, burnSubtitle: nil))
+        let waiting = Task { try await streams.segment(source, rendition, 0) }
+        try await eventually { tool.started.withLock { $0 } == 1 }
+        waiting.cancel()
+        // Answered while ffmpeg is still held: the wait does not outlast the player.
+        await #expect(throws: StreamError.cancelled) { try await waiting.value }
+        #expect(tool.open.withLock { !$0 })
+        tool.open.withLock { $0 = true }
+        let path = try await streams.segment(source, rendition, 0)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(tool.started.withLock { $0 } == 1, "the segment in production was finished, not started again")
     }
 
     @Test("after a request the next segments are made ahead")

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Library
 import OffThread
+import ServiceLifecycle
 import Stream
 
 /// Streaming over HTTP. `GET /api/stream/{fileId}` hands out the master playlist's URL; playlists and
@@ -116,7 +117,14 @@ struct StreamRoutes<Context: CallerRequestContext> {
             guard name.hasSuffix(suffix), let number = Int(name.dropLast(suffix.count)), number >= 0,
                 name.count <= 12, String(number) + suffix == name
             else { throw APIError.notFound("No segment \(name.prefix(40)).", .native) }
-            let path = try await run { try await streams.segment(try await source(file), rendition, number) }
+            // A stop does not wait for a segment still being made: the waiting player is told to come back (503).
+            let path = try await run {
+                do {
+                    return try await cancelWhenGracefulShutdown { try await streams.segment(try await source(file), rendition, number) }
+                } catch is CancellationError {
+                    throw StreamError.cancelled
+                }
+            }
             let body = try await fileIO.loadFile(path: path, context: context)
             return Response(
                 status: .ok,
@@ -249,6 +257,13 @@ struct StreamRoutes<Context: CallerRequestContext> {
                     message: error.description,
                     dialect: .native,
                     headers: [.retryAfter: "\(seconds)"]
+                )
+            case .cancelled:
+                throw APIError(
+                    status: .serviceUnavailable,
+                    message: "The server is stopping; try again in a moment.",
+                    dialect: .native,
+                    headers: [.retryAfter: "5"]
                 )
             case .production(let reason):
                 let diskFull = reason.contains("No space left on device")

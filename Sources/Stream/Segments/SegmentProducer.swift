@@ -12,7 +12,13 @@ actor SegmentProducer {
     let make: @Sendable (_ index: Int, _ urgent: Bool) async throws(StreamError) -> Void
     let cache: SegmentCache
 
-    private var waiters: [Int: [CheckedContinuation<Void, any Error>]] = [:]
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private var waiters: [Int: [Waiter]] = [:]
+    private var nextWaiter: UInt64 = 0
     private var next = 0
     private var horizon = -1
     private var running = false
@@ -44,13 +50,28 @@ actor SegmentProducer {
             startIfNeeded()
             return file
         }
-        try await withCheckedThrowingContinuation { continuation in
-            waiters[index, default: []].append(continuation)
-            // A player waits: a prefetch nobody waits for gives way.
-            if let current, current.index != index, waiters[current.index] == nil { current.task.cancel() }
-            startIfNeeded()
+        nextWaiter += 1
+        let id = nextWaiter
+        // A client that stops waiting (a shutdown, a cancelled request) leaves; the segment is still made.
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                waiters[index, default: []].append(Waiter(id: id, continuation: continuation))
+                // A player waits: a prefetch nobody waits for gives way.
+                if let current, current.index != index, waiters[current.index] == nil { current.task.cancel() }
+                startIfNeeded()
+            }
+        } onCancel: {
+            Task { await self.leave(index, id) }
         }
         return file
+    }
+
+    private func leave(_ index: Int, _ id: UInt64) {
+        guard let position = waiters[index]?.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters[index]!.remove(at: position)
+        if waiters[index]!.isEmpty { waiters.removeValue(forKey: index) }
+        waiter.continuation.resume(throwing: CancellationError())
     }
 
     var isIdle: Bool { !running && waiters.isEmpty }
@@ -61,7 +82,7 @@ actor SegmentProducer {
         current?.task.cancel()
         let waiting = waiters.values.flatMap { $0 }
         waiters = [:]
-        for waiter in waiting { waiter.resume(throwing: StreamError.production("the server is shutting down")) }
+        for waiter in waiting { waiter.continuation.resume(throwing: StreamError.production("the server is shutting down")) }
     }
 
     private func startIfNeeded() {
@@ -96,7 +117,7 @@ actor SegmentProducer {
             // Idle time counts from when a client last got a segment, not from when it asked.
             if !served.isEmpty { lastUsed = .now }
             for waiter in served {
-                if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+                if let failure { waiter.continuation.resume(throwing: failure) } else { waiter.continuation.resume() }
             }
             // A failed prefetch stops prefetching; the next request starts again.
             if failure != nil { horizon = -1 }
