@@ -1,7 +1,7 @@
 import Foundation
 
 /// Something an admin should hear about without watching `/stats`: sent to the webhooks in `[alerts]`.
-struct Alert: Sendable, Equatable {
+struct Alert: Sendable {
     enum Kind: String, Sendable, CaseIterable {
         /// The rolling 24-hour AniDB budget is used up: nothing is fetched until it frees.
         case budgetExhausted = "budget_exhausted"

@@ -14,13 +14,9 @@ enum AlertFormat: String, Sendable, CaseIterable {
     /// Gotify: `{"title", "message", "priority"}` (POST to `…/message?token=…`).
     case gotify
 
-    struct Request: Sendable, Equatable {
+    struct Request: Sendable {
         var headers: [(String, String)]
         var body: [UInt8]
-
-        static func == (a: Request, b: Request) -> Bool {
-            a.body == b.body && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
-        }
     }
 
     func request(for alert: Alert, instance: String) -> Request {

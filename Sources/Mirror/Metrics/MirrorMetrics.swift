@@ -11,7 +11,8 @@ public final class MirrorMetrics: Sendable {
     /// The HTTP API a path belongs to, for request metrics: a fixed set, so a scraper's series stay few.
     public static let apis = ["kometa", "httpapi", "native", "app", "hls", "web"]
     private let durations: [String: DurationHistogram]
-    private let responses: [String: Counter]
+    /// Per API, the counters of 2xx, 3xx, 4xx and 5xx answers, in that order.
+    private let responses: [String: [Counter]]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -29,17 +30,20 @@ public final class MirrorMetrics: Sendable {
                 )
             }
         )
-        var responses: [String: Counter] = [:]
-        for api in Self.apis {
-            for status in ["2xx", "3xx", "4xx", "5xx"] {
-                responses[api + status] = registry.makeCounter(
-                    name: "anikura_http_responses_total",
-                    labels: [("api", api), ("status", status)],
-                    help: "HTTP responses by API and status class."
+        responses = Dictionary(
+            uniqueKeysWithValues: Self.apis.map { api in
+                (
+                    api,
+                    ["2xx", "3xx", "4xx", "5xx"].map { status in
+                        registry.makeCounter(
+                            name: "anikura_http_responses_total",
+                            labels: [("api", api), ("status", status)],
+                            help: "HTTP responses by API and status class."
+                        )
+                    }
                 )
             }
-        }
-        self.responses = responses
+        )
         lookups = Dictionary(
             uniqueKeysWithValues: ["hit", "stale", "miss"].map { result in
                 (
@@ -67,8 +71,7 @@ public final class MirrorMetrics: Sendable {
     /// One HTTP request answered: its API (one of `apis`), status and time to the response head.
     public func httpRequest(api: String, status: Int, duration: Duration) {
         durations[api]?.record(duration)
-        let statusClass = "\(min(5, max(2, status / 100)))xx"
-        responses[api + statusClass]?.increment()
+        responses[api]?[min(3, max(0, status / 100 - 2))].increment()
     }
 
     /// A client asked for a document: `hit` (fresh), `stale` (served and queued for refresh) or `miss`.
@@ -99,9 +102,7 @@ public final class MirrorMetrics: Sendable {
 
     /// Sets the gauges read from the database, then renders everything in the Prometheus text format.
     public func render(_ snapshot: UpstreamSnapshot) -> [UInt8] {
-        func gauge(_ name: String, _ help: String, _ value: Double) {
-            registry.makeGauge(name: name, help: help).set(value)
-        }
+        func gauge(_ name: String, _ help: String, _ value: Double) { setGauge(name, help: help, to: value) }
         gauge("anikura_refresh_queue_depth", "Aids waiting in the refresh queue.", Double(snapshot.queueSize))
         gauge(
             "anikura_upstream_requests_last_24h",

@@ -17,23 +17,35 @@ final class WebhookReceiver: Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
-    private let state = Mutex<(deliveries: [Delivery], answers: [Int])>(([], []))
+    /// What was received and what to answer: shared with the router, which exists before the receiver does.
+    private final class Record: Sendable {
+        let state = Mutex<(deliveries: [Delivery], answers: [Int])>(([], []))
+
+        func add(_ delivery: Delivery) -> Int {
+            state.withLock { state in
+                state.deliveries.append(delivery)
+                return state.answers.isEmpty ? 200 : state.answers.removeFirst()
+            }
+        }
+    }
+
+    private let record: Record
     private let server: Task<Void, any Error>
     let port: Int
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
-    var deliveries: [Delivery] { state.withLock { $0.deliveries } }
+    var deliveries: [Delivery] { record.state.withLock { $0.deliveries } }
 
     /// The next requests get these statuses (then 200 again).
-    func answer(_ statuses: [Int]) { state.withLock { $0.answers = statuses } }
+    func answer(_ statuses: [Int]) { record.state.withLock { $0.answers = statuses } }
 
     static func start() async throws -> WebhookReceiver {
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        let box = ReceiverBox()
+        let record = Record()
         let router = Router()
         router.post("**") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let status = box.record(Delivery(path: request.uri.path, headers: request.headers, body: Array(buffer: body)))
+            let status = record.add(Delivery(path: request.uri.path, headers: request.headers, body: Array(buffer: body)))
             return Response(status: .init(code: status))
         }
         let app = Application(
@@ -49,28 +61,14 @@ final class WebhookReceiver: Sendable {
         let server = Task { try await app.runService() }
         var iterator = portStream.makeAsyncIterator()
         let port = await iterator.next() ?? 0
-        let receiver = WebhookReceiver(server: server, port: port)
-        box.receiver.withLock { $0 = receiver }
-        return receiver
+        return WebhookReceiver(record: record, server: server, port: port)
     }
 
-    private init(server: Task<Void, any Error>, port: Int) {
+    private init(record: Record, server: Task<Void, any Error>, port: Int) {
+        self.record = record
         self.server = server
         self.port = port
     }
 
     func stop() { server.cancel() }
-
-    fileprivate func record(_ delivery: Delivery) -> Int {
-        state.withLock { state in
-            state.deliveries.append(delivery)
-            return state.answers.isEmpty ? 200 : state.answers.removeFirst()
-        }
-    }
-
-    /// Lets the router reach the receiver made after it.
-    private final class ReceiverBox: Sendable {
-        let receiver = Mutex<WebhookReceiver?>(nil)
-        func record(_ delivery: Delivery) -> Int { receiver.withLock { $0 }?.record(delivery) ?? 503 }
-    }
 }
