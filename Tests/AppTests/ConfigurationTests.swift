@@ -78,6 +78,10 @@ struct ConfigurationTests {
         #expect(failure("[mirror]\ndaily_limt = 3")?.hasSuffix("unknown key mirror.daily_limt") == true)
         #expect(failure("[mirror]\ndaily_limit = \"many\"")?.contains("mirror.daily_limit") == true)
         #expect(failure("[mirror\n")?.hasPrefix("config:") == true)
+        #expect(failure(nil, ["ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "0"])?.contains("mirror.database_timeout_secs") == true)
+        #expect(failure(nil, ["ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "soon"])?.contains("mirror.database_timeout_secs") == true)
+        #expect(failure("[admin]\npassword_file = 3")?.contains("admin.password_file") == true)
+        #expect(failure(nil, ["ANIKURA_ALERTS_CHECK_SECS": "0"])?.contains("alerts.check_secs") == true)
         #expect(
             failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"])
                 == "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): expected an integer, got 'lots'"
