@@ -1,6 +1,8 @@
 /// What the account stores refuse, each with the sentence the command line or the API shows.
 public enum AccountError: Error, Equatable, CustomStringConvertible {
     case invalidName(String)
+    case confusableName(String, existing: String)
+    case invalidPassword
     case weakPassword(minimum: Int)
     case duplicateUser(String)
     case noSuchUser(String)
@@ -12,7 +14,10 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidName(let name):
-            "'\(name.prefix(80))' is not a valid user name: use 1 to 64 letters, digits, '.', '-' or '_'"
+            "'\(name.prefix(80))' is not a valid user name: use 1 to 64 letters, digits, '.', '-' or '_', without mixing Latin, Greek and Cyrillic letters"
+        case .confusableName(let name, let existing):
+            "'\(name.prefix(80))' looks too much like the existing user '\(existing)': choose a name that is told apart at a glance"
+        case .invalidPassword: "the password may not contain control characters (such as NUL, a tab or a line break)"
         case .weakPassword(let minimum): "the password must be at least \(minimum) characters"
         case .duplicateUser(let name): "a user named '\(name)' already exists"
         case .noSuchUser(let name): "no user named '\(name.prefix(80))'"

@@ -52,5 +52,20 @@ public enum AccountsSchema {
                     """
             )
         }
+        // Names compared as people mean them: NFKC with full case folding (`nameKey`), and a look-alike skeleton
+        // (`nameSkeleton`) that a new name may not share. Not UNIQUE: two names that collide under the new rule may
+        // already exist, and both keep working; new ones are refused in the transaction that adds them.
+        migrator.registerMigration("accounts.v2-names") { db in
+            try db.execute(sql: "ALTER TABLE appUser ADD COLUMN nameKey TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE appUser ADD COLUMN nameSkeleton TEXT NOT NULL DEFAULT ''")
+            for user in try User.fetchAll(db) {
+                try db.execute(
+                    sql: "UPDATE appUser SET nameKey = ?, nameSkeleton = ? WHERE id = ?",
+                    arguments: [UserNames.key(user.name), UserNames.skeleton(user.name), user.id]
+                )
+            }
+            try db.execute(sql: "CREATE INDEX appUser_nameKey ON appUser(nameKey)")
+            try db.execute(sql: "CREATE INDEX appUser_nameSkeleton ON appUser(nameSkeleton)")
+        }
     }
 }

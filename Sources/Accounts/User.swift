@@ -14,6 +14,24 @@ public struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     public var role: Role
     var passwordHash: String
     public var createdAt: Double
+    /// The name as compared (`UserNames.key`) and its look-alike skeleton (`UserNames.skeleton`).
+    var nameKey: String
+    var nameSkeleton: String
+
+    init(id: Int64? = nil, name: String, role: Role, passwordHash: String, createdAt: Double) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+        nameKey = UserNames.key(name)
+        nameSkeleton = UserNames.skeleton(name)
+    }
+
+    /// Users named `name` as people mean it.
+    static func named(_ name: String) -> QueryInterfaceRequest<User> {
+        filter(Column("nameKey") == UserNames.key(name))
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

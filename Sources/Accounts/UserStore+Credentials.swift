@@ -47,7 +47,7 @@ extension UserStore {
         guard (1...200).contains(label.count) else { throw AccountError.invalidLabel }
         let key = "ak_" + Secrets.token()
         let id = try writer.write { db -> Int64 in
-            guard let user = try User.filter(Column("name") == userName).fetchOne(db), let userId = user.id else {
+            guard let user = try User.named(userName).fetchOne(db), let userId = user.id else {
                 throw AccountError.noSuchUser(userName)
             }
             try db.execute(

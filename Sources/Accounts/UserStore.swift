@@ -1,8 +1,7 @@
 import Foundation
 public import GRDB
-import HummingbirdBcrypt
 
-/// Users, their passwords (bcrypt), sessions and API keys, in the app's database. Blocking: callers on the
+/// Users, their passwords (bcrypt of a SHA-256, see `PasswordHash`), sessions and API keys, in the app's database. Blocking: callers on the
 /// cooperative pool use `offThread`. bcrypt runs only when a password is set or checked.
 public struct UserStore: Sendable {
     let writer: any DatabaseWriter
@@ -29,7 +28,7 @@ public struct UserStore: Sendable {
     }
 
     public func user(named name: String) throws -> User? {
-        try writer.read { try User.filter(Column("name") == name).fetchOne($0) }
+        try writer.read { try User.named(name).fetchOne($0) }
     }
 
     public func user(id: Int64) throws -> User? {
@@ -49,11 +48,16 @@ public struct UserStore: Sendable {
         checkStrength: Bool = true,
         onlyIfFirst: Bool = false
     ) throws -> User {
+        let name = UserNames.display(name)
         guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
+        try Self.checkCharacters(password)
         if checkStrength { try Self.checkStrength(password) }
-        let hash = Bcrypt.hash(password, cost: cost)
+        let hash = PasswordHash.make(password, cost: cost)
         return try writer.write { db in
-            if try User.filter(Column("name") == name).fetchCount(db) > 0 { throw AccountError.duplicateUser(name) }
+            if let existing = try User.named(name).fetchOne(db) { throw AccountError.duplicateUser(existing.name) }
+            if let lookalike = try User.filter(Column("nameSkeleton") == UserNames.skeleton(name)).fetchOne(db) {
+                throw AccountError.confusableName(name, existing: lookalike.name)
+            }
             let first = try User.fetchCount(db) == 0
             if onlyIfFirst, !first { throw AccountError.usersExist }
             var user = User(id: nil, name: name, role: role, passwordHash: hash, createdAt: now)
@@ -68,7 +72,7 @@ public struct UserStore: Sendable {
     /// Removes a user with their sessions, keys and watch state. The last admin stays while others remain.
     public func remove(name: String) throws {
         try writer.write { db in
-            guard let user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
+            guard let user = try User.named(name).fetchOne(db), let id = user.id else {
                 throw AccountError.noSuchUser(name)
             }
             if user.role == .admin {
@@ -83,7 +87,7 @@ public struct UserStore: Sendable {
     /// Changes a user's role. The last admin cannot become a viewer.
     public func setRole(name: String, role: Role) throws {
         try writer.write { db in
-            guard var user = try User.filter(Column("name") == name).fetchOne(db) else { throw AccountError.noSuchUser(name) }
+            guard var user = try User.named(name).fetchOne(db) else { throw AccountError.noSuchUser(name) }
             guard user.role != role else { return }
             if user.role == .admin, try User.filter(Column("role") == Role.admin.rawValue).fetchCount(db) == 1 {
                 throw AccountError.lastAdmin(user.name)
@@ -95,10 +99,11 @@ public struct UserStore: Sendable {
 
     /// Sets a new password and ends the user's sessions, except `keepingSession` (the one that asked).
     public func setPassword(name: String, password: String, keepingSession token: String? = nil) throws {
+        try Self.checkCharacters(password)
         try Self.checkStrength(password)
-        let hash = Bcrypt.hash(password, cost: cost)
+        let hash = PasswordHash.make(password, cost: cost)
         try writer.write { db in
-            guard var user = try User.filter(Column("name") == name).fetchOne(db), let id = user.id else {
+            guard var user = try User.named(name).fetchOne(db), let id = user.id else {
                 throw AccountError.noSuchUser(name)
             }
             user.passwordHash = hash
@@ -110,20 +115,37 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// The user, when the password is theirs. An unknown name costs as much as a wrong password.
+    /// The user, when the password is theirs. An unknown name costs as much as a wrong password. A hash of the
+    /// older kind is replaced by the current kind once the password is proved right.
     public func verify(name: String, password: String) throws -> User? {
-        let user = try user(named: name)
-        guard let user else {
+        guard !PasswordHash.hasControlCharacters(password), var user = try user(named: name) else {
             // Hashing at the store's cost takes as long as checking a real user's hash.
-            _ = Bcrypt.hash(password, cost: cost)
+            _ = PasswordHash.make(password, cost: cost)
             return nil
         }
-        return Bcrypt.verify(password, hash: user.passwordHash) ? user : nil
+        let (matches, outdated) = PasswordHash.verify(password, stored: user.passwordHash)
+        guard matches else { return nil }
+        if outdated {
+            let old = user.passwordHash
+            user.passwordHash = PasswordHash.make(password, cost: cost)
+            let upgraded = user
+            try writer.write { db in
+                // Only if nobody changed the password meanwhile.
+                try db.execute(
+                    sql: "UPDATE appUser SET passwordHash = ? WHERE id = ? AND passwordHash = ?",
+                    arguments: [upgraded.passwordHash, upgraded.id, old]
+                )
+            }
+        }
+        return user
     }
 
     public static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.count)
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) }
+        UserNames.isValid(name)
+    }
+
+    static func checkCharacters(_ password: String) throws {
+        if PasswordHash.hasControlCharacters(password) { throw AccountError.invalidPassword }
     }
 
     static func checkStrength(_ password: String) throws {

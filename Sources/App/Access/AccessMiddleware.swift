@@ -18,10 +18,22 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
     static var sessionCookie: String { "anikura_session" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if !settings.trustedProxies.isEmpty {
+            context.remoteAddress = settings.trustedProxies.clientAddress(
+                peer: context.remoteAddress,
+                forwardedFor: request.headers[values: .xForwardedFor]
+            )
+        }
+        // An open install answers only to its own names (DNS rebinding, see `ServerNames`); once it has users, a
+        // rebound name carries none of their credentials, and a proxy may forward any name it is reached by.
+        let authority = request.head.authority ?? ""
+        if !settings.names.contains(authority: authority), try await authenticator.isOpen() {
+            throw ServerNames.misdirected(authority)
+        }
         // An unknown path has no endpoint yet: it goes on to the router's 404, which tells nothing.
         guard let endpoint = context.endpointPath else { return try await next(request, context) }
         let policy = RoutePolicy.of(method: request.method, endpoint: endpoint) ?? .admin
-        var context = context
         switch policy {
         case .open:
             // Signing in from another site's form would sign a victim in as the attacker (login CSRF).
@@ -69,27 +81,39 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
             if required { throw Self.unauthorized(basic: false) }
             return nil
         }
-        let now = clock.now()
         var keys = [SignInThrottle.address(context.remoteAddress)]
         if case .basic(let name, _) = credential.value { keys.append(SignInThrottle.account(name)) }
         // A session token is 256 random bits: guessing one is hopeless, so an ended session is not a failure.
-        let counts = !credential.isSession
-        if counts, let wait = throttle.retryAfter(keys, now: now) {
-            throw Self.lockedOut(wait)
-        }
-        guard let user = try await authenticator.user(for: credential.value) else {
-            if counts { throw failure(keys, basic: credential.isBasic, now: now) }
+        guard !credential.isSession else {
+            if let user = try await authenticator.user(for: credential.value) { return Self.caller(user, credential) }
             if required { throw Self.unauthorized(basic: false) }
             return nil
         }
-        if counts { throttle.recordSuccess(keys) }
-        return Caller(userId: user.id, name: user.name, role: user.role, credential: credential.callerCredential(user))
+        // A credential proved right a moment ago is not an attempt: a client's burst of requests with its key
+        // takes no slots (a lock-out still applies).
+        if let user = authenticator.cachedUser(for: credential.value) {
+            if let wait = throttle.retryAfter(keys, now: clock.now()) { throw Self.lockedOut(wait) }
+            return Self.caller(user, credential)
+        }
+        let clock = clock
+        if let wait = await throttle.admit(keys, now: { clock.now() }) { throw Self.lockedOut(wait) }
+        let user: SignedInUser?
+        do {
+            user = try await authenticator.user(for: credential.value)
+        } catch {
+            throttle.finish(keys, .abandoned, now: clock.now())
+            throw error
+        }
+        guard let user else {
+            throttle.finish(keys, .failure, now: clock.now())
+            throw Self.unauthorized(basic: credential.isBasic, message: "Wrong credentials.")
+        }
+        throttle.finish(keys, .success, now: clock.now())
+        return Self.caller(user, credential)
     }
 
-    /// Counts a failure and answers 401; the attempt after the limit's worth gets 429.
-    func failure(_ keys: [String], basic: Bool, now: Double) -> APIError {
-        throttle.recordFailure(keys, now: now)
-        return Self.unauthorized(basic: basic, message: "Wrong credentials.")
+    static func caller(_ user: SignedInUser, _ credential: GivenCredential) -> Caller {
+        Caller(userId: user.id, name: user.name, role: user.role, credential: credential.callerCredential(user))
     }
 
     static func lockedOut(_ seconds: Int) -> APIError {
@@ -169,4 +193,5 @@ extension HTTPRequest.Method {
 
 extension HTTPField.Name {
     static let xApiKey = Self("X-Api-Key")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -13,6 +13,10 @@ struct AccessSettings: Sendable {
     /// This many failed sign-ins for one account or from one address within `signInWindow` locks it out.
     var signInFailureLimit: Int
     var signInWindow: Double
+    /// The names the server answers to while the install is open (see `ServerNames`).
+    var names = ServerNames(bindHosts: [], publicURL: "", allowedHosts: [])
+    /// Proxies whose `X-Forwarded-For` is believed (`server.trusted_proxies`).
+    var trustedProxies = TrustedProxies(ranges: [])
 
     var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
 }

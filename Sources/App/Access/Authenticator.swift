@@ -22,7 +22,7 @@ final class Authenticator: Sendable {
             switch self {
             case .session(let token): Self.update(&hasher, "session", token)
             case .apiKey(let key): Self.update(&hasher, "key", key)
-            case .basic(let user, let password): Self.update(&hasher, "basic", user.lowercased(), password)
+            case .basic(let user, let password): Self.update(&hasher, "basic", UserNames.key(user), password)
             }
             return Digest(hasher.finalize())
         }
@@ -83,6 +83,14 @@ final class Authenticator: Sendable {
         let count = try await offThread { try users.count() }
         userCount.withLock { $0 = (count, now + cacheLifetime) }
         return count == 0
+    }
+
+    /// The user of a credential proved right within `cacheLifetime`, without asking the database; nil otherwise.
+    func cachedUser(for credential: Credential) -> SignedInUser? {
+        guard let cached = cache.withLock({ $0[credential.cacheKey] }), cached.until > ContinuousClock.now else { return nil }
+        if let expires = cached.user.sessionExpiresAt, expires <= clock.now() { return nil }
+        noteKeyUse(cached.user)
+        return cached.user
     }
 
     /// The user the credential belongs to, or nil when it is wrong (or a session has ended).

@@ -4,7 +4,8 @@ import Hummingbird
 
 /// Whether a request comes from our own pages: what a browser says in `Sec-Fetch-Site`, else `Origin` compared
 /// with the `Host` it was sent to (or `server.public_url`, behind a proxy). A request with neither is not from
-/// a browser page (a script, curl), which carries no ambient credentials to abuse.
+/// a browser page (a script, curl), which carries no ambient credentials to abuse. On an open install `Host` has
+/// already been checked against the server's own names (`ServerNames`), so a rebound name never gets this far.
 enum OriginCheck {
     static func isSameOrigin(_ request: Request, publicURL: String) -> Bool {
         if let site = request.headers[.secFetchSite]?.lowercased() {

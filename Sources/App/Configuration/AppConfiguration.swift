@@ -151,6 +151,20 @@ struct AppConfiguration: Sendable {
                 throw reader.invalid("server.public_url", "expected the http(s) address people reach the server at, got '\(publicURL)'")
             }
         }
+        let allowedHosts = reader.strings("server.allowed_hosts")
+        for (position, name) in allowedHosts.enumerated() where ServerNames.host(of: name) == nil || name.contains("/") {
+            throw reader.invalid("server.allowed_hosts", "item \(position + 1): expected a host name such as anime.home.lan, got '\(name)'")
+        }
+        server.access.names = ServerNames(
+            bindHosts: [host] + server.extraBinds.map(\.host),
+            publicURL: publicURL,
+            allowedHosts: allowedHosts.compactMap(ServerNames.host(of:))
+        )
+        switch TrustedProxies.parse(reader.strings("server.trusted_proxies")) {
+        case .success(let proxies): server.access.trustedProxies = proxies
+        case .failure(let error):
+            throw reader.invalid("server.trusted_proxies", "expected an address or a range such as 10.0.0.0/8, got '\(error.entry)'")
+        }
         guard (1.0 / 24...3650).contains(server.access.sessionLifetime / 86_400) else {
             throw reader.invalid("server.session_days", "must be 1/24 (an hour) to 3650")
         }

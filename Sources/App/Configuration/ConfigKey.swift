@@ -27,6 +27,8 @@ struct ConfigKey: Sendable {
         .init(name: "server.max_connections", kind: .int, defaultValue: .int(4096)),
         .init(name: "server.max_head_kb", kind: .int, defaultValue: .int(32)),
         .init(name: "server.public_url", kind: .string, defaultValue: .string("")),
+        .init(name: "server.allowed_hosts", kind: .strings, defaultValue: .strings([])),
+        .init(name: "server.trusted_proxies", kind: .strings, defaultValue: .strings([])),
         .init(name: "admin.name", kind: .string, defaultValue: .string("admin")),
         .init(name: "admin.password_file", kind: .string, defaultValue: .string("")),
         .init(name: "server.session_days", kind: .double, defaultValue: .double(30)),

@@ -10,7 +10,7 @@ func accountChange<T: Sendable>(_ body: @escaping @Sendable () throws -> T) asyn
     } catch let error as AccountError {
         let status: HTTPResponse.Status =
             switch error {
-            case .duplicateUser, .lastAdmin, .usersExist: .conflict
+            case .duplicateUser, .confusableName, .lastAdmin, .usersExist: .conflict
             case .noSuchUser, .noSuchKey: .notFound
             default: .badRequest
             }

@@ -149,16 +149,24 @@ struct AuthRoutes<Context: CallerRequestContext> {
 
     func login(_ request: Request, _ context: Context) async throws -> Response {
         let login: Login = try await RequestParsing.json(request, #"Send {"username", "password"}."#)
-        let now = clock.now()
+        let clock = clock
         let keys = [SignInThrottle.address(context.remoteAddress), SignInThrottle.account(login.username)]
-        if let wait = throttle.retryAfter(keys, now: now) { throw AccessMiddleware<Context>.lockedOut(wait) }
+        // The slot is taken before the password is checked: a burst of guesses checks at most the limit's worth.
+        if let wait = await throttle.admit(keys, now: { clock.now() }) { throw AccessMiddleware<Context>.lockedOut(wait) }
         let users = users
-        let user = try await offThread { try users.verify(name: login.username, password: login.password) }
+        let user: User?
+        do {
+            user = try await offThread { try users.verify(name: login.username, password: login.password) }
+        } catch {
+            throttle.finish(keys, .abandoned, now: clock.now())
+            throw error
+        }
         guard let user, let id = user.id else {
-            throttle.recordFailure(keys, now: now)
+            throttle.finish(keys, .failure, now: clock.now())
             throw APIError(status: .unauthorized, message: "Wrong user name or password.", dialect: .native)
         }
-        throttle.recordSuccess(keys)
+        throttle.finish(keys, .success, now: clock.now())
+        let now = clock.now()
         let lifetime = settings.sessionLifetime
         let token = try await offThread { try users.createSession(userId: id, now: now, lifetime: lifetime) }
         return try JSONResponse.make(
