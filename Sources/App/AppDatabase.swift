@@ -33,6 +33,9 @@ struct AppDatabase: Sendable {
     /// before the first connection initialises SQLite (later it is refused, harmlessly).
     private static let configureSQLite: Void = { _ = anikura_sqlite_disable_memstatus() }()
 
+    /// Bytes the write-ahead log is cut back to after a checkpoint.
+    static let walSizeLimit = 4 << 20
+
     /// A `DatabasePool` at `path` (created with its folder), or a fresh in-memory queue for tests.
     /// `mapReaders` memory-maps the file for reading connections: right for the server, whose hot path reads
     /// documents, wrong for one-shot commands, where mapped pages only inflate the resident size.
@@ -55,6 +58,9 @@ struct AppDatabase: Sendable {
                 // The writer keeps the indexes it updates in memory during imports (64 MiB, allocated as used).
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // A write-ahead log that grew (a large import, a full disk that kept checkpoints from finishing) is
+                // cut back to this once a checkpoint resets it; without a limit SQLite keeps the file at its largest.
+                try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
             }
         }
         configuration.busyMode = .timeout(10)

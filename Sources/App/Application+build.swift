@@ -78,6 +78,9 @@ func buildParts(
     transport: (any AniDBTransport)?
 ) async throws -> AppParts {
     let database = try database ?? AppDatabase.open(path: configuration.databasePath, mapReaders: true)
+    for partial in BackupInProgress.sweep(dataDir: configuration.dataDir) {
+        logger.notice("removed \(partial), left by a backup that did not finish")
+    }
     let store = MirrorStore(writer: database.writer, cache: documentCache(configuration, inMemory: database.path == nil))
     let metrics = MirrorMetrics()
     // One HTTP client for AniDB's API and its image CDN; the fetcher shuts it down when it stops.
@@ -254,7 +257,17 @@ func buildRouter(
     access: AccessMiddleware<AppRequestContext>
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let assets = WebAssets(directory: configuration.webDir)
+    let shell = assets.files["index.html"].map { String(buffer: $0.body) } ?? ""
     router.add(middleware: RequestMetricsMiddleware(metrics: mirror.metrics))
+    router.add(
+        middleware: SecurityHeadersMiddleware(
+            contentSecurityPolicy: SecurityHeadersMiddleware<AppRequestContext>.policy(
+                inlineScripts: SecurityHeadersMiddleware<AppRequestContext>.inlineScripts(of: shell)
+            )
+        )
+    )
+    router.add(middleware: CompressionMiddleware())
     router.add(middleware: ServerErrorMiddleware(dataDir: configuration.dataDir))
     router.add(middleware: RequestLimitsMiddleware())
     // Every route below is checked against its entry in `RoutePolicy.table`.
@@ -266,7 +279,7 @@ func buildRouter(
     NativeAPIRoutes(mirror: mirror).register(on: router)
     MetricsRoute(mirror: mirror, streams: streams).register(on: router)
     router.get("health") { _, _ in "ok\n" }
-    WebRoutes<AppRequestContext>(assets: WebAssets(directory: configuration.webDir)).register(on: router)
+    WebRoutes<AppRequestContext>(assets: assets).register(on: router)
     return router
 }
 

@@ -47,6 +47,9 @@ struct BackupCommand: ParsableCommand {
             let database = try AppDatabase.open(path: configuration.databasePath)
             let partial = target + ".partial"
             unlink(partial)
+            BackupInProgress.sweep(dataDir: configuration.dataDir)
+            BackupInProgress.begin(dataDir: configuration.dataDir, partial: partial)
+            defer { BackupInProgress.end(dataDir: configuration.dataDir) }
             do {
                 let copy = try DatabaseQueue(path: partial)
                 // One step: the whole copy reads one snapshot, so concurrent writes never restart it.

@@ -19,6 +19,14 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 log(error.internalCause ?? error.message, request, context, reference: nil)
             }
             throw error
+        } catch let error as HTTPError where (400..<500).contains(error.status.code) {
+            // Hummingbird's own refusals (an unknown path, a body over the limit) get the usual JSON body too.
+            throw APIError(
+                status: error.status,
+                message: error.body.flatMap { $0.isEmpty ? nil : $0 } ?? Self.sentence(error.status),
+                dialect: Self.isKometaPath(request.uri.path) ? .kometa : .native,
+                headers: error.headers
+            )
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { log("\(error)", request, context, reference: nil) }
             throw error
@@ -49,6 +57,18 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "The server hit \(kind); its log has the cause (ref \(reference)).",
                 dialect: dialect
             )
+        }
+    }
+
+    /// What a bare 4xx means, in a sentence.
+    static func sentence(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "The request is malformed."
+        case 404: "Nothing here: check the address."
+        case 405: "This address does not take that method."
+        case 413: "The request body is too large."
+        case 415: "The request body's type is not one this address takes."
+        default: status.reasonPhrase.isEmpty ? "The request was refused (\(status.code))." : status.reasonPhrase + "."
         }
     }
 

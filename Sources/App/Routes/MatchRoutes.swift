@@ -130,7 +130,10 @@ struct MatchRoutes<Context: RequestContext> {
     }
 
     func body(_ request: Request, _ context: Context) async throws -> ManualMatch {
-        let buffer = try await request.body.collect(upTo: 4096)
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: 4096) } catch {
+            throw APIError(status: .contentTooLarge, message: "The body is larger than 4 KiB.", dialect: .native)
+        }
         guard let manual = try? JSONDecoder().decode(ManualMatch.self, from: Data(buffer.readableBytesView)) else {
             throw APIError(status: .badRequest, message: #"Send {"aid": N} (and for a file, optionally "episode")."#, dialect: .native)
         }

@@ -1,14 +1,18 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Mirror
 
 /// The web app's files, read once at start-up: the app shell, its ES modules, the stylesheet, hls.js.
 struct WebAssets: Sendable {
     struct Asset: Sendable {
         var body: ByteBuffer
         var contentType: String
-        /// A hash of the bytes: the browser revalidates (`no-cache`) and gets 304 until the file changes.
+        /// A hash of the bytes: the browser revalidates (`no-cache`) and gets 304 until the file changes. Weak: the
+        /// gzipped bytes carry it too.
         var etag: String
+        /// The body gzipped once at start, for text files it makes smaller.
+        var gzipped: ByteBuffer?
     }
 
     /// By path below the web folder, like `js/views/home.js`.
@@ -21,7 +25,10 @@ struct WebAssets: Sendable {
             let path = (directory as NSString).appendingPathComponent(relative)
             guard let type = Self.contentType(relative), let data = manager.contents(atPath: path) else { continue }
             let digest = SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
-            files[relative] = Asset(body: ByteBuffer(bytes: data), contentType: type, etag: "\"\(digest)\"")
+            let gzipped =
+                ContentCoding.isCompressible(type)
+                ? (try? Gzip.compress(Array(data), level: 9)).flatMap { $0.count < data.count ? ByteBuffer(bytes: $0) : nil } : nil
+            files[relative] = Asset(body: ByteBuffer(bytes: data), contentType: type, etag: "W/\"\(digest)\"", gzipped: gzipped)
         }
         self.files = files
     }
@@ -39,9 +46,15 @@ struct WebAssets: Sendable {
 
     func response(_ path: String, request: Request) -> Response? {
         guard let asset = files[path] else { return nil }
-        var headers: HTTPFields = [.eTag: asset.etag, .cacheControl: "no-cache"]
-        if request.headers[.ifNoneMatch] == asset.etag { return Response(status: .notModified, headers: headers) }
+        var headers: HTTPFields = [.eTag: asset.etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
+        if ContentCoding.matches(request.headers[values: .ifNoneMatch], asset.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
         headers[.contentType] = asset.contentType
+        if let gzipped = asset.gzipped, ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding]) {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzipped))
+        }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))
     }
 }

@@ -62,7 +62,8 @@ def shot(driver, name):
 def console_errors(driver, page):
     for entry in driver.get_log("browser"):
         # A placeholder or an aborted media request is not a script error; anything SEVERE from our modules is.
-        if entry["level"] == "SEVERE" and "/js/" in entry["message"]:
+        # A Content-Security-Policy refusal names the page, not a module: it counts wherever it comes from.
+        if "Content Security Policy" in entry["message"] or (entry["level"] == "SEVERE" and "/js/" in entry["message"]):
             result["failures"].append(f"{page}: console error {entry['message'][:300]}")
 
 
