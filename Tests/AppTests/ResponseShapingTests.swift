@@ -36,7 +36,12 @@ struct ResponseShapingTests {
     }
 
     /// AsyncHTTPClient without its own decompression: the bytes as sent.
-    static func get(_ http: HTTPClient, _ port: Int, _ path: String, _ headers: [(String, String)] = []) async throws -> (
+    static func get(
+        _ http: HTTPClient,
+        _ port: Int,
+        _ path: String,
+        _ headers: [(String, String)] = []
+    ) async throws -> (
         status: UInt, headers: HTTPHeaders, body: [UInt8]
     ) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
@@ -45,7 +50,9 @@ struct ResponseShapingTests {
         return (response.status.code, response.headers, Array(buffer: try await response.body.collect(upTo: 64 << 20)))
     }
 
-    @Test("JSON is gzipped when the client accepts it, and the gzip decodes to the plain answer; /api/shelf and /api/series carry an ETag that gives 304")
+    @Test(
+        "JSON is gzipped when the client accepts it, and the gzip decodes to the plain answer; /api/shelf and /api/series carry an ETag that gives 304"
+    )
     func jsonCompressedAndTagged() async throws {
         let app = try await TestApp.build()
         try await app.test(.live) { client in

@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
                 throw StorageFailure.explain(error, dataDir: configuration.dataDir)
             }
         }
+        // Armed only now: a signal during start-up still stops the process the usual way.
+        let deadline = StopDeadline(seconds: configuration.server.stopTimeoutSeconds, logger: logger)
+        defer { withExtendedLifetime(deadline) {} }
         // Hummingbird logs "listening on" once the socket is bound; a bind that fails ends here in one line.
         do {
             try await app.runService()

@@ -18,6 +18,8 @@ struct AppConfiguration: Sendable {
         var access: AccessSettings
         /// First start only (`admin.name`, `admin.password_file`): with no admin yet, one is made with the password
         /// in this file, so a container can start on a public listener without an interactive step.
+        /// A graceful stop that has not finished after this long ends the process (`server.stop_timeout_secs`).
+        var stopTimeoutSeconds: Double = 5
         var firstAdminName = "admin"
         var firstAdminPasswordFile = ""
 
@@ -151,6 +153,8 @@ struct AppConfiguration: Sendable {
                 throw reader.invalid("server.public_url", "expected the http(s) address people reach the server at, got '\(publicURL)'")
             }
         }
+        server.stopTimeoutSeconds = reader.double("server.stop_timeout_secs")
+        guard (1...600).contains(server.stopTimeoutSeconds) else { throw reader.invalid("server.stop_timeout_secs", "must be 1 to 600") }
         let allowedHosts = reader.strings("server.allowed_hosts")
         for (position, name) in allowedHosts.enumerated() where ServerNames.host(of: name) == nil || name.contains("/") {
             throw reader.invalid("server.allowed_hosts", "item \(position + 1): expected a host name such as anime.home.lan, got '\(name)'")

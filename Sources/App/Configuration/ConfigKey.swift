@@ -29,6 +29,7 @@ struct ConfigKey: Sendable {
         .init(name: "server.public_url", kind: .string, defaultValue: .string("")),
         .init(name: "server.allowed_hosts", kind: .strings, defaultValue: .strings([])),
         .init(name: "server.trusted_proxies", kind: .strings, defaultValue: .strings([])),
+        .init(name: "server.stop_timeout_secs", kind: .double, defaultValue: .double(5)),
         .init(name: "admin.name", kind: .string, defaultValue: .string("admin")),
         .init(name: "admin.password_file", kind: .string, defaultValue: .string("")),
         .init(name: "server.session_days", kind: .double, defaultValue: .double(30)),
