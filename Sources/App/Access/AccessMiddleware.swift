@@ -25,15 +25,18 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
                 forwardedFor: request.headers[values: .xForwardedFor]
             )
         }
-        // An open install answers only to its own names (DNS rebinding, see `ServerNames`); once it has users, a
-        // rebound name carries none of their credentials, and a proxy may forward any name it is reached by.
-        let authority = request.head.authority ?? ""
-        if !settings.names.contains(authority: authority), try await authenticator.isOpen() {
-            throw ServerNames.misdirected(authority)
-        }
         // An unknown path has no endpoint yet: it goes on to the router's 404, which tells nothing.
         guard let endpoint = context.endpointPath else { return try await next(request, context) }
         let policy = RoutePolicy.of(method: request.method, endpoint: endpoint) ?? .admin
+        // An open install answers only to its own names where being open grants more than anyone has (DNS
+        // rebinding, see `ServerNames`): the user routes, and setup or sign-in. Mirror reads, pages and /health
+        // answer any name (clients reach the mirror as api.anidb.net). Once there are users, a rebound name carries
+        // none of their credentials, and a proxy may forward any name it is reached by.
+        let guarded = policy == .viewer || policy == .admin || (policy == .open && !request.method.isSafe)
+        let authority = request.head.authority ?? ""
+        if guarded, !settings.names.contains(authority: authority), try await authenticator.isOpen() {
+            throw ServerNames.misdirected(authority)
+        }
         switch policy {
         case .open:
             // Signing in from another site's form would sign a victim in as the attacker (login CSRF).

@@ -41,6 +41,12 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         }
         let compressed = try Gzip.compress(Array(buffer: body), level: level)
+        // Clients guard against gzip bombs by ratio (AsyncHTTPClient's browser-like setting refuses past 25×): a body
+        // that shrinks more than 20× goes plain rather than be refused.
+        guard compressed.count * 20 >= body.readableBytes else {
+            response.body = ResponseBody(byteBuffer: body)
+            return response
+        }
         response.headers[.contentEncoding] = "gzip"
         // A strong tag names these exact bytes; the gzipped ones are only equivalent.
         if let tag = response.headers[.eTag], !tag.hasPrefix("W/") { response.headers[.eTag] = "W/" + tag }
