@@ -43,6 +43,10 @@ struct AccessProbeTests {
         return (response.status.code, String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
+    static func json(_ object: [String: String]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
     static func withClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
         let http = client()
         do {
@@ -178,16 +182,10 @@ struct AccessProbeTests {
                 // Adding a user, and changing one's own password, refuse control characters with a sentence.
                 let admin = [("Authorization", "Bearer \(accounts.adminKey)")]
                 for password in ["abcdefgh\u{0}ijkl", String(repeating: "\u{0}", count: 8), "tab\tinside it", "line\nbreak here"] {
-                    let body = try String(
-                        decoding: JSONSerialization.data(withJSONObject: ["name": "newbie", "role": "viewer", "password": password]),
-                        as: UTF8.self
-                    )
+                    let body = Self.json(["name": "newbie", "role": "viewer", "password": password])
                     let added = try await Self.send(http, port: port, .POST, "/api/users", headers: admin, body: body)
                     #expect(added.status == 400 && added.text.contains("control characters"), "\(added)")
-                    let change = try String(
-                        decoding: JSONSerialization.data(withJSONObject: ["currentPassword": TestAccounts.viewerPassword, "newPassword": password]),
-                        as: UTF8.self
-                    )
+                    let change = Self.json(["currentPassword": TestAccounts.viewerPassword, "newPassword": password])
                     let changed = try await Self.send(
                         http,
                         port: port,

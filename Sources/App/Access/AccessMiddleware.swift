@@ -99,20 +99,11 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
             return Self.caller(user, credential)
         }
         let clock = clock
-        if let wait = await throttle.admit(keys, now: { clock.now() }) { throw Self.lockedOut(wait) }
-        let user: SignedInUser?
-        do {
-            user = try await authenticator.user(for: credential.value)
-        } catch {
-            throttle.finish(keys, .abandoned, now: clock.now())
-            throw error
+        switch try await throttle.attempt(keys, now: { clock.now() }, { try await authenticator.user(for: credential.value) }) {
+        case .lockedOut(let wait): throw Self.lockedOut(wait)
+        case .refused: throw Self.unauthorized(basic: credential.isBasic, message: "Wrong credentials.")
+        case .accepted(let user): return Self.caller(user, credential)
         }
-        guard let user else {
-            throttle.finish(keys, .failure, now: clock.now())
-            throw Self.unauthorized(basic: credential.isBasic, message: "Wrong credentials.")
-        }
-        throttle.finish(keys, .success, now: clock.now())
-        return Self.caller(user, credential)
     }
 
     static func caller(_ user: SignedInUser, _ credential: GivenCredential) -> Caller {

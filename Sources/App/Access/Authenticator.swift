@@ -87,7 +87,11 @@ final class Authenticator: Sendable {
 
     /// The user of a credential proved right within `cacheLifetime`, without asking the database; nil otherwise.
     func cachedUser(for credential: Credential) -> SignedInUser? {
-        guard let cached = cache.withLock({ $0[credential.cacheKey] }), cached.until > ContinuousClock.now else { return nil }
+        cachedUser(key: credential.cacheKey, now: ContinuousClock.now)
+    }
+
+    private func cachedUser(key: Digest, now: ContinuousClock.Instant) -> SignedInUser? {
+        guard let cached = cache.withLock({ $0[key] }), cached.until > now else { return nil }
         if let expires = cached.user.sessionExpiresAt, expires <= clock.now() { return nil }
         noteKeyUse(cached.user)
         return cached.user
@@ -97,11 +101,7 @@ final class Authenticator: Sendable {
     func user(for credential: Credential) async throws -> SignedInUser? {
         let key = credential.cacheKey
         let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[key] }), cached.until > now {
-            if let expires = cached.user.sessionExpiresAt, expires <= clock.now() { return nil }
-            noteKeyUse(cached.user)
-            return cached.user
-        }
+        if let cached = cachedUser(key: key, now: now) { return cached }
         let users = users
         let time = clock.now()
         let found: SignedInUser? =

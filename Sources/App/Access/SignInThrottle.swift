@@ -52,7 +52,7 @@ final class SignInThrottle: Sendable {
 
     /// Takes a slot on every key for one attempt: nil once taken (call `finish` after the check, whatever
     /// happens), or the seconds of a lock-out. Waits while the keys' slots are all in use.
-    func admit(_ keys: [String], now: @Sendable () -> Double) async -> Int? {
+    private func admit(_ keys: [String], now: @Sendable () -> Double) async -> Int? {
         while true {
             let step = await withCheckedContinuation { (continuation: CheckedContinuation<Step, Never>) in
                 state.withLock { state in
@@ -75,8 +75,30 @@ final class SignInThrottle: Sendable {
         }
     }
 
+    /// What one checked attempt came to.
+    enum Attempt<T> {
+        case lockedOut(seconds: Int)
+        case refused
+        case accepted(T)
+    }
+
+    /// One sign-in attempt on `keys`: a slot is taken, `check` proves the credential (nil: wrong), and the outcome
+    /// is recorded, whatever `check` does (an error records nothing against the caller).
+    func attempt<T>(_ keys: [String], now: @Sendable () -> Double, _ check: () async throws -> T?) async throws -> Attempt<T> {
+        if let wait = await admit(keys, now: now) { return .lockedOut(seconds: wait) }
+        let value: T?
+        do {
+            value = try await check()
+        } catch {
+            finish(keys, .abandoned, now: now())
+            throw error
+        }
+        finish(keys, value == nil ? .failure : .success, now: now())
+        return value.map { .accepted($0) } ?? .refused
+    }
+
     /// Gives back the slots `admit` took, recording the attempt's outcome; those waiting look again.
-    func finish(_ keys: [String], _ outcome: Outcome, now: Double) {
+    private func finish(_ keys: [String], _ outcome: Outcome, now: Double) {
         let waiting = state.withLock { state -> [CheckedContinuation<Step, Never>] in
             for key in keys { state.entries[key]?.inFlight -= 1 }
             switch outcome {

@@ -57,11 +57,11 @@ enum RequestParsing {
 }
 
 extension RequestParsing {
-    /// A small JSON body (at most 16 KiB) decoded as `T`; anything else is 400 with `hint`.
-    static func json<T: Decodable>(_ request: Request, _ hint: String) async throws -> T {
+    /// A small JSON body (at most `limitKiB`) decoded as `T`; larger is 413, anything else is 400 with `hint`.
+    static func json<T: Decodable>(_ request: Request, _ hint: String, limitKiB: Int = 16) async throws -> T {
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: 16 << 10) } catch {
-            throw APIError(status: .contentTooLarge, message: "The body is larger than 16 KiB.", dialect: .native)
+        do { buffer = try await request.body.collect(upTo: limitKiB << 10) } catch {
+            throw APIError(status: .contentTooLarge, message: "The body is larger than \(limitKiB) KiB.", dialect: .native)
         }
         guard let value = try? JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)) else {
             throw APIError.badRequest(hint, .native)

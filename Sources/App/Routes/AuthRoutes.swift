@@ -151,21 +151,16 @@ struct AuthRoutes<Context: CallerRequestContext> {
         let login: Login = try await RequestParsing.json(request, #"Send {"username", "password"}."#)
         let clock = clock
         let keys = [SignInThrottle.address(context.remoteAddress), SignInThrottle.account(login.username)]
-        // The slot is taken before the password is checked: a burst of guesses checks at most the limit's worth.
-        if let wait = await throttle.admit(keys, now: { clock.now() }) { throw AccessMiddleware<Context>.lockedOut(wait) }
         let users = users
-        let user: User?
-        do {
-            user = try await offThread { try users.verify(name: login.username, password: login.password) }
-        } catch {
-            throttle.finish(keys, .abandoned, now: clock.now())
-            throw error
+        // The slot is taken before the password is checked: a burst of guesses checks at most the limit's worth.
+        let time: @Sendable () -> Double = { clock.now() }
+        let attempt = try await throttle.attempt(keys, now: time) {
+            try await offThread { try users.verify(name: login.username, password: login.password) }
         }
-        guard let user, let id = user.id else {
-            throttle.finish(keys, .failure, now: clock.now())
+        guard case .accepted(let user) = attempt, let id = user.id else {
+            if case .lockedOut(let wait) = attempt { throw AccessMiddleware<Context>.lockedOut(wait) }
             throw APIError(status: .unauthorized, message: "Wrong user name or password.", dialect: .native)
         }
-        throttle.finish(keys, .success, now: clock.now())
         let now = clock.now()
         let lifetime = settings.sessionLifetime
         let token = try await offThread { try users.createSession(userId: id, now: now, lifetime: lifetime) }

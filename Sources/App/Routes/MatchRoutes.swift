@@ -130,13 +130,11 @@ struct MatchRoutes<Context: RequestContext> {
     }
 
     func body(_ request: Request, _ context: Context) async throws -> ManualMatch {
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: 4096) } catch {
-            throw APIError(status: .contentTooLarge, message: "The body is larger than 4 KiB.", dialect: .native)
-        }
-        guard let manual = try? JSONDecoder().decode(ManualMatch.self, from: Data(buffer.readableBytesView)) else {
-            throw APIError(status: .badRequest, message: #"Send {"aid": N} (and for a file, optionally "episode")."#, dialect: .native)
-        }
+        let manual: ManualMatch = try await RequestParsing.json(
+            request,
+            #"Send {"aid": N} (and for a file, optionally "episode")."#,
+            limitKiB: 4
+        )
         guard manual.aid > 0, manual.aid <= RequestParsing.maxAID else {
             throw APIError(status: .badRequest, message: "aid must be a positive integer.", dialect: .native)
         }
