@@ -207,7 +207,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             // The Selenium script a test runs with python3.
-            exclude: ["Browser"],
+            exclude: ["Browser", "Cluster"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -81,15 +81,24 @@ public final class PostgresLedger: UpstreamLedger {
                 try await ready()
                 try await client.withConnection { connection in
                     // A machine that vanishes without closing its connection is noticed within about 25 s.
-                    try await connection.query(
-                        """
-                        SELECT set_config('tcp_keepalives_idle', '10', false), set_config('tcp_keepalives_interval', '5', false),
-                            set_config('tcp_keepalives_count', '3', false)
-                        """,
-                        logger: logger
-                    )
-                    while try await !Self.bool(
-                        connection.query("SELECT pg_try_advisory_lock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                    // Every query on this connection is bounded: one whose server has gone may never answer, and does
+                    // not end when its task is cancelled (it held a graceful stop forever).
+                    try await bounded("the fetcher role's keepalives") {
+                        try await connection.query(
+                            """
+                            SELECT set_config('tcp_keepalives_idle', '10', false), set_config('tcp_keepalives_interval', '5', false),
+                                set_config('tcp_keepalives_count', '3', false)
+                            """,
+                            logger: logger
+                        )
+                    }
+                    while try await !bounded(
+                        "the fetcher lock",
+                        {
+                            try await Self.bool(
+                                connection.query("SELECT pg_try_advisory_lock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                            )
+                        }
                     ) {
                         if !announcedStandby {
                             logger.notice("another instance fetches from AniDB for the cluster; this one stands by to take over")
@@ -102,10 +111,12 @@ public final class PostgresLedger: UpstreamLedger {
                     defer { role.withLock { $0 = false } }
                     do {
                         // Whatever is still in flight belonged to an instance that is gone: counted, marked.
-                        try await connection.query(
-                            "UPDATE mirror_upstream_request SET outcome = 'interrupted' WHERE outcome IS NULL",
-                            logger: logger
-                        )
+                        try await bounded("marking interrupted requests") {
+                            try await connection.query(
+                                "UPDATE mirror_upstream_request SET outcome = 'interrupted' WHERE outcome IS NULL",
+                                logger: logger
+                            )
+                        }
                         logger.notice("this instance now fetches from AniDB for the cluster (\(instance))")
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             group.addTask { await work() }
@@ -114,17 +125,19 @@ public final class PostgresLedger: UpstreamLedger {
                             group.addTask {
                                 while true {
                                     try await Task.sleep(for: .seconds(2))
-                                    try await connection.query("SELECT 1", logger: logger)
+                                    try await self.bounded("the fetcher role's check") { try await connection.query("SELECT 1", logger: logger) }
                                 }
                             }
                             try await group.next()
                             group.cancelAll()
                         }
-                        try await connection.query("SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                        try await bounded("the fetcher unlock") {
+                            try await connection.query("SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
+                        }
                     } catch {
                         // However the role ended (a shutdown, a lost connection), the lock must not stay behind on a
                         // connection the pool hands out again: closing it is what releases it for certain.
-                        try? await connection.close()
+                        try? await bounded("closing the fetcher role's connection") { try await connection.close() }
                         throw error
                     }
                 }
