@@ -131,13 +131,21 @@ public final class PostgresLedger: UpstreamLedger {
                             try await group.next()
                             group.cancelAll()
                         }
+                        // A stop closes the connection (below) rather than asking a database that may be gone.
+                        try Task.checkCancellation()
                         try await bounded("the fetcher unlock") {
                             try await connection.query("SELECT pg_advisory_unlock(\(PostgresMirrorSchema.fetcherLock))", logger: logger)
                         }
                     } catch {
                         // However the role ended (a shutdown, a lost connection), the lock must not stay behind on a
-                        // connection the pool hands out again: closing it is what releases it for certain.
-                        try? await bounded("closing the fetcher role's connection") { try await connection.close() }
+                        // connection the pool hands out again: closing it is what releases it for certain. Waited
+                        // for even when the task is cancelled (a new task does not inherit that), a few seconds at
+                        // most: the connection is then gone before another takes the role in this process.
+                        await Task {
+                            try? await withDeadline(min(self.answerWithin, 3), "closing the fetcher role's connection") {
+                                try await connection.close()
+                            }
+                        }.value
                         throw error
                     }
                 }

@@ -20,7 +20,7 @@ struct AniDBDialectTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentEncoding] == "gzip")
                 #expect(Gzip.isGzip(response.bytes))
-                let body = try Gzip.decompress(response.bytes)
+                let body = try SystemGzip.decompress(response.bytes)
                 #expect(body == TestApp.file(file))
             }
         }
@@ -43,7 +43,7 @@ struct AniDBDialectTests {
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentEncoding] == "gzip")
-                let text = String(decoding: try Gzip.decompress(response.bytes), as: UTF8.self)
+                let text = String(decoding: try SystemGzip.decompress(response.bytes), as: UTF8.self)
                 #expect(text == body)
             }
         }

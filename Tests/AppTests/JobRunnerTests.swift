@@ -8,17 +8,26 @@ import Testing
 
 @Suite("job runner")
 struct JobRunnerTests {
-    @Test("on graceful shutdown a running job finishes before the runner returns, and new jobs are refused")
+    @Test("on graceful shutdown a running job is not cancelled and finishes before the runner returns; new jobs are refused")
     func shutdownLetsJobsFinish() async throws {
         let jobs = JobCenter()
         let runner = JobRunner(jobs: jobs, logger: Logger(label: "test"))
         let started = LockedBox(false)
+        let released = LockedBox(false)
+        let cancelled = LockedBox<Bool?>(nil)
         let group = ServiceGroup(services: [runner], logger: Logger(label: "test"))
         let job = runner.submit(kind: "slow") { progress in
             started.withLock { $0 = true }
             progress(.init(phase: "working", done: 0, total: 1))
-            // Not cancellable on purpose: shutdown must wait for it rather than cut it short.
-            try? await Task.sleep(for: .milliseconds(600))
+            // Works until the test lets it go, after the shutdown began: a cancelled job would fail here (the
+            // sleep throws) and record that it was cancelled.
+            while !released.withLock({ $0 }) {
+                do { try await Task.sleep(for: .milliseconds(10)) } catch {
+                    cancelled.withLock { $0 = true }
+                    throw error
+                }
+            }
+            cancelled.withLock { $0 = Task.isCancelled }
             return nil
         }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -30,8 +39,11 @@ struct JobRunnerTests {
             let refused = runner.submit(kind: "other") { _ in nil }
             #expect(refused.state == .failed)
             #expect(refused.error == "the server is shutting down")
+            #expect(jobs.snapshot(job.id)?.state == .running, "still running while the runner stops")
+            released.withLock { $0 = true }
             try await tasks.waitForAll()
         }
+        #expect(cancelled.withLock { $0 } == false, "the job was not cancelled by the stop")
         #expect(jobs.snapshot(job.id)?.state == .done, "the job finished before the runner returned")
     }
 

@@ -14,27 +14,6 @@ import Testing
 /// real sockets. gzip is decoded by the system's `gzip`, not by the product's own zlib code.
 @Suite("answers: compression, ETags, headers")
 struct ResponseShapingTests {
-    static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Written from another thread: a large answer would fill the pipe while nothing reads it.
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
-        return Array(data)
-    }
-
     /// AsyncHTTPClient without its own decompression: the bytes as sent.
     static func get(
         _ http: HTTPClient,
@@ -63,7 +42,7 @@ struct ResponseShapingTests {
                 let gzipped = try await Self.get(http, port, "/api/search?q=a&limit=100", [("Accept-Encoding", "br;q=1, gzip;q=0.8")])
                 #expect(gzipped.headers["Content-Encoding"].first == "gzip" && gzipped.headers["Vary"].first == "Accept-Encoding")
                 #expect(gzipped.body.count < plain.body.count / 2, "\(gzipped.body.count) of \(plain.body.count)")
-                #expect(try Self.gunzip(gzipped.body) == plain.body)
+                #expect(try SystemGzip.decompress(gzipped.body) == plain.body)
                 // gzip;q=0 means no.
                 let refused = try await Self.get(http, port, "/api/search?q=a&limit=100", [("Accept-Encoding", "gzip;q=0, identity")])
                 #expect(refused.headers["Content-Encoding"].isEmpty && refused.body == plain.body)
@@ -93,7 +72,7 @@ struct ResponseShapingTests {
                     let plain = try await Self.get(http, port, path)
                     let gzipped = try await Self.get(http, port, path, [("Accept-Encoding", "gzip, deflate")])
                     #expect(gzipped.headers["Content-Encoding"].first == "gzip", "\(path)")
-                    #expect(try Self.gunzip(gzipped.body) == plain.body, "\(path)")
+                    #expect(try SystemGzip.decompress(gzipped.body) == plain.body, "\(path)")
                     let tag = try #require(gzipped.headers["ETag"].first)
                     #expect(try await Self.get(http, port, path, [("If-None-Match", tag)]).status == 304, "\(path)")
                 }

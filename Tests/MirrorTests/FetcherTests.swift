@@ -233,6 +233,8 @@ struct FetcherTests {
             // Both asked again: one failed, one succeeded (and is then re-queued by hand as if stale).
             _ = try await fetcher.lookup(aid: 5, mature: true)
             _ = try await harness.ledger.enqueue(aid: 22, priority: .stale, now: harness.clock.now())
+            // Told, as a client's request would tell it: the fetcher looks at the queue now, and still waits.
+            fetcher.workArrived()
             for _ in 0..<12 {
                 harness.clock.advance(by: 7199)
                 #expect(await harness.runToIdle())
