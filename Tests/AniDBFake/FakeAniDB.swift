@@ -4,6 +4,7 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+public import Testing
 
 /// A fake AniDB HTTP API on a real local socket, speaking AniDB's protocol: gzip bodies (with or without
 /// `Content-Encoding`), `<error>` bodies with HTTP 200, bans, and the failures of a real network (slow
@@ -90,8 +91,14 @@ public final class FakeAniDB: Sendable {
     /// Starts on 127.0.0.1 and a free port.
     /// `group`: where it answers; a test that loads the shared event loops heavily and times arrivals gives it a
     /// loop of its own, so its clock reads when a request came, not when a busy loop got to it.
-    public static func start(group: (any EventLoopGroup)? = nil) async throws -> FakeAniDB {
+    /// AniDB's pacing is enforced from the start (4 s apart, an aid once a day), timed by `pacedBy`: the clock the
+    /// server under test runs on (real time when not given). `expectNoBan` then says whether anything broke it.
+    public static func start(
+        group: (any EventLoopGroup)? = nil,
+        pacedBy now: (@Sendable () -> Double)? = nil
+    ) async throws -> FakeAniDB {
         let state = Box()
+        state.pacing = Pacing(minInterval: 4, tolerance: 0.05, now: now ?? { Date().timeIntervalSince1970 })
         let channel = try await ServerBootstrap(group: group ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -145,6 +152,16 @@ public final class FakeAniDB: Sendable {
 
     /// Anime requests the fake banned for breaking the pacing: empty when every sender kept to the rules.
     public var pacingBans: [Request] { state.lock.withLock { state.pacingBans } }
+
+    /// Records a test issue for every request that broke AniDB's pacing (call it at the end of a test, or `defer`).
+    public func expectNoBan(sourceLocation: SourceLocation = #_sourceLocation) {
+        let bans = pacingBans
+        #expect(
+            bans.isEmpty,
+            "AniDB would have banned: \(bans.map { "aid \($0.aid.map(String.init) ?? "?") at \($0.arrivedAt)" })",
+            sourceLocation: sourceLocation
+        )
+    }
 
     private static func answer(_ uri: String, _ state: Box) -> Reply {
         let components = URLComponents(string: uri)

@@ -176,11 +176,12 @@ struct AlertTriggerTests {
     func upstream() async throws {
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         // The first request is banned; the ones after the ban get AniDB's "not found" (they still count).
         let first = FirstCall()
         fake.script { _ in first.isFirst() ? .error("<error code=\"500\">banned</error>") : nil }
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         let environment = UpstreamTests.environment(
             fake,
             Self.environment(receiver, ["ANIKURA_MIRROR_DAILY_LIMIT": "2", "ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"])
@@ -206,7 +207,7 @@ struct AlertTriggerTests {
                 },
                 "\(Self.events(receiver))"
             )
-            #expect(fake.animeRequests.count == 3 && fake.pacingBans.isEmpty)
+            #expect(fake.animeRequests.count == 3, "\(fake.animeRequests.map { "\($0.aid ?? 0)@\($0.arrivedAt)" })")
             let budget = try #require(receiver.deliveries.last?.json)
             #expect((budget["message"] as? String)?.contains("All 2 AniDB requests") == true, "\(budget)")
             #expect(Self.events(receiver) == ["banned", "fetching_resumed", "budget_exhausted"])
@@ -222,6 +223,7 @@ struct AlertTriggerTests {
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         fake.script { _ in .error("<error code=\"302\">client version missing or invalid</error>") }
         let environment = UpstreamTests.environment(fake, Self.environment(receiver, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"]))
         let app = try await TestApp.build(environment: environment)

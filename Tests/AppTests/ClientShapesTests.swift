@@ -89,9 +89,10 @@ struct ClientShapesTests {
 
     @Test("Kometa's routes hold a missing aid that can be fetched within mirror.client_wait_secs (200), else 202 at once")
     func kometaHold() async throws {
-        let fake = try await FakeAniDB.start()
-        for aid in [959, 1, 22, 31, 42] { fake.add(aid: aid, document: TestApp.file(aid == 959 ? "959.xml" : "1.xml")) }
         let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
+        for aid in [959, 1, 22, 31, 42] { fake.add(aid: aid, document: TestApp.file(aid == 959 ? "959.xml" : "1.xml")) }
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(fake, ["ANIKURA_MIRROR_DAILY_LIMIT": "150"]),
             clock: clock,

@@ -107,7 +107,7 @@ struct ClusterTests {
         if let failure { throw failure }
         // Asked once each, never too soon: the fake would have banned anything else.
         let asked = fake.animeRequests.compactMap(\.aid)
-        #expect(fake.pacingBans.isEmpty, "requests AniDB would have banned: \(fake.pacingBans.map { "\($0.aid ?? 0)@\($0.arrivedAt)" })")
+        fake.expectNoBan()
         #expect(asked.count == 33, "\(asked)")
         #expect(Set(asked).count == asked.count, "an aid asked twice: \(asked)")
         let times = fake.animeRequests.map(\.arrivedAt)
@@ -146,7 +146,7 @@ struct ClusterTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(fake.pacingBans.isEmpty, "banned: \(fake.animeRequests.map { "\($0.aid ?? 0)@\($0.arrivedAt)" })")
+        fake.expectNoBan()
         let wrong = answers.filter { $0.2 != 200 || $0.3 != Self.document(aid: $0.0) }
         #expect(answers.count == 300)
         #expect(wrong.isEmpty, "\(wrong.count) clients without their document, e.g. \(wrong.first.map { "aid \($0.0) on \($0.1): \($0.2)" } ?? "")")

@@ -15,6 +15,7 @@ struct DirectPlayTests {
     @Test("raw files answer ranges (first bytes, middle, suffix, 416), follow a file replaced on disk, and a series' M3U plays in ffprobe")
     func rawAndPlaylist() async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         fake.setTitles(MatchAPITests.titles2015)
         let source = await MediaFixtures.h264
         let root = NSTemporaryDirectory() + "anikura-direct-" + UUID().uuidString + "/Seikai no Monshou"

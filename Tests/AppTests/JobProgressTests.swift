@@ -15,6 +15,7 @@ struct JobProgressTests {
     @Test("the event stream shows a running job's phase live, then its progress, then done")
     func liveProgress() async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         let hold = FakeAniDB.Hold()
         let titles = MatchAPITests.titles2015
         fake.script { request in request.path.hasSuffix("anime-titles.xml.gz") ? .held(hold, .plain(titles)) : nil }

@@ -66,7 +66,9 @@ struct MatchAPITests {
 
     @Test("the match job downloads the titles dump through the mirror, reports over SSE, and asks AniDB for nothing else")
     func matchJob() async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         fake.setTitles(Self.titles2015)
         let media = try Self.media([
             "Haikyuu!!/[HorribleSubs] Haikyuu!! - 01 [720p].mkv",
@@ -75,7 +77,6 @@ struct MatchAPITests {
             "Steins;Gate/Episode 05.mkv",
             "[Anime Land] Hunter x Hunter - 01.mkv",
         ])
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(fake, ["ANIKURA_LIBRARY_MEDIA_DIRS": media, "ANIKURA_SERVER_WEB_DIR": Self.web]),
             clock: clock
@@ -164,14 +165,15 @@ struct MatchAPITests {
 
     @Test("documents the matcher wants never exceed AniDB's daily budget: the rest waits, and the report says so")
     func budget() async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         fake.setTitles(Self.titles2015)
         let names = [
             "[Commie] Steins;Gate - 01.mkv", "[Coalgirls] K-ON! - 01.mkv", "[Chihiro] Toradora! - 01.mkv",
             "[Commie] Shirobako - 01.mkv", "[Exiled-Destiny] Death Note - 01.mkv", "[Commie] Hyouka - 01.mkv",
         ]
         let media = try Self.media(names)
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         fake.enforcePacing(minInterval: 4, tolerance: 0) { clock.now() }
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(
@@ -204,7 +206,7 @@ struct MatchAPITests {
             clock.advance(by: 3600)
             #expect(await fetcherWaits())
             #expect(fake.requests.count == 3, "never more than daily_limit in 24 h")
-            #expect(fake.pacingBans.isEmpty, "AniDB's pacing kept")
+            fake.expectNoBan()
             let (_, stats) = try await Self.json(client, "/stats")
             #expect((stats as? [String: Any])?["queue_size"] as? Int == 4)
         }

@@ -62,10 +62,12 @@ struct MirrorMigrationTests {
         #expect(try await TestPostgres.psql(url, "SELECT string_agg(aid::text, ',') FROM mirror_refresh_queue") == "7000")
 
         // An instance on the shared database: the budget is two requests spent, the ban holds, 5909 is known missing.
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: now)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(fake, ["ANIKURA_MIRROR_DATABASE_URL": url]),
-            clock: ManualClock(now: now)
+            clock: clock
         )
         try await app.test(.live) { client in
             let stats = try await client.execute(uri: "/stats", method: .get).json()
@@ -109,6 +111,7 @@ struct MirrorMigrationTests {
         let withPassword = url.replacingOccurrences(of: "postgres://anikura@", with: "postgres://anikura:\(secret)@")
         let capture = LogCapture()
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(fake, ["ANIKURA_MIRROR_DATABASE_URL": withPassword]),
             logger: capture.logger

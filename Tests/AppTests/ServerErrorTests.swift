@@ -40,6 +40,7 @@ struct ServerErrorTests {
         let silent = LocalListener(listening: true)
         defer { silent.close() }
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         let capture = LogCapture()
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(

@@ -32,6 +32,7 @@ struct UpstreamTests {
     )
     func httpapiWaitsAndCoalesces(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         fake.script { $0.aid == 959 ? .delayed(0.3, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
         let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()), database: AppDatabase.open(path: nil))
@@ -80,10 +81,11 @@ struct UpstreamTests {
         arguments: MirrorBackend.allCases
     )
     func kometaQueueAndWait(backend: MirrorBackend) async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         fake.add(aid: 1, document: TestApp.file("1.xml"))
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         // No hold for requests without ?wait=: this test is about the 202 (ClientShapesTests has the hold).
         let app = try await TestApp.build(
             environment: Self.environment(fake, ["ANIKURA_MIRROR_CLIENT_WAIT_SECS": "0"].merging(try await backend.environment()) { $1 }),
@@ -122,11 +124,12 @@ struct UpstreamTests {
 
     @Test("a stale entry is served at once as STALE and refreshed in the background", arguments: MirrorBackend.allCases)
     func staleRefresh(backend: MirrorBackend) async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: TestApp.seedTime + 8 * 86_400)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         let newer = TestApp.file("22.xml")
         fake.add(aid: 22, document: newer)
         // Eight days on, the seeded copy is past stale_after_days (7).
-        let clock = ManualClock(now: TestApp.seedTime + 8 * 86_400)
         let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()), clock: clock)
         try await app.test(.live) { client in
             try await client.execute(uri: "/anime/22", method: .get) { response in
@@ -145,9 +148,10 @@ struct UpstreamTests {
 
     @Test("/stats and /metrics tell queue, budget, ban and errors", arguments: MirrorBackend.allCases)
     func statsAndMetrics(backend: MirrorBackend) async throws {
-        let fake = try await FakeAniDB.start()
-        fake.script { $0.aid == 31 ? .error("<error code=\"500\">banned</error>") : nil }
         let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
+        fake.script { $0.aid == 31 ? .error("<error code=\"500\">banned</error>") : nil }
         let app = try await TestApp.build(
             environment: Self.environment(
                 fake,
@@ -197,6 +201,7 @@ struct UpstreamTests {
     )
     func titlesDump(backend: MirrorBackend) async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         let gzip = try Gzip.compress(Array(try Data(contentsOf: Self.titlesSlice)))
         fake.setTitles(gzip)
         let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()))
@@ -227,6 +232,7 @@ struct UpstreamTests {
     @Test("without AniDB client settings /stats says upstream_status off and nothing is asked; /metrics counts the seed import")
     func fetchingOff() async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         // The fake's address but no client name or version: the mirror must not ask it anything.
         let app = try await TestApp.build(
             environment: ["ANIKURA_MIRROR_BASE_URL": fake.baseURL, "ANIKURA_MIRROR_SEED_DIR": TestApp.demoSeed],

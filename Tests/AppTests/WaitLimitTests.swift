@@ -17,11 +17,12 @@ import Testing
 struct WaitLimitTests {
     @Test("/httpapi holds a request for httpapi_wait_secs, then answers 503 with Retry-After while the fetch is still out")
     func httpapiGivesUp() async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         fake.add(aid: 959, document: TestApp.file("959.xml"))
         // AniDB takes its time (real seconds) to answer; the mirror's clock moves past the hold meanwhile.
         fake.script { $0.aid == 959 ? .delayed(5, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         let app = try await TestApp.build(
             environment: UpstreamTests.environment(fake, ["ANIKURA_MIRROR_HTTPAPI_WAIT_SECS": "30"]),
             clock: clock,
@@ -53,9 +54,10 @@ struct WaitLimitTests {
     @Test("?wait= is capped at 60 s: a fetch due in 50 s is waited for, one due in 100 s is not")
     func waitIsCapped() async throws {
         for (interval, held) in [(50, true), (100, false)] {
-            let fake = try await FakeAniDB.start()
-            for aid in [959, 1] { fake.add(aid: aid, document: TestApp.file("\(aid).xml")) }
             let clock = ManualClock(now: Date().timeIntervalSince1970)
+            let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+            defer { fake.expectNoBan() }
+            for aid in [959, 1] { fake.add(aid: aid, document: TestApp.file("\(aid).xml")) }
             let app = try await TestApp.build(
                 environment: UpstreamTests.environment(fake, ["ANIKURA_MIRROR_MIN_INTERVAL_SECS": "\(interval)"]),
                 clock: clock,

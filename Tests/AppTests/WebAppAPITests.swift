@@ -120,11 +120,12 @@ struct WebAppAPITests {
 
     @Test("posters have their own daily budget, a failed download waits an hour, and the AniDB API is never asked")
     func posterBudget() async throws {
-        let fake = try await FakeAniDB.start()
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        let fake = try await FakeAniDB.start(pacedBy: { clock.now() })
+        defer { fake.expectNoBan() }
         fake.addImage(name: "440.jpg", bytes: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 64))
         // Evangelion's CDN answers 500 at first: no poster, and no retry for an hour.
         fake.script { $0.path.hasSuffix("/133461.jpg") ? .status(500) : nil }
-        let clock = ManualClock(now: Date().timeIntervalSince1970)
         let database = try TestApp.seededDatabase()
         let accounts = try TestAccounts.add(to: database)
         let app = try await TestApp.build(

@@ -61,6 +61,7 @@ struct WebAppTests {
     @Test("home, library, series, watch, attention, mirror, settings and sign-in work as a person uses them")
     func everyPage() async throws {
         let fake = try await FakeAniDB.start()
+        defer { fake.expectNoBan() }
         fake.setTitles(MatchAPITests.titles2015)
         let jpeg = try await Self.poster()
         fake.addImage(name: "440.jpg", bytes: jpeg)
