@@ -74,7 +74,7 @@ struct ConfigurationTests {
     }
 
     @Test("bad files and values stop start-up with one line naming the key")
-    func errors() {
+    func errors() throws {
         #expect(failure("[mirror]\ndaily_limt = 3")?.hasSuffix("unknown key mirror.daily_limt") == true)
         #expect(failure("[mirror]\ndaily_limit = \"many\"")?.contains("mirror.daily_limit") == true)
         #expect(failure("[mirror\n")?.hasPrefix("config:") == true)
@@ -82,6 +82,16 @@ struct ConfigurationTests {
         #expect(failure(nil, ["ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "soon"])?.contains("mirror.database_timeout_secs") == true)
         #expect(failure("[admin]\npassword_file = 3")?.contains("admin.password_file") == true)
         #expect(failure(nil, ["ANIKURA_ALERTS_CHECK_SECS": "0"])?.contains("alerts.check_secs") == true)
+        // The names an open install answers to, the proxies believed, and the stop's deadline (issue 30).
+        #expect(failure("[server]\nallowed_hosts = [\"http://anime.lan/\"]")?.contains("server.allowed_hosts") == true)
+        #expect(failure("[server]\nallowed_hosts = \"anime.lan\"")?.contains("server.allowed_hosts") == true)
+        #expect(failure("[server]\ntrusted_proxies = [\"10.0.0.0/40\"]")?.contains("server.trusted_proxies") == true)
+        #expect(failure("[server]\ntrusted_proxies = [\"proxy.lan\"]")?.contains("'proxy.lan'") == true)
+        #expect(failure(nil, ["ANIKURA_SERVER_STOP_TIMEOUT_SECS": "0"])?.contains("server.stop_timeout_secs") == true)
+        #expect(failure(nil, ["ANIKURA_SERVER_STOP_TIMEOUT_SECS": "never"])?.contains("server.stop_timeout_secs") == true)
+        let good = try load("[server]\nallowed_hosts = [\"Anime.LAN\", \"[fd00::1]\"]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]")
+        #expect(good.server.access.names.contains(authority: "anime.lan:8080") && good.server.access.names.contains(authority: "[fd00::1]"))
+        #expect(good.server.access.trustedProxies.isTrusted("10.9.8.7") && !good.server.access.trustedProxies.isTrusted("11.0.0.1"))
         #expect(
             failure(nil, ["ANIKURA_MIRROR_DAILY_LIMIT": "lots"])
                 == "config: mirror.daily_limit (from ANIKURA_MIRROR_DAILY_LIMIT): expected an integer, got 'lots'"
