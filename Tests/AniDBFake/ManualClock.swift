@@ -37,6 +37,9 @@ public final class ManualClock: MirrorClock, @unchecked Sendable {
         }
     }
 
+    /// The deadlines of those sleeping now: what the code under test is waiting for, on this clock.
+    public var deadlines: [Double] { lock.withLock { sleepers.map(\.deadline) } }
+
     /// Moves time forward and wakes every sleeper whose deadline has come.
     public func advance(by seconds: Double) {
         let due = lock.withLock { () -> [CheckedContinuation<Void, any Error>] in

@@ -34,9 +34,19 @@ struct UpstreamTests {
         let fake = try await FakeAniDB.start()
         defer { fake.expectNoBan() }
         fake.add(aid: 959, document: TestApp.file("959.xml"))
-        fake.script { $0.aid == 959 ? .delayed(0.3, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
+        // AniDB answers only once all 1,000 clients are waiting: then none of them can have been answered otherwise.
+        let hold = FakeAniDB.Hold()
+        fake.script { $0.aid == 959 ? .held(hold, .gzip(TestApp.file("959.xml"), announced: false)) : nil }
         let app = try await TestApp.build(environment: Self.environment(fake, try await backend.environment()), database: AppDatabase.open(path: nil))
         try await app.test(.live) { client in
+            let released = Task {
+                let all = await eventually {
+                    (try? await client.execute(uri: "/metrics", method: .get).text.contains("anikura_clients_waiting 1000")) == true
+                }
+                hold.release()
+                return all
+            }
+            defer { hold.release() }
             let port = try #require(client.port)
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1000
@@ -66,6 +76,7 @@ struct UpstreamTests {
             // Shut down before looking at the outcome: a client left running fails its deinit check.
             try await http.shutdown()
             let bodies = try outcome.get()
+            #expect(await released.value, "all 1,000 were waiting before AniDB answered")
             #expect(bodies.count == 1000)
             let wrong = bodies.filter { $0 != TestApp.file("959.xml") }
             #expect(

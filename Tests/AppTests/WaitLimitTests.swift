@@ -39,9 +39,11 @@ struct WaitLimitTests {
                 return (response.status.code, response.headers["Retry-After"].first)
             }
             #expect(await eventually { fake.animeRequests.count == 1 })
+            // The clock has not moved: the hold began now, and waits on the mirror's clock until 30 s on.
+            let start = clock.now()
+            #expect(await eventually { clock.deadlines.contains(start + 30) }, "\(clock.deadlines.map { $0 - start })")
             clock.advance(by: 29)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(!answered.withLock { $0 }, "still held at 29 s")
+            #expect(clock.deadlines.contains(start + 30) && !answered.withLock { $0 }, "still held at 29 s")
             clock.advance(by: 2)
             let outcome = await held.result
             try await http.shutdown()
@@ -77,7 +79,9 @@ struct WaitLimitTests {
                 if held {
                     // Held: nothing comes back until the clock reaches the fetch, 50 s on.
                     #expect(await eventually { (try? await client.execute(uri: "/stats", method: .get).json()["queue_size"] as? Int) == 1 })
-                    try await Task.sleep(for: .milliseconds(300))
+                    // Held on the mirror's clock, at most the 60 s cap, and the clock has not moved.
+                    let start = clock.now()
+                    #expect(await eventually { clock.deadlines.contains(start + 60) }, "\(clock.deadlines.map { $0 - start })")
                     #expect(!answered.withLock { $0 }, "held until the fetch")
                     clock.advance(by: Double(interval))
                 }

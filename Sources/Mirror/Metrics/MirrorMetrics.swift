@@ -104,6 +104,7 @@ public final class MirrorMetrics: Sendable {
     public func render(_ snapshot: UpstreamSnapshot) -> [UInt8] {
         func gauge(_ name: String, _ help: String, _ value: Double) { setGauge(name, help: help, to: value) }
         gauge("anikura_refresh_queue_depth", "Aids waiting in the refresh queue.", Double(snapshot.queueSize))
+        gauge("anikura_clients_waiting", "Client requests held waiting for a fetch from AniDB.", Double(snapshot.clientsWaiting))
         gauge(
             "anikura_upstream_requests_last_24h",
             "Upstream requests in the last rolling 24 hours.",

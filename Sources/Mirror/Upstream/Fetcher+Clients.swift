@@ -158,6 +158,7 @@ extension Fetcher {
             cachedAnime: counts.anime,
             restrictedAnime: counts.restricted,
             queueSize: queueSize,
+            clientsWaiting: waiters.count,
             requestsLast24h: starts.count,
             requestsLeft24h: max(0, limits.dailyLimit - starts.count),
             dailyLimit: limits.dailyLimit,

@@ -5,6 +5,8 @@ public struct UpstreamSnapshot: Sendable {
     public var cachedAnime: Int
     public var restrictedAnime: Int
     public var queueSize: Int
+    /// Clients held waiting for a fetch (`/httpapi`, `?wait=`) on this instance.
+    public var clientsWaiting: Int
     public var requestsLast24h: Int
     public var requestsLeft24h: Int
     public var dailyLimit: Int
