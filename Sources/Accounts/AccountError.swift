@@ -2,6 +2,7 @@
 public enum AccountError: Error, Equatable, CustomStringConvertible {
     case invalidName(String)
     case confusableName(String, existing: String)
+    case mixedScripts(String, script: String, letters: String)
     case invalidPassword
     case weakPassword(minimum: Int)
     case duplicateUser(String)
@@ -14,9 +15,12 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidName(let name):
-            "'\(name.prefix(80))' is not a valid user name: use 1 to 64 letters, digits, '.', '-' or '_', without mixing Latin, Greek and Cyrillic letters"
+            "'\(name.prefix(80))' is not a valid user name: use 1 to 64 letters, digits, '.', '-' or '_'"
         case .confusableName(let name, let existing):
             "'\(name.prefix(80))' looks too much like the existing user '\(existing)': choose a name that is told apart at a glance"
+        case .mixedScripts(let name, let script, let letters):
+            "'\(name.prefix(80))' mixes scripts: \(letters) \(letters.unicodeScalars.count == 1 ? "is" : "are") \(script), the rest is not "
+                + "(a keyboard layout switched midway?); use letters of one script"
         case .invalidPassword: "the password may not contain control characters (such as NUL, a tab or a line break)"
         case .weakPassword(let minimum): "the password must be at least \(minimum) characters"
         case .duplicateUser(let name): "a user named '\(name)' already exists"

@@ -29,11 +29,25 @@ public enum UserNames {
         guard (1...64).contains(name.count),
             name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) })
         else { return false }
-        let scripts = Set(name.unicodeScalars.compactMap(script))
-        return scripts.count <= 1
+        return mixedLetters(name) == nil
     }
 
-    enum Script { case latin, greek, cyrillic }
+    /// When a name mixes Latin, Greek and Cyrillic letters: the script of its fewest letters, and those letters
+    /// (what a person looks for: `аdmin` typed with a Cyrillic а looks like `admin`).
+    public static func mixedLetters(_ name: String) -> (script: String, letters: String)? {
+        var byScript: [Script: [Unicode.Scalar]] = [:]
+        for scalar in name.unicodeScalars { if let script = script(scalar) { byScript[script, default: []].append(scalar) } }
+        guard byScript.count > 1, let fewest = byScript.min(by: { $0.value.count < $1.value.count }) else { return nil }
+        var letters = String.UnicodeScalarView()
+        letters.append(contentsOf: fewest.value)
+        return (fewest.key.rawValue, String(letters))
+    }
+
+    enum Script: String {
+        case latin = "Latin"
+        case greek = "Greek"
+        case cyrillic = "Cyrillic"
+    }
 
     static func script(_ scalar: Unicode.Scalar) -> Script? {
         guard scalar.properties.isAlphabetic else { return nil }

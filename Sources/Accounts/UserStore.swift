@@ -49,6 +49,7 @@ public struct UserStore: Sendable {
         onlyIfFirst: Bool = false
     ) throws -> User {
         let name = UserNames.display(name)
+        if let mixed = UserNames.mixedLetters(name) { throw AccountError.mixedScripts(name, script: mixed.script, letters: mixed.letters) }
         guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
         try Self.checkCharacters(password)
         if checkStrength { try Self.checkStrength(password) }

@@ -234,7 +234,7 @@ struct AccessProbeTests {
             #expect(try users.user(named: twin) != nil, "\(twin) finds its user")
         }
         // A Cyrillic а in a Latin name, a name all in look-alike Cyrillic, 0 for O, l for I.
-        #expect(throws: AccountError.invalidName("аdmin1")) {
+        #expect(throws: AccountError.mixedScripts("аdmin1", script: "Cyrillic", letters: "а")) {
             try users.add(name: "аdmin1", role: .viewer, password: "another long password", now: 0)
         }
         for lookalike in ["ѕео", "adminl", "lvan", "seо"] where UserNames.isValid(lookalike) {
