@@ -93,6 +93,13 @@ public enum Gzip {
         return output
     }
 
+    /// zlib's CRC-32 and Adler-32 of the same bytes: together a cheap 64-bit fingerprint (an entity tag), at memory
+    /// speed where SHA-256 costs milliseconds for a large answer.
+    public static func checksums(_ bytes: UnsafeRawBufferPointer) -> (crc32: UInt32, adler32: UInt32) {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        return (UInt32(CZlib.crc32(0, base, uInt(bytes.count))), UInt32(CZlib.adler32(1, base, uInt(bytes.count))))
+    }
+
     /// CRC-32 as zip and gzip use it.
     public static func crc32(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { buffer in
