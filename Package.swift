@@ -62,6 +62,7 @@ let package = Package(
                 "CXML2",
                 "CZlib",
                 "OffThread",
+                "Numbering",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,9 +88,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The community mapping between AniDB and TheTVDB, TMDB, IMDb, MAL and AniList: its two files and the way
+        // from a TVDB or TMDB season and episode back to AniDB's anime and episode.
+        .target(name: "Numbering", dependencies: ["CXML2"], swiftSettings: swiftSettings),
         .target(
             name: "Library",
             dependencies: [
+                "Numbering",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,6 +133,7 @@ let package = Package(
                 "Mirror",
                 "MirrorPostgres",
                 "Library",
+                "Numbering",
                 "Stream",
                 "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -175,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LibraryTests",
-            dependencies: ["Library", "Mirror", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Library", "Mirror", "Numbering", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -200,6 +206,7 @@ let package = Package(
                 "TestMedia",
                 "Stream",
                 "Accounts",
+                "Numbering",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

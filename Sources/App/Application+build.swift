@@ -99,13 +99,16 @@ func buildParts(
         metrics: metrics,
         logger: logger
     )
+    // The community mapping files live beside the database; in a cluster PostgreSQL shares one download.
+    let mappingFiles = MappingFiles(directory: configuration.dataDir, store: store, ledger: cluster?.ledger ?? store)
     let mirror = MirrorRouteContext(
         store: store,
         fetcher: fetcher,
         metrics: metrics,
         clock: clock,
         httpapiWaitSeconds: configuration.mirror.httpapiWaitSeconds,
-        clientWaitSeconds: configuration.mirror.clientWaitSeconds
+        clientWaitSeconds: configuration.mirror.clientWaitSeconds,
+        mappingFiles: mappingFiles
     )
     let alerts = AlertCenter(
         settings: configuration.alerts,
@@ -132,6 +135,7 @@ func buildParts(
         index: libraryIndex,
         store: store,
         fetcher: fetcher,
+        mappingFiles: mappingFiles,
         minConfidence: configuration.minConfidence,
         logger: logger
     )
@@ -140,6 +144,15 @@ func buildParts(
         alerts.raise(.jobFailed, "The \(kind) job failed: \(error)", details: ["job": kind, "error": error])
     }
     let matches = LibraryMatchService(matching: matching, runner: runner, logger: logger)
+    // A new mapping may place files the last one could not: the library is matched again.
+    let mappingDownloader = MappingDownloader(
+        files: mappingFiles,
+        transport: HTTPMappingTransport(),
+        urls: [.animeList: configuration.mirror.mappingURL, .animeIDs: configuration.mirror.idsURL],
+        clock: clock,
+        logger: logger,
+        changed: { _ = matches.start() }
+    )
     // A scan that changed the library is followed by matching, so new files get their anime without a click.
     let scans = LibraryScanService(
         scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
@@ -161,6 +174,7 @@ func buildParts(
         let seed = SeedImportJob(
             importer: SeedImporter(store: store),
             cluster: cluster?.copier,
+            mappingFiles: mappingFiles,
             directory: configuration.mirror.seedDir,
             metrics: metrics,
             logger: logger
@@ -205,7 +219,7 @@ func buildParts(
         logger: logger
     )
     ShelfRoutes<AppRequestContext>(
-        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch),
+        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch, mappingFiles: mappingFiles),
         posters: posters
     )
     .register(on: router)
@@ -215,12 +229,14 @@ func buildParts(
         authenticator: authenticator,
         index: libraryIndex,
         mediaDirs: configuration.mediaDirs,
+        mappingFiles: mappingFiles,
         jobs: jobs,
         clock: clock
     )
     .register(on: router)
     LibraryRoutes<AppRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
     MatchRoutes<AppRequestContext>(matching: matching, service: matches).register(on: router)
+    MappingRoutes<AppRequestContext>(files: mappingFiles, matching: matching, matches: matches, clock: clock).register(on: router)
     StreamRoutes<AppRequestContext>(
         index: libraryIndex,
         streams: streams,
@@ -239,7 +255,7 @@ func buildParts(
     .register(on: router)
     // Shut down in reverse: the alert checks stop, jobs finish, producers stop, then any ffmpeg left goes with the
     // keeper; alerts still go out until then, and the run marker goes last (a clean stop).
-    let shared = cluster?.services(fetcher: fetcher, logger: logger) ?? []
+    let shared = cluster?.services(fetcher: fetcher, mappingFiles: mappingFiles, logger: logger) ?? []
     let marker = RunMarker(
         path: (configuration.dataDir as NSString).appendingPathComponent("anikura.running"),
         alerts: alerts,
@@ -247,7 +263,7 @@ func buildParts(
         logger: logger
     )
     let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
-    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, streams, runner, alertWatch])
+    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, alertWatch])
 }
 
 func buildRouter(

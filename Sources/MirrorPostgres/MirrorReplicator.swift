@@ -11,14 +11,17 @@ public import ServiceLifecycle
 public final class MirrorReplicator: Service {
     let ledger: PostgresLedger
     let fetcher: Fetcher
+    /// Where the community mapping files shared through PostgreSQL are kept here; nil leaves them alone.
+    let mappingFiles: MappingFiles?
     let logger: Logger
     let parser = AnimeDocumentParser()
     /// True once the first catch-up finished: this instance serves everything the cluster has.
     private let caughtUp = LockedBox(false)
 
-    public init(ledger: PostgresLedger, fetcher: Fetcher, logger: Logger) {
+    public init(ledger: PostgresLedger, fetcher: Fetcher, mappingFiles: MappingFiles? = nil, logger: Logger) {
         self.ledger = ledger
         self.fetcher = fetcher
+        self.mappingFiles = mappingFiles
         self.logger = logger
     }
 
@@ -60,6 +63,7 @@ public final class MirrorReplicator: Service {
             )
         }
         try await pullTitlesIfNewer()
+        for kind in MappingFileKind.allCases { try await pullMappingIfNewer(kind.fileName) }
         caughtUp.withLock { $0 = true }
     }
 
@@ -93,8 +97,30 @@ public final class MirrorReplicator: Service {
         logger.info("replica: the titles dump from PostgreSQL (\(count) anime)")
     }
 
+    /// Takes a community mapping file another instance downloaded, when it is newer than the copy kept here.
+    func pullMappingIfNewer(_ name: String) async throws {
+        guard let files = mappingFiles, let kind = MappingFileKind(rawValue: name),
+            let shared = try await ledger.sharedMappingFile(name)
+        else { return }
+        let local = try await ledger.local.mappingFileState(kind)
+        guard shared.fetchedAt > (local.fetchedAt ?? 0) else { return }
+        do {
+            let entries = try await files.install(
+                kind,
+                bytes: shared.bytes,
+                fetchedAt: shared.fetchedAt,
+                etag: shared.etag,
+                lastModified: shared.lastModified,
+                share: false
+            )
+            logger.info("replica: \(name) from PostgreSQL (\(entries) anime)")
+        } catch {
+            logger.error("replica: the shared \(name) was refused: \(error)")
+        }
+    }
+
     /// One notification: `queued`, `changed`, `stored AID INSTANCE`, `settled AID OUTCOME INSTANCE`,
-    /// `titles OUTCOME INSTANCE`.
+    /// `titles OUTCOME INSTANCE`, `mapping NAME INSTANCE`.
     func handle(_ payload: String) async throws {
         let words = payload.split(separator: " ").map(String.init)
         let fromHere = words.last == ledger.instance
@@ -110,6 +136,8 @@ public final class MirrorReplicator: Service {
         case "settled" where words.count >= 3:
             guard let aid = Int(words[1]), !fromHere else { return }
             fetcher.landed(aid, words[2] == "not_found" ? .notFound : .failed("the upstream request ended: \(words[2])"))
+        case "mapping" where words.count >= 2:
+            if !fromHere { try await pullMappingIfNewer(words[1]) }
         case "titles" where words.count >= 2:
             if words[1] == "ok", !fromHere { try await pullTitlesIfNewer() }
         default:

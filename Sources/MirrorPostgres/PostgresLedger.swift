@@ -357,6 +357,38 @@ public final class PostgresLedger: UpstreamLedger {
         }
     }
 
+    public func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws {
+        try await ready()
+        let note = "mapping \(name) \(instance)"
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                INSERT INTO mirror_mapping_file (name, body, etag, last_modified, fetched_at)
+                VALUES (\(name), \(ByteBuffer(bytes: bytes)), \(etag), \(lastModified), \(fetchedAt))
+                ON CONFLICT (name) DO UPDATE SET body = excluded.body, etag = excluded.etag,
+                    last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+                WHERE mirror_mapping_file.fetched_at < excluded.fetched_at
+                """,
+                logger: self.logger
+            )
+            try await Self.notify(note, on: connection, logger: self.logger)
+        }
+    }
+
+    public func sharedMappingFile(_ name: String) async throws -> SharedMappingFile? {
+        try await bounded("sharedMappingFile") { [self] in
+            try await ready()
+            let rows = try await client.query(
+                "SELECT body, etag, last_modified, fetched_at FROM mirror_mapping_file WHERE name = \(name)",
+                logger: logger
+            )
+            for try await (body, etag, lastModified, fetchedAt) in rows.decode((ByteBuffer, String?, String?, Double).self) {
+                return SharedMappingFile(bytes: Array(body.readableBytesView), etag: etag, lastModified: lastModified, fetchedAt: fetchedAt)
+            }
+            return nil
+        }
+    }
+
     // MARK: - Helpers
 
     static func finish(request id: Int64, outcome: String, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {

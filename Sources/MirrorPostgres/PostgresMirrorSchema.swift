@@ -54,6 +54,12 @@ enum PostgresMirrorSchema {
         CREATE TABLE IF NOT EXISTS mirror_titles_dump (
             id integer PRIMARY KEY CHECK (id = 1), gzip bytea NOT NULL, fetched_at double precision NOT NULL)
         """,
+        // The community mapping files (anime-list-master.xml, anime_ids.json), downloaded once for the cluster.
+        """
+        CREATE TABLE IF NOT EXISTS mirror_mapping_file (
+            name text PRIMARY KEY, body bytea NOT NULL, etag text, last_modified text,
+            fetched_at double precision NOT NULL)
+        """,
         // Seeds already imported, by their fingerprint: a second instance with the same seed skips it.
         """
         CREATE TABLE IF NOT EXISTS mirror_seed_import (

@@ -37,6 +37,12 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /api/search": .mirror,
             "GET /api/tags/{tag_id}": .mirror,
             "GET /api/stats": .mirror,
+            // The community mapping: public data, read by Kometa's Convert without credentials.
+            "GET /api/lookup": .mirror,
+            "GET /api/kometa/anime_ids.json": .mirror,
+            "GET /api/anime/{aid}/mapping": .mirror,
+            "PUT /api/anime/{aid}/mapping": .admin,
+            "DELETE /api/anime/{aid}/mapping": .admin,
 
             "GET /api/me": .viewer,
             "GET /api/me/continue": .viewer,

@@ -31,8 +31,8 @@ struct ClusterMirror: Sendable {
     }
 
     /// In start order, before the fetcher: the client runs until everything else has stopped.
-    func services(fetcher: Fetcher, logger: Logger) -> [any Service] {
-        [client, MirrorReplicator(ledger: ledger, fetcher: fetcher, logger: logger)]
+    func services(fetcher: Fetcher, mappingFiles: MappingFiles? = nil, logger: Logger) -> [any Service] {
+        [client, MirrorReplicator(ledger: ledger, fetcher: fetcher, mappingFiles: mappingFiles, logger: logger)]
     }
 
     var copier: PostgresMirrorCopy { PostgresMirrorCopy(ledger: ledger) }

@@ -125,6 +125,7 @@ extension LibraryMatching {
             index: LibraryIndex(writer: database.writer),
             store: store,
             fetcher: .offline(configuration, store: store),
+            mappingFiles: MappingFiles(directory: configuration.dataDir, store: store, ledger: store),
             minConfidence: configuration.minConfidence,
             logger: Logger(label: "anikura") { _ in SwiftLogNoOpLogHandler() }
         )

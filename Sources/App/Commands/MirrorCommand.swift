@@ -8,7 +8,10 @@ struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
         abstract: "Work with the AniDB mirror.",
-        subcommands: [ImportCommand.self, TitlesCommand.self, GetCommand.self, StatsCommand.self, MigrateCommand.self]
+        subcommands: [
+            ImportCommand.self, TitlesCommand.self, MappingImportCommand.Mapping.self, MappingImportCommand.IDs.self, GetCommand.self,
+            StatsCommand.self, MigrateCommand.self,
+        ]
     )
 
     struct ImportCommand: AsyncParsableCommand {

@@ -50,6 +50,9 @@ struct AppConfiguration: Sendable {
         /// AniDB's image CDN and its own daily budget (posters), apart from the API's.
         var imageURL: String
         var imageDailyLimit: Int
+        /// The community mapping files, downloaded once a day (`mirror.mapping_url`, `mirror.ids_url`); empty: never.
+        var mappingURL: String = ""
+        var idsURL: String = ""
         /// The shared PostgreSQL database of a cluster (`mirror.database_url`); nil: this machine's SQLite only.
         var database: PostgresAddress? = nil
         /// A client's request waits this long for that database, then gets 503 (`mirror.database_timeout_secs`).
@@ -227,6 +230,14 @@ struct AppConfiguration: Sendable {
         guard mirror.banPauseHours >= 1 else { throw reader.invalid("mirror.ban_pause_hours", "must be at least 1") }
         guard (0...60).contains(mirror.clientWaitSeconds) else {
             throw reader.invalid("mirror.client_wait_secs", "must be 0 to 60")
+        }
+        mirror.mappingURL = reader.string("mirror.mapping_url")
+        mirror.idsURL = reader.string("mirror.ids_url")
+        for key in ["mirror.mapping_url", "mirror.ids_url"] {
+            let url = reader.string(key)
+            guard url.isEmpty || URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) == true else {
+                throw reader.invalid(key, "expected an http(s) URL or nothing, got '\(url)'")
+            }
         }
         mirror.databaseTimeoutSeconds = reader.double("mirror.database_timeout_secs")
         guard (0.1...300).contains(mirror.databaseTimeoutSeconds) else {

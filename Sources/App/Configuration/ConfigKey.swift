@@ -45,6 +45,16 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.image_url", kind: .string, defaultValue: .string("https://cdn.anidb.net/images/main/")),
         .init(name: "mirror.image_daily_limit", kind: .int, defaultValue: .int(2000)),
         .init(name: "mirror.titles_url", kind: .string, defaultValue: .string("https://anidb.net/api/anime-titles.xml.gz")),
+        .init(
+            name: "mirror.mapping_url",
+            kind: .string,
+            defaultValue: .string("https://raw.githubusercontent.com/Anime-Lists/anime-lists/master/anime-list-master.xml")
+        ),
+        .init(
+            name: "mirror.ids_url",
+            kind: .string,
+            defaultValue: .string("https://raw.githubusercontent.com/Kometa-Team/Anime-IDs/master/anime_ids.json")
+        ),
         .init(name: "mirror.client", kind: .string, defaultValue: .string("")),
         .init(name: "mirror.clientver", kind: .string, defaultValue: .string("")),
         .init(name: "mirror.username", kind: .string, defaultValue: .string("")),

@@ -2,6 +2,7 @@ import Foundation
 import Library
 import Logging
 import Mirror
+import Numbering
 import OffThread
 
 /// The library's matching, wired to the mirror: builds the matcher's catalog from the mirror's titles and
@@ -11,6 +12,8 @@ final class LibraryMatching: Sendable {
     let index: LibraryIndex
     let store: MirrorStore
     let fetcher: Fetcher
+    /// The community mapping (TVDB and TMDB numbering to AniDB's), part of the matcher's catalog.
+    let mappingFiles: MappingFiles
     let minConfidence: Double
     let logger: Logger
     /// The matcher built for a catalog version; rebuilt when a document is stored or the titles dump is replaced.
@@ -18,25 +21,27 @@ final class LibraryMatching: Sendable {
     /// One run at a time: a second caller waits for the first to finish.
     private let gate = AsyncGate()
 
-    init(index: LibraryIndex, store: MirrorStore, fetcher: Fetcher, minConfidence: Double, logger: Logger) {
+    init(index: LibraryIndex, store: MirrorStore, fetcher: Fetcher, mappingFiles: MappingFiles, minConfidence: Double, logger: Logger) {
         self.index = index
         self.store = store
         self.fetcher = fetcher
+        self.mappingFiles = mappingFiles
         self.minConfidence = minConfidence
         self.logger = logger
     }
 
     /// The matcher for the mirror as it is now.
     func matcher() async throws -> Matcher {
-        let version = try await store.matchingVersion()
+        let version = try await store.matchingVersion() + "/" + mappingFiles.version()
         if let cached = cached.withLock({ $0 }), cached.version == version { return cached.matcher }
         let snapshot = try await store.matchingSnapshot()
-        let matcher = try await offThread { Matcher(catalog: Self.catalog(snapshot)) }
+        let mapping = try await mappingFiles.mapping()
+        let matcher = try await offThread { Matcher(catalog: Self.catalog(snapshot, mapping: mapping)) }
         cached.withLock { $0 = (version, matcher) }
         return matcher
     }
 
-    static func catalog(_ snapshot: MatchingSnapshot) -> MatchCatalog {
+    static func catalog(_ snapshot: MatchingSnapshot, mapping: CommunityMapping = .empty) -> MatchCatalog {
         MatchCatalog(
             titles: snapshot.titles.map { CatalogTitle(aid: $0.aid, type: $0.type, language: $0.language, text: $0.text) },
             anime: Dictionary(
@@ -53,7 +58,8 @@ final class LibraryMatching: Sendable {
                     )
                 },
                 uniquingKeysWith: { first, _ in first }
-            )
+            ),
+            mapping: mapping
         )
     }
 

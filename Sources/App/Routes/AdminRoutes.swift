@@ -13,6 +13,8 @@ struct AdminRoutes<Context: CallerRequestContext> {
     let authenticator: Authenticator
     let index: LibraryIndex
     let mediaDirs: [String]
+    /// The community mapping files, whose downloads `/api/mirror/status` reports.
+    let mappingFiles: MappingFiles
     let jobs: JobCenter
     let clock: any MirrorClock
 
@@ -117,7 +119,19 @@ struct AdminRoutes<Context: CallerRequestContext> {
         let titles = try await mirror.store.summaries(aids: shown)
         let log = try await mirror.fetcher.ledger.upstreamLog(limit: 50)
         let time = { (value: Double?) -> any Sendable in value.map(ISOTime.format) ?? NSNull() }
+        var mapping: [[String: any Sendable]] = []
+        for kind in MappingFileKind.allCases {
+            let state = try await mappingFiles.store.mappingFileState(kind)
+            mapping.append([
+                "file": kind.fileName, "entries": state.entries ?? NSNull(), "fetchedAt": time(state.fetchedAt),
+                "attemptedAt": time(state.attemptedAt), "error": state.error ?? NSNull(), "errorAt": time(state.errorAt),
+                "kept": mappingFiles.has(kind),
+            ])
+        }
+        let corrections = try await mappingFiles.store.mappingCorrections().count
         return [
+            // The community mapping (TVDB/TMDB numbering): each file's last download, and the admin's corrections.
+            "mapping": ["files": mapping, "corrections": corrections] as [String: any Sendable],
             "fetching": snapshot.enabled && snapshot.clientError == nil,
             "enabled": snapshot.enabled,
             "cachedAnime": snapshot.cachedAnime,

@@ -13,6 +13,8 @@ struct MirrorRouteContext: Sendable {
     var clientWaitSeconds: Double = 0
     /// The most a Kometa-dialect client may ask to wait (`?wait=`).
     var maxClientWaitSeconds: Double = 60
+    /// The community mapping, for the ids `/api/anime/{aid}` carries; nil leaves them out.
+    var mappingFiles: MappingFiles? = nil
 
     func now() -> Double { clock.now() }
 }

@@ -2,6 +2,21 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mirror
+import Numbering
+
+/// An anime as `/api/anime/{aid}` gives it: the stored record, and its ids elsewhere from the community mapping.
+struct AnimeWithIDs: Encodable {
+    var record: AnimeRecord
+    var ids: ExternalIDs?
+
+    enum Key: String, CodingKey { case ids }
+
+    func encode(to encoder: any Encoder) throws {
+        try record.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(ids, forKey: .ids)
+    }
+}
 
 /// The native JSON API under `/api/`: the shredded anime, its franchise graph, title search, tags, counts.
 struct NativeAPIRoutes<Context: RequestContext> {
@@ -12,7 +27,8 @@ struct NativeAPIRoutes<Context: RequestContext> {
         api.get("anime/:aid") { _, context in
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
             guard let record = try await mirror.store.animeRecord(aid: aid) else { throw notInMirror(aid) }
-            return try JSONResponse.make(record)
+            let ids = try await mirror.mappingFiles?.mapping().externalIDs(of: aid)
+            return try JSONResponse.make(AnimeWithIDs(record: record, ids: ids))
         }
         api.get("anime/:aid/franchise") { request, context in
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)

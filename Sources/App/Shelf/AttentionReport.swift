@@ -17,7 +17,8 @@ struct AttentionReport: Sendable, Encodable {
     struct Entry: Sendable, Encodable {
         var fileId: Int64
         var name: String
-        /// `unmatched` (nothing counts yet) or `doubtful` (an automatic match below `doubtfulBelow`).
+        /// `unmatched` (nothing counts yet), `doubtful` (an automatic match below `doubtfulBelow`) or `conflict` (a
+        /// tag named another series than the title reads as: the tag won, a person should confirm).
         var state: String
         var parsedTitle: String?
         /// The episode number read from the name, when there is one.
@@ -26,6 +27,9 @@ struct AttentionReport: Sendable, Encodable {
         var episode: String?
         var confidence: Double?
         var note: String?
+        /// How the match was made, and for TVDB- or TMDB-numbered names both numberings.
+        var method: String?
+        var numbering: String?
         var candidates: [MatchCandidate]
         var offline: Bool
     }
@@ -40,8 +44,12 @@ struct AttentionReport: Sendable, Encodable {
             let match = byFile[file.id]
             let state: String
             if let match, match.applied {
-                guard match.source == .auto, match.confidence < Self.doubtfulBelow else { continue }
-                state = "doubtful"
+                if match.method == .tag, match.note?.contains("the tag wins") == true {
+                    state = "conflict"
+                } else {
+                    guard match.source == .auto, match.confidence < Self.doubtfulBelow else { continue }
+                    state = "doubtful"
+                }
             } else {
                 state = "unmatched"
             }
@@ -61,6 +69,8 @@ struct AttentionReport: Sendable, Encodable {
                 episode: match?.applied == true ? match?.episode : nil,
                 confidence: match?.confidence,
                 note: match?.note,
+                method: match?.method.rawValue,
+                numbering: match?.numbering?.summary,
                 candidates: Array((match?.candidates ?? []).prefix(5)),
                 offline: file.offline
             )

@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import Library
 import Mirror
+import Numbering
 
 /// What the series page shows: AniDB's facts, its relations marked on disk or missing, its episodes, and the files
 /// on disk with the user's watch state.
@@ -29,6 +30,8 @@ struct SeriesPage: Sendable, Encodable {
     /// Why AniDB's details are missing, while they are on their way.
     var pending: String?
     var documented: Bool
+    /// Its TVDB (series, season, offset), TMDB, IMDb, MAL and AniList ids, from the community mapping.
+    var ids: ExternalIDs?
 
     struct Relation: Sendable, Encodable {
         var aid: Int
@@ -76,6 +79,10 @@ struct SeriesPage: Sendable, Encodable {
         var size: Int
         var offline: Bool
         var matchSource: String
+        /// How the match was made: `tag`, `mapping`, `title`, `sequel`, `manual`.
+        var method: String
+        /// For a file named in TVDB or TMDB numbering: `TVDB S02E13 → Durarara!!x2 Ten, episode 1 (anime-lists)`.
+        var numbering: String?
         var confidence: Double
         var position: Double
         var duration: Double
@@ -101,6 +108,8 @@ struct SeriesPage: Sendable, Encodable {
             size = file.size
             offline = file.offline
             matchSource = match.source.rawValue
+            method = match.method.rawValue
+            numbering = match.numbering?.summary
             confidence = match.confidence
             position = state?.position ?? 0
             duration = state?.duration ?? 0

@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import Library
 import Mirror
+import Numbering
 import OffThread
 import Synchronization
 
@@ -12,6 +13,8 @@ struct ShelfService: Sendable {
     let store: MirrorStore
     let fetcher: Fetcher
     let watch: WatchStateStore
+    /// The community mapping, for the series page's ids; nil leaves them out.
+    var mappingFiles: MappingFiles? = nil
     /// Summaries change only when a document is stored or the titles dump replaced: kept while the mirror's
     /// matching version stays the same, so the grid reads the library and watch state alone.
     let summaries = SummaryCache()
@@ -112,7 +115,8 @@ struct ShelfService: Sendable {
             files: files.map { SeriesPage.File($0.file, $0.match, state: Self.state(of: $0.file.id, $0.match, in: states), isAdmin: isAdmin) },
             librarySeries: Array(Set(files.compactMap(\.file.seriesId))).sorted(),
             pending: pending,
-            documented: record != nil
+            documented: record != nil,
+            ids: try await mappingFiles?.mapping().externalIDs(of: aid)
         )
     }
 

@@ -1,5 +1,22 @@
+import Foundation
+public import Numbering
+
 /// What the matcher decided for one file.
 public struct FileMatch: Sendable, Codable, Equatable {
+    /// How the anime was found.
+    public enum Method: String, Sendable, Codable {
+        /// A `{tvdb-N}`, `{tmdb-N}` or `{imdb-tt…}` tag in the name or a folder, through the community mapping.
+        case tag
+        /// The title named a series, and the community mapping turned its TVDB season and episode into AniDB's.
+        case mapping
+        /// The title (with its season and year).
+        case title
+        /// The title, then the Sequel chain of AniDB's documents (a later season, or an absolute episode number).
+        case sequel
+        /// A person chose it.
+        case manual
+    }
+
     public enum Source: String, Sendable, Codable {
         /// Found by the matcher.
         case auto
@@ -24,6 +41,10 @@ public struct FileMatch: Sendable, Codable, Equatable {
     public var candidates: [MatchCandidate]
     /// Why the confidence is lower than the title score, when it is.
     public var note: String?
+    public var method: Method
+    /// For a file numbered by TVDB or TMDB (or a movie named by its TMDB or IMDb id): the file's own numbering and
+    /// how the mapping turned it into AniDB's.
+    public var numbering: MatchNumbering?
 
     public init(
         fileId: Int64,
@@ -34,7 +55,9 @@ public struct FileMatch: Sendable, Codable, Equatable {
         source: Source,
         applied: Bool,
         candidates: [MatchCandidate],
-        note: String?
+        note: String?,
+        method: Method = .title,
+        numbering: MatchNumbering? = nil
     ) {
         self.fileId = fileId
         self.path = path
@@ -45,6 +68,43 @@ public struct FileMatch: Sendable, Codable, Equatable {
         self.applied = applied
         self.candidates = candidates
         self.note = note
+        self.method = method
+        self.numbering = numbering
+    }
+}
+
+/// A file's place in another numbering, and the AniDB place the community mapping gave it.
+public struct MatchNumbering: Sendable, Codable, Equatable {
+    /// `tvdb`, `tmdb` (a series or a movie) or `imdb`.
+    public var scheme: String
+    /// The series' or movie's id there.
+    public var id: String
+    public var season: Int?
+    public var episode: Int?
+    public var source: MappingSource
+    /// The mapping's rule that placed it (`the default season and offset 12`).
+    public var rule: String
+    /// For people: `TVDB S02E13 → Durarara!!x2 Ten, episode 1 (anime-lists)`.
+    public var summary: String
+
+    public init(scheme: String, id: String, season: Int?, episode: Int?, source: MappingSource, rule: String, summary: String) {
+        self.scheme = scheme
+        self.id = id
+        self.season = season
+        self.episode = episode
+        self.source = source
+        self.rule = rule
+        self.summary = summary
+    }
+
+    /// `TVDB S02E13`, `TVDB 1000` (absolute), `TMDB movie 372058`.
+    public var place: String {
+        let label = scheme.uppercased() == "IMDB" ? "IMDb" : scheme.uppercased()
+        switch (season, episode) {
+        case (let season?, let episode?): return label + String(format: " S%02dE%02d", season, episode)
+        case (nil, let episode?): return "\(label) \(id) episode \(episode)"
+        default: return "\(label) \(id)"
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+public import Numbering
+
 /// What the matcher knows about AniDB, handed to it by the app from the mirror: every title (the daily titles
 /// dump and the stored documents) and, for anime with a stored document, the facts titles cannot give.
 ///
@@ -6,12 +8,15 @@ public struct MatchCatalog: Sendable {
     public let titles: [CatalogTitle]
     /// Anime the mirror holds a full document for, by aid.
     public let anime: [Int: CatalogAnime]
+    /// The community mapping (Anime-Lists and Kometa's ids, with corrections): TVDB and TMDB numbering to AniDB's.
+    public let mapping: CommunityMapping
     /// Each aid's display title: its main title, else its English official title, else any title.
     let displayTitles: [Int: String]
 
-    public init(titles: [CatalogTitle], anime: [Int: CatalogAnime]) {
+    public init(titles: [CatalogTitle], anime: [Int: CatalogAnime], mapping: CommunityMapping = .empty) {
         self.titles = titles
         self.anime = anime
+        self.mapping = mapping
         var best: [Int: (rank: Int, text: String)] = [:]
         for title in titles {
             let rank = title.type == "main" ? 0 : title.type == "official" && title.language == "en" ? 1 : 2

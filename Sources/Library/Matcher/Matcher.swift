@@ -1,4 +1,5 @@
 import Foundation
+import Numbering
 
 /// Links library files to AniDB anime and episodes.
 ///
@@ -10,6 +11,7 @@ public struct Matcher: Sendable {
     let index: TitleIndex
     let resolver: TitleResolver
     let episodes: EpisodeMapper
+    let placer: MappingPlacer
     let parser = FilenameParser()
 
     public init(catalog: MatchCatalog) {
@@ -17,6 +19,7 @@ public struct Matcher: Sendable {
         index = TitleIndex(catalog.titles)
         resolver = TitleResolver(index: index, catalog: catalog)
         episodes = EpisodeMapper(catalog: catalog)
+        placer = MappingPlacer(catalog: catalog, resolver: resolver)
     }
 
     /// True when there is no title at all to match against (no titles dump yet, no documents).
@@ -79,8 +82,18 @@ public struct Matcher: Sendable {
             }
 
             if let best = candidates.first, typedAids.contains(best.aid) { facts.kind = .regular }
+            let tags = ProviderTags.of(path: file.path, root: file.root)
+            let chosenByHand = overrides.files[file.id] != nil || file.seriesId.map { overrides.series[$0] != nil } == true
+            if !chosenByHand, let placed = placer.place(facts, tags: tags, titleBest: candidates.first) {
+                matches.append(Self.result(file, placed, candidates: candidates, tags: tags, minConfidence: minConfidence))
+                continue
+            }
             var match = decide(file, facts: facts, candidates: candidates, overrides: overrides, minConfidence: minConfidence)
             if let mapped = match.wanted { want(mapped) }
+            if !tags.garbage.isEmpty {
+                let note = "ignored \(tags.garbage.joined(separator: ", ")): not an id"
+                match.result.note = match.result.note.map { $0 + "; " + note } ?? note
+            }
             matches.append(match.result)
         }
         // Documents for matched anime let episodes be checked and relations be reported.
@@ -89,6 +102,34 @@ public struct Matcher: Sendable {
         }
         progress?(files.count, files.count)
         return MatchRun(matches: matches, wanted: wanted, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The match the community mapping made, with the title's candidates kept for a person to compare.
+    static func result(
+        _ file: LibraryFile,
+        _ placed: MappingPlacer.Placement,
+        candidates: [MatchCandidate],
+        tags: ProviderTags,
+        minConfidence: Double
+    ) -> FileMatch {
+        let reason = placed.numbering.map { $0.place + " through " + $0.source.rawValue } ?? "its own title, in a tagged folder"
+        let title = placed.numbering?.summary ?? candidates.first { $0.aid == placed.aid }?.title ?? "anime \(placed.aid)"
+        let mapped = MatchCandidate(aid: placed.aid, title: title, score: placed.confidence, reason: reason)
+        var notes = placed.note.map { [$0] } ?? []
+        if !tags.garbage.isEmpty { notes.append("ignored \(tags.garbage.joined(separator: ", ")): not an id") }
+        return FileMatch(
+            fileId: file.id,
+            path: file.path,
+            aid: placed.aid,
+            episode: placed.episode,
+            confidence: placed.confidence,
+            source: .auto,
+            applied: placed.confidence >= minConfidence,
+            candidates: [mapped] + candidates.filter { $0.aid != placed.aid }.prefix(5),
+            note: notes.isEmpty ? nil : notes.joined(separator: "; "),
+            method: placed.method,
+            numbering: placed.numbering
+        )
     }
 
     private func decide(
@@ -107,6 +148,7 @@ public struct Matcher: Sendable {
         )
             -> (result: FileMatch, wanted: Int?)
         {
+            let chained = mapped.map { $0.aid != candidates.first?.aid } == true || candidates.first?.reason.contains("sequel chain") == true
             let match = FileMatch(
                 fileId: file.id,
                 path: file.path,
@@ -116,7 +158,8 @@ public struct Matcher: Sendable {
                 source: source,
                 applied: mapped != nil && (source != .auto || confidence >= minConfidence),
                 candidates: candidates,
-                note: note
+                note: note,
+                method: source != .auto ? .manual : chained ? .sequel : .title
             )
             return (match, mapped?.wanted)
         }
@@ -194,6 +237,13 @@ struct FileFacts {
     }
 
     var queries: [TitleResolver.Query] = []
+    /// The file's own title and its folder's, as the name has them (for the community mapping's anchor).
+    var title: String?
+    var folderTitle: String?
+    var year: Int?
+    /// The season from the name (`S02E13`) or else from a `Season 02` folder; `seasonInName` says which.
+    var season: Int?
+    var seasonInName: Bool
     /// The title with its type word (`Shingeki no Kyojin OAD`, `Clannad Movie`), which AniDB may use for an anime of
     /// its own; its episodes are then regular ones.
     var typedTitle: String?
@@ -214,6 +264,10 @@ struct FileFacts {
         let isMovie = kind == .movie
         let year = values(.year).first.flatMap { Int($0) } ?? folder.year.flatMap { Int($0) }
         let season = values(.season).first.flatMap { Int($0) } ?? folder.season.flatMap { Int($0) }
+        self.season = season
+        self.year = year
+        seasonInName = values(.season).first.flatMap { Int($0) } != nil
+        folderTitle = folder.title
         var seen = Set<String>()
         if var title = values(.title).first ?? file.title, !title.isEmpty {
             title = Self.withoutTrailingType(title, types)
@@ -223,6 +277,7 @@ struct FileFacts {
                 typedTitle = title + " " + type
             }
             seen.insert(MatchKey.key(title))
+            self.title = title
             queries.append(.init(title: title, season: season, year: year, isMovie: isMovie))
         }
         if let title = folder.title, seen.insert(MatchKey.key(title)).inserted {

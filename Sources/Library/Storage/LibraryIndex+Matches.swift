@@ -22,15 +22,16 @@ extension LibraryIndex {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO fileMatch
-                        (fileId, aid, episode, confidence, source, applied, candidates, note, matchedAt)
-                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM libraryFile WHERE id = ?)
+                        (fileId, aid, episode, confidence, source, applied, candidates, note, method, numbering, matchedAt)
+                    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM libraryFile WHERE id = ?)
                     """
             )
             for match in matches {
                 let candidates = String(decoding: try encoder.encode(match.candidates), as: UTF8.self)
+                let numbering = try match.numbering.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
                 try insert.execute(arguments: [
                     match.fileId, match.aid, match.episode, match.confidence, match.source.rawValue, match.applied,
-                    candidates, match.note, now, match.fileId,
+                    candidates, match.note, match.method.rawValue, numbering, now, match.fileId,
                 ])
             }
         }
@@ -42,7 +43,7 @@ extension LibraryIndex {
             try Row.fetchAll(
                 db,
                 sql: "SELECT fileMatch.*, libraryFile.path FROM fileMatch JOIN libraryFile ON libraryFile.id = fileId ORDER BY path"
-            ).map(Self.match)
+            ).map { Self.match($0) }
         }
     }
 
@@ -74,7 +75,7 @@ extension LibraryIndex {
                     WHERE libraryFile.seriesId = ? ORDER BY path
                     """,
                 arguments: [id]
-            ).map(Self.match)
+            ).map { Self.match($0) }
             var best: [Int: MatchCandidate] = [:]
             for candidate in files.flatMap(\.candidates) {
                 if let existing = best[candidate.aid], existing.score >= candidate.score { continue }
@@ -92,19 +93,22 @@ extension LibraryIndex {
         }
     }
 
-    static func match(_ row: Row) -> FileMatch {
+    static func match(_ row: Row, fileIdColumn: String = "fileId", episodeColumn: String = "episode") -> FileMatch {
         let candidatesJSON: String = row["candidates"]
         let candidates = (try? JSONDecoder().decode([MatchCandidate].self, from: Data(candidatesJSON.utf8))) ?? []
+        let numberingJSON: String? = row["numbering"]
         return FileMatch(
-            fileId: row["fileId"],
+            fileId: row[fileIdColumn],
             path: row["path"],
             aid: row["aid"],
-            episode: row["episode"],
+            episode: row[episodeColumn],
             confidence: row["confidence"],
             source: FileMatch.Source(rawValue: row["source"]) ?? .auto,
             applied: row["applied"],
             candidates: candidates,
-            note: row["note"]
+            note: row["note"],
+            method: FileMatch.Method(rawValue: row["method"] ?? "") ?? .title,
+            numbering: numberingJSON.flatMap { try? JSONDecoder().decode(MatchNumbering.self, from: Data($0.utf8)) }
         )
     }
 

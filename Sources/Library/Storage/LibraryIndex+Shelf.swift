@@ -39,24 +39,14 @@ extension LibraryIndex {
                 db,
                 sql: """
                     SELECT libraryFile.*, fileMatch.aid, fileMatch.episode AS matchedEpisode, fileMatch.confidence,
-                        fileMatch.source, fileMatch.applied, fileMatch.candidates, fileMatch.note
+                        fileMatch.source, fileMatch.applied, fileMatch.candidates, fileMatch.note, fileMatch.method,
+                        fileMatch.numbering
                     FROM fileMatch JOIN libraryFile ON libraryFile.id = fileId
                     WHERE applied AND fileMatch.aid = ? ORDER BY path
                     """,
                 arguments: [aid]
             ).map { row in
-                let json: String = row["candidates"]
-                let match = FileMatch(
-                    fileId: row["id"],
-                    path: row["path"],
-                    aid: row["aid"],
-                    episode: row["matchedEpisode"],
-                    confidence: row["confidence"],
-                    source: FileMatch.Source(rawValue: row["source"]) ?? .auto,
-                    applied: row["applied"],
-                    candidates: (try? JSONDecoder().decode([MatchCandidate].self, from: Data(json.utf8))) ?? [],
-                    note: row["note"]
-                )
+                let match = Self.match(row, fileIdColumn: "id", episodeColumn: "matchedEpisode")
                 return (Self.file(row), match)
             }
         }

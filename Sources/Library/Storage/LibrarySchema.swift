@@ -118,5 +118,15 @@ public enum LibrarySchema {
                     """
             )
         }
+        migrator.registerMigration("library.v5-numbering") { db in
+            // Matcher II: how each match was made (tag, mapping, title, sequel chain, by hand) and, for files named
+            // in TVDB or TMDB numbering, that numbering and the mapping's rule, as JSON.
+            try db.execute(
+                sql: """
+                    ALTER TABLE fileMatch ADD COLUMN method TEXT NOT NULL DEFAULT 'title';
+                    ALTER TABLE fileMatch ADD COLUMN numbering TEXT;
+                    """
+            )
+        }
     }
 }

@@ -205,6 +205,35 @@ public enum MirrorSchema {
                     """
             )
         }
+        migrator.registerMigration("mirror.mapping.v1") { db in
+            // The community mapping (Anime-Lists' anime-list-master.xml, Kometa's anime_ids.json): the files live in
+            // the data folder; here is what the last download of each said (for its conditional GET and for
+            // /mirror), and the admin's corrections, which no download replaces.
+            try db.execute(
+                sql: """
+                    CREATE TABLE mappingFile (
+                        name TEXT PRIMARY KEY,
+                        etag TEXT,
+                        lastModified TEXT,
+                        fetchedAt REAL,
+                        attemptedAt REAL,
+                        entries INTEGER,
+                        error TEXT,
+                        errorAt REAL
+                    );
+                    CREATE TABLE mappingCorrection (
+                        animeId INTEGER PRIMARY KEY,
+                        tvdbId INTEGER,
+                        tvdbSeason INTEGER,
+                        tvdbOffset INTEGER,
+                        tmdbTv INTEGER,
+                        tmdbSeason INTEGER,
+                        tmdbOffset INTEGER,
+                        changedAt REAL NOT NULL
+                    );
+                    """
+            )
+        }
     }
 
     /// Secondary indexes a bulk import drops and rebuilds afterwards: building an index from sorted data is several

@@ -33,6 +33,10 @@ extension MirrorStore: UpstreamLedger {
 
     public func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws {}
 
+    public func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws {}
+
+    public func sharedMappingFile(_ name: String) async throws -> SharedMappingFile? { nil }
+
     public func queueSize() async throws -> Int {
         try await writer.readOffCooperativePool { db in try Self.queueSize(db) }
     }

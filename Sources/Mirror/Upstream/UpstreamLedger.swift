@@ -48,6 +48,10 @@ public protocol UpstreamLedger: Sendable {
     func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws
     /// Shares a downloaded titles dump with the other instances (nothing to do on one machine).
     func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws
+    /// Shares a community mapping file (`anime-list-master.xml`, `anime_ids.json`) with the other instances.
+    func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws
+    /// The copy of a mapping file another instance shared, if any.
+    func sharedMappingFile(_ name: String) async throws -> SharedMappingFile?
 
     func enqueue(aid: Int, priority: RefreshPriority, now: Double) async throws -> EnqueueOutcome
     func enqueueMissing(
@@ -68,4 +72,19 @@ public protocol UpstreamLedger: Sendable {
     func upstreamLog(limit: Int) async throws -> [UpstreamLogEntry]
     /// Upstream requests by outcome over the 24 hours before `now` (in flight ones as "pending").
     func upstreamOutcomes(now: Double) async throws -> [String: Int]
+}
+
+/// A community mapping file as one instance downloaded it for all.
+public struct SharedMappingFile: Sendable {
+    public var bytes: [UInt8]
+    public var etag: String?
+    public var lastModified: String?
+    public var fetchedAt: Double
+
+    public init(bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) {
+        self.bytes = bytes
+        self.etag = etag
+        self.lastModified = lastModified
+        self.fetchedAt = fetchedAt
+    }
 }
