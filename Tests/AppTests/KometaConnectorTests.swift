@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import TestMedia
 import Testing
 
@@ -69,5 +71,54 @@ struct KometaConnectorTests {
             ]
         )
         #expect(run.log.isEmpty && run.requests.allSatisfy { ($0["headers"] as? [String: String])?["X-Api-Key"] == nil })
+    }
+
+    @Test("Kometa's Convert reads Anikura's anime_ids.json through the hook, the admin's corrections applied")
+    func convertReadsTheMapping() async throws {
+        let running = try await MappingAPITests.start()
+        defer { running.host.stop() }
+        let database = try TestApp.seededDatabase()
+        let accounts = try TestAccounts.add(to: database)
+        var environment = running.environment
+        environment["ANIKURA_SERVER_ANONYMOUS_MIRROR"] = "false"
+        let app = try await TestApp.build(environment: environment, database: database)
+        try await app.test(.live) { client in
+            let admin: HTTPFields = [HTTPField.Name("X-Api-Key")!: accounts.adminKey]
+            _ = try await MappingAPITests.awaitMapping(client, headers: admin)
+            let port = try #require(client.port)
+            let url = "http://127.0.0.1:\(port)"
+            func convert() async throws -> (request: [String: Any], tables: [String: Any], log: [String]) {
+                var arguments = ["-C", Self.standIn, "-i", "PYTHONDONTWRITEBYTECODE=1", "PATH=/usr/bin:/bin", "PYTHONPATH=\(Self.connector)"]
+                arguments += ["ANIKURA_URL=\(url)", "ANIKURA_API_KEY=\(accounts.viewerKey)", "/usr/bin/python3", "convert_check.py"]
+                let finished = try await ChildProcess.run("/usr/bin/env", arguments)
+                let lines = String(decoding: finished.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init)
+                #expect(finished.status == 0, "\(lines) \(finished.standardError)")
+                let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                return (objects.first ?? [:], objects.last ?? [:], lines.filter { $0.hasPrefix("LOG ") })
+            }
+            var run = try await convert()
+            #expect(run.request["url"] as? String == url + "/api/kometa/anime_ids.json")
+            #expect((run.request["headers"] as? [String: String])?["X-Api-Key"] == accounts.viewerKey)
+            #expect(run.log == ["LOG Anikura connector: Kometa's AniDB id mapping comes from \(url)/api/kometa/anime_ids.json with an API key"])
+            #expect(run.tables["entries"] as? Int == 299)
+            func table(_ name: String) -> [String: Any] { run.tables[name] as? [String: Any] ?? [:] }
+            #expect(table("tvdb_to_anidb")["133341"] as? Int == 6671)
+            #expect(table("anidb_to_tvdb")["10866"] as? Int == 133341)
+            #expect(table("mal_to_anidb")["27831"] as? Int == 10866)
+            #expect(table("anilist_to_anidb")["20879"] as? Int == 10866)
+            #expect(table("imdb_to_anidb")["tt5311514"] as? Int == 11829)
+            #expect(table("tmdb_movie_to_anidb")["372058"] as? Int == 11829)
+            #expect(table("tmdb_show_to_anidb")["65942"] != nil)
+            // An admin moves Durarara!! to TVDB season 2: Kometa's season-1 lookup no longer names it.
+            try await client.execute(
+                uri: "/api/anime/6671/mapping",
+                method: .put,
+                headers: admin,
+                body: ByteBuffer(string: #"{"tvdb_season": 2}"#)
+            ) { response in #expect(response.status == .ok, "\(String(buffer: response.body))") }
+            run = try await convert()
+            #expect(table("tvdb_to_anidb")["133341"] == nil)
+            #expect(table("anidb_to_tvdb")["6671"] as? Int == 133341)
+        }
     }
 }

@@ -18,7 +18,12 @@ struct LibraryMatchService: Sendable {
         return runner.submit(kind: "library-match") { progress in
             progress(.init(phase: "titles", done: 0, total: 0))
             try await Self.awaitTitles(matching.fetcher, wait: titlesWait)
-            let report = try await matching.run { done, total in progress(.init(phase: "matching", done: done, total: total)) }
+            let version = try await matching.catalogVersion()
+            var report = try await matching.run { done, total in progress(.init(phase: "matching", done: done, total: total)) }
+            // A correction or a new mapping that came while this run went (and joined it) gets a run of its own.
+            if try await matching.catalogVersion() != version {
+                report = try await matching.run { done, total in progress(.init(phase: "matching", done: done, total: total)) }
+            }
             progress(.init(phase: "done", done: report.files, total: report.files))
             return .match(report)
         }

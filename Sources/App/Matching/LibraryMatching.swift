@@ -30,9 +30,14 @@ final class LibraryMatching: Sendable {
         self.logger = logger
     }
 
+    /// Identifies what the matcher would be built from now: documents, titles, the mapping and its corrections.
+    func catalogVersion() async throws -> String {
+        try await store.matchingVersion() + "/" + mappingFiles.version()
+    }
+
     /// The matcher for the mirror as it is now.
     func matcher() async throws -> Matcher {
-        let version = try await store.matchingVersion() + "/" + mappingFiles.version()
+        let version = try await catalogVersion()
         if let cached = cached.withLock({ $0 }), cached.version == version { return cached.matcher }
         let snapshot = try await store.matchingSnapshot()
         let mapping = try await mappingFiles.mapping()

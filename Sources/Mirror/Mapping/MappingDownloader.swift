@@ -37,7 +37,11 @@ public final class MappingDownloader: Service {
 
     public func run() async throws {
         defer { Task { await transport.shutdown() } }
-        guard !urls.isEmpty else { return }
+        // Nothing to download: stay until the app stops (a service that returns would stop the whole group).
+        guard !urls.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 var next = self.clock.now() + Self.day
@@ -63,7 +67,7 @@ public final class MappingDownloader: Service {
     }
 
     /// When `kind` should next be downloaded: a day after the last attempt, or an hour when there is no copy.
-    func dueAt(_ kind: MappingFileKind) async throws -> Double {
+    public func dueAt(_ kind: MappingFileKind) async throws -> Double {
         let state = try await files.store.mappingFileState(kind)
         guard let attempted = state.attemptedAt else { return 0 }
         let hasCopy = files.has(kind)

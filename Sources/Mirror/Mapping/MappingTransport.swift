@@ -26,15 +26,21 @@ public struct MappingResponse: Sendable {
 
 /// `MappingTransport` over AsyncHTTPClient. GitHub compresses raw files when asked; a gzip body is undone here.
 public struct HTTPMappingTransport: MappingTransport {
-    let client: HTTPClient
-
-    public init() {
+    /// One client for the process, like AsyncHTTPClient's shared one (nothing to shut down, so a transport made for an
+    /// app that never runs costs nothing), but one refused connection ends the attempt rather than being retried
+    /// until the deadline: the next try is a day (or an hour) away anyway.
+    static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
         configuration.timeout = .init(connect: .seconds(15), read: .seconds(60))
         configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    var client: HTTPClient { Self.shared }
+
+    public init() {}
 
     public func get(_ url: String, etag: String?, lastModified: String?) async throws(TransportError) -> MappingResponse {
         do {
@@ -62,5 +68,5 @@ public struct HTTPMappingTransport: MappingTransport {
         }
     }
 
-    public func shutdown() async { try? await client.shutdown() }
+    public func shutdown() async {}
 }

@@ -43,6 +43,8 @@ enum TestApp {
         var environment = environment
         if environment["ANIKURA_SERVER_BIND"] == nil { environment["ANIKURA_SERVER_BIND"] = "127.0.0.1:0" }
         if environment["ANIKURA_STORAGE_DATA_DIR"] == nil { environment["ANIKURA_STORAGE_DATA_DIR"] = temporaryDirectory() }
+        // GitHub is out of reach here: a test that wants the community mapping points these at a FakeFileHost.
+        for key in ["ANIKURA_MIRROR_MAPPING_URL", "ANIKURA_MIRROR_IDS_URL"] where environment[key] == nil { environment[key] = "" }
         return try AppConfiguration(reader: ConfigReader.load(path: nil, environment: environment, required: false))
     }
 
