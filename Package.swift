@@ -207,6 +207,8 @@ let package = Package(
                 "Stream",
                 "Accounts",
                 "Numbering",
+                "MirrorPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -173,6 +173,34 @@ struct CommandLineTests {
         #expect(scanned.text.hasPrefix("found 1 videos: 1 new"), "\(scanned.text)")
     }
 
+    @Test("mirror mapping and mirror ids import the community files; a damaged one is refused and replaces nothing")
+    func mappingImport() async throws {
+        try await withDataDirectory { environment in
+            let directory = try #require(environment["ANIKURA_STORAGE_DATA_DIR"])
+            let list = MappingDownloadTests.fixtures.appendingPathComponent("anime-list-subset.xml").path
+            let ids = MappingDownloadTests.fixtures.appendingPathComponent("anime_ids-subset.json").path
+            let imported = try await run(["mirror", "mapping", list], environment: environment)
+            #expect(imported.status == 0 && imported.text == "imported anime-list-master.xml: 299 anime\n", "\(imported.standardError)")
+            // The demo seed's gzip copy of the whole file is taken as well.
+            let full = try await run(["mirror", "ids", TestApp.repositorySeed + "/anime_ids.json.gz"], environment: environment)
+            #expect(full.status == 0 && full.text.hasPrefix("imported anime_ids.json: 16"), "\(full.standardError)")
+            let idsImported = try await run(["mirror", "ids", ids], environment: environment)
+            #expect(idsImported.text == "imported anime_ids.json: 299 anime\n")
+            #expect(FileManager.default.contents(atPath: directory + "/anime-list-master.xml") == (try Data(contentsOf: URL(fileURLWithPath: list))))
+            // A truncated file: one line saying why, exit 1, the copy kept.
+            let damaged = directory + "/damaged.xml"
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: list))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: damaged))
+            let refused = try await run(["mirror", "mapping", damaged], environment: environment)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.contains("was not imported (nothing was replaced): the anime list is not well-formed XML"), "\(refused.standardError)")
+            #expect(refused.standardError.split(separator: "\n").count == 1)
+            #expect(FileManager.default.contents(atPath: directory + "/anime-list-master.xml") == bytes)
+            let wrong = try await run(["mirror", "ids", list], environment: environment)
+            #expect(wrong.status != 0 && wrong.standardError.contains("the ids file is not valid JSON"), "\(wrong.standardError)")
+        }
+    }
+
     @Test("failures exit non-zero with one line on standard error")
     func failures() async throws {
         try await withDataDirectory { environment in

@@ -137,4 +137,19 @@ struct MappingDownloadTests {
         #expect(setup.host.requests.count == 4)
         #expect(setup.host.requests.suffix(2).allSatisfy { $0.ifNoneMatch != nil })
     }
+
+    @Test("a seed's mapping files (the demo seed has both, gzipped) are kept when the mirror has none or older ones")
+    func seeded() async throws {
+        let setup = try await Self.setUp()
+        defer { setup.host.stop() }
+        await SeedImportJob.importMapping(from: TestApp.repositorySeed, into: setup.files, logger: Logger(label: "test"))
+        #expect((try await setup.files.store.mappingFileState(.animeList).entries ?? 0) > 16_000)
+        #expect((try await setup.files.store.mappingFileState(.animeIDs).entries ?? 0) > 16_000)
+        let mapping = try await setup.files.mapping()
+        #expect(mapping.episode(in: .tvdb, series: 267440, season: 3, episode: 13)?.aid == 14444)
+        // A newer download is not replaced by the seed's older copy at the next start.
+        try await setup.files.install(.animeList, bytes: Self.list, fetchedAt: Date().timeIntervalSince1970 + 60)
+        await SeedImportJob.importMapping(from: TestApp.repositorySeed, into: setup.files, logger: Logger(label: "test"))
+        #expect(try await setup.files.store.mappingFileState(.animeList).entries == 299)
+    }
 }
