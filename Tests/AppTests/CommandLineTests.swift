@@ -193,7 +193,10 @@ struct CommandLineTests {
             try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: damaged))
             let refused = try await run(["mirror", "mapping", damaged], environment: environment)
             #expect(refused.status != 0)
-            #expect(refused.standardError.contains("was not imported (nothing was replaced): the anime list is not well-formed XML"), "\(refused.standardError)")
+            #expect(
+                refused.standardError.contains("was not imported (nothing was replaced): the anime list is not well-formed XML"),
+                "\(refused.standardError)"
+            )
             #expect(refused.standardError.split(separator: "\n").count == 1)
             #expect(FileManager.default.contents(atPath: directory + "/anime-list-master.xml") == bytes)
             let wrong = try await run(["mirror", "ids", list], environment: environment)

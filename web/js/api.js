@@ -60,6 +60,9 @@ export const api = {
   matchFile: (fileId, aid, episode) => request('POST', `/api/matches/files/${fileId}`, { aid, episode: episode || undefined }),
   unmatchFile: fileId => request('DELETE', `/api/matches/files/${fileId}`),
   matchSeries: (seriesId, aid) => request('POST', `/api/matches/${seriesId}`, { aid }),
+  // The community mapping: an anime's TVDB/TMDB place, an admin's correction of it, and undoing that.
+  setAnimeMapping: (aid, place) => request('PUT', `/api/anime/${aid}/mapping`, place),
+  clearAnimeMapping: aid => request('DELETE', `/api/anime/${aid}/mapping`),
   scan: () => request('POST', '/api/library/scan'),
   jobs: () => request('GET', '/api/jobs'),
   posterURL: aid => `/api/images/anime/${aid}`,

@@ -163,9 +163,16 @@ struct MappingPlacer: Sendable {
         return episode
     }
 
+    /// `episode 1`, `special 1`, `credit 2`, `trailer 1`.
+    static func episodeName(_ number: String) -> String {
+        let kinds: [Character: String] = ["S": "special", "C": "credit", "T": "trailer", "P": "parody", "O": "other"]
+        guard let first = number.first, let kind = kinds[first] else { return "episode \(number)" }
+        return "\(kind) \(number.dropFirst())"
+    }
+
     private func summary(_ placement: Placement) -> String {
         let title = catalog.title(of: placement.aid) ?? "anime \(placement.aid)"
-        let episode = placement.episode.map { ", episode \($0)" } ?? ""
+        let episode = placement.episode.map { ", " + Self.episodeName($0) } ?? ""
         guard let numbering = placement.numbering else { return title + episode }
         return "\(numbering.place) → \(title)\(episode) (\(numbering.source.rawValue))"
     }

@@ -48,6 +48,7 @@ export async function render(main) {
       h('div', { class: 'af-main' },
         h('span', { class: 'af-name' }, file.name),
         h('span', { class: 'muted' }, parsed ? `Read as: ${parsed}` : 'Nothing could be read from the name'),
+        file.numbering ? h('span', { class: 'numbering' }, file.numbering) : null,
         file.note ? h('span', { class: 'muted' }, file.note) : null,
         file.candidates.length ? h('div', { class: 'candidates' }, h('span', { class: 'muted' }, 'Candidates: '),
           file.candidates.map(c => h('button', { type: 'button', class: 'chip candidate', dataset: { aid: c.aid }, onclick: () => {
@@ -56,7 +57,13 @@ export async function render(main) {
             draw();
             choose({ aid: c.aid, title: c.title });
           } }, `${c.title} · ${Math.round(c.score * 100)} %`))) : null),
-      h('span', { class: file.state === 'doubtful' ? 'tag warn' : 'tag missing' }, file.state === 'doubtful' ? `Unsure · ${Math.round((file.confidence || 0) * 100)} %` : 'No match'));
+      stateTag(file));
+  }
+
+  function stateTag(file) {
+    if (file.state === 'conflict') return h('span', { class: 'tag warn', title: 'The folder\'s id tag and its title disagree; the tag was followed' }, 'Tag and title disagree');
+    if (file.state === 'doubtful') return h('span', { class: 'tag warn' }, `Unsure · ${Math.round((file.confidence || 0) * 100)} %`);
+    return h('span', { class: 'tag missing' }, 'No match');
   }
 
   function drawPanel() {

@@ -2,6 +2,18 @@
 import { api } from 'app/api.js';
 import { h, replace, relative, title } from 'app/dom.js';
 
+/** The community mapping files (TVDB/TMDB numbering): when each was last downloaded, and why the last try failed. */
+function mapping(m) {
+  if (!m) return null;
+  const names = { 'anime-list-master.xml': 'Anime-Lists mapping', 'anime_ids.json': 'Kometa ids' };
+  return h('section', { class: 'mapping-files' }, h('h2', {}, 'TVDB and TMDB mapping'),
+    h('ul', { class: 'plain' }, m.files.map(f => h('li', { dataset: { file: f.file } },
+      h('b', {}, names[f.file] || f.file), ' ',
+      f.kept ? h('span', {}, `${f.entries ?? '?'} anime, downloaded ${f.fetchedAt ? relative(f.fetchedAt) : 'never'}`) : h('span', { class: 'muted' }, 'no copy yet'),
+      f.error ? h('p', { class: 'health warn' }, `Last try ${relative(f.errorAt)}: ${f.error}`) : null))),
+    m.corrections ? h('p', { class: 'muted' }, `${m.corrections} corrected by an admin (kept through every download).`) : null);
+}
+
 export async function render(main) {
   title('Mirror');
   const draw = async () => {
@@ -23,6 +35,7 @@ export async function render(main) {
         tile('Anime stored', String(s.cachedAnime)),
         tile('Titles dump', s.titlesFetchedAt ? relative(s.titlesFetchedAt) : 'never fetched', `${s.titlesDumpAnime} anime`)),
       s.lastError ? h('p', { class: 'health warn' }, `Last upstream error ${relative(s.lastErrorAt)}: ${s.lastError}`) : null,
+      mapping(s.mapping),
       h('section', {}, h('h2', {}, 'In the queue'),
         s.queue.length ? h('ol', { class: 'queue' }, s.queue.map(q => h('li', {}, h('a', { href: `/series/${q.aid}` }, q.title || `Anime ${q.aid}`), h('span', { class: 'muted' }, ` aid ${q.aid}`))))
           : h('p', { class: 'muted' }, 'Nothing is waiting.')),

@@ -56,6 +56,7 @@ function hero(page, isAdmin, redraw) {
         page.rating ? h('span', { class: 'rating', title: `${page.ratingVotes || 0} votes on AniDB` }, ` ★ ${page.rating.toFixed(2)}`) : null),
       page.tags.length ? h('ul', { class: 'tags', 'aria-label': 'Tags' }, page.tags.map(tag => h('li', {}, tag))) : null,
       regular.length ? h('p', { class: 'muted' }, `${plural(new Set(regular.map(f => f.episode)).size, 'episode')} on disk, ${page.files.filter(f => f.watched).length} watched`) : null,
+      elsewhere(page, isAdmin, redraw),
       actions,
       page.description ? h('div', { class: 'description' }, description(page.description)) : null));
 }
@@ -108,12 +109,93 @@ function fileLine(file, redraw) {
       : h('a', { class: 'play', href: `/watch/${file.fileId}`, 'aria-label': `Play ${file.name}` }, '▶'),
     h('span', { class: 'quality', title: file.path || file.name }, quality.length ? quality.map(q => h('span', { class: 'chip' }, q)) : file.name),
     share > 0 && !file.watched ? h('span', { class: 'muted' }, `${Math.round(share * 100)} %`) : null,
+    file.numbering ? h('span', { class: 'numbering', title: 'How the file\'s own numbering was turned into AniDB\'s' }, file.numbering) : null,
     h('button', { type: 'button', class: 'watch-toggle' + (file.watched ? ' on' : ''), 'aria-pressed': String(file.watched),
       title: file.watched ? 'Mark unwatched' : 'Mark watched', onclick: async () => {
         await api.setWatched(file.fileId, !file.watched);
         file.watched = !file.watched;
         redraw();
       } }, file.watched ? '✓ Watched' : 'Mark watched'));
+}
+
+const placeText = (label, place) => (place.absolute ? `${label} absolute numbering` + (place.offset ? `, offset ${place.offset}` : '')
+  : `${label} season ${place.season ?? '?'}` + (place.offset ? `, from episode ${place.offset + 1}` : ''))
+  + (place.source === 'correction' ? ' (corrected)' : '');
+
+/** Links to the anime elsewhere, and where TVDB and TMDB number it (admins can correct that). */
+function elsewhere(page, isAdmin, redraw) {
+  const ids = page.ids;
+  if (!ids && !isAdmin) return null;
+  const link = (label, href) => h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, label + ' ↗');
+  const links = ids ? [
+    ids.tvdb ? link('TVDB', `https://thetvdb.com/dereferrer/series/${ids.tvdb.id}`) : null,
+    ids.tmdb ? link('TMDB', `https://www.themoviedb.org/tv/${ids.tmdb.id}`) : null,
+    ...ids.tmdb_movies.map(id => link('TMDB', `https://www.themoviedb.org/movie/${id}`)),
+    ...ids.imdb.map(id => link('IMDb', `https://www.imdb.com/title/${id}/`)),
+    ...ids.mal.map(id => link('MyAnimeList', `https://myanimelist.net/anime/${id}`)),
+    ...ids.anilist.map(id => link('AniList', `https://anilist.co/anime/${id}`)),
+  ].filter(Boolean) : [];
+  const places = ids ? [ids.tvdb ? placeText('TVDB', ids.tvdb) : null, ids.tmdb ? placeText('TMDB', ids.tmdb) : null].filter(Boolean) : [];
+  return h('div', { class: 'elsewhere', id: 'elsewhere' },
+    links.length ? h('p', { class: 'links' }, links) : null,
+    places.length ? h('p', { class: 'muted', id: 'numbering-place' }, places.join(' · ')) : null,
+    isAdmin ? h('button', { type: 'button', class: 'subtle', id: 'fix-mapping', onclick: event => fixMapping(page, event.currentTarget, redraw) },
+      ids?.corrected ? 'Change TVDB/TMDB place' : 'Fix TVDB/TMDB place') : null);
+}
+
+/** An admin's correction of where TVDB and TMDB put this anime: it outlives every download and re-matches the files. */
+function fixMapping(page, button, redraw) {
+  const ids = page.ids || {};
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'mapping-title' });
+  const field = (name, label, value, hint) => h('label', {}, label,
+    h('input', { name, type: 'number', inputmode: 'numeric', value: value ?? '', placeholder: hint || '' }));
+  const season = place => place ? (place.absolute ? -1 : place.season) : null;
+  const initial = {
+    tvdb_id: ids.tvdb?.id, tvdb_season: season(ids.tvdb), tvdb_offset: ids.tvdb?.offset,
+    tmdb_tv: ids.tmdb?.id, tmdb_season: season(ids.tmdb), tmdb_offset: ids.tmdb?.offset,
+  };
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'mapping-form', onsubmit: async event => {
+    event.preventDefault();
+    // Only what the admin changed becomes the correction; the rest keeps following the community files.
+    const data = new FormData(form);
+    const body = {};
+    for (const [key, before] of Object.entries(initial)) {
+      const value = String(data.get(key) || '').trim();
+      if (value !== '' && value !== String(before ?? '')) body[key] = Number(value);
+    }
+    try {
+      await api.setAnimeMapping(page.aid, body);
+      dialog.close();
+      Object.assign(page, await api.series(page.aid));
+      redraw();
+    } catch (failure) {
+      error.hidden = false;
+      error.textContent = failure.message;
+    }
+  } },
+  h('fieldset', {}, h('legend', {}, 'TheTVDB'),
+    field('tvdb_id', 'Series id', initial.tvdb_id), field('tvdb_season', 'Season', initial.tvdb_season, '-1 for absolute'),
+    field('tvdb_offset', 'Offset', initial.tvdb_offset, 'episodes before this one in the season')),
+  h('fieldset', {}, h('legend', {}, 'TMDB'),
+    field('tmdb_tv', 'Series id', initial.tmdb_tv), field('tmdb_season', 'Season', initial.tmdb_season, '-1 for absolute'),
+    field('tmdb_offset', 'Offset', initial.tmdb_offset)),
+  error,
+  h('div', { class: 'actions' },
+    h('button', { type: 'submit', class: 'primary' }, 'Save and match again'),
+    ids.corrected ? h('button', { type: 'button', id: 'clear-mapping', onclick: async () => {
+      await api.clearAnimeMapping(page.aid);
+      dialog.close();
+      Object.assign(page, await api.series(page.aid));
+      redraw();
+    } }, 'Back to the community mapping') : null,
+    h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel')));
+  replace(dialog, h('h2', { id: 'mapping-title' }, 'Where TVDB and TMDB put this anime'),
+    h('p', { class: 'muted' }, 'Files named by Sonarr, Plex or Jellyfin (S02E13) are placed with this. The offset is how many episodes of the season come before this anime\'s first. Your correction stays through every download of the community files.'),
+    form);
+  dialog.addEventListener('close', () => { dialog.remove(); button.focus(); });
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 function relations(page) {
