@@ -38,7 +38,7 @@ struct MappingClusterTests {
         let first = try instance()
         let second = try instance()
         let clients = [first.cluster.client, second.cluster.client].map { client in Task { await client.run() } }
-        defer { clients.forEach { $0.cancel() } }
+        defer { for client in clients { client.cancel() } }
         for kind in MappingFileKind.allCases { #expect(try await first.downloader.refresh(kind)) }
         #expect(host.requests.count == 2)
         for kind in MappingFileKind.allCases { #expect(try await second.downloader.refresh(kind)) }
