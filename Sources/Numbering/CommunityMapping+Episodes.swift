@@ -46,7 +46,11 @@ extension CommunityMapping {
         }
         if let found = explicit.first ?? ranged.first { return found }
         // The latest start before the episode: the smallest AniDB number.
-        return defaults.min { $0.number != $1.number ? $0.number < $1.number : $0.found.aid < $1.found.aid }?.found
+        guard var best = defaults.min(by: { $0.number != $1.number ? $0.number < $1.number : $0.found.aid < $1.found.aid }) else {
+            return nil
+        }
+        best.found.alternatives = defaults.filter { $0.number == best.number && $0.found.aid != best.found.aid }.map(\.found.aid)
+        return best.found
     }
 
     /// Absolute episode `number` of a series numbered absolutely (`Series - 1000` under One Piece): the anime whose

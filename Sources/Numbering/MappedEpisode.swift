@@ -25,12 +25,16 @@ public struct MappedEpisode: Sendable, Equatable, Codable {
     /// How the mapping placed it: `an episode mapping`, `a range mapping`, `the default season and offset 12`,
     /// `absolute numbering`.
     public var rule: String
+    /// Other anime the mapping places at the very same episode (two entries with one season and offset): the
+    /// mapping cannot tell them apart, so a person should.
+    public var alternatives: [Int]
 
-    public init(aid: Int, episode: String, source: MappingSource, rule: String) {
+    public init(aid: Int, episode: String, source: MappingSource, rule: String, alternatives: [Int] = []) {
         self.aid = aid
         self.episode = episode
         self.source = source
         self.rule = rule
+        self.alternatives = alternatives
     }
 
     /// AniDB's number for episode `number` of AniDB season `season` as the lists write it: specials 1–100, credits

@@ -88,6 +88,13 @@ struct MappingPlacer: Sendable {
             summary: ""
         )
         var notes: [String] = []
+        var confidence = series.anchor.map { min(1, $0.score) * 0.98 } ?? 1
+        if !found.alternatives.isEmpty {
+            // Never a guess: the mapping puts several anime at this episode; a person picks (or corrects the mapping).
+            confidence = min(confidence, 0.75)
+            let others = found.alternatives.map { "\(catalog.title(of: $0) ?? "anime \($0)") (\($0))" }.joined(separator: ", ")
+            notes.append("the mapping puts \(others) at the same \(series.numbering.label) episode")
+        }
         if series.anchor == nil, let conflict = conflict(tags: tags, series: series.id, numbering: series.numbering, titleBest: titleBest) {
             notes.append(conflict)
         }
@@ -96,7 +103,7 @@ struct MappingPlacer: Sendable {
             episode: episodeText(found.episode, aid: found.aid),
             method: series.anchor == nil ? .tag : .mapping,
             numbering: numbering,
-            confidence: series.anchor.map { min(1, $0.score) * 0.98 } ?? 1,
+            confidence: confidence,
             note: notes.isEmpty ? nil : notes.joined(separator: "; ")
         )
         let text = summary(placement)
