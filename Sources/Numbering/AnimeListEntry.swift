@@ -20,6 +20,9 @@ public struct AnimeListEntry: Sendable, Equatable {
     /// `imdbid`: IMDb titles, `tt…`.
     public var imdb: [String]
     public var mappings: [EpisodeMappingList]
+    /// `<before>`: AniDB special `anidb` airs before regular episode `targets[0]` (where TVDB lists it among the
+    /// regular episodes). Order only; it places no file.
+    public var before: [EpisodeMappingList.Pair] = []
 
     public init(
         aid: Int,

@@ -47,6 +47,8 @@ public enum AnimeListParser {
                         entries.append(try entry(reader))
                     } else if depth == 2, anikura_xml_name_is(name, "name") != 0, !entries.isEmpty {
                         entries[entries.count - 1].name = text(reader)
+                    } else if depth == 2, anikura_xml_name_is(name, "before") != 0, !entries.isEmpty {
+                        entries[entries.count - 1].before = try pairs(text(reader) ?? "", aid: entries[entries.count - 1].aid)
                     } else if depth == 3, anikura_xml_name_is(name, "mapping") != 0, !entries.isEmpty {
                         let aid = entries[entries.count - 1].aid
                         if let season = attribute(reader, "anidbseason").flatMap({ Int($0.trimmingSpaces) }), season != 0, season != 1 {

@@ -107,11 +107,18 @@ struct MappingRoutes<Context: RequestContext> {
         var aid: Int
         var ids: ExternalIDs?
         var correction: MappingCorrection?
+        /// The list's `<before>`: `[special, regular episode it airs before]`.
+        var specialsBefore: [[Int]]
     }
 
     func mappingOf(_ aid: Int) async throws -> AnimeMapping {
         let mapping = try await files.mapping()
-        return AnimeMapping(aid: aid, ids: mapping.externalIDs(of: aid), correction: mapping.corrections[aid])
+        return AnimeMapping(
+            aid: aid,
+            ids: mapping.externalIDs(of: aid),
+            correction: mapping.corrections[aid],
+            specialsBefore: (mapping.entries[aid]?.before ?? []).compactMap { pair in pair.targets.first.map { [pair.anidb, $0] } }
+        )
     }
 
     /// `tvdb=N&season=S&episode=E`, `tvdb=N&episode=A` (absolute), `tvdb=N` (every anime of the series); the same

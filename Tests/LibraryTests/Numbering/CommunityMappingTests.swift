@@ -43,6 +43,8 @@ struct CommunityMappingTests {
         #expect(MappingFixture.list.contains { $0.tmdbMovies.count > 1 })
         #expect(MappingFixture.list.contains { $0.imdb.count > 1 })
         #expect(MappingFixture.list.flatMap(\.mappings).contains { $0.seasons.count == 2 })
+        // `<before>`: where specials air among the regular episodes.
+        #expect(MappingFixture.list.contains { $0.before == [.init(anidb: 1, targets: [12]), .init(anidb: 2, targets: [11])] })
         // Kometa's ids: numbers, and comma-separated lists as strings.
         let ids = Dictionary(uniqueKeysWithValues: MappingFixture.ids.map { ($0.aid, $0) })
         #expect(ids[10866]?.mal == [27831] && ids[10866]?.anilist == [20879])
