@@ -79,6 +79,7 @@ let package = Package(
             name: "MirrorPostgres",
             dependencies: [
                 "Mirror",
+                "Numbering",
                 "OffThread",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

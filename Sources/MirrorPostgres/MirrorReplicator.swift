@@ -64,6 +64,7 @@ public final class MirrorReplicator: Service {
         }
         try await pullTitlesIfNewer()
         for kind in MappingFileKind.allCases { try await pullMappingIfNewer(kind.fileName) }
+        try await mappingFiles?.pullSharedCorrections()
         caughtUp.withLock { $0 = true }
     }
 
@@ -120,7 +121,7 @@ public final class MirrorReplicator: Service {
     }
 
     /// One notification: `queued`, `changed`, `stored AID INSTANCE`, `settled AID OUTCOME INSTANCE`,
-    /// `titles OUTCOME INSTANCE`, `mapping NAME INSTANCE`.
+    /// `titles OUTCOME INSTANCE`, `mapping NAME INSTANCE`, `correction AID INSTANCE`.
     func handle(_ payload: String) async throws {
         let words = payload.split(separator: " ").map(String.init)
         let fromHere = words.last == ledger.instance
@@ -136,6 +137,8 @@ public final class MirrorReplicator: Service {
         case "settled" where words.count >= 3:
             guard let aid = Int(words[1]), !fromHere else { return }
             fetcher.landed(aid, words[2] == "not_found" ? .notFound : .failed("the upstream request ended: \(words[2])"))
+        case "correction" where words.count >= 2:
+            if !fromHere { try await mappingFiles?.pullSharedCorrections() }
         case "mapping" where words.count >= 2:
             if !fromHere { try await pullMappingIfNewer(words[1]) }
         case "titles" where words.count >= 2:

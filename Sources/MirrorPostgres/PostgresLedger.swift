@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import Mirror
 import NIOCore
+public import Numbering
 public import PostgresNIO
 
 /// The upstream ledger shared by every instance of a cluster, in PostgreSQL: one refresh queue, one request
@@ -386,6 +387,36 @@ public final class PostgresLedger: UpstreamLedger {
                 return SharedMappingFile(bytes: Array(body.readableBytesView), etag: etag, lastModified: lastModified, fetchedAt: fetchedAt)
             }
             return nil
+        }
+    }
+
+    public func shareMappingCorrection(aid: Int, correction: MappingCorrection?, changedAt: Double) async throws {
+        try await ready()
+        let json = try correction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let note = "correction \(aid) \(instance)"
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                INSERT INTO mirror_mapping_correction (aid, correction, changed_at) VALUES (\(aid), \(json), \(changedAt))
+                ON CONFLICT (aid) DO UPDATE SET correction = excluded.correction, changed_at = excluded.changed_at
+                WHERE mirror_mapping_correction.changed_at < excluded.changed_at
+                """,
+                logger: self.logger
+            )
+            try await Self.notify(note, on: connection, logger: self.logger)
+        }
+    }
+
+    public func sharedMappingCorrections() async throws -> [SharedMappingCorrection] {
+        try await bounded("sharedMappingCorrections") { [self] in
+            try await ready()
+            let rows = try await client.query("SELECT aid, correction, changed_at FROM mirror_mapping_correction", logger: logger)
+            var out: [SharedMappingCorrection] = []
+            for try await (aid, json, changedAt) in rows.decode((Int, String?, Double).self) {
+                let correction = json.flatMap { try? JSONDecoder().decode(MappingCorrection.self, from: Data($0.utf8)) }
+                out.append(SharedMappingCorrection(aid: aid, correction: correction, changedAt: changedAt))
+            }
+            return out
         }
     }
 

@@ -60,6 +60,11 @@ enum PostgresMirrorSchema {
             name text PRIMARY KEY, body bytea NOT NULL, etag text, last_modified text,
             fetched_at double precision NOT NULL)
         """,
+        // Admins' corrections of the mapping, shared by every instance (correction: its JSON, NULL once removed).
+        """
+        CREATE TABLE IF NOT EXISTS mirror_mapping_correction (
+            aid integer PRIMARY KEY, correction text, changed_at double precision NOT NULL)
+        """,
         // Seeds already imported, by their fingerprint: a second instance with the same seed skips it.
         """
         CREATE TABLE IF NOT EXISTS mirror_seed_import (

@@ -51,5 +51,16 @@ struct MappingClusterTests {
         clock.advance(by: MappingDownloader.day)
         #expect(try await second.downloader.refresh(.animeList) == false)
         #expect(host.requests.last?.ifNoneMatch == FakeFileHost.etag(MappingDownloadTests.list))
+
+        // An admin's correction on the first instance reaches the second; so does its removal.
+        try await first.files.correct(MappingCorrection(aid: 10866, tvdbOffset: 13), now: clock.now())
+        #expect(try await second.files.pullSharedCorrections())
+        #expect(try await second.files.mapping().corrections[10866]?.tvdbOffset == 13)
+        #expect(try await second.files.mapping().episode(in: .tvdb, series: 133341, season: 2, episode: 14)?.aid == 10866)
+        #expect(try await second.files.pullSharedCorrections() == false, "nothing new the second time")
+        clock.advance(by: 60)
+        #expect(try await first.files.removeCorrection(aid: 10866, now: clock.now()))
+        #expect(try await second.files.pullSharedCorrections())
+        #expect(try await second.files.mapping().corrections.isEmpty)
     }
 }

@@ -51,11 +51,9 @@ struct MappingRoutes<Context: RequestContext> {
             return try JSONResponse.make(LookupAnswer(query: found.asked, results: found.results))
         }
         api.get("kometa/anime_ids.json") { _, _ in
-            let mapping = try await files.mapping()
-            guard !mapping.isEmpty else {
+            guard let bytes = try await files.kometaExport() else {
                 throw APIError(status: .serviceUnavailable, message: "The mirror holds no mapping yet.", dialect: .native)
             }
-            let bytes = KometaIDsExport.json(mapping)
             return JSONResponse.make(json: bytes)
         }
         api.get("anime/:aid/mapping") { _, context in
@@ -78,13 +76,13 @@ struct MappingRoutes<Context: RequestContext> {
                 tmdbOffset: body.tmdbOffset
             )
             if let problem = correction.problem { throw APIError(status: .unprocessableContent, message: problem, dialect: .native) }
-            try await files.store.saveMappingCorrection(correction, now: clock.now())
+            try await files.correct(correction, now: clock.now())
             let job = matches.start()
             return try JSONResponse.make(MappingAnswer(mapping: try await mappingOf(aid), job: job.id))
         }
         api.delete("anime/:aid/mapping") { _, context in
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
-            guard try await files.store.removeMappingCorrection(aid: aid, now: clock.now()) else {
+            guard try await files.removeCorrection(aid: aid, now: clock.now()) else {
                 throw APIError.notFound("Anime \(aid) has no correction.", .native)
             }
             let job = matches.start()

@@ -10,6 +10,7 @@ public final class MappingFiles: Sendable {
     public let store: MirrorStore
     public let ledger: any UpstreamLedger
     private let cached = LockedBox<(version: String, mapping: CommunityMapping)?>(nil)
+    private let cachedExport = LockedBox<(version: String, json: [UInt8])?>(nil)
 
     public init(directory: String, store: MirrorStore, ledger: any UpstreamLedger) {
         self.directory = directory
@@ -83,5 +84,48 @@ public final class MappingFiles: Sendable {
         }
         cached.withLock { $0 = (version, mapping) }
         return mapping
+    }
+
+    /// The mapping as Kometa's `anime_ids.json` (1.4 MB for the whole files), written once per version.
+    public func kometaExport() async throws -> [UInt8]? {
+        let version = try await version()
+        if let cached = cachedExport.withLock({ $0 }), cached.version == version { return cached.json }
+        let mapping = try await mapping()
+        guard !mapping.isEmpty else { return nil }
+        let json = await offThread { KometaIDsExport.json(mapping) }
+        cachedExport.withLock { $0 = (version, json) }
+        return json
+    }
+
+    /// Keeps an admin's correction here and shares it with the other instances of a cluster.
+    public func correct(_ correction: MappingCorrection, now: Double) async throws {
+        try await store.saveMappingCorrection(correction, now: now)
+        try await ledger.shareMappingCorrection(aid: correction.aid, correction: correction, changedAt: now)
+    }
+
+    /// Removes `aid`'s correction here and in the cluster; false when it had none.
+    public func removeCorrection(aid: Int, now: Double) async throws -> Bool {
+        guard try await store.removeMappingCorrection(aid: aid, now: now) else { return false }
+        try await ledger.shareMappingCorrection(aid: aid, correction: nil, changedAt: now)
+        return true
+    }
+
+    /// Takes the corrections other instances made (or removed) since this one's: true when any changed here.
+    @discardableResult
+    public func pullSharedCorrections() async throws -> Bool {
+        let shared = try await ledger.sharedMappingCorrections()
+        guard !shared.isEmpty else { return false }
+        let local = try await store.mappingCorrectionTimes()
+        var changed = false
+        for entry in shared {
+            if let correction = entry.correction {
+                guard entry.changedAt > (local[entry.aid] ?? 0) else { continue }
+                try await store.saveMappingCorrection(correction, now: entry.changedAt)
+                changed = true
+            } else if let kept = local[entry.aid], kept < entry.changedAt {
+                changed = try await store.removeMappingCorrection(aid: entry.aid, now: entry.changedAt) || changed
+            }
+        }
+        return changed
     }
 }

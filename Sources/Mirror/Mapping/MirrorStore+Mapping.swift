@@ -79,6 +79,13 @@ extension MirrorStore {
         }
     }
 
+    /// When each correction last changed, by aid.
+    public func mappingCorrectionTimes() async throws -> [Int: Double] {
+        try await writer.read { db in
+            Dictionary(uniqueKeysWithValues: try MappingCorrectionRecord.fetchAll(db).map { ($0.animeId, $0.changedAt) })
+        }
+    }
+
     public func saveMappingCorrection(_ correction: MappingCorrection, now: Double) async throws {
         try await writer.write { db in try MappingCorrectionRecord(correction, changedAt: now).save(db) }
     }

@@ -1,5 +1,6 @@
 internal import GRDB
 public import Logging
+public import Numbering
 
 /// On one machine the ledger is the mirror's own SQLite file.
 extension MirrorStore: UpstreamLedger {
@@ -36,6 +37,10 @@ extension MirrorStore: UpstreamLedger {
     public func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws {}
 
     public func sharedMappingFile(_ name: String) async throws -> SharedMappingFile? { nil }
+
+    public func shareMappingCorrection(aid: Int, correction: MappingCorrection?, changedAt: Double) async throws {}
+
+    public func sharedMappingCorrections() async throws -> [SharedMappingCorrection] { [] }
 
     public func queueSize() async throws -> Int {
         try await writer.readOffCooperativePool { db in try Self.queueSize(db) }

@@ -1,4 +1,5 @@
 public import Logging
+public import Numbering
 
 /// Everything that decides the next AniDB request and remembers the last ones: the refresh queue, the request
 /// ledger, the ban and back-off state, the not-found memory.
@@ -52,6 +53,10 @@ public protocol UpstreamLedger: Sendable {
     func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws
     /// The copy of a mapping file another instance shared, if any.
     func sharedMappingFile(_ name: String) async throws -> SharedMappingFile?
+    /// Shares an admin's correction of an anime's mapping (nil: removed) with the other instances.
+    func shareMappingCorrection(aid: Int, correction: MappingCorrection?, changedAt: Double) async throws
+    /// Every correction the cluster knows, removals included, with when each last changed.
+    func sharedMappingCorrections() async throws -> [SharedMappingCorrection]
 
     func enqueue(aid: Int, priority: RefreshPriority, now: Double) async throws -> EnqueueOutcome
     func enqueueMissing(
@@ -86,5 +91,18 @@ public struct SharedMappingFile: Sendable {
         self.etag = etag
         self.lastModified = lastModified
         self.fetchedAt = fetchedAt
+    }
+}
+
+/// An admin's correction as the cluster shares it; `correction` nil when it was removed.
+public struct SharedMappingCorrection: Sendable {
+    public var aid: Int
+    public var correction: MappingCorrection?
+    public var changedAt: Double
+
+    public init(aid: Int, correction: MappingCorrection?, changedAt: Double) {
+        self.aid = aid
+        self.correction = correction
+        self.changedAt = changedAt
     }
 }

@@ -11,6 +11,7 @@ import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -42,7 +43,7 @@ def browser(width, height, dark=False):
 
 def sign_in(driver, next_path):
     driver.get(f"{base}/login?next={next_path}")
-    wait = WebDriverWait(driver, 30)
+    wait = waiting(driver)
     wait.until(conditions.visibility_of_element_located((By.ID, "username"))).send_keys(admin)
     driver.find_element(By.ID, "password").send_keys(admin_password)
     driver.find_element(By.ID, "submit").click()
@@ -56,12 +57,28 @@ def console_errors(driver, page):
 
 
 def texts(driver, selector):
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
+    """The texts of what `selector` finds, read again if the view redrew meanwhile."""
+    for _ in range(20):
+        try:
+            return [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return []
+
+
+def text(driver, selector):
+    found = texts(driver, selector)
+    return found[0] if found else ""
+
+
+def waiting(driver):
+    """Waits that ride out the view redrawing under them (it replaces its elements)."""
+    return WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
 
 
 def main():
     driver = browser(1280, 900)
-    wait = WebDriverWait(driver, 30)
+    wait = waiting(driver)
     try:
         sign_in(driver, "/series/10866")
         wait.until(conditions.visibility_of_element_located((By.ID, "elsewhere")))
@@ -69,7 +86,7 @@ def main():
         check(any(l.startswith("TVDB") for l in links) and any(l.startswith("MyAnimeList") for l in links), f"links {links}")
         tvdb = driver.find_element(By.CSS_SELECTOR, "#elsewhere .links a").get_attribute("href")
         check(tvdb == "https://thetvdb.com/dereferrer/series/133341", f"TVDB link {tvdb}")
-        place = driver.find_element(By.ID, "numbering-place").text
+        place = text(driver, "#numbering-place")
         check("TVDB season 2, from episode 13" in place, f"place {place!r}")
         numbering = texts(driver, ".file .numbering")
         check("TVDB S02E13 → Durarara!!x2 Ten, episode 1 (anime-lists)" in numbering, f"numbering {numbering}")
@@ -85,8 +102,8 @@ def main():
         offset = driver.find_element(By.NAME, "tvdb_offset")
         offset.send_keys(Keys.CONTROL, "a")
         offset.send_keys("13", Keys.ENTER)
-        wait.until(lambda d: "(corrected)" in d.find_element(By.ID, "numbering-place").text)
-        place = driver.find_element(By.ID, "numbering-place").text
+        wait.until(lambda d: "(corrected)" in text(d, "#numbering-place"))
+        place = text(driver, "#numbering-place")
         check("TVDB season 2, from episode 14 (corrected) · TMDB season 2, from episode 13" in place, f"corrected place {place!r}")
         # The files are matched again: S02E14 is now the first episode of Ten.
         deadline = time.time() + 20
@@ -102,8 +119,8 @@ def main():
         # Undo it: back to the community mapping.
         driver.find_element(By.ID, "fix-mapping").click()
         wait.until(conditions.element_to_be_clickable((By.ID, "clear-mapping"))).click()
-        wait.until(lambda d: "(corrected)" not in d.find_element(By.ID, "numbering-place").text)
-        check("from episode 13" in driver.find_element(By.ID, "numbering-place").text, "undone")
+        wait.until(lambda d: "(corrected)" not in text(d, "#numbering-place"))
+        check("from episode 13" in text(driver, "#numbering-place"), "undone")
         # A bad value: the dialog says why and stays open.
         driver.find_element(By.ID, "fix-mapping").click()
         field = wait.until(conditions.visibility_of_element_located((By.NAME, "tvdb_offset")))
@@ -116,13 +133,14 @@ def main():
 
         driver.get(f"{base}/attention")
         wait.until(conditions.visibility_of_element_located((By.CSS_SELECTOR, ".attention-file[data-state=conflict]")))
-        conflict = driver.find_element(By.CSS_SELECTOR, ".attention-file[data-state=conflict]").text
+        conflict = text(driver, ".attention-file[data-state=conflict]")
         check("Tag and title disagree" in conflict and "the tag wins" in conflict, f"conflict {conflict!r}")
         driver.save_screenshot(f"{shots}/mapping-attention.png")
 
         driver.get(f"{base}/mirror")
         section = wait.until(conditions.visibility_of_element_located((By.CSS_SELECTOR, ".mapping-files")))
-        check("Anime-Lists mapping" in section.text and "299 anime" in section.text, f"mirror {section.text!r}")
+        section = text(driver, ".mapping-files")
+        check("Anime-Lists mapping" in section and "299 anime" in section, f"mirror {section!r}")
         driver.save_screenshot(f"{shots}/mapping-mirror.png")
         console_errors(driver, "attention and mirror")
     finally:
@@ -131,7 +149,7 @@ def main():
     phone = browser(500, 1000, dark=True)  # headless Chromium's narrowest window
     try:
         sign_in(phone, "/series/10866")
-        WebDriverWait(phone, 30).until(conditions.visibility_of_element_located((By.ID, "elsewhere")))
+        waiting(phone).until(conditions.visibility_of_element_located((By.ID, "elsewhere")))
         width = phone.execute_script("return document.documentElement.scrollWidth")
         check(width <= phone.execute_script("return window.innerWidth"), f"the phone page scrolls sideways ({width}px)")
         phone.save_screenshot(f"{shots}/mapping-series-phone-dark.png")
