@@ -25,7 +25,7 @@ struct MappingPlacer: Sendable {
     func place(_ facts: FileFacts, tags: ProviderTags, titleBest: MatchCandidate?) -> Placement? {
         guard !mapping.isEmpty else { return nil }
         let number = facts.episode.flatMap(EpisodeMapper.leadingNumber)
-        let hasSeasonEpisode = facts.season != nil && number != nil
+        let hasSeasonEpisode = facts.numberingSeason != nil && number != nil
         // Movies: `Movie (Year) {tmdb-N}` or `{imdb-tt…}`, or any name without an episode that carries such a tag.
         if !hasSeasonEpisode || facts.kind == .movie {
             if let imdb = tags.imdb, let hit = mapping.anime(imdb: imdb).first {
@@ -41,7 +41,7 @@ struct MappingPlacer: Sendable {
             series = (.tvdb, tvdb, nil)
         } else if let tmdb = tags.tmdb, !mapping.anime(in: .tmdb, series: tmdb).isEmpty {
             series = (.tmdb, tmdb, nil)
-        } else if tags.tvdb == nil, tags.tmdb == nil, facts.season != nil, let anchor = anchor(facts),
+        } else if tags.tvdb == nil, tags.tmdb == nil, facts.numberingSeason != nil, let anchor = anchor(facts),
             let tvdb = mapping.series(of: anchor.aid, in: .tvdb)
         {
             series = (.tvdb, tvdb, anchor)
@@ -51,7 +51,7 @@ struct MappingPlacer: Sendable {
         let counts: (Int) -> Int? = { catalog.anime[$0]?.episodeCount }
         let found: MappedEpisode?
         let season: Int?
-        if let fileSeason = facts.season ?? (facts.kind == .special ? 0 : nil) {
+        if let fileSeason = facts.numberingSeason ?? (facts.kind == .special ? 0 : nil) {
             season = fileSeason
             found = mapping.episode(in: series.numbering, series: series.id, season: fileSeason, episode: number, episodeCount: counts)
         } else if mapping.isAbsolute(series.numbering, series: series.id) {

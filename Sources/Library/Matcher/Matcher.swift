@@ -244,6 +244,9 @@ struct FileFacts {
     /// The season from the name (`S02E13`) or else from a `Season 02` folder; `seasonInName` says which.
     var season: Int?
     var seasonInName: Bool
+    /// The season that goes with the episode number: the last one the name gives (`Title 1st Season - S02E02` reads
+    /// seasons 1 and 2; the `S02` is the file's).
+    var numberingSeason: Int?
     /// The title with its type word (`Shingeki no Kyojin OAD`, `Clannad Movie`), which AniDB may use for an anime of
     /// its own; its episodes are then regular ones.
     var typedTitle: String?
@@ -267,6 +270,7 @@ struct FileFacts {
         self.season = season
         self.year = year
         seasonInName = values(.season).first.flatMap { Int($0) } != nil
+        numberingSeason = values(.season).last.flatMap { Int($0) } ?? folder.season.flatMap { Int($0) }
         folderTitle = folder.title
         var seen = Set<String>()
         if var title = values(.title).first ?? file.title, !title.isEmpty {
