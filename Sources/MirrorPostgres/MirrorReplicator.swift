@@ -106,14 +106,7 @@ public final class MirrorReplicator: Service {
         let local = try await ledger.local.mappingFileState(kind)
         guard shared.fetchedAt > (local.fetchedAt ?? 0) else { return }
         do {
-            let entries = try await files.install(
-                kind,
-                bytes: shared.bytes,
-                fetchedAt: shared.fetchedAt,
-                etag: shared.etag,
-                lastModified: shared.lastModified,
-                share: false
-            )
+            let entries = try await files.takeShared(kind, shared)
             logger.info("replica: \(name) from PostgreSQL (\(entries) anime)")
         } catch {
             logger.error("replica: the shared \(name) was refused: \(error)")

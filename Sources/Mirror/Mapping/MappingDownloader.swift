@@ -83,14 +83,7 @@ public final class MappingDownloader: Service {
         if let shared = try await files.ledger.sharedMappingFile(kind.fileName), (now - shared.fetchedAt) < Self.day,
             shared.fetchedAt > (state.fetchedAt ?? 0)
         {
-            let entries = try await files.install(
-                kind,
-                bytes: shared.bytes,
-                fetchedAt: shared.fetchedAt,
-                etag: shared.etag,
-                lastModified: shared.lastModified,
-                share: false
-            )
+            let entries = try await files.takeShared(kind, shared)
             try await markAttempted(kind, at: now)
             logger.info("mapping: \(kind.fileName) from the shared database (\(entries) anime)")
             return true

@@ -58,6 +58,19 @@ public final class MappingFiles: Sendable {
         return entries
     }
 
+    /// Keeps the copy another instance shared (it is already in PostgreSQL: not shared again).
+    @discardableResult
+    public func takeShared(_ kind: MappingFileKind, _ shared: SharedMappingFile) async throws -> Int {
+        try await install(
+            kind,
+            bytes: shared.bytes,
+            fetchedAt: shared.fetchedAt,
+            etag: shared.etag,
+            lastModified: shared.lastModified,
+            share: false
+        )
+    }
+
     /// Identifies the files and corrections as they are now; changes whenever the mapping would.
     public func version() async throws -> String {
         var parts: [String] = []
