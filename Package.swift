@@ -102,6 +102,17 @@ let package = Package(
             // Optimised in debug builds too: the parser's tests feed it a million names.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // Outside services Anikura talks to on its admin's behalf (Sonarr and Radarr), each behind a protocol.
+        .target(
+            name: "Outside",
+            dependencies: [
+                "Numbering",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Stream",
             dependencies: [
@@ -135,6 +146,7 @@ let package = Package(
                 "MirrorPostgres",
                 "Library",
                 "Numbering",
+                "Outside",
                 "Stream",
                 "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -208,6 +220,7 @@ let package = Package(
                 "Stream",
                 "Accounts",
                 "Numbering",
+                "Outside",
                 "MirrorPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

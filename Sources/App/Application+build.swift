@@ -154,19 +154,40 @@ func buildParts(
         changed: { _ = matches.start() }
     )
     // A scan that changed the library is followed by matching, so new files get their anime without a click.
+    let scanner = LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs)
+    let writeGate = LibraryWriteGate()
+    let offline: @Sendable (ScanReport) -> Void = { report in
+        alerts.raise(
+            .mediaOffline,
+            "A library scan could not reach \(report.offline) known files (their folder cannot be read or is empty: an "
+                + "unmounted disk?). They are kept and marked offline; nothing is removed.",
+            details: ["files": "\(report.offline)"]
+        )
+    }
     let scans = LibraryScanService(
-        scanner: LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs),
+        scanner: scanner,
         runner: runner,
+        gate: writeGate,
         logger: logger,
         afterChange: { _ in _ = matches.start() },
-        afterOffline: { report in
-            alerts.raise(
-                .mediaOffline,
-                "A library scan could not reach \(report.offline) known files (their folder cannot be read or is empty: an "
-                    + "unmounted disk?). They are kept and marked offline; nothing is removed.",
-                details: ["files": "\(report.offline)"]
-            )
-        }
+        afterOffline: offline
+    )
+    // Files that arrive without a scan: the folder watcher, Sonarr's and Radarr's webhooks, targeted scans.
+    let updates = LibraryUpdates(
+        scanner: scanner,
+        index: libraryIndex,
+        matching: matching,
+        jobs: jobs,
+        gate: writeGate,
+        logger: logger,
+        afterOffline: offline
+    )
+    let watching = LibraryWatchService(
+        roots: configuration.mediaDirs,
+        settings: configuration.library,
+        updates: updates,
+        scans: scans,
+        logger: logger
     )
     // Matching that a crash interrupted (recorded with the scan's changes) resumes at start.
     runner.atStart { matches.resumeIfNeeded() }
@@ -231,10 +252,20 @@ func buildParts(
         mediaDirs: configuration.mediaDirs,
         mappingFiles: mappingFiles,
         jobs: jobs,
-        clock: clock
+        clock: clock,
+        watchStatus: { watching.status }
     )
     .register(on: router)
-    LibraryRoutes<AppRequestContext>(index: libraryIndex, scans: scans, jobs: jobs).register(on: router)
+    LibraryRoutes<AppRequestContext>(index: libraryIndex, scans: scans, updates: updates, jobs: jobs).register(on: router)
+    WebhookRoutes<AppRequestContext>(updates: updates, scanner: scanner, pathMap: configuration.library.pathMap, logger: logger)
+        .register(on: router)
+    HandOffRoutes<AppRequestContext>(
+        matching: matching,
+        mappingFiles: mappingFiles,
+        sonarr: configuration.sonarr,
+        radarr: configuration.radarr
+    )
+    .register(on: router)
     MatchRoutes<AppRequestContext>(matching: matching, service: matches).register(on: router)
     MappingRoutes<AppRequestContext>(files: mappingFiles, matching: matching, matches: matches, clock: clock).register(on: router)
     StreamRoutes<AppRequestContext>(
@@ -263,7 +294,7 @@ func buildParts(
         logger: logger
     )
     let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
-    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, alertWatch])
+    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, alertWatch])
 }
 
 func buildRouter(

@@ -108,6 +108,7 @@ struct LibraryAPITests {
         let service = LibraryScanService(
             scanner: .init(index: .init(writer: database.writer), roots: [media]),
             runner: runner,
+            gate: LibraryWriteGate(),
             logger: .init(label: "test"),
             afterChange: { _ in changed.withLock { $0 += 1 } }
         )

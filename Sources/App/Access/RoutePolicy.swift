@@ -74,6 +74,12 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /api/series/{aid}/playlist.m3u": .viewer,
 
             "POST /api/library/scan": .admin,
+            // Sonarr's and Radarr's webhooks: an admin's API key (Basic with the key as the password works).
+            "POST /api/hooks/sonarr": .admin,
+            "POST /api/hooks/radarr": .admin,
+            // Hand a missing anime to Sonarr or Radarr.
+            "POST /api/anime/{aid}/sonarr": .admin,
+            "POST /api/anime/{aid}/radarr": .admin,
             "GET /api/jobs/{id}": .admin,
             "GET /api/jobs/{id}/events": .admin,
             "POST /api/matches/auto": .admin,

@@ -83,6 +83,9 @@ struct AppConfiguration: Sendable {
     var webDir: String
     var mirror: Mirror
     var mediaDirs: [String]
+    var library: LibraryEventSettings
+    var sonarr: ArrSettings?
+    var radarr: ArrSettings?
     var minConfidence: Double
     var hls: HLS
     var alerts: AlertSettings
@@ -268,6 +271,9 @@ struct AppConfiguration: Sendable {
             }
         }
         mediaDirs = reader.strings("library.media_dirs")
+        library = try LibraryEventSettings(reader)
+        sonarr = try ArrSettings(reader, section: "sonarr")
+        radarr = try ArrSettings(reader, section: "radarr")
         minConfidence = reader.double("matcher.min_confidence")
         guard (0...1).contains(minConfidence) else { throw reader.invalid("matcher.min_confidence", "must be 0 to 1") }
         hls = HLS(

@@ -7,6 +7,8 @@ struct ConfigKey: Sendable {
         case string, int, double, bool, strings
         /// An integer, or `"auto"` (read as -1) for a size the app works out from the machine.
         case intOrAuto
+        /// A table of strings to strings (`[library.path_map]`, `"/tv/anime" = "/media/anime"`).
+        case table
     }
 
     var name: String
@@ -69,6 +71,18 @@ struct ConfigKey: Sendable {
         .init(name: "mirror.database_url", kind: .string, defaultValue: .string("")),
         .init(name: "mirror.database_timeout_secs", kind: .double, defaultValue: .double(10)),
         .init(name: "library.media_dirs", kind: .strings, defaultValue: .strings([])),
+        .init(name: "library.watch", kind: .bool, defaultValue: .bool(true)),
+        .init(name: "library.watch_settle_secs", kind: .double, defaultValue: .double(2)),
+        .init(name: "library.rescan_mins", kind: .double, defaultValue: .double(60)),
+        .init(name: "library.path_map", kind: .table, defaultValue: .table([:])),
+        .init(name: "sonarr.url", kind: .string, defaultValue: .string("")),
+        .init(name: "sonarr.api_key", kind: .string, defaultValue: .string("")),
+        .init(name: "sonarr.root_folder", kind: .string, defaultValue: .string("")),
+        .init(name: "sonarr.quality_profile", kind: .string, defaultValue: .string("")),
+        .init(name: "radarr.url", kind: .string, defaultValue: .string("")),
+        .init(name: "radarr.api_key", kind: .string, defaultValue: .string("")),
+        .init(name: "radarr.root_folder", kind: .string, defaultValue: .string("")),
+        .init(name: "radarr.quality_profile", kind: .string, defaultValue: .string("")),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),
         .init(name: "hls.max_sessions", kind: .int, defaultValue: .int(2)),
@@ -102,6 +116,15 @@ struct ConfigKey: Sendable {
             if let int = value.int { return .double(Double(int)) }
         case .bool:
             if let bool = value.bool { return .bool(bool) }
+        case .table:
+            if let table = value.table {
+                var pairs: [String: String] = [:]
+                for (key, item) in table {
+                    guard let string = item.string else { break }
+                    pairs[key] = string
+                }
+                if pairs.count == table.count { return .table(pairs) }
+            }
         case .strings:
             if let array = value.array {
                 var items: [String] = []
@@ -132,6 +155,11 @@ struct ConfigKey: Sendable {
             case "false", "0", "no", "off": return .bool(false)
             default: break
             }
+        case .table:
+            // An inline TOML table: `{ "/tv/anime" = "/media/anime" }`.
+            if let table = try? TOMLTable(string: "v = " + trimmed), let value = table["v"] {
+                return try convert(value, origin: origin)
+            }
         case .strings:
             // A TOML array (`["/a", "/b"]`) or a colon-separated list of paths.
             if trimmed.hasPrefix("[") {
@@ -153,6 +181,7 @@ struct ConfigKey: Sendable {
         case .double: "a number"
         case .bool: "true or false"
         case .strings: "a list of strings"
+        case .table: "a table of strings (\"/their/path\" = \"/our/path\")"
         }
     }
 }

@@ -12,6 +12,7 @@ struct ConfigReader: Sendable {
         case double(Double)
         case bool(Bool)
         case strings([String])
+        case table([String: String])
     }
 
     struct Error: Swift.Error, CustomStringConvertible {
@@ -103,6 +104,11 @@ struct ConfigReader: Sendable {
     func bool(_ name: String) -> Bool {
         if case .bool(let value) = values[name] { return value }
         preconditionFailure("config key \(name) is not a declared boolean")
+    }
+
+    func table(_ name: String) -> [String: String] {
+        if case .table(let value) = values[name] { return value }
+        return [:]
     }
 
     func strings(_ name: String) -> [String] {

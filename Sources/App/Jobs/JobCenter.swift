@@ -31,6 +31,7 @@ enum JobResult: Sendable, Codable, Equatable {
     case scan(ScanReport)
     case match(MatchReport)
     case seedImport(SeedImportSummary)
+    case update(LibraryUpdateReport)
 
     /// The counts of a seed import.
     struct SeedImportSummary: Sendable, Codable, Equatable {
@@ -45,11 +46,14 @@ enum JobResult: Sendable, Codable, Equatable {
         case .scan(let report): try report.encode(to: encoder)
         case .match(let report): try report.encode(to: encoder)
         case .seedImport(let summary): try summary.encode(to: encoder)
+        case .update(let report): try report.encode(to: encoder)
         }
     }
 
     init(from decoder: any Decoder) throws {
-        if let report = try? MatchReport(from: decoder) {
+        if let report = try? LibraryUpdateReport(from: decoder) {
+            self = .update(report)
+        } else if let report = try? MatchReport(from: decoder) {
             self = .match(report)
         } else if let summary = try? SeedImportSummary(from: decoder) {
             self = .seedImport(summary)

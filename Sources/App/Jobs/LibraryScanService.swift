@@ -9,6 +9,8 @@ import OffThread
 struct LibraryScanService: Sendable {
     let scanner: LibraryScanner
     let runner: JobRunner
+    /// Shared with targeted updates: one change of the index at a time.
+    let gate: LibraryWriteGate
     let logger: Logger
     /// Called after a scan that changed the index.
     let afterChange: @Sendable (ScanReport) -> Void
@@ -19,11 +21,13 @@ struct LibraryScanService: Sendable {
 
     /// Starts a scan, or returns the one already running.
     func start() -> JobSnapshot {
-        let (scanner, logger, afterChange, afterOffline) = (scanner, logger, afterChange, afterOffline)
+        let (scanner, logger, afterChange, afterOffline, gate) = (scanner, logger, afterChange, afterOffline, gate)
         return runner.submit(kind: "library-scan") { progress in
             // The scan is synchronous file-system work: its own thread, off the cooperative pool.
-            let report = try await offThread {
-                try scanner.scan { step in progress(.init(phase: step.phase.rawValue, done: step.done, total: step.total)) }
+            let report = try await gate.run {
+                try await offThread {
+                    try scanner.scan { step in progress(.init(phase: step.phase.rawValue, done: step.done, total: step.total)) }
+                }
             }
             logger.info("library scan: \(report.summary)")
             progress(.init(phase: "done", done: report.found, total: report.found))

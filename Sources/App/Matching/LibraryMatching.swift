@@ -70,15 +70,33 @@ final class LibraryMatching: Sendable {
 
     /// Matches every file in the library (or only `seriesId`'s), stores the results and queues wanted documents.
     func run(seriesId: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> MatchReport {
+        try await run(scope: seriesId.map { .series($0) } ?? .all, progress: progress)
+    }
+
+    /// Which files a run matches.
+    enum Scope: Sendable {
+        case all
+        case series(Int64)
+        /// The files at or under these paths: what a targeted scan (a watched folder, a webhook) touched.
+        case paths([String])
+    }
+
+    func run(scope: Scope, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> MatchReport {
         try await gate.run {
             let started = Date().timeIntervalSince1970
             let matcher = try await matcher()
             let (index, minConfidence) = (index, minConfidence)
             let run = try await offThread { () throws -> MatchRun in
-                let files = try seriesId.map { try index.files(seriesId: $0) } ?? index.files()
+                let files: [LibraryFile] =
+                    switch scope {
+                    case .all: try index.files()
+                    case .series(let id): try index.files(seriesId: id)
+                    case .paths(let paths): try index.files(under: paths)
+                    }
                 return matcher.match(files, overrides: try index.overrides(), minConfidence: minConfidence, progress: progress)
             }
-            try await offThread { try index.saveMatches(run.matches, replaceAll: seriesId == nil, now: Date().timeIntervalSince1970) }
+            let isAll = if case .all = scope { true } else { false }
+            try await offThread { try index.saveMatches(run.matches, replaceAll: isAll, now: Date().timeIntervalSince1970) }
             var report = MatchReport(
                 files: run.matches.count,
                 applied: run.applied,
@@ -93,7 +111,7 @@ final class LibraryMatching: Sendable {
                     "no AniDB titles to match against yet: the titles dump has not been downloaded (it is asked for now) and the mirror holds no documents"
             }
             if !run.wanted.isEmpty { report.documents = try await fetcher.want(run.wanted) }
-            if seriesId == nil { try await offThread { try index.finishedMatching(startedAt: started) } }
+            if isAll { try await offThread { try index.finishedMatching(startedAt: started) } }
             logger.info("library matching: \(report.summary)")
             return report
         }

@@ -17,6 +17,8 @@ struct AdminRoutes<Context: CallerRequestContext> {
     let mappingFiles: MappingFiles
     let jobs: JobCenter
     let clock: any MirrorClock
+    /// Whether the media folders are watched (inotify), and why not.
+    let watchStatus: @Sendable () -> LibraryWatchService.Status
 
     struct NewUser: Decodable {
         var name: String
@@ -48,7 +50,10 @@ struct AdminRoutes<Context: CallerRequestContext> {
                     )
                 }
             }
-            return try JSONResponse.make(["folders": folders.map(\.json)] as [String: any Sendable])
+            let watch = watchStatus()
+            var watching: [String: any Sendable] = ["state": watch.state, "folders": watch.watchedFolders, "rescan_mins": watch.rescanMinutes]
+            if let message = watch.message { watching["message"] = message }
+            return try JSONResponse.make(["folders": folders.map(\.json), "watching": watching] as [String: any Sendable])
         }
         api.get("users") { _, _ in
             let users = users

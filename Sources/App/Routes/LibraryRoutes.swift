@@ -8,17 +8,40 @@ import OffThread
 struct LibraryRoutes<Context: RequestContext> {
     let index: LibraryIndex
     let scans: LibraryScanService
+    /// Targeted rescans: `{"paths": [...]}`.
+    let updates: LibraryUpdates
     let jobs: JobCenter
+
+    struct ScanRequest: Decodable {
+        var paths: [String]
+    }
 
     func register(on router: Router<Context>) {
         let api = router.group("api")
-        api.post("library/scan") { _, _ in
+        api.post("library/scan") { request, _ in
             guard scans.hasFolders else {
                 throw APIError(
                     status: .conflict,
                     message: "No media folders are configured: set library.media_dirs.",
                     dialect: .native
                 )
+            }
+            // No body: the whole library. `{"paths": [...]}`: just those files and folders.
+            let body = try await request.body.collect(upTo: 256 << 10)
+            if body.readableBytes > 0 {
+                guard let wanted = try? JSONDecoder().decode(ScanRequest.self, from: Data(body.readableBytesView)) else {
+                    throw APIError.badRequest(#"Send no body to scan everything, or {"paths": ["/media/anime/Show", …]}."#, .native)
+                }
+                guard !wanted.paths.isEmpty else { throw APIError.badRequest(#"paths is empty: name a file or folder, or send no body."#, .native) }
+                for path in wanted.paths where !path.hasPrefix("/") || scans.scanner.root(of: LibraryScanner.trimmedPath(path)) == nil {
+                    throw APIError(
+                        status: .unprocessableContent,
+                        message: "\(path) is not inside a media folder (\(scans.scanner.roots.joined(separator: ", "))).",
+                        dialect: .native
+                    )
+                }
+                let job = updates.submit(LibraryUpdates.Request(paths: wanted.paths.map(LibraryScanner.trimmedPath)))
+                return try JSONResponse.make(status: .accepted, headers: [.location: "/api/jobs/\(job.id)"], job)
             }
             let job = scans.start()
             return try JSONResponse.make(status: .accepted, headers: [.location: "/api/jobs/\(job.id)"], job)

@@ -51,6 +51,7 @@ public struct Matcher: Sendable {
                 folders[folderPath] = folder
             }
             var facts = FileFacts(file, folder: folder)
+            if let hint = file.hint { facts.take(hint) }
             var candidates: [MatchCandidate] = []
             // `Shingeki no Kyojin - OAD 02`: when the title with its type is an anime of its own, that is the one.
             var typedAids = Set<Int>()
@@ -82,9 +83,13 @@ public struct Matcher: Sendable {
             }
 
             if let best = candidates.first, typedAids.contains(best.aid) { facts.kind = .regular }
-            let tags = ProviderTags.of(path: file.path, root: file.root)
+            let tags = file.hint?.tags ?? ProviderTags.of(path: file.path, root: file.root)
             let chosenByHand = overrides.files[file.id] != nil || file.seriesId.map { overrides.series[$0] != nil } == true
-            if !chosenByHand, let placed = placer.place(facts, tags: tags, titleBest: candidates.first) {
+            if !chosenByHand, var placed = placer.place(facts, tags: tags, titleBest: candidates.first) {
+                if let hint = file.hint {
+                    let said = "as \(hint.source.capitalized) imported it"
+                    placed.note = placed.note.map { $0 + "; " + said } ?? said
+                }
                 matches.append(Self.result(file, placed, candidates: candidates, tags: tags, minConfidence: minConfidence))
                 continue
             }
@@ -252,6 +257,21 @@ struct FileFacts {
     var typedTitle: String?
     var episode: String?
     var kind: EpisodeMapper.Kind
+
+    /// What Sonarr or Radarr said the file is replaces what its name says: the season and episode of an episode
+    /// file, or that it is a movie.
+    mutating func take(_ hint: FileHint) {
+        if let season = hint.season, let number = hint.episodes.first {
+            self.season = season
+            numberingSeason = season
+            seasonInName = true
+            episode = String(number)
+            kind = season == 0 ? .special : .regular
+        } else if hint.tmdb != nil || hint.imdb != nil {
+            episode = nil
+            kind = .movie
+        }
+    }
 
     init(_ file: LibraryFile, folder: FolderContext) {
         func values(_ element: FilenameElement) -> [String] {

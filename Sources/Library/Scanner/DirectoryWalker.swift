@@ -42,6 +42,11 @@ enum DirectoryWalker {
         /// The folder read and found empty that `path` was in, if any.
         func emptyFolder(containing path: String) -> String? { Self.enclosing(path, in: emptyFolders) }
 
+        /// True when `path` is in `paths` or inside one of them.
+        static func isAtOrUnder(_ path: String, _ paths: Set<String>) -> Bool {
+            !paths.isEmpty && (paths.contains(path) || enclosing(path, in: paths) != nil)
+        }
+
         /// The nearest folder above `path` that is in `folders` (one set lookup per level, not a scan of the set).
         static func enclosing(_ path: String, in folders: Set<String>) -> String? {
             guard !folders.isEmpty else { return nil }
@@ -55,26 +60,35 @@ enum DirectoryWalker {
     }
 
     static func walk(roots: [String], progress: ((Int) -> Void)? = nil) -> Result {
+        walk(starts: roots.map { root in
+            let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+            return (root, root)
+        }, progress: progress)
+    }
+
+    /// Walks each `folder` (a media folder, or a folder inside `root` for a targeted scan); files found are
+    /// `root`'s.
+    static func walk(starts: [(folder: String, root: String)], progress: ((Int) -> Void)? = nil) -> Result {
         var result = Result()
         var visited: Set<[UInt64]> = []
         // (device, inode) of each file listed, and where in `files`: a file reached by a link and by its own
         // path is listed once, under its own path.
         var seenFiles: [[UInt64]: (index: Int, viaLink: Bool)] = [:]
-        for root in roots {
-            let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        for (start, root) in starts {
+            let what = start == root ? "media folder" : "folder"
             var info = stat()
-            guard stat(root, &info) == 0 else {
-                result.problems.append(ScanProblem(path: root, reason: "cannot read media folder: \(errorText())"))
-                result.unreadableFolders.insert(root)
+            guard stat(start, &info) == 0 else {
+                result.problems.append(ScanProblem(path: start, reason: "cannot read \(what): \(errorText())"))
+                result.unreadableFolders.insert(start)
                 continue
             }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                result.problems.append(ScanProblem(path: root, reason: "media folder is not a folder"))
-                result.unreadableFolders.insert(root)
+                result.problems.append(ScanProblem(path: start, reason: "\(what) is not a folder"))
+                result.unreadableFolders.insert(start)
                 continue
             }
-            var stack = [root]
-            visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)])
+            var stack = [start]
+            guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else { continue }
             while let folder = stack.popLast() {
                 guard let directory = opendir(folder) else {
                     let reason = folder == root ? "cannot read media folder" : "cannot read folder"

@@ -55,11 +55,23 @@ public struct LibraryScanner: Sendable {
         throws -> ScanReport
     {
         let started = Date()
-        var report = ScanReport()
         let walk = DirectoryWalker.walk(roots: roots) { progress?(ScanProgress(phase: .walking, done: $0, total: 0)) }
+        return try reconcile(walk, known: try index.knownFiles(), gone: [], started: started, now: now, progress: progress)
+    }
+
+    /// Brings the index's `known` files up to date with what `walk` found where it looked.
+    func reconcile(
+        _ walk: DirectoryWalker.Result,
+        known: [String: LibraryIndex.Known],
+        gone: Set<String>,
+        started: Date,
+        now: Double?,
+        progress: (@Sendable (ScanProgress) -> Void)?
+    ) throws -> ScanReport {
+        var report = ScanReport()
         report.problems = walk.problems
         report.found = walk.files.count
-        var known = try index.knownFiles()
+        var known = known
         var changes = LibraryIndex.Changes()
         var fresh: [FoundFile] = []
         for file in walk.files {
@@ -85,12 +97,14 @@ public struct LibraryScanner: Sendable {
         var vanished: [String: [Int64]] = [:]
         var inEmptyFolders: [Int64: (folder: String, offline: Bool)] = [:]
         for (path, old) in known {
-            if walk.unreachable(path) {
+            // What the kernel or Sonarr said was deleted is gone, whatever its folder looks like now.
+            let certainlyGone = DirectoryWalker.Result.isAtOrUnder(path, gone)
+            if !certainlyGone, walk.unreachable(path) {
                 if !old.offline { changes.offline.append(old.id) }
                 report.offline += 1
                 continue
             }
-            if let folder = walk.emptyFolder(containing: path) { inEmptyFolders[old.id] = (folder, old.offline) }
+            if !certainlyGone, let folder = walk.emptyFolder(containing: path) { inEmptyFolders[old.id] = (folder, old.offline) }
             vanished[old.fingerprint, default: []].append(old.id)
         }
         for (done, file) in fresh.enumerated() {

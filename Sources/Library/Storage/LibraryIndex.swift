@@ -18,6 +18,8 @@ public struct LibraryFile: Sendable, Codable, Equatable {
     /// True while the file's folder cannot be read (an unmounted disk): it is kept, with everything attached to it,
     /// but cannot be played.
     public var offline: Bool
+    /// What Sonarr or Radarr said this file is (its webhook's series or movie and episodes): matched exactly.
+    public var hint: FileHint? = nil
 }
 
 /// A parsed element's value: one string, or several.
@@ -66,9 +68,31 @@ public struct LibraryIndex: Sendable {
     }
 
     func knownFiles() throws -> [String: Known] {
-        try writer.read { db in
-            var known: [String: Known] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, modifiedAt, fingerprint, offline FROM libraryFile")
+        try writer.read { db in try Self.known(db, filter: "", arguments: []) }
+    }
+
+    /// The known files at or under each of `paths`.
+    func knownFiles(under paths: [String]) throws -> [String: Known] {
+        guard !paths.isEmpty else { return [:] }
+        let (filter, arguments) = Self.under(paths)
+        return try writer.read { db in try Self.known(db, filter: "WHERE " + filter, arguments: arguments) }
+    }
+
+    /// An SQL condition for "at or under one of `paths`" (a path range per folder: `/` sorts just before `0`).
+    static func under(_ paths: [String]) -> (sql: String, arguments: StatementArguments) {
+        let sql = paths.map { _ in "(path = ? OR (path >= ? AND path < ?))" }.joined(separator: " OR ")
+        var arguments: [String] = []
+        for path in paths { arguments += [path, path + "/", path + "0"] }
+        return (sql, StatementArguments(arguments))
+    }
+
+    private static func known(_ db: Database, filter: String, arguments: StatementArguments) throws -> [String: Known] {
+        var known: [String: Known] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT id, path, size, modifiedAt, fingerprint, offline FROM libraryFile " + filter,
+                arguments: arguments
+            )
             while let row = try rows.next() {
                 known[row["path"]] = Known(
                     id: row["id"],
@@ -79,7 +103,6 @@ public struct LibraryIndex: Sendable {
                 )
             }
             return known
-        }
     }
 
     /// What one scan changes, applied in one transaction.
@@ -233,6 +256,25 @@ public struct LibraryIndex: Sendable {
         try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM libraryFile ORDER BY path").map(Self.file) }
     }
 
+    /// The files at or under each of `paths`.
+    public func files(under paths: [String]) throws -> [LibraryFile] {
+        guard !paths.isEmpty else { return [] }
+        let (filter, arguments) = Self.under(paths)
+        return try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM libraryFile WHERE \(filter) ORDER BY path", arguments: arguments).map(Self.file)
+        }
+    }
+
+    /// Keeps what Sonarr or Radarr said a file is, by path; a file not in the index (yet) is skipped.
+    public func saveHints(_ hints: [String: FileHint]) throws {
+        guard !hints.isEmpty else { return }
+        try writer.write { db in
+            for (path, hint) in hints {
+                try db.execute(sql: "UPDATE libraryFile SET hint = ? WHERE path = ?", arguments: [hint.json, path])
+            }
+        }
+    }
+
     static func file(_ row: Row) -> LibraryFile {
         let json: String = row["parsed"]
         let parsed = (try? JSONDecoder().decode([String: ParsedValue].self, from: Data(json.utf8))) ?? [:]
@@ -247,7 +289,8 @@ public struct LibraryIndex: Sendable {
             season: row["season"],
             episode: row["episode"],
             parsed: parsed,
-            offline: row["offline"]
+            offline: row["offline"],
+            hint: (row["hint"] as String?).flatMap(FileHint.init(json:))
         )
     }
 }

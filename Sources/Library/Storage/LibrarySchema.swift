@@ -128,5 +128,10 @@ public enum LibrarySchema {
                     """
             )
         }
+        migrator.registerMigration("library.v6-hints") { db in
+            // Library events: what Sonarr's or Radarr's webhook said a file is (series or movie ids, season and
+            // episodes), as JSON; it stays with the file through renames and moves.
+            try db.execute(sql: "ALTER TABLE libraryFile ADD COLUMN hint TEXT")
+        }
     }
 }

@@ -45,6 +45,9 @@ enum TestApp {
         if environment["ANIKURA_STORAGE_DATA_DIR"] == nil { environment["ANIKURA_STORAGE_DATA_DIR"] = temporaryDirectory() }
         // GitHub is out of reach here: a test that wants the community mapping points these at a FakeFileHost.
         for key in ["ANIKURA_MIRROR_MAPPING_URL", "ANIKURA_MIRROR_IDS_URL"] where environment[key] == nil { environment[key] = "" }
+        // Tests that change files on purpose (an unmounted disk, a scan's counts) scan when they choose; the watching
+        // tests turn it on.
+        if environment["ANIKURA_LIBRARY_WATCH"] == nil { environment["ANIKURA_LIBRARY_WATCH"] = "false" }
         return try AppConfiguration(reader: ConfigReader.load(path: nil, environment: environment, required: false))
     }
 
