@@ -40,7 +40,7 @@ struct WebhookRoutes<Context: RequestContext> {
             return try JSONResponse.make(WebhookAnswer(event: event, accepted: false, message: "\(program) \(event): nothing to do"))
         }
         func local(_ path: String) throws -> String {
-            let mapped = pathMap.local(path)
+            let mapped = LibraryScanner.trimmedPath(pathMap.local(path))
             guard mapped.hasPrefix("/"), scanner.root(of: mapped) != nil else {
                 let via = mapped == path ? "" : " (\(mapped) after library.path_map)"
                 throw APIError(

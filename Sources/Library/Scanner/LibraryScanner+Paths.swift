@@ -14,7 +14,7 @@ extension LibraryScanner {
         let started = Date()
         var walk = DirectoryWalker.Result()
         var starts: [(folder: String, root: String)] = []
-        let targets = Self.outermost(paths.map(Self.trimmed))
+        let targets = Self.outermost(paths.map(Self.trimmedPath))
         for path in targets {
             guard let root = root(of: path) else {
                 walk.problems.append(ScanProblem(path: path, reason: "not inside a media folder"))
@@ -58,7 +58,7 @@ extension LibraryScanner {
         walk.emptyFolders.formUnion(inside.emptyFolders)
         walk.unreachablePaths.formUnion(inside.unreachablePaths)
         let known = try index.knownFiles(under: targets.filter { root(of: $0) != nil })
-        return try reconcile(walk, known: known, gone: Set(gone.map(Self.trimmed)), started: started, now: now, progress: nil)
+        return try reconcile(walk, known: known, gone: Set(gone.map(Self.trimmedPath)), started: started, now: now, progress: nil)
     }
 
     /// The media folder `path` is in (or is), nil for none.
@@ -66,8 +66,19 @@ extension LibraryScanner {
         roots.map(Self.trimmed).filter { path == $0 || path.hasPrefix($0 == "/" ? "/" : $0 + "/") }.max { $0.count < $1.count }
     }
 
-    /// `path` without trailing slashes.
-    public static func trimmedPath(_ path: String) -> String { trimmed(path) }
+    /// `path` without trailing slashes, `.` and `..` (which would climb out of a media folder) resolved by name.
+    public static func trimmedPath(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
 
     static func trimmed(_ path: String) -> String {
         var path = path
