@@ -182,7 +182,10 @@ public final class FolderWatcher: Sendable {
                 let code = errno
                 if code == ENOSPC {
                     let first = state.withLock { status -> Bool in
-                        defer { status.limitReached = true }
+                        defer {
+                            status.limitReached = true
+                            status.folders = watches.byDescriptor.count
+                        }
                         return !status.limitReached
                     }
                     if first { limitReached(folder) }
