@@ -227,6 +227,7 @@ func buildParts(
     AuthRoutes<AppRequestContext>(users: users, authenticator: authenticator, throttle: throttle, settings: access, clock: clock)
         .register(on: router)
     let watch = WatchStateStore(writer: database.writer)
+    let handOff = HandOffTargets(sonarr: configuration.sonarr != nil, radarr: configuration.radarr != nil)
     WatchRoutes<AppRequestContext>(watch: watch, clock: clock).register(on: router)
     let posters = PosterStore(
         store: store,
@@ -240,7 +241,7 @@ func buildParts(
         logger: logger
     )
     ShelfRoutes<AppRequestContext>(
-        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch, mappingFiles: mappingFiles),
+        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch, mappingFiles: mappingFiles, handOff: handOff),
         posters: posters
     )
     .register(on: router)
@@ -266,7 +267,7 @@ func buildParts(
         radarr: configuration.radarr
     )
     .register(on: router)
-    MatchRoutes<AppRequestContext>(matching: matching, service: matches).register(on: router)
+    MatchRoutes<AppRequestContext>(matching: matching, service: matches, handOff: handOff).register(on: router)
     MappingRoutes<AppRequestContext>(files: mappingFiles, matching: matching, matches: matches, clock: clock).register(on: router)
     StreamRoutes<AppRequestContext>(
         index: libraryIndex,

@@ -64,6 +64,8 @@ export const api = {
   setAnimeMapping: (aid, place) => request('PUT', `/api/anime/${aid}/mapping`, place),
   clearAnimeMapping: aid => request('DELETE', `/api/anime/${aid}/mapping`),
   scan: () => request('POST', '/api/library/scan'),
+  // Hand a missing anime to Sonarr (a TVDB series) or Radarr (a TMDB film).
+  sendTo: (aid, program) => request('POST', `/api/anime/${aid}/${program}`, {}),
   jobs: () => request('GET', '/api/jobs'),
   posterURL: aid => `/api/images/anime/${aid}`,
 };

@@ -7,9 +7,11 @@ import OffThread
 
 /// Matching over HTTP: the `match` job, each series' candidates, manual fixes, and what the matches tell
 /// (missing sequels, franchises on disk, a Kometa collection file).
-struct MatchRoutes<Context: RequestContext> {
+struct MatchRoutes<Context: CallerRequestContext> {
     let matching: LibraryMatching
     let service: LibraryMatchService
+    /// Sonarr and Radarr, when set up: an admin's missing sequels say where each can be sent.
+    var handOff = HandOffTargets()
 
     /// `{"aid": 123}` for a series; `{"aid": 123, "episode": "S1"}` for a file.
     struct ManualMatch: Decodable {
@@ -76,17 +78,26 @@ struct MatchRoutes<Context: RequestContext> {
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
             return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
         }
-        api.get("library/missing-sequels") { request, _ in
+        api.get("library/missing-sequels") { request, context in
             let types = MissingRelationsReport.relationTypes(request.uri.queryParameters.get("relations"))
             if types?.isEmpty == true {
                 throw APIError(status: .badRequest, message: "relations: a comma-separated list such as sequel,prequel, or all.", dialect: .native)
             }
             let (report, documents) = try await matching.missingRelations(types: types)
+            var entries = report.entries
+            if handOff.sonarr || handOff.radarr, context.caller?.isAdmin == true {
+                let mapping = try await matching.mappingFiles.mapping()
+                for index in entries.indices {
+                    for missing in entries[index].missing.indices {
+                        entries[index].missing[missing].sendTo = handOff.target(of: entries[index].missing[missing].aid, in: mapping)
+                    }
+                }
+            }
             var headers = HTTPFields()
             // The body is the report other tools read; what is still unknown is said in headers.
             headers[HTTPField.Name("X-Anikura-Undocumented")!] = String(report.undocumented.count)
             if let message = documents?.message { headers[HTTPField.Name("X-Anikura-Documents")!] = message }
-            return try JSONResponse.make(headers: headers, report.entries)
+            return try JSONResponse.make(headers: headers, entries)
         }
         api.get("library/franchises") { _, _ in
             try JSONResponse.make(FranchiseListing(franchises: try await matching.franchises()))

@@ -38,6 +38,8 @@ struct SeriesPage: Sendable, Encodable {
         var type: String
         var title: String
         var onDisk: Bool
+        /// `sonarr` or `radarr`: where an admin can send it when it is missing.
+        var sendTo: String? = nil
     }
 
     struct Episode: Sendable, Encodable {

@@ -15,6 +15,8 @@ struct ShelfService: Sendable {
     let watch: WatchStateStore
     /// The community mapping, for the series page's ids; nil leaves them out.
     var mappingFiles: MappingFiles? = nil
+    /// Sonarr and Radarr, when set up: missing relations carry where they can be sent.
+    var handOff = HandOffTargets()
     /// Summaries change only when a document is stored or the titles dump replaced: kept while the mirror's
     /// matching version stays the same, so the grid reads the library and watch state alone.
     let summaries = SummaryCache()
@@ -78,6 +80,7 @@ struct ShelfService: Sendable {
         }
         let related = record?.relations ?? []
         let relatedSummaries = try await store.summaries(aids: related.map(\.aid))
+        let mapping = try await mappingFiles?.mapping()
         return SeriesPage(
             aid: aid,
             title: record?.title ?? summary?.title ?? files.first?.file.title ?? "Anime \(aid)",
@@ -100,7 +103,8 @@ struct ShelfService: Sendable {
                     aid: relation.aid,
                     type: relation.type,
                     title: relatedSummaries[relation.aid]?.title ?? relation.title,
-                    onDisk: onDiskAids.contains(relation.aid)
+                    onDisk: onDiskAids.contains(relation.aid),
+                    sendTo: isAdmin && !onDiskAids.contains(relation.aid) ? mapping.flatMap { handOff.target(of: relation.aid, in: $0) } : nil
                 )
             },
             episodes: (record?.episodes ?? []).map { episode in
@@ -116,7 +120,7 @@ struct ShelfService: Sendable {
             librarySeries: Array(Set(files.compactMap(\.file.seriesId))).sorted(),
             pending: pending,
             documented: record != nil,
-            ids: try await mappingFiles?.mapping().externalIDs(of: aid)
+            ids: mapping?.externalIDs(of: aid)
         )
     }
 

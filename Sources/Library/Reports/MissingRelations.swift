@@ -11,6 +11,8 @@ public struct MissingRelations: Sendable, Codable, Equatable {
         public var title: String?
         /// AniDB's exact relation string (`Sequel`, `Side Story`…).
         public var relation: String
+        /// `sonarr` or `radarr` when an admin can hand it to that program (set by the app, not the report).
+        public var sendTo: String? = nil
     }
 }
 

@@ -1,5 +1,6 @@
 // Home: continue watching and next up, recently added, what is missing from disk, and how the mirror is doing.
 import { api } from 'app/api.js';
+import { sendToButton } from 'app/components/send-to.js';
 import { h, replace, notice, clock, relative, plural, title } from 'app/dom.js';
 import { posterCard, posterImage } from 'app/components/poster.js';
 
@@ -54,7 +55,8 @@ function missingSection(sequels, gaps) {
     for (const m of entry.missing) {
       list.append(h('li', {}, h('a', { href: `/series/${m.aid}` }, m.title || `Anime ${m.aid}`),
         h('span', { class: 'muted' }, ` — ${m.relation.toLowerCase()} of `), h('a', { href: `/series/${entry.aid}` }, entry.title || `Anime ${entry.aid}`),
-        h('span', { class: 'tag missing' }, 'not on disk')));
+        h('span', { class: 'tag missing' }, 'not on disk'),
+        m.sendTo ? sendToButton(m.aid, m.sendTo, m.title) : null));
     }
   }
   for (const s of gaps.slice(0, 12)) {

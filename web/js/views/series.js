@@ -1,6 +1,7 @@
 // A series: poster, titles, facts, tags, AniDB's description, relations (on disk or missing) and every episode
 // with the files on disk, watched marks and play buttons; admins can fix the match.
 import { api } from 'app/api.js';
+import { sendToButton } from 'app/components/send-to.js';
 import { h, replace, notice, plural, title } from 'app/dom.js';
 import { posterImage } from 'app/components/poster.js';
 import { description } from 'app/components/description.js';
@@ -205,7 +206,8 @@ function relations(page) {
       h('li', {}, h('a', { class: 'relation', href: `/series/${relation.aid}` },
         posterImage(relation.aid, relation.title, 'poster small'),
         h('span', {}, h('span', { class: 'muted' }, relation.type), h('b', {}, relation.title),
-          h('span', { class: relation.onDisk ? 'tag on' : 'tag missing' }, relation.onDisk ? 'On disk' : 'Missing')))))));
+          h('span', { class: relation.onDisk ? 'tag on' : 'tag missing' }, relation.onDisk ? 'On disk' : 'Missing'))),
+        relation.sendTo ? sendToButton(relation.aid, relation.sendTo, relation.title) : null))));
 }
 
 function fixMatch(page, button) {

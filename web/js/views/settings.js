@@ -93,7 +93,7 @@ async function usersSection(me) {
 }
 
 async function foldersSection(header) {
-  const { folders } = await api.get('/api/library/folders');
+  const { folders, watching } = await api.get('/api/library/folders');
   const message = h('p', { role: 'status' });
   const scan = h('button', { type: 'button', class: 'primary', id: 'scan-now', disabled: !folders.length }, 'Scan now');
   scan.onclick = async () => {
@@ -109,5 +109,21 @@ async function foldersSection(header) {
       h('span', { class: folder.reachable ? 'tag on' : 'tag missing' }, folder.reachable ? 'reachable' : 'offline'),
       h('span', { class: 'muted' }, ` ${plural(folder.files, 'file')}${folder.offlineFiles ? `, ${folder.offlineFiles} offline` : ''}`))))
       : h('p', { class: 'muted' }, 'No media folders: set library.media_dirs in config.toml (or ANIKURA_LIBRARY_MEDIA_DIRS) and restart.'),
+    folders.length ? watchNote(watching) : null,
     scan, message);
+}
+
+/** Whether new files show up by themselves: watched (inotify), the kernel's limit reached, or off. */
+function watchNote(watching) {
+  if (!watching) return null;
+  const every = watching.rescan_mins > 0 ? ` A whole scan also runs every ${plural(Math.round(watching.rescan_mins), 'minute')}.` : '';
+  switch (watching.state) {
+    case 'watching':
+    case 'starting':
+      return h('p', { class: 'health ok', id: 'watching' }, `Watching ${plural(watching.folders, 'folder')}: new files appear within seconds.${every}`);
+    case 'limit':
+      return h('p', { class: 'health warn', id: 'watching' }, watching.message);
+    default:
+      return h('p', { class: 'health warn', id: 'watching' }, (watching.message || 'Folders are not watched.') + every);
+  }
 }
