@@ -73,6 +73,42 @@ struct ConfigurationTests {
         #expect(failure("[mirror]\nmemory_cache_mb = -5")?.contains("must be auto or 0 to 1048576") == true)
     }
 
+    @Test("library events: watching, path mapping from the file and the environment, Sonarr and Radarr")
+    func libraryEvents() throws {
+        let defaults = try load(nil)
+        #expect(defaults.library.watch && defaults.library.settleSeconds == 2 && defaults.library.rescanMinutes == 60)
+        #expect(defaults.sonarr == nil && defaults.radarr == nil)
+        let file = try load(
+            """
+            [library]
+            watch = false
+            [library.path_map]
+            "/tv" = "/media/tv"
+            "/tv/anime" = "/media/anime"
+            "D:\\\\Anime" = "/srv/anime"
+            [sonarr]
+            url = "http://sonarr:8989/sonarr"
+            api_key = "0123456789abcdef"
+            quality_profile = "HD-1080p"
+            """
+        )
+        #expect(!file.library.watch)
+        #expect(file.library.pathMap.local("/tv/anime/Show/x.mkv") == "/media/anime/Show/x.mkv", "the longest prefix wins")
+        #expect(file.library.pathMap.local("/tv/other/x.mkv") == "/media/tv/other/x.mkv")
+        #expect(file.library.pathMap.local("/tvshows/x.mkv") == "/tvshows/x.mkv", "a prefix of a name is not a folder")
+        #expect(file.library.pathMap.local(#"D:\Anime\Show\x.mkv"#) == "/srv/anime/Show/x.mkv")
+        #expect(file.sonarr?.url.absoluteString == "http://sonarr:8989/sonarr" && file.sonarr?.qualityProfile == "HD-1080p")
+        let environment = try load(nil, ["ANIKURA_LIBRARY_PATH_MAP": #"{ "/data" = "/media" }"#, "ANIKURA_LIBRARY_RESCAN_MINS": "0"])
+        #expect(environment.library.pathMap.local("/data/x.mkv") == "/media/x.mkv" && environment.library.rescanMinutes == 0)
+        #expect(failure("[library.path_map]\n\"/tv\" = \"media\"")?.contains("not an absolute path") == true)
+        #expect(failure("[library.path_map]\n\"/tv\" = 3")?.contains("library.path_map") == true)
+        #expect(failure(nil, ["ANIKURA_LIBRARY_PATH_MAP": "/a=/b"])?.contains("library.path_map") == true)
+        #expect(failure("[sonarr]\nurl = \"http://sonarr:8989\"")?.contains("sonarr.api_key") == true)
+        #expect(failure("[radarr]\nurl = \"radarr:7878\"\napi_key = \"x\"")?.contains("radarr.url") == true)
+        #expect(failure("[library]\nwatch_settle_secs = 0")?.contains("library.watch_settle_secs") == true)
+        #expect(failure("[library]\nrescan_mins = -1")?.contains("library.rescan_mins") == true)
+    }
+
     @Test("bad files and values stop start-up with one line naming the key")
     func errors() throws {
         #expect(failure("[mirror]\ndaily_limt = 3")?.hasSuffix("unknown key mirror.daily_limt") == true)
