@@ -295,7 +295,10 @@ func buildParts(
         logger: logger
     )
     let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
-    return AppParts(router: router, services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, alertWatch])
+    return AppParts(
+        router: router,
+        services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, alertWatch]
+    )
 }
 
 func buildRouter(

@@ -5,7 +5,11 @@ import Foundation
 enum ArrChoice {
     static func rootFolder(_ wanted: String, from folders: [ArrRootFolder], service: String) throws(OutsideError) -> String {
         guard let first = folders.first else {
-            throw OutsideError(service: service, kind: .failed, message: "\(service) has no root folder: add one in \(service)'s Settings → Media Management")
+            throw OutsideError(
+                service: service,
+                kind: .failed,
+                message: "\(service) has no root folder: add one in \(service)'s Settings → Media Management"
+            )
         }
         guard !wanted.isEmpty else { return first.path }
         let trimmed = wanted.trimmingSuffix("/")
@@ -13,7 +17,8 @@ enum ArrChoice {
         throw OutsideError(
             service: service,
             kind: .failed,
-            message: "\(service) has no root folder \(wanted) (\(service.lowercased()).root_folder); it has \(folders.map(\.path).joined(separator: ", "))"
+            message:
+                "\(service) has no root folder \(wanted) (\(service.lowercased()).root_folder); it has \(folders.map(\.path).joined(separator: ", "))"
         )
     }
 
@@ -28,7 +33,8 @@ enum ArrChoice {
         throw OutsideError(
             service: service,
             kind: .failed,
-            message: "\(service) has no quality profile \(wanted) (\(service.lowercased()).quality_profile); it has \(profiles.map { "\($0.name) (\($0.id))" }.joined(separator: ", "))"
+            message:
+                "\(service) has no quality profile \(wanted) (\(service.lowercased()).quality_profile); it has \(profiles.map { "\($0.name) (\($0.id))" }.joined(separator: ", "))"
         )
     }
 }

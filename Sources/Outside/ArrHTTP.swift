@@ -34,7 +34,12 @@ struct ArrHTTP: Sendable {
         _ = try await send(.DELETE, path, query: query, body: nil)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: JSONValue?) async throws(OutsideError)
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(String, String)],
+        body: JSONValue?
+    ) async throws(OutsideError)
         -> JSONValue
     {
         // Sonarr behind a reverse proxy has a URL base (`http://host/sonarr`): the API is under it.
@@ -63,7 +68,8 @@ struct ArrHTTP: Sendable {
             throw OutsideError(
                 service: service,
                 kind: .unreachable,
-                message: "\(service) at \(baseURL.absoluteString) cannot be reached (\(Self.describe(error))): is it running, and is \(service.lowercased()).url right?"
+                message:
+                    "\(service) at \(baseURL.absoluteString) cannot be reached (\(Self.describe(error))): is it running, and is \(service.lowercased()).url right?"
             )
         }
         let status = Int(response.status.code)
@@ -74,7 +80,8 @@ struct ArrHTTP: Sendable {
                 throw OutsideError(
                     service: service,
                     kind: .failed,
-                    message: "\(service) answered \(method.rawValue) \(path) with something that is not JSON: is \(service.lowercased()).url \(service)'s address?"
+                    message:
+                        "\(service) answered \(method.rawValue) \(path) with something that is not JSON: is \(service.lowercased()).url \(service)'s address?"
                 )
             }
             return value
@@ -82,7 +89,8 @@ struct ArrHTTP: Sendable {
             throw OutsideError(
                 service: service,
                 kind: .refusedKey,
-                message: "\(service) refused the API key (HTTP \(status)): copy it again from \(service)'s Settings → General into \(service.lowercased()).api_key"
+                message:
+                    "\(service) refused the API key (HTTP \(status)): copy it again from \(service)'s Settings → General into \(service.lowercased()).api_key"
             )
         case 404:
             throw OutsideError(service: service, kind: .notFound, message: "\(service) has no \(path) (HTTP 404)")

@@ -30,7 +30,7 @@ public struct RadarrClient: RadarrAPI {
         do {
             let found = try await http.get("/api/v3/movie/lookup/tmdb", query: [("tmdbId", String(tmdbID))])
             return found["tmdbId"]?.int == tmdbID ? found : nil
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return nil
         }
     }

@@ -59,7 +59,8 @@ public struct SonarrHandOff: Sendable {
                 throw OutsideError(
                     service: "Sonarr",
                     kind: .notFound,
-                    message: "Sonarr's \(series["title"]?.string ?? title) has none of the episodes \(wanted.summary) (\(episodes.count) episodes listed)"
+                    message:
+                        "Sonarr's \(series["title"]?.string ?? title) has none of the episodes \(wanted.summary) (\(episodes.count) episodes listed)"
                 )
             }
             let ids = chosen.map(\.id)

@@ -47,7 +47,10 @@ struct ArrHandOffTests {
     @Test("a new series: added as anime into the root folder and profile, only the split cour's episodes monitored and searched")
     func newSeries() async throws {
         let running = try await Self.start()
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         try await running.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client)
             let (status, answer) = try await Self.send(client, "/api/anime/10866/sonarr")
@@ -80,10 +83,15 @@ struct ArrHandOffTests {
     @Test("a series already there but unmonitored is monitored, not added")
     func existingSeries() async throws {
         let running = try await Self.start()
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         running.arr.with { state in
             state.series = [["id": 40, "title": "Durarara!!", "tvdbId": 133341, "monitored": false, "path": "/tv/anime/Durarara!!"]]
-            state.episodes[40] = (1...36).map { ["id": 4000 + $0, "seriesId": 40, "seasonNumber": 2, "episodeNumber": $0, "monitored": false, "hasFile": false] }
+            state.episodes[40] = (1...36).map {
+                ["id": 4000 + $0, "seriesId": 40, "seasonNumber": 2, "episodeNumber": $0, "monitored": false, "hasFile": false]
+            }
         }
         try await running.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client)
@@ -99,7 +107,10 @@ struct ArrHandOffTests {
     @Test("Radarr: a film added and searched; one already there searched")
     func radarr() async throws {
         let running = try await Self.start()
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         try await running.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client)
             var (status, answer) = try await Self.send(client, "/api/anime/11829/radarr")
@@ -167,7 +178,10 @@ struct ArrHandOffTests {
         try await unreachable.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client)
             let (status, answer) = try await Self.send(client, "/api/anime/10866/sonarr")
-            #expect(status == .badGateway && Self.message(answer).contains("Sonarr at http://127.0.0.1:") && Self.message(answer).contains("cannot be reached"))
+            #expect(
+                status == .badGateway && Self.message(answer).contains("Sonarr at http://127.0.0.1:")
+                    && Self.message(answer).contains("cannot be reached")
+            )
             let (radarr, radarrAnswer) = try await Self.send(client, "/api/anime/11829/radarr")
             #expect(radarr == .badGateway && Self.message(radarrAnswer).contains("Radarr"))
         }

@@ -15,7 +15,10 @@ struct ArrPageTests {
     func pages() async throws {
         let running = try await MappingAPITests.start()
         let arr = try await FakeArr.start()
-        defer { running.host.stop(); arr.stop() }
+        defer {
+            running.host.stop()
+            arr.stop()
+        }
         arr.with { $0.tvdb[278157] = ("Haikyuu!!", [1: 25, 2: 25, 3: 10]) }
         let media = try MatchAPITests.media(["Haikyuu!! (2014) [tvdbid-278157]/Season 1/Haikyuu!! S01E01.mkv"])
         var environment = running.environment

@@ -30,7 +30,8 @@ struct ArrWebhookTests {
         let media = try MatchAPITests.media([])
         try FileManager.default.createDirectory(atPath: media, withIntermediateDirectories: true)
         let database = try TestApp.seededDatabase()
-        let accounts = withAccounts ? try TestAccounts.add(to: database) : TestAccounts(adminKey: "", viewerKey: "", users: .init(writer: database.writer))
+        let accounts =
+            withAccounts ? try TestAccounts.add(to: database) : TestAccounts(adminKey: "", viewerKey: "", users: .init(writer: database.writer))
         var environment = running.environment
         environment["ANIKURA_LIBRARY_MEDIA_DIRS"] = media
         environment["ANIKURA_LIBRARY_PATH_MAP"] = "{ \"/tv/anime\" = \"\(media)/tv\", \"/movies\" = \"\(media)/movies\" }"
@@ -60,11 +61,16 @@ struct ArrWebhookTests {
                 "id": 55, "relativePath": String(file.split(separator: "/", maxSplits: 3).last ?? ""), "path": file,
                 "quality": "WEBDL-1080p", "qualityVersion": 1, "releaseGroup": "SubsPlease", "sceneName": "",
                 "size": 1_400_000_000, "dateAdded": "2026-12-07T09:00:00Z", "languages": "Japanese",
-                "mediaInfo": ["audioChannels": 2, "audioCodec": "AAC", "audioLanguages": ["jpn"], "height": 1080, "width": 1920,
-                              "subtitles": ["eng"], "videoCodec": "h264", "videoDynamicRange": "", "videoDynamicRangeType": ""] as [String: Any],
+                "mediaInfo": [
+                    "audioChannels": 2, "audioCodec": "AAC", "audioLanguages": ["jpn"], "height": 1080, "width": 1920,
+                    "subtitles": ["eng"], "videoCodec": "h264", "videoDynamicRange": "", "videoDynamicRangeType": "",
+                ] as [String: Any],
                 "sourcePath": "/downloads/complete/x.mkv",
             ] as [String: Any],
-            "release": ["quality": "WEBDL-1080p", "qualityVersion": 1, "releaseGroup": "SubsPlease", "releaseTitle": "x", "indexer": "Nyaa", "size": 1_400_000_000] as [String: Any],
+            "release": [
+                "quality": "WEBDL-1080p", "qualityVersion": 1, "releaseGroup": "SubsPlease", "releaseTitle": "x", "indexer": "Nyaa",
+                "size": 1_400_000_000,
+            ] as [String: Any],
             "isUpgrade": !replaced.isEmpty,
             "downloadClient": "qBittorrent",
             "downloadClientType": "qBittorrent",
@@ -72,7 +78,10 @@ struct ArrWebhookTests {
             "customFormatInfo": ["customFormats": [], "customFormatScore": 0] as [String: Any],
         ]
         if !replaced.isEmpty {
-            payload["deletedFiles"] = replaced.map { ["id": 54, "relativePath": "x", "path": $0, "quality": "HDTV-720p", "qualityVersion": 1, "size": 700_000_000, "recycleBinPath": ""] as [String: Any] }
+            payload["deletedFiles"] = replaced.map {
+                ["id": 54, "relativePath": "x", "path": $0, "quality": "HDTV-720p", "qualityVersion": 1, "size": 700_000_000, "recycleBinPath": ""]
+                    as [String: Any]
+            }
         }
         return json(payload)
     }
@@ -117,7 +126,8 @@ struct ArrWebhookTests {
         try await running.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client, headers: key)
             // Sonarr's "Test" button (BuildTestPayload): a Windows path nobody has; 200, nothing done.
-            let test = #"{"eventType":"Test","instanceName":"Sonarr","series":{"id":1,"title":"Test Title","path":"C:\\testpath","tvdbId":1234,"tags":["test-tag"]},"episodes":[{"id":123,"episodeNumber":1,"seasonNumber":1,"title":"Test title"}]}"#
+            let test =
+                #"{"eventType":"Test","instanceName":"Sonarr","series":{"id":1,"title":"Test Title","path":"C:\\testpath","tvdbId":1234,"tags":["test-tag"]},"episodes":[{"id":123,"episodeNumber":1,"seasonNumber":1,"title":"Test title"}]}"#
             var answer = try await Self.post(client, "/api/hooks/sonarr", test, headers: key)
             #expect(answer.status == .ok && answer.json["accepted"] as? Bool == false)
 
@@ -127,7 +137,11 @@ struct ArrWebhookTests {
             answer = try await Self.post(
                 client,
                 "/api/hooks/sonarr",
-                Self.sonarrDownload(file: "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/DRRR - 13 [SubsPlease].mkv", season: 2, episodes: [13]),
+                Self.sonarrDownload(
+                    file: "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/DRRR - 13 [SubsPlease].mkv",
+                    season: 2,
+                    episodes: [13]
+                ),
                 headers: key
             )
             #expect(answer.status == .accepted && answer.seconds < 1, "\(answer)")
@@ -166,13 +180,15 @@ struct ArrWebhookTests {
             let rename = Self.json([
                 "eventType": "Rename", "instanceName": "Sonarr",
                 "series": ["id": 7, "title": "Durarara!!", "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}", "tvdbId": 133341] as [String: Any],
-                "renamedEpisodeFiles": [[
-                    "id": 56, "relativePath": "Season 02/Durarara!! - S02E13.mkv",
-                    "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E13.mkv",
-                    "previousRelativePath": "Season 02/DRRR - 13 [Better].mkv",
-                    "previousPath": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/DRRR - 13 [Better].mkv",
-                    "quality": "WEBDL-1080p", "qualityVersion": 1, "size": 12,
-                ] as [String: Any]],
+                "renamedEpisodeFiles": [
+                    [
+                        "id": 56, "relativePath": "Season 02/Durarara!! - S02E13.mkv",
+                        "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E13.mkv",
+                        "previousRelativePath": "Season 02/DRRR - 13 [Better].mkv",
+                        "previousPath": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/DRRR - 13 [Better].mkv",
+                        "quality": "WEBDL-1080p", "qualityVersion": 1, "size": 12,
+                    ] as [String: Any]
+                ],
             ])
             answer = try await Self.post(client, "/api/hooks/sonarr", rename, headers: key)
             result = try await Self.finish(answer.json, client: client)
@@ -188,7 +204,11 @@ struct ArrWebhookTests {
                 try await Self.post(
                     client,
                     "/api/hooks/sonarr",
-                    Self.sonarrDownload(file: "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E14.mkv", season: 2, episodes: [14]),
+                    Self.sonarrDownload(
+                        file: "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E14.mkv",
+                        season: 2,
+                        episodes: [14]
+                    ),
                     headers: key
                 ).json,
                 client: client
@@ -197,9 +217,11 @@ struct ArrWebhookTests {
                 "eventType": "EpisodeFileDelete", "instanceName": "Sonarr",
                 "series": ["id": 7, "title": "Durarara!!", "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}", "tvdbId": 133341] as [String: Any],
                 "episodes": [["id": 113, "episodeNumber": 13, "seasonNumber": 2, "title": "x"] as [String: Any]],
-                "episodeFile": ["id": 56, "relativePath": "Season 02/Durarara!! - S02E13.mkv",
-                                "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E13.mkv",
-                                "quality": "WEBDL-1080p", "qualityVersion": 1, "size": 12] as [String: Any],
+                "episodeFile": [
+                    "id": 56, "relativePath": "Season 02/Durarara!! - S02E13.mkv",
+                    "path": "/tv/anime/Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E13.mkv",
+                    "quality": "WEBDL-1080p", "qualityVersion": 1, "size": 12,
+                ] as [String: Any],
                 "deleteReason": "manual",
             ])
             answer = try await Self.post(client, "/api/hooks/sonarr", delete, headers: key)
@@ -247,9 +269,11 @@ struct ArrWebhookTests {
                 "eventType": "Download", "instanceName": "Radarr", "applicationUrl": "",
                 "movie": movie,
                 "remoteMovie": ["tmdbId": 372058, "imdbId": "tt5311514", "title": "Your Name.", "year": 2016] as [String: Any],
-                "movieFile": ["id": 9, "relativePath": "Kimi no Na wa.mkv", "path": "/movies/Kimi no Na wa (2016)/Kimi no Na wa.mkv",
-                              "quality": "Bluray-1080p", "qualityVersion": 1, "releaseGroup": "", "sceneName": "", "indexerFlags": "0",
-                              "size": 9, "dateAdded": "2026-12-07T09:00:00Z"] as [String: Any],
+                "movieFile": [
+                    "id": 9, "relativePath": "Kimi no Na wa.mkv", "path": "/movies/Kimi no Na wa (2016)/Kimi no Na wa.mkv",
+                    "quality": "Bluray-1080p", "qualityVersion": 1, "releaseGroup": "", "sceneName": "", "indexerFlags": "0",
+                    "size": 9, "dateAdded": "2026-12-07T09:00:00Z",
+                ] as [String: Any],
                 "release": ["quality": "Bluray-1080p", "qualityVersion": 1, "releaseTitle": "x", "indexer": "x", "size": 9] as [String: Any],
                 "isUpgrade": false, "downloadClient": "SABnzbd", "downloadClientType": "SABnzbd", "downloadId": "x",
             ])
@@ -263,9 +287,13 @@ struct ArrWebhookTests {
             try FileManager.default.moveItem(atPath: folder + "/Kimi no Na wa.mkv", toPath: folder + "/Your Name. (2016).mkv")
             let rename = Self.json([
                 "eventType": "Rename", "instanceName": "Radarr", "movie": movie,
-                "renamedMovieFiles": [["id": 9, "relativePath": "Your Name. (2016).mkv", "path": "/movies/Kimi no Na wa (2016)/Your Name. (2016).mkv",
-                                       "previousRelativePath": "Kimi no Na wa.mkv", "previousPath": "/movies/Kimi no Na wa (2016)/Kimi no Na wa.mkv",
-                                       "quality": "Bluray-1080p", "qualityVersion": 1, "size": 9] as [String: Any]],
+                "renamedMovieFiles": [
+                    [
+                        "id": 9, "relativePath": "Your Name. (2016).mkv", "path": "/movies/Kimi no Na wa (2016)/Your Name. (2016).mkv",
+                        "previousRelativePath": "Kimi no Na wa.mkv", "previousPath": "/movies/Kimi no Na wa (2016)/Kimi no Na wa.mkv",
+                        "quality": "Bluray-1080p", "qualityVersion": 1, "size": 9,
+                    ] as [String: Any]
+                ],
             ])
             _ = try await Self.finish(try await Self.post(client, "/api/hooks/radarr", rename, headers: key).json, client: client)
             matches = try await MappingAPITests.matches(client)
@@ -274,17 +302,26 @@ struct ArrWebhookTests {
             try FileManager.default.removeItem(atPath: folder + "/Your Name. (2016).mkv")
             let fileDelete = Self.json([
                 "eventType": "MovieFileDelete", "instanceName": "Radarr", "movie": movie,
-                "movieFile": ["id": 9, "relativePath": "Your Name. (2016).mkv", "path": "/movies/Kimi no Na wa (2016)/Your Name. (2016).mkv",
-                              "quality": "Bluray-1080p", "qualityVersion": 1, "size": 9] as [String: Any],
+                "movieFile": [
+                    "id": 9, "relativePath": "Your Name. (2016).mkv", "path": "/movies/Kimi no Na wa (2016)/Your Name. (2016).mkv",
+                    "quality": "Bluray-1080p", "qualityVersion": 1, "size": 9,
+                ] as [String: Any],
                 "deleteReason": "manual",
             ])
             let result = try await Self.finish(try await Self.post(client, "/api/hooks/radarr", fileDelete, headers: key).json, client: client)
             #expect(MappingAPITests.object(result["scan"])["removed"] as? Int == 1)
 
-            let movieDelete = Self.json(["eventType": "MovieDelete", "instanceName": "Radarr", "movie": movie, "deletedFiles": true, "movieFolderSize": 0])
+            let movieDelete = Self.json([
+                "eventType": "MovieDelete", "instanceName": "Radarr", "movie": movie, "deletedFiles": true, "movieFolderSize": 0,
+            ])
             answer = try await Self.post(client, "/api/hooks/radarr", movieDelete, headers: key)
             #expect(answer.status == .accepted)
-            answer = try await Self.post(client, "/api/hooks/radarr", #"{"eventType":"Test","movie":{"id":1,"title":"Test Title","year":1970,"folderPath":"C:\\testpath"},"remoteMovie":{"tmdbId":1234,"imdbId":"5678"}}"#, headers: key)
+            answer = try await Self.post(
+                client,
+                "/api/hooks/radarr",
+                #"{"eventType":"Test","movie":{"id":1,"title":"Test Title","year":1970,"folderPath":"C:\\testpath"},"remoteMovie":{"tmdbId":1234,"imdbId":"5678"}}"#,
+                headers: key
+            )
             #expect(answer.status == .ok)
             answer = try await Self.post(client, "/api/hooks/radarr", #"{"eventType":"MovieAdded","movie":{"id":1}}"#, headers: key)
             #expect(answer.status == .ok)
@@ -324,7 +361,10 @@ struct ArrWebhookTests {
             answer = try await Self.post(client, "/api/hooks/sonarr", elsewhere, headers: TestAccounts.bearer(key))
             let message = MappingAPITests.object(answer.json["error"])["message"] as? String ?? ""
             #expect(answer.status == .unprocessableContent)
-            #expect(message.contains("/data/other/Show - S01E01.mkv") && message.contains(running.media) && message.contains("path_map"), "\(message)")
+            #expect(
+                message.contains("/data/other/Show - S01E01.mkv") && message.contains(running.media) && message.contains("path_map"),
+                "\(message)"
+            )
             // A mapped path that climbs out of the media folders (`..`) is refused, not scanned.
             let tooFar = Self.sonarrDownload(file: "/tv/anime/../../../etc/x.mkv", season: 1, episodes: [1])
             answer = try await Self.post(client, "/api/hooks/sonarr", tooFar, headers: TestAccounts.bearer(key))

@@ -48,7 +48,10 @@ struct LibraryWatchTests {
     @Test("a file written into a watched folder is listed and matched within seconds; removed, renamed and moved as a scan would")
     func watching() async throws {
         let (running, media) = try await Self.start(["Durarara!! (2010) {tvdb-133341}/Season 02/Durarara!! - S02E13.mkv"])
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         try await running.app.test(.live) { client in
             _ = try await MappingAPITests.awaitMapping(client)
             _ = try await MatchAPITests.runJob("/api/library/scan", client: client)
@@ -86,7 +89,10 @@ struct LibraryWatchTests {
 
             // A folder moved in from outside with its files; then moved out again.
             let outside = try MatchAPITests.media(["Haikyuu!! (2014) [tvdbid-278157]/Season 2/Haikyuu!! S02E01.mkv"])
-            try FileManager.default.moveItem(atPath: outside + "/Haikyuu!! (2014) [tvdbid-278157]", toPath: media + "/Haikyuu!! (2014) [tvdbid-278157]")
+            try FileManager.default.moveItem(
+                atPath: outside + "/Haikyuu!! (2014) [tvdbid-278157]",
+                toPath: media + "/Haikyuu!! (2014) [tvdbid-278157]"
+            )
             #expect(try await Self.until { try await MappingAPITests.matches(client)["Haikyuu!! S02E01.mkv"]?["aid"] as? Int == 10981 } != nil)
             try FileManager.default.moveItem(atPath: media + "/Haikyuu!! (2014) [tvdbid-278157]", toPath: outside + "/back")
             #expect(try await Self.until { try await MappingAPITests.matches(client)["Haikyuu!! S02E01.mkv"] == nil } != nil)
@@ -97,7 +103,10 @@ struct LibraryWatchTests {
     @Test("500 files at once are one targeted update")
     func burst() async throws {
         let (running, media) = try await Self.start(extra: ["ANIKURA_LIBRARY_WATCH_SETTLE_SECS": "1"])
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         try await running.app.test(.live) { client in
             for _ in 0..<500 {
                 let (_, folders) = try await MatchAPITests.json(client, "/api/library/folders")
@@ -108,7 +117,9 @@ struct LibraryWatchTests {
             let pack = media + "/[Group] Long Show (Batch)"
             try FileManager.default.createDirectory(atPath: pack, withIntermediateDirectories: true)
             for number in 1...500 {
-                try Data("episode \(number)".utf8).write(to: URL(fileURLWithPath: pack + "/[Group] Long Show - \(String(format: "%03d", number)) [1080p].mkv"))
+                try Data("episode \(number)".utf8).write(
+                    to: URL(fileURLWithPath: pack + "/[Group] Long Show - \(String(format: "%03d", number)) [1080p].mkv")
+                )
             }
             let done = try await Self.until(20) {
                 try await Self.jobs(client, kind: "library-update").contains { $0["state"] as? String == "done" }
@@ -126,7 +137,10 @@ struct LibraryWatchTests {
     @Test("POST /api/library/scan with paths rescans just those; paths outside the media folders and garbage are refused")
     func targetedByAPI() async throws {
         let (running, media) = try await Self.start(["A/[G] Alpha - 01.mkv"], extra: ["ANIKURA_LIBRARY_WATCH": "false"])
-        defer { running.host.stop(); running.arr.stop() }
+        defer {
+            running.host.stop()
+            running.arr.stop()
+        }
         try await running.app.test(.live) { client in
             _ = try await MatchAPITests.runJob("/api/library/scan", client: client)
             try ArrWebhookTests.write(media + "/A/[G] Alpha - 02.mkv", "a2")

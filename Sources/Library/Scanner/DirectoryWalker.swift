@@ -60,10 +60,13 @@ enum DirectoryWalker {
     }
 
     static func walk(roots: [String], progress: ((Int) -> Void)? = nil) -> Result {
-        walk(starts: roots.map { root in
-            let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-            return (root, root)
-        }, progress: progress)
+        walk(
+            starts: roots.map { root in
+                let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+                return (root, root)
+            },
+            progress: progress
+        )
     }
 
     /// Walks each `folder` (a media folder, or a folder inside `root` for a targeted scan); files found are

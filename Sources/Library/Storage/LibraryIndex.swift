@@ -88,21 +88,21 @@ public struct LibraryIndex: Sendable {
 
     private static func known(_ db: Database, filter: String, arguments: StatementArguments) throws -> [String: Known] {
         var known: [String: Known] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: "SELECT id, path, size, modifiedAt, fingerprint, offline FROM libraryFile " + filter,
-                arguments: arguments
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT id, path, size, modifiedAt, fingerprint, offline FROM libraryFile " + filter,
+            arguments: arguments
+        )
+        while let row = try rows.next() {
+            known[row["path"]] = Known(
+                id: row["id"],
+                size: row["size"],
+                modifiedAt: row["modifiedAt"],
+                fingerprint: row["fingerprint"],
+                offline: row["offline"]
             )
-            while let row = try rows.next() {
-                known[row["path"]] = Known(
-                    id: row["id"],
-                    size: row["size"],
-                    modifiedAt: row["modifiedAt"],
-                    fingerprint: row["fingerprint"],
-                    offline: row["offline"]
-                )
-            }
-            return known
+        }
+        return known
     }
 
     /// What one scan changes, applied in one transaction.

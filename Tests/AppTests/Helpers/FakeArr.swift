@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
 import Mirror
+import NIOCore
 
 /// A stand-in for Sonarr's and Radarr's API v3 on a real local socket, written from their sources
 /// (`src/Sonarr.Api.V3/Series/SeriesController.cs`, `SeriesLookupController.cs`, `Episodes/EpisodeController.cs`
@@ -96,7 +96,9 @@ final class FakeArr: Sendable {
         func register(_ router: Router<BasicRequestContext>) {
             let api = router.group("api/v3")
             api.get("rootfolder") { _, _ in
-                self.json(self.state.withLock { $0.rootFolders.enumerated().map { ["id": $0.offset + 1, "path": $0.element, "freeSpace": 1 << 40] } })
+                self.json(
+                    self.state.withLock { $0.rootFolders.enumerated().map { ["id": $0.offset + 1, "path": $0.element, "freeSpace": 1 << 40] } }
+                )
             }
             api.get("qualityprofile") { _, _ in
                 self.json(self.state.withLock { $0.profiles.map { ["id": $0.0, "name": $0.1, "upgradeAllowed": false] } })
@@ -109,14 +111,19 @@ final class FakeArr: Sendable {
             api.get("series/lookup") { request, _ in
                 let term = self.query(request, "term") ?? ""
                 let id = Int(term.replacingOccurrences(of: "tvdb:", with: "")) ?? -1
-                return self.json(self.state.withLock { state -> [[String: Any]] in
-                    if let added = state.series.first(where: { $0["tvdbId"] as? Int == id }) { return [added] }
-                    guard let known = state.tvdb[id] else { return [] }
-                    return [[
-                        "title": known.title, "tvdbId": id, "seasons": known.seasons.keys.sorted().map { ["seasonNumber": $0, "monitored": false] },
-                        "images": [], "year": 2010, "titleSlug": known.title.lowercased(), "monitored": false,
-                    ]]
-                })
+                return self.json(
+                    self.state.withLock { state -> [[String: Any]] in
+                        if let added = state.series.first(where: { $0["tvdbId"] as? Int == id }) { return [added] }
+                        guard let known = state.tvdb[id] else { return [] }
+                        return [
+                            [
+                                "title": known.title, "tvdbId": id,
+                                "seasons": known.seasons.keys.sorted().map { ["seasonNumber": $0, "monitored": false] },
+                                "images": [], "year": 2010, "titleSlug": known.title.lowercased(), "monitored": false,
+                            ]
+                        ]
+                    }
+                )
             }
             api.post("series") { request, _ in
                 var series = try await self.body(request)
@@ -227,11 +234,22 @@ final class FakeArr: Sendable {
         let shared: Box
         let apiKey: String
 
-        func handle(_ request: Hummingbird.Request, context: BasicRequestContext, next: (Hummingbird.Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+        func handle(
+            _ request: Hummingbird.Request,
+            context: BasicRequestContext,
+            next: (Hummingbird.Request, BasicRequestContext) async throws -> Response
+        ) async throws -> Response {
             var request = request
             let bytes = try await request.collectBody(upTo: 1 << 20)
             shared.state.withLock {
-                $0.requests.append(.init(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", bytes: Array(bytes.readableBytesView)))
+                $0.requests.append(
+                    .init(
+                        method: request.method.rawValue,
+                        path: request.uri.path,
+                        query: request.uri.query ?? "",
+                        bytes: Array(bytes.readableBytesView)
+                    )
+                )
             }
             guard request.headers[.init("X-Api-Key")!] == apiKey else { return Response(status: .unauthorized) }
             return try await next(request, context)
