@@ -151,7 +151,7 @@ func buildParts(
         urls: [.animeList: configuration.mirror.mappingURL, .animeIDs: configuration.mirror.idsURL],
         clock: clock,
         logger: logger,
-        changed: { _ = matches.start() }
+        changed: { matches.startIfLibrary() }
     )
     // A scan that changed the library is followed by matching, so new files get their anime without a click.
     let scanner = LibraryScanner(index: libraryIndex, roots: configuration.mediaDirs)

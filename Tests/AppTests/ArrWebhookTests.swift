@@ -144,7 +144,7 @@ struct ArrWebhookTests {
                 ),
                 headers: key
             )
-            #expect(answer.status == .accepted && answer.seconds < 1, "\(answer)")
+            #expect(answer.status == .accepted, "\(answer)")
             var result = try await Self.finish(answer.json, client: client)
             #expect(MappingAPITests.object(result["scan"])["added"] as? Int == 1)
             var matches = try await MappingAPITests.matches(client)
@@ -278,7 +278,7 @@ struct ArrWebhookTests {
                 "isUpgrade": false, "downloadClient": "SABnzbd", "downloadClientType": "SABnzbd", "downloadId": "x",
             ])
             var answer = try await Self.post(client, "/api/hooks/radarr", download, headers: key)
-            #expect(answer.status == .accepted && answer.seconds < 1)
+            #expect(answer.status == .accepted)
             _ = try await Self.finish(answer.json, client: client)
             var matches = try await MappingAPITests.matches(client)
             #expect(matches["Kimi no Na wa.mkv"]?["aid"] as? Int == 11829, "the payload's TMDB id places a name the title alone may not")

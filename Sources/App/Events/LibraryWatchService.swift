@@ -136,13 +136,9 @@ final class LibraryWatchService: Service, Sendable {
         }
     }
 
-    private func handOver(_ batch: [FolderWatcher.Change]) {
-        guard !batch.isEmpty else { return }
-        // The last word on each path counts: deleted then written again is there.
-        var last: [String: Bool] = [:]
-        for change in batch { last[change.path] = change.gone }
-        let gone = Set(last.filter(\.value).keys)
-        updates.submit(LibraryUpdates.Request(paths: Array(last.keys), gone: gone))
+    private func handOver(_ batch: (paths: [String], gone: Set<String>)) {
+        guard !batch.paths.isEmpty else { return }
+        updates.submit(LibraryUpdates.Request(paths: batch.paths, gone: batch.gone))
     }
 
     private func rescanPeriodically() async {
@@ -160,23 +156,26 @@ final class LibraryWatchService: Service, Sendable {
     }
 }
 
-/// The watcher's changes waiting to be handed over (written from the watcher's thread).
+/// The watcher's changes waiting to be handed over (written from the watcher's thread), one entry per path: a copy
+/// that goes on for minutes writes the same path thousands of times. The last word on a path counts: deleted, then
+/// written again, is there.
 final class ChangeBuffer: Sendable {
-    private let state = Mutex<(changes: [FolderWatcher.Change], last: ContinuousClock.Instant)>(([], .now))
+    private let state = Mutex<(changes: [String: Bool], last: ContinuousClock.Instant)>(([:], .now))
 
     func add(_ changes: [FolderWatcher.Change]) {
         state.withLock {
-            $0.changes += changes
+            for change in changes { $0.changes[change.path] = change.gone }
             $0.last = .now
         }
     }
 
     var lastChange: ContinuousClock.Instant { state.withLock { $0.last } }
 
-    func take() -> [FolderWatcher.Change] {
+    /// The paths changed, and those of them that are gone.
+    func take() -> (paths: [String], gone: Set<String>) {
         state.withLock { state in
-            defer { state.changes = [] }
-            return state.changes
+            defer { state.changes = [:] }
+            return (Array(state.changes.keys), Set(state.changes.filter(\.value).keys))
         }
     }
 }

@@ -29,6 +29,17 @@ struct LibraryMatchService: Sendable {
         }
     }
 
+    /// Matches again after the community mapping changed, but only when there is a library to match: on a
+    /// mirror-only instance a match would ask AniDB for the titles dump for nothing.
+    func startIfLibrary() {
+        do {
+            guard try !matching.index.isEmpty() else { return }
+            _ = start()
+        } catch {
+            logger.error("library matching: cannot tell whether the library has files: \(error)")
+        }
+    }
+
     /// Resumes matching a crash (or a `anikura scan` before `serve`) left undone.
     func resumeIfNeeded() {
         do {

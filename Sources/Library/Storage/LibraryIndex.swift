@@ -203,6 +203,11 @@ public struct LibraryIndex: Sendable {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM libraryFile WHERE root = ?", arguments: [root]) ?? 0 }
     }
 
+    /// True when the library has no files at all (a mirror-only instance).
+    public func isEmpty() throws -> Bool {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM libraryFile LIMIT 1") == nil }
+    }
+
     /// True when files changed since the last whole-library match finished (also after a crash during it).
     public func needsMatching() throws -> Bool {
         try writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM libraryPendingWork WHERE kind = 'match'") ?? false }

@@ -69,10 +69,13 @@ public final class FolderWatcher: Sendable {
 
     /// Ends `run()`: wakes the reader, which closes its descriptors.
     public func stop() {
-        guard let fds = descriptors.withLock({ $0 }) else {
-            state.withLock { $0.failure = $0.failure ?? "stopped" }
-            return
+        // Under the descriptors' lock: the reader either has not started (and sees "stopped" when it does) or has
+        // its descriptors set (and is woken).
+        let fds = descriptors.withLock { fds in
+            if fds == nil { state.withLock { $0.failure = $0.failure ?? "stopped" } }
+            return fds
         }
+        guard let fds else { return }
         var byte: UInt8 = 1
         _ = write(fds.wakeWrite, &byte, 1)
     }

@@ -19,7 +19,7 @@ struct FolderWatcherTests {
         }
 
         /// Waits until a change for `path` (with `gone`) has been seen.
-        func wait(for path: String, gone: Bool, seconds: Double = 5) async throws {
+        func wait(for path: String, gone: Bool, seconds: Double = 30) async throws {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
                 if changes.withLock({ $0.contains(FolderWatcher.Change(path: path, gone: gone)) }) { return }
@@ -33,7 +33,7 @@ struct FolderWatcherTests {
         let seen = Seen()
         let watcher = FolderWatcher(roots: [root], report: { seen.add($0) })
         let task = Task { await watcher.run() }
-        for _ in 0..<500 where watcher.status.folders == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where watcher.status.folders == 0 { try await Task.sleep(for: .milliseconds(10)) }
         return (watcher, seen, task)
     }
 
@@ -55,7 +55,7 @@ struct FolderWatcherTests {
         // A new folder is watched at once: a file written into it right after is seen.
         try FileManager.default.createDirectory(atPath: root + "/New/Sub", withIntermediateDirectories: true)
         try await seen.wait(for: root + "/New", gone: false)
-        for _ in 0..<500 where watcher.status.folders < 5 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where watcher.status.folders < 5 { try await Task.sleep(for: .milliseconds(10)) }
         try Data("y".utf8).write(to: URL(fileURLWithPath: root + "/New/Sub/c.mkv"))
         try await seen.wait(for: root + "/New/Sub/c.mkv", gone: false)
 
@@ -64,7 +64,7 @@ struct FolderWatcherTests {
         try FileManager.default.createDirectory(atPath: outside + "/Deep/Er", withIntermediateDirectories: true)
         try FileManager.default.moveItem(atPath: outside, toPath: root + "/Moved")
         try await seen.wait(for: root + "/Moved", gone: false)
-        for _ in 0..<500 where watcher.status.folders < 8 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where watcher.status.folders < 8 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(watcher.status.folders == 8)
         try Data("z".utf8).write(to: URL(fileURLWithPath: root + "/Moved/Deep/Er/d.mkv"))
         try await seen.wait(for: root + "/Moved/Deep/Er/d.mkv", gone: false)
@@ -72,7 +72,7 @@ struct FolderWatcherTests {
         // Moved out: gone, and its folders are no longer watched.
         try FileManager.default.moveItem(atPath: root + "/Moved", toPath: outside)
         try await seen.wait(for: root + "/Moved", gone: true)
-        for _ in 0..<500 where watcher.status.folders > 5 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where watcher.status.folders > 5 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(watcher.status.folders == 5)
         _ = seen.take()
         try Data("w".utf8).write(to: URL(fileURLWithPath: outside + "/Deep/Er/e.mkv"))
