@@ -37,7 +37,8 @@ struct WebhookRoutes<Context: RequestContext> {
 
     func accept(_ event: String, _ work: ArrWebhookWork?, from program: String) throws -> Response {
         guard let work else {
-            return try JSONResponse.make(WebhookAnswer(event: event, accepted: false, message: "\(program) \(event): nothing to do"))
+            let message = event == "Test" ? "\(program)'s test reached Anikura." : "\(program) \(event): nothing for the library to do."
+            return try JSONResponse.make(WebhookAnswer(event: event, accepted: false, message: message))
         }
         func local(_ path: String) throws -> String {
             let mapped = LibraryScanner.trimmedPath(pathMap.local(path))

@@ -183,6 +183,17 @@ public struct LibraryIndex: Sendable {
                     try series(entry), entry.title, entry.season, entry.parsed.first(.episode), entry.parsed.json, now, now,
                 ])
             }
+            // Hints that came before their files.
+            if !changes.inserts.isEmpty || !changes.updates.isEmpty {
+                try db.execute(
+                    sql: """
+                        UPDATE libraryFile SET hint = (SELECT hint FROM libraryPendingHint WHERE libraryPendingHint.path = libraryFile.path)
+                        WHERE path IN (SELECT path FROM libraryPendingHint);
+                        DELETE FROM libraryPendingHint WHERE path IN (SELECT path FROM libraryFile) OR receivedAt < ?;
+                        """,
+                    arguments: [now - 7 * 86400]
+                )
+            }
             // Series left without files go.
             try db.execute(
                 sql: "DELETE FROM librarySeries WHERE id NOT IN (SELECT seriesId FROM libraryFile WHERE seriesId IS NOT NULL)"
@@ -270,12 +281,20 @@ public struct LibraryIndex: Sendable {
         }
     }
 
-    /// Keeps what Sonarr or Radarr said a file is, by path; a file not in the index (yet) is skipped.
-    public func saveHints(_ hints: [String: FileHint]) throws {
+    /// Keeps what Sonarr or Radarr said a file is, by path. A file not in the index yet gets it when a scan finds
+    /// it (within a week).
+    public func saveHints(_ hints: [String: FileHint], now: Double? = nil) throws {
         guard !hints.isEmpty else { return }
+        let now = now ?? Date().timeIntervalSince1970
         try writer.write { db in
             for (path, hint) in hints {
                 try db.execute(sql: "UPDATE libraryFile SET hint = ? WHERE path = ?", arguments: [hint.json, path])
+                if db.changesCount == 0 {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO libraryPendingHint (path, hint, receivedAt) VALUES (?, ?, ?)",
+                        arguments: [path, hint.json, now]
+                    )
+                }
             }
         }
     }

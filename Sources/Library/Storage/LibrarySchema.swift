@@ -131,7 +131,18 @@ public enum LibrarySchema {
         migrator.registerMigration("library.v6-hints") { db in
             // Library events: what Sonarr's or Radarr's webhook said a file is (series or movie ids, season and
             // episodes), as JSON; it stays with the file through renames and moves.
-            try db.execute(sql: "ALTER TABLE libraryFile ADD COLUMN hint TEXT")
+            // A hint for a file not seen yet (a webhook faster than the file system, a network mount) waits here
+            // for the scan that finds it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE libraryFile ADD COLUMN hint TEXT;
+                    CREATE TABLE libraryPendingHint (
+                        path TEXT PRIMARY KEY,
+                        hint TEXT NOT NULL,
+                        receivedAt REAL NOT NULL
+                    );
+                    """
+            )
         }
     }
 }

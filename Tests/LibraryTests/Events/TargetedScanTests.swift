@@ -96,5 +96,12 @@ struct TargetedScanTests {
         #expect(file.hint == hint)
         #expect(try fixture.index.files(under: [fixture.root + "/Show"]).count == 1)
         #expect(try fixture.index.files(under: [fixture.root + "/Sho"]).isEmpty, "a prefix of a name is not a folder")
+
+        // A hint that comes before its file waits for the scan that finds it.
+        let early = FileHint(source: "sonarr", tvdb: 133341, season: 2, episodes: [14])
+        try fixture.index.saveHints([fixture.root + "/Show/Show - S02E14.mkv": early])
+        try fixture.write("Show/Show - S02E14.mkv", "y")
+        _ = try fixture.scanner.scan()
+        #expect(try fixture.index.files().first { $0.path.hasSuffix("S02E14.mkv") }?.hint == early)
     }
 }
