@@ -120,8 +120,9 @@ func buildParts(
     let jobs = JobCenter()
     let children = ChildProcessGroup(cacheRoot: configuration.segmentCachePath)
     let libraryIndex = LibraryIndex(writer: database.writer)
+    let probes = ProbeCache(writer: database.writer)
     let streams = StreamService(
-        probes: ProbeCache(writer: database.writer),
+        probes: probes,
         cache: SegmentCache(root: configuration.segmentCachePath, capacityBytes: configuration.hls.cacheMegabytes << 20),
         tool: FFmpegTool(executable: configuration.hls.ffmpeg, group: children),
         settings: configuration.hls.streamSettings,
@@ -241,7 +242,15 @@ func buildParts(
         logger: logger
     )
     ShelfRoutes<AppRequestContext>(
-        shelf: ShelfService(index: libraryIndex, store: store, fetcher: fetcher, watch: watch, mappingFiles: mappingFiles, handOff: handOff),
+        shelf: ShelfService(
+            index: libraryIndex,
+            store: store,
+            fetcher: fetcher,
+            watch: watch,
+            mappingFiles: mappingFiles,
+            handOff: handOff,
+            probes: probes
+        ),
         posters: posters
     )
     .register(on: router)

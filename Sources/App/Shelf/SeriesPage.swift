@@ -129,6 +129,16 @@ struct WatchContext: Sendable, Encodable {
     var episode: String?
     var episodeTitle: String?
     var next: Next?
+    /// The file's chapters and what each is (`opening`, `ending`, `preview`, `recap`, `prologue`, `episode`); empty
+    /// for a file without chapters, nil when the file cannot be read now.
+    var chapters: [Chapter]? = nil
+
+    struct Chapter: Sendable, Encodable {
+        var title: String?
+        var start: Double
+        var end: Double
+        var kind: String
+    }
 
     struct Next: Sendable, Encodable {
         var fileId: Int64

@@ -4,6 +4,7 @@ import Library
 import Mirror
 import Numbering
 import OffThread
+import Stream
 import Synchronization
 
 /// The library as people browse it: what is on disk, put together with what the mirror knows and what the user
@@ -17,6 +18,8 @@ struct ShelfService: Sendable {
     var mappingFiles: MappingFiles? = nil
     /// Sonarr and Radarr, when set up: missing relations carry where they can be sent.
     var handOff = HandOffTargets()
+    /// The streams' probe results, for a file's chapters on the player page.
+    var probes: ProbeCache? = nil
     /// Summaries change only when a document is stored or the titles dump replaced: kept while the mirror's
     /// matching version stays the same, so the grid reads the library and watch state alone.
     let summaries = SummaryCache()
@@ -131,7 +134,16 @@ struct ShelfService: Sendable {
         guard let file = try await offThread({ try index.file(id: fileId) }) else { return nil }
         let name = (file.path as NSString).lastPathComponent
         guard let placement = try await offThread({ try index.placement(fileId: fileId) }) else {
-            return WatchContext(fileId: fileId, name: name, aid: nil, seriesTitle: file.title, episode: file.episode, episodeTitle: nil, next: nil)
+            return WatchContext(
+                fileId: fileId,
+                name: name,
+                aid: nil,
+                seriesTitle: file.title,
+                episode: file.episode,
+                episodeTitle: nil,
+                next: nil,
+                chapters: try await chapters(of: file)
+            )
         }
         let aid = placement.aid
         let episode = placement.episode ?? "1"
@@ -157,8 +169,17 @@ struct ShelfService: Sendable {
             seriesTitle: record?.title ?? summary?.title ?? file.title,
             episode: episode,
             episodeTitle: titles[episode] ?? nil,
-            next: next
+            next: next,
+            chapters: try await chapters(of: file)
         )
+    }
+
+    /// The file's chapters from its probe (made once, kept with the stream's); nil when it cannot be read.
+    func chapters(of file: LibraryFile) async throws -> [WatchContext.Chapter]? {
+        guard let probes, !file.offline else { return nil }
+        let source = StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
+        guard let info = try? await offThread({ try probes.info(for: source) }) else { return nil }
+        return info.chapters.map { WatchContext.Chapter(title: $0.title, start: $0.start, end: $0.end, kind: $0.kind.rawValue) }
     }
 
     /// A file's watch state: kept by episode once matched, so it is found whichever file the user played.

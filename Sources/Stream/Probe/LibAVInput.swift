@@ -87,6 +87,21 @@ final class LibAVInput {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The container's chapters as it stores them, in media time (the container's start is 0).
+    var chapters: [Chapter] {
+        let count = Int(context.pointee.nb_chapters)
+        guard count > 0, let list = context.pointee.chapters else { return [] }
+        return (0..<count).compactMap { index in
+            guard let chapter = list[index]?.pointee, chapter.time_base.den > 0 else { return nil }
+            let unit = Double(chapter.time_base.num) / Double(chapter.time_base.den)
+            return Chapter(
+                title: Self.metadata(chapter.metadata, "title"),
+                start: Double(chapter.start) * unit - startTime,
+                end: Double(chapter.end) * unit - startTime
+            )
+        }
+    }
+
     static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
         pointer.map { String(cString: $0) }
     }

@@ -118,6 +118,8 @@ public struct MediaInfo: Sendable, Codable, Equatable {
     /// True when the keyframes came from libavformat's index (read from the container, or built by a seek
     /// through a file without one), false when the packets were scanned because the index fell short.
     public var keyframesFromIndex: Bool
+    /// The file's chapters, normalised (`Chapter.normalised`); none when it has none.
+    public var chapters: [Chapter]
 
     public init(
         container: String,
@@ -128,7 +130,8 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         audio: [Audio],
         subtitles: [Subtitle],
         keyframes: [Double],
-        keyframesFromIndex: Bool
+        keyframesFromIndex: Bool,
+        chapters: [Chapter] = []
     ) {
         self.container = container
         self.duration = duration
@@ -139,5 +142,6 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         self.subtitles = subtitles
         self.keyframes = keyframes
         self.keyframesFromIndex = keyframesFromIndex
+        self.chapters = chapters
     }
 }

@@ -82,6 +82,7 @@ public struct MediaProber: Sendable {
             info.keyframes = try scanKeyframes(path: path, videoIndex: videoIndex)
             info.keyframesFromIndex = false
         }
+        info.chapters = Chapter.normalised(input.chapters, duration: info.duration)
         return info
     }
 
