@@ -67,5 +67,18 @@ public enum AccountsSchema {
             try db.execute(sql: "CREATE INDEX appUser_nameKey ON appUser(nameKey)")
             try db.execute(sql: "CREATE INDEX appUser_nameSkeleton ON appUser(nameSkeleton)")
         }
+        // Each viewer's languages, subtitle style and skip behaviour (`ViewerPreferences` as JSON). No foreign key:
+        // user 0 is the sign-in-free loopback install.
+        migrator.registerMigration("accounts.v3-preferences") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE viewerPreferences (
+                        userId INTEGER PRIMARY KEY,
+                        preferences TEXT NOT NULL,
+                        updatedAt REAL NOT NULL
+                    )
+                    """
+            )
+        }
     }
 }

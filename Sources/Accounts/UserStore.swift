@@ -65,6 +65,7 @@ public struct UserStore: Sendable {
             try user.insert(db)
             if first, let id = user.id {
                 try db.execute(sql: "UPDATE watchState SET userId = ? WHERE userId = 0", arguments: [id])
+                try db.execute(sql: "UPDATE viewerPreferences SET userId = ? WHERE userId = 0", arguments: [id])
             }
             return user
         }
@@ -81,6 +82,7 @@ public struct UserStore: Sendable {
                 if admins == 1, try User.fetchCount(db) > 1 { throw AccountError.lastAdmin(user.name) }
             }
             try db.execute(sql: "DELETE FROM watchState WHERE userId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM viewerPreferences WHERE userId = ?", arguments: [id])
             _ = try User.deleteOne(db, key: id)
         }
     }

@@ -230,6 +230,8 @@ func buildParts(
     let watch = WatchStateStore(writer: database.writer)
     let handOff = HandOffTargets(sonarr: configuration.sonarr != nil, radarr: configuration.radarr != nil)
     WatchRoutes<AppRequestContext>(watch: watch, clock: clock).register(on: router)
+    let viewerPreferences = PreferencesStore(writer: database.writer)
+    PreferencesRoutes<AppRequestContext>(preferences: viewerPreferences, clock: clock).register(on: router)
     let posters = PosterStore(
         store: store,
         transport: upstream,
@@ -283,6 +285,7 @@ func buildParts(
         streams: streams,
         tokens: tokens,
         authenticator: authenticator,
+        preferences: viewerPreferences,
         now: { Date(timeIntervalSince1970: clock.now()) }
     )
     .register(on: router)

@@ -109,7 +109,7 @@ struct StreamAPITests {
             let inOrder = try await client.execute(uri: base + "v/3.ts", method: .get) { $0.bytes }
             #expect(seekFirst == inOrder)
             // The SRT track as WebVTT: every cue once, within 50 ms.
-            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="eng""#))
+            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English — Full",LANGUAGE="eng""#))
             let cues = try await Self.cues(client, base + "s0/")
             #expect(cues.count == MediaFixtures.srtCues.count)
             for (cue, expected) in zip(cues, MediaFixtures.srtCues) {
@@ -147,7 +147,7 @@ struct StreamAPITests {
             let base = String(url.dropLast("master.m3u8".count))
             let master = try await Self.get(client, url)
             #expect(master.contains("v-h264-240/index.m3u8"))
-            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English – Full subtitles",LANGUAGE="eng""#))
+            #expect(master.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English — Full",LANGUAGE="eng""#))
             let durations = Self.durations(try await Self.get(client, base + "v-h264-240/index.m3u8"))
             #expect(durations == [6, 6, 4])
             // Segment 2 first (a seek), then 1 and 0: each covers exactly its grid slot.

@@ -78,7 +78,7 @@ struct StreamPiecesTests {
         #expect(text.contains(#"TYPE=AUDIO,GROUP-ID="audio",NAME="Japanese",LANGUAGE="jpn",DEFAULT=YES"#))
         #expect(text.contains(#"NAME="English",LANGUAGE="eng",DEFAULT=NO"#))
         #expect(text.contains(#"URI="a1/index.m3u8""#))
-        #expect(text.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English – Full""#))
+        #expect(text.contains(#"TYPE=SUBTITLES,GROUP-ID="subs",NAME="English — Full""#))
         #expect(!text.contains("s1/index.m3u8"), "a bitmap track is not offered as WebVTT")
         #expect(text.contains(#"CODECS="avc1.640029,mp4a.40.2""#))
         #expect(text.contains("RESOLUTION=1920x1080"))

@@ -3,23 +3,14 @@ public import Foundation
 /// Short media made with ffmpeg's lavfi sources, once per test run, in a temporary folder.
 public enum MediaFixtures {
     /// An ASS script whose cues the subtitle tests look for, at known times.
-    public static let assScript = """
-        [Script Info]
-        ScriptType: v4.00+
-        PlayResX: 640
-        PlayResY: 360
+    public static let assScript =
+        assHeader(styles: ["Default,Arial,28,&H00FFFFFF,&H000000FF,&H00000000,&H64000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1"])
+            + """
+            Dialogue: 0,0:00:01.50,0:00:03.25,Default,,0,0,0,,First line
+            Dialogue: 0,0:00:07.10,0:00:09.00,Default,,0,0,0,,Across a boundary
+            Dialogue: 0,0:00:13.40,0:00:14.90,Default,,0,0,0,,Third line
 
-        [V4+ Styles]
-        Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
-        Style: Default,Arial,28,&H00FFFFFF,&H000000FF,&H00000000,&H64000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
-
-        [Events]
-        Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
-        Dialogue: 0,0:00:01.50,0:00:03.25,Default,,0,0,0,,First line
-        Dialogue: 0,0:00:07.10,0:00:09.00,Default,,0,0,0,,Across a boundary
-        Dialogue: 0,0:00:13.40,0:00:14.90,Default,,0,0,0,,Third line
-
-        """
+            """
 
     /// An SRT file, muxed into the H.264 fixture as its subtitle track.
     public static let srtScript = """
@@ -135,6 +126,103 @@ public enum MediaFixtures {
                 )
             }
         }
+    }
+
+    /// A font no system has installed (DejaVu Serif Bold Italic renamed, see Tests/Fixtures/fonts): what a fansub's
+    /// signs ask for, found only among the file's attachments.
+    public static let attachedFont = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/fonts/AnikuraTestFace.ttf").path
+    public static let attachedFontFamily = "Anikura Test Face"
+
+    /// Where the signs track shows its sign (ASS \\pos in the 640x360 picture, and the box around it), the whole file long.
+    public static let signText = "ANIKURA"
+    public static let signBox = (x: 150, y: 40, width: 340, height: 120)
+
+    /// A fansub release as it ships: 30 s of 640x360 H.264 with Matroska chapters (Prologue, Opening, Part A, Ending,
+    /// Preview), two audio tracks (an English dub first and default at 660 Hz, Japanese at 440 Hz), a full English ASS
+    /// track (plain lines, one style) and an English "Signs & Songs" ASS track typeset with `\\pos` in the attached font
+    /// `attachedFontFamily`, which is attached to the file.
+    public static var fansub: String {
+        get async {
+            await made.file("fansub.mkv") { output in
+                let full = directory + "/fansub-full.ass"
+                let signs = directory + "/fansub-signs.ass"
+                let chapters = directory + "/fansub-chapters.txt"
+                let lines = (0..<14).map { n in
+                    "Dialogue: 0,0:00:\(String(format: "%02d", n * 2 + 1)).00,0:00:\(String(format: "%02d", n * 2 + 2)).50,Default,,0,0,0,,Line \(n + 1) of the dialogue"
+                }
+                try?
+                    (assHeader(styles: ["Default,DejaVu Sans,24,&H00FFFFFF,&H000000FF,&H00000000,&H64000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1"])
+                    + lines.joined(separator: "\n") + "\n").write(toFile: full, atomically: true, encoding: .utf8)
+                let sign = "Sign,\(attachedFontFamily),72,&H0000FFFF,&H000000FF,&H00000000,&H00000000,-1,-1,0,0,100,100,0,0,1,3,0,5,10,10,10,1"
+                let song = "Song,\(attachedFontFamily),30,&H00FF80FF,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1"
+                try?
+                    (assHeader(styles: [sign, song])
+                    + "Dialogue: 0,0:00:00.00,0:00:30.00,Sign,,0,0,0,,{\\pos(320,100)}\(signText)\n"
+                    + "Dialogue: 0,0:00:05.00,0:00:13.00,Song,,0,0,0,,{\\k40}Ha{\\k40}ji{\\k40}me{\\k40}ru\n")
+                    .write(toFile: signs, atomically: true, encoding: .utf8)
+                try? """
+                ;FFMETADATA1
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=0
+                END=4000
+                title=Prologue
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=4000
+                END=14000
+                title=Opening
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=14000
+                END=22000
+                title=Part A
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=22000
+                END=27000
+                title=Ending
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=27000
+                END=30000
+                title=Preview
+
+                """.write(toFile: chapters, atomically: true, encoding: .utf8)
+                await ffmpeg([
+                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-i", full, "-i", signs, "-i", chapters,
+                    "-attach", attachedFont, "-metadata:s:t:0", "mimetype=application/x-truetype-font",
+                    "-metadata:s:t:0", "filename=AnikuraTestFace.ttf",
+                    "-t", "30", "-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:s", "-map", "4:s", "-map_chapters", "5",
+                    "-c:v", "libx264", "-preset", "veryfast", "-g", "48", "-keyint_min", "48", "-sc_threshold", "0",
+                    "-c:a", "aac", "-b:a", "96k", "-c:s", "ass",
+                    "-metadata:s:a:0", "language=eng", "-metadata:s:a:0", "title=English dub", "-disposition:a:0", "default",
+                    "-metadata:s:a:1", "language=jpn", "-disposition:a:1", "0",
+                    "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=English",
+                    "-metadata:s:s:1", "language=eng", "-metadata:s:s:1", "title=Signs & Songs", output,
+                ])
+            }
+        }
+    }
+
+    /// An ASS script's head with these `Style:` lines (after `Style: `), ready for `Dialogue:` lines.
+    static func assHeader(styles: [String]) -> String {
+        """
+        [Script Info]
+        ScriptType: v4.00+
+        PlayResX: 640
+        PlayResY: 360
+
+        [V4+ Styles]
+        Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+        \(styles.map { "Style: " + $0 }.joined(separator: "\n"))
+
+        [Events]
+        Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+
+        """
     }
 
     private static let made = Made()

@@ -53,6 +53,9 @@ export const api = {
   mirrorStatus: () => request('GET', '/api/mirror/status'),
   attention: () => request('GET', '/api/attention'),
   stream: (fileId, query) => request('GET', `/api/stream/${fileId}${query ? '?' + query : ''}`),
+  // Your languages, subtitle style and skip behaviour.
+  preferences: () => request('GET', '/api/me/preferences'),
+  setPreferences: change => request('PUT', '/api/me/preferences', change),
   progress: fileId => request('GET', `/api/me/progress/${fileId}`),
   file: fileId => request('GET', `/api/library/files/${fileId}`),
   setWatched: (fileId, watched) => request(watched ? 'POST' : 'DELETE', `/api/me/watched/${fileId}`),

@@ -46,6 +46,8 @@ enum RoutePolicy: String, Sendable, CaseIterable {
 
             "GET /api/me": .viewer,
             "GET /api/me/continue": .viewer,
+            "GET /api/me/preferences": .viewer,
+            "PUT /api/me/preferences": .viewer,
             "GET /api/me/progress/{fileId}": .viewer,
             "PUT /api/me/progress/{fileId}": .viewer,
             "POST /api/me/progress/{fileId}": .viewer,

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -14,6 +15,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
     let streams: StreamService
     let tokens: StreamTokens
     let authenticator: Authenticator
+    let preferences: PreferencesStore
     let now: @Sendable () -> Date
     let fileIO = FileIO()
 
@@ -22,10 +24,12 @@ struct StreamRoutes<Context: CallerRequestContext> {
     func register(on router: Router<Context>) {
         router.get("api/stream/:fileId") { request, context in
             let file = try await libraryFile(context)
-            let client = try clientProfile(request)
-            let info = try await run { try await streams.info(try await source(file)) }
-            let decision = streams.decision(info, client: client)
             guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
+            let info = try await run { try await streams.info(try await source(file)) }
+            let preferences = preferences
+            let viewer = try await offThread { try preferences.preferences(userId: caller.userId) }
+            let client = try clientProfile(request, info: info, viewer: viewer)
+            let decision = streams.decision(info, client: client)
             let token = tokens.make(fileId: file.id, userId: caller.userId, now: now())
             let url = "/hls/\(token)/\(file.id)/master.m3u8" + query(client)
             return try JSONResponse.make(
@@ -35,7 +39,9 @@ struct StreamRoutes<Context: CallerRequestContext> {
                     expiresAt: ISO8601DateFormatter().string(from: now().addingTimeInterval(tokens.lifetime)),
                     mode: mode(decision),
                     video: "\(Rendition.video(decision.video))",
-                    info: info
+                    info: info,
+                    defaults: .init(audio: client.audioTrack, subtitle: client.subtitleTrack, burn: client.burnSubtitle),
+                    subtitleNames: MasterPlaylist.subtitleNames(info.subtitles)
                 )
             )
         }
@@ -146,6 +152,25 @@ struct StreamRoutes<Context: CallerRequestContext> {
         var mode: String
         var video: String
         var info: MediaInfo
+        /// What the stream starts with for this viewer (positions among the file's audio and subtitle tracks).
+        var defaults: Defaults
+        /// Each subtitle track's menu name (`English — Signs & Songs (styled)`), as in the master playlist.
+        var subtitleNames: [String]
+
+        struct Defaults: Encodable {
+            var audio: Int?
+            var subtitle: Int?
+            var burn: Int?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(audio, forKey: .audio)
+                try container.encode(subtitle, forKey: .subtitle)
+                try container.encode(burn, forKey: .burn)
+            }
+
+            enum CodingKeys: String, CodingKey { case audio, subtitle, burn }
+        }
     }
 
     func mode(_ decision: StreamDecision) -> String {
@@ -158,6 +183,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         if client.forceTranscode { items.append("transcode=1") }
         if let burn = client.burnSubtitle { items.append("burn=\(burn)") }
         if let audio = client.audioTrack { items.append("audio=\(audio)") }
+        if let subtitle = client.subtitleTrack { items.append("subs=\(subtitle)") }
         return items.isEmpty ? "" : "?" + items.joined(separator: "&")
     }
 
@@ -169,6 +195,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         )
     }
 
+    /// What the request asks for: `transcode=1`, `burn=N` (or `none`), `audio=N`, `subs=N` (or `none`).
     func clientProfile(_ request: Request) throws -> ClientProfile {
         var profile = ClientProfile()
         profile.forceTranscode = try RequestParsing.bool(
@@ -176,19 +203,42 @@ struct StreamRoutes<Context: CallerRequestContext> {
             name: "transcode",
             .native
         )
-        if let burn = request.uri.queryParameters.get("burn") {
-            guard burn.count <= 3, let track = Int(burn), track >= 0 else {
-                throw APIError.badRequest("burn must be a subtitle track number.", .native)
-            }
-            profile.burnSubtitle = track
-        }
-        if let audio = request.uri.queryParameters.get("audio") {
-            guard audio.count <= 3, let track = Int(audio), track >= 0 else {
-                throw APIError.badRequest("audio must be an audio track number.", .native)
-            }
-            profile.audioTrack = track
-        }
+        profile.burnSubtitle = try track(request, "burn", "a subtitle track number or none")
+        profile.audioTrack = try track(request, "audio", "an audio track number")
+        profile.subtitleTrack = try track(request, "subs", "a subtitle track number or none")
         return profile
+    }
+
+    /// The request's profile with the viewer's preferences filling what it leaves open: the audio track in their
+    /// language, their subtitle track, burnt in when they prefer styled subtitles and the track is styled.
+    func clientProfile(_ request: Request, info: MediaInfo, viewer: ViewerPreferences) throws -> ClientProfile {
+        var profile = try clientProfile(request)
+        let query = request.uri.queryParameters
+        let defaults = TrackDefaults(
+            info: info,
+            audioLanguages: viewer.audioLanguages,
+            subtitleLanguages: viewer.subtitleLanguages
+        )
+        if query.get("audio") == nil { profile.audioTrack = defaults.audio }
+        if query.get("subs") == nil { profile.subtitleTrack = defaults.subtitle }
+        if query.get("burn") == nil, viewer.subtitleStyle == .styled, let subtitle = profile.subtitleTrack,
+            info.subtitles.indices.contains(subtitle), info.subtitles[subtitle].styled
+        {
+            profile.burnSubtitle = subtitle
+        }
+        // A track burnt in is not offered as text as well.
+        if profile.burnSubtitle != nil && profile.burnSubtitle == profile.subtitleTrack { profile.subtitleTrack = nil }
+        return profile
+    }
+
+    /// A track number parameter; `none` (where allowed) is the same as leaving it out.
+    func track(_ request: Request, _ name: String, _ expected: String) throws -> Int? {
+        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        if value == "none" && expected.hasSuffix("or none") { return nil }
+        guard value.count <= 3, let track = Int(value), track >= 0 else {
+            throw APIError.badRequest("\(name) must be \(expected).", .native)
+        }
+        return track
     }
 
     func libraryFile(_ context: Context) async throws -> LibraryFile {

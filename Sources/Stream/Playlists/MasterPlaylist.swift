@@ -1,3 +1,5 @@
+import Foundation
+
 /// The HLS master playlist: the video variants (one when copied; a ladder of heights when transcoded), an audio
 /// rendition per audio track and a WebVTT rendition per text subtitle track, each named by language so a player's
 /// track menu reads well. Written to RFC 8216 and Apple's HLS authoring rules: `CODECS`, `RESOLUTION`, `FRAME-RATE`,
@@ -24,14 +26,14 @@ public enum MasterPlaylist {
             lines.append("#EXT-X-MEDIA:" + attributes.joined(separator: ","))
         }
         let textTracks = info.subtitles.enumerated().filter { $0.element.isText }
+        let subtitleNames = Self.subtitleNames(info.subtitles)
         for (track, subtitle) in textTracks {
-            var attributes = [
-                "TYPE=SUBTITLES", "GROUP-ID=\"subs\"",
-                "NAME=\(quoted(name(subtitle.language, subtitle.title, track: track, kind: "Subtitles")))",
-            ]
+            let isDefault = track == client.subtitleTrack
+            var attributes = ["TYPE=SUBTITLES", "GROUP-ID=\"subs\"", "NAME=\(quoted(subtitleNames[track]))"]
             attributes.append("LANGUAGE=\(quoted(subtitle.language ?? "und"))")
             attributes += [
-                "DEFAULT=NO", "AUTOSELECT=YES", "FORCED=NO", "URI=\"\(Rendition.subtitles(track))/index.m3u8\"",
+                "DEFAULT=\(isDefault ? "YES" : "NO")", "AUTOSELECT=YES", "FORCED=NO",
+                "URI=\"\(Rendition.subtitles(track))/index.m3u8\"",
             ]
             lines.append("#EXT-X-MEDIA:" + attributes.joined(separator: ","))
         }
@@ -128,6 +130,27 @@ public enum MasterPlaylist {
         case (nil, let title?): return title
         case (nil, nil): return "\(kind) \(track + 1)"
         }
+    }
+
+    /// Each subtitle track's name for a menu: `English — Full`, `English — Signs & Songs (styled)`. Two tracks that
+    /// would read alike (two full English tracks) add their titles, or their numbers.
+    public static func subtitleNames(_ tracks: [MediaInfo.Subtitle]) -> [String] {
+        func base(_ track: MediaInfo.Subtitle, _ position: Int) -> String {
+            let language = track.language.flatMap { $0 == "und" ? nil : (LanguageCodes.name($0) ?? $0) }
+            let kind = track.kind == .signs ? "Signs & Songs" : "Full"
+            let lead = language ?? track.title ?? "Subtitles \(position + 1)"
+            return "\(lead) — \(kind)" + (track.styled ? " (styled)" : "")
+        }
+        let bases = tracks.enumerated().map { base($0.element, $0.offset) }
+        // Only text tracks share a menu; bitmap ones are named apart by the player.
+        let textNames = tracks.indices.filter { tracks[$0].isText }.map { bases[$0] }
+        var names = bases
+        for (position, name) in bases.enumerated() where tracks[position].isText && textNames.filter({ $0 == name }).count > 1 {
+            let title = tracks[position].title?.trimmingCharacters(in: .whitespaces) ?? ""
+            let telling = !title.isEmpty && !name.lowercased().contains(title.lowercased())
+            names[position] = name + " · " + (telling ? String(title.prefix(60)) : "track \(position + 1)")
+        }
+        return names
     }
 
     /// A quoted-string attribute: HLS allows no double quote or line break inside.

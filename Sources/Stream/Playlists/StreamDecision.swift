@@ -8,11 +8,14 @@ public struct ClientProfile: Sendable, Equatable, Hashable {
     /// The audio track (by position) the master playlist offers as the default: how a native player that shows no audio
     /// menu of its own (Chromium's) is switched to another language.
     public var audioTrack: Int?
+    /// The text subtitle track (index among the file's subtitle tracks) the master playlist marks `DEFAULT=YES`.
+    public var subtitleTrack: Int?
 
-    public init(forceTranscode: Bool = false, burnSubtitle: Int? = nil, audioTrack: Int? = nil) {
+    public init(forceTranscode: Bool = false, burnSubtitle: Int? = nil, audioTrack: Int? = nil, subtitleTrack: Int? = nil) {
         self.forceTranscode = forceTranscode
         self.burnSubtitle = burnSubtitle
         self.audioTrack = audioTrack
+        self.subtitleTrack = subtitleTrack
     }
 }
 

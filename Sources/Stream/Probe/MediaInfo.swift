@@ -77,6 +77,14 @@ public struct MediaInfo: Sendable, Codable, Equatable {
         public var isDefault: Bool
         /// ASS, SSA, SRT and the like: text that can become WebVTT (bitmap subtitles cannot).
         public var isText: Bool
+        /// The container's forced flag.
+        public var isForced: Bool
+        /// Full subtitles or signs and songs only (`SubtitleKind.of`).
+        public var kind: SubtitleKind
+        /// ASS with typesetting or several styles: shown as meant only when burnt in with libass.
+        public var styled: Bool
+        /// How many events the track holds, when known (Matroska's statistics tags, or counted).
+        public var events: Int?
 
         public init(
             streamIndex: Int,
@@ -84,7 +92,11 @@ public struct MediaInfo: Sendable, Codable, Equatable {
             language: String?,
             title: String?,
             isDefault: Bool,
-            isText: Bool
+            isText: Bool,
+            isForced: Bool = false,
+            kind: SubtitleKind = .full,
+            styled: Bool = false,
+            events: Int? = nil
         ) {
             self.streamIndex = streamIndex
             self.codec = codec
@@ -92,7 +104,14 @@ public struct MediaInfo: Sendable, Codable, Equatable {
             self.title = title
             self.isDefault = isDefault
             self.isText = isText
+            self.isForced = isForced
+            self.kind = kind
+            self.styled = styled
+            self.events = events
         }
+
+        /// ASS or SSA, whose styles and override tags libass draws.
+        public var isASS: Bool { codec == "ass" || codec == "ssa" }
 
         /// PGS (Blu-ray), VobSub (DVD), DVB and XSUB pictures: burnt in by laying them over the video.
         public var isBitmap: Bool {

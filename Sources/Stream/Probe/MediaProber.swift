@@ -59,6 +59,10 @@ public struct MediaProber: Sendable {
             case AVMEDIA_TYPE_SUBTITLE:
                 let descriptor = avcodec_descriptor_get(parameters.codec_id)
                 let isText = descriptor.map { $0.pointee.props & AV_CODEC_PROP_TEXT_SUB != 0 } ?? false
+                // mkvmerge writes each track's event count as a statistics tag.
+                let counted =
+                    (LibAVInput.metadata(stream.metadata, "NUMBER_OF_FRAMES")
+                    ?? LibAVInput.metadata(stream.metadata, "NUMBER_OF_FRAMES-eng")).flatMap { Int($0) }
                 info.subtitles.append(
                     .init(
                         streamIndex: index,
@@ -66,7 +70,9 @@ public struct MediaProber: Sendable {
                         language: language,
                         title: title,
                         isDefault: isDefault,
-                        isText: isText
+                        isText: isText,
+                        isForced: stream.disposition & AV_DISPOSITION_FORCED != 0,
+                        events: counted
                     )
                 )
             default:
@@ -83,7 +89,41 @@ public struct MediaProber: Sendable {
             info.keyframesFromIndex = false
         }
         info.chapters = Chapter.normalised(input.chapters, duration: info.duration)
+        try describeSubtitles(&info, input: input, path: path)
         return info
+    }
+
+    /// Each text track's kind and whether it is styled. Its events are read (one pass over the file, every other
+    /// stream discarded) only when the tags and header leave that open: no event count, or ASS with one style.
+    private func describeSubtitles(_ info: inout MediaInfo, input: LibAVInput, path: String) throws(StreamError) {
+        let texts = info.subtitles.indices.filter { info.subtitles[$0].isText }
+        var styleCounts: [Int: Int] = [:]
+        for position in texts where info.subtitles[position].isASS {
+            let index = info.subtitles[position].streamIndex
+            styleCounts[index] = Self.headerStyleCount(input.stream(index).pointee.codecpar.pointee)
+        }
+        let toRead = texts.map { info.subtitles[$0] }.filter { track in
+            track.events == nil || (track.isASS && (styleCounts[track.streamIndex] ?? 0) < 2)
+        }
+        let surveys = try SubtitleSurvey.read(path: path, tracks: toRead.map(\.streamIndex))
+        for position in texts {
+            var track = info.subtitles[position]
+            if let survey = surveys[track.streamIndex] {
+                track.events = track.events ?? survey.events
+                track.styled = track.isASS && survey.styled
+            } else {
+                track.styled = track.isASS && (styleCounts[track.streamIndex] ?? 0) >= 2
+            }
+            track.kind = SubtitleKind.of(title: track.title, forced: track.isForced, events: track.events, duration: info.duration)
+            info.subtitles[position] = track
+        }
+    }
+
+    /// How many `Style:` lines an ASS track's header (its codec private data) has.
+    static func headerStyleCount(_ parameters: AVCodecParameters) -> Int {
+        guard let data = parameters.extradata, parameters.extradata_size > 0 else { return 0 }
+        let header = String(decoding: UnsafeBufferPointer(start: data, count: Int(parameters.extradata_size)), as: UTF8.self)
+        return header.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("Style:") }.count
     }
 
     /// The container's keyframe index. Matroska loads its Cues lazily, on the first seek; without Cues the seek

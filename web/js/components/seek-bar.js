@@ -26,7 +26,9 @@ export function seekBar(video, { duration, trackURL }) {
   const picture = h('div', { class: 'seek-picture', id: 'seek-picture' });
   const label = h('span', { class: 'seek-time', id: 'seek-time' });
   const preview = h('div', { class: 'seek-preview', id: 'seek-preview', hidden: true, 'aria-hidden': 'true' }, picture, label);
-  const element = h('div', { class: 'seek-row' }, preview, bar, h('span', { class: 'seek-clock muted', id: 'seek-clock' }, `0:00 / ${clock(duration)}`));
+  // The bar sits in a track of its own, so marks (chapters) can be laid over it by share of the running time.
+  const track = h('div', { class: 'seek-track' }, bar);
+  const element = h('div', { class: 'seek-row' }, preview, track, h('span', { class: 'seek-clock muted', id: 'seek-clock' }, `0:00 / ${clock(duration)}`));
   let cues = [];
   let dragging = false;
   let stopped = false;
@@ -81,6 +83,7 @@ export function seekBar(video, { duration, trackURL }) {
   load();
   return {
     element,
+    track,
     show,
     previews: () => cues,
     stop() { stopped = true; clearTimeout(retry); video.removeEventListener('timeupdate', update); },

@@ -1,11 +1,11 @@
-// Settings: your password and API keys; for admins, users and roles, media folders and "scan now".
+// Settings: how you watch (languages, subtitle style, skipping), your password and API keys; for admins, users and roles, media folders and "scan now".
 import { api } from 'app/api.js';
 import { h, replace, relative, plural, title } from 'app/dom.js';
 
 export async function render(main, { me, isAdmin, header }) {
   title('Settings');
   const open = me.credential === 'open';
-  const sections = [h('h1', {}, 'Settings')];
+  const sections = [h('h1', {}, 'Settings'), await playbackSection()];
   if (open) {
     sections.push(h('section', { class: 'panel' }, h('h2', {}, 'Accounts'),
       h('p', {}, 'This install has no users: anyone on this machine is its admin. Create the first admin to require sign-in.'),
@@ -23,6 +23,50 @@ export async function render(main, { me, isAdmin, header }) {
 
 function field(label, input) {
   return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+const languageList = codes => codes.map(code => { try { return languageNames.of(code); } catch { return code; } }).join(', ');
+
+/** Your languages (in order), how subtitles are shown, and what the player does at an opening or ending. */
+async function playbackSection() {
+  const prefs = await api.preferences();
+  const message = h('p', { role: 'status', id: 'playback-message' });
+  const audio = h('input', { id: 'audio-languages', name: 'audio_languages', value: prefs.audio_languages.join(', '), placeholder: 'jpn, eng', autocomplete: 'off' });
+  const subs = h('input', { id: 'subtitle-languages', name: 'subtitle_languages', value: prefs.subtitle_languages.join(', '), placeholder: 'eng (empty: no subtitles)', autocomplete: 'off' });
+  const style = h('select', { id: 'subtitle-style', name: 'subtitle_style' },
+    h('option', { value: 'text' }, 'Text (the browser draws them; no transcoding)'),
+    h('option', { value: 'styled' }, 'Styled (typesetting and fonts burnt in; transcodes)'));
+  const skip = h('select', { id: 'skip-mode', name: 'skip' },
+    h('option', { value: 'ask' }, 'Show a Skip button'),
+    h('option', { value: 'auto' }, 'Skip by itself (not on a first episode)'),
+    h('option', { value: 'never' }, 'Never'));
+  style.value = prefs.subtitle_style;
+  skip.value = prefs.skip;
+  const summary = h('p', { class: 'muted', id: 'playback-summary' });
+  const describe = p => {
+    const audioText = p.audio_languages.length ? `Audio in ${languageList(p.audio_languages)}` : 'The file’s own audio track';
+    const subText = p.subtitle_languages.length ? `subtitles in ${languageList(p.subtitle_languages)} (signs only when the audio is in your language)` : 'no subtitles';
+    summary.textContent = `${audioText}; ${subText}.`;
+  };
+  describe(prefs);
+  const codes = text => text.split(/[\s,;]+/).filter(Boolean);
+  const form = h('form', { class: 'stack', id: 'playback-form' },
+    field('Audio languages, in order (ISO 639 codes)', audio),
+    field('Subtitle languages, in order', subs),
+    field('Subtitles', style), field('Openings, endings and recaps', skip),
+    h('button', { type: 'submit', class: 'primary' }, 'Save'), message);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      const saved = await api.setPreferences({ audio_languages: codes(audio.value), subtitle_languages: codes(subs.value), subtitle_style: style.value, skip: skip.value });
+      audio.value = saved.audio_languages.join(', ');
+      subs.value = saved.subtitle_languages.join(', ');
+      describe(saved);
+      message.className = 'ok'; message.textContent = 'Saved. The next episode you start uses them.';
+    } catch (error) { message.className = 'error'; message.textContent = error.message; }
+  });
+  return h('section', { class: 'panel', id: 'playback' }, h('h2', {}, 'Playback'), summary, form);
 }
 
 function passwordSection() {

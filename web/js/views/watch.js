@@ -5,6 +5,7 @@ import { api } from 'app/api.js';
 import { h, replace, clock, title } from 'app/dom.js';
 import { navigate } from 'app/router.js';
 import { seekBar } from 'app/components/seek-bar.js';
+import { chapterSkip } from 'app/components/chapter-skip.js';
 
 const bitmapCodecs = ['hdmv_pgs_subtitle', 'dvd_subtitle', 'dvb_subtitle', 'xsub'];
 const languageNames = new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' });
@@ -29,7 +30,7 @@ export async function render(main, { args, params }) {
   const status = h('p', { id: 'status', class: 'muted', role: 'status' }, 'Loading…');
   const audioSelect = h('select', { id: 'audio' });
   const subtitleSelect = h('select', { id: 'subtitles' }, h('option', { value: -1 }, 'Off'));
-  const burn = h('select', { id: 'burn' }, h('option', { value: '' }, 'None'));
+  const burn = h('select', { id: 'burn' }, h('option', { value: 'none' }, 'None'));
   const playerSelect = h('select', { id: 'player' }, h('option', { value: 'auto' }, 'Automatic'),
     h('option', { value: 'hlsjs' }, 'hls.js'), h('option', { value: 'native' }, 'Built-in'));
   const transcode = h('input', { id: 'transcode', type: 'checkbox', checked: params.get('transcode') === '1' });
@@ -47,12 +48,12 @@ export async function render(main, { args, params }) {
     resume, h('div', { class: 'video-frame' }, video, upNext),
     h('div', { class: 'player-bar' },
       h('label', {}, 'Audio ', audioSelect), h('label', {}, 'Subtitles ', subtitleSelect),
-      h('label', {}, 'Burn in ', burn), h('label', {}, transcode, ' Always transcode'),
+      h('label', { title: 'Styled subtitles drawn into the picture with their fonts and typesetting (transcodes)' }, 'Burn in ', burn), h('label', {}, transcode, ' Always transcode'),
       h('label', { title: 'hls.js, or the browser’s own HLS player (Safari, iOS, recent Chromium)' }, 'Player ', playerSelect),
-      h('span', { class: 'muted keys' }, 'Keys: space play/pause · ← → 10 s · f full screen · m mute')),
+      h('span', { class: 'muted keys' }, 'Keys: space play/pause · ← → 10 s · s skip · f full screen · m mute')),
     status));
 
-  const context = await api.get(`/api/watch/${fileId}`).catch(() => null);
+  const [context, prefs] = await Promise.all([api.get(`/api/watch/${fileId}`).catch(() => null), api.preferences().catch(() => null)]);
   if (context) {
     title(context.seriesTitle ? `${context.seriesTitle} ${context.episode ? '– ' + context.episode : ''}` : context.name);
     replace(heading, context.aid ? h('a', { href: `/series/${context.aid}` }, context.seriesTitle || context.name) : context.seriesTitle || context.name);
@@ -77,11 +78,23 @@ export async function render(main, { args, params }) {
   const streamBase = ticket.url.slice(0, ticket.url.indexOf('master.m3u8'));
   const seek = seekBar(video, { duration, trackURL: `${streamBase}trickplay/index.vtt` });
   main.querySelector('.video-frame').after(seek.element);
-  // Text subtitles are drawn with libass; pictures (PGS, VobSub, DVB) are laid over the video.
+  // Text subtitles are drawn with libass (with the file's fonts); pictures (PGS, VobSub, DVB) are laid over the video.
   info.subtitles.forEach((s, i) => {
-    if (s.isText || bitmapCodecs.includes(s.codec)) burn.append(h('option', { value: i }, `${s.language || ''} ${s.title || s.codec}`.trim()));
+    const name = s.isText ? ticket.subtitleNames[i] : `${trackName(s, i, 'Subtitles')} (picture)`;
+    if (s.isText || bitmapCodecs.includes(s.codec)) burn.append(h('option', { value: i }, name));
   });
-  burn.value = params.get('burn') || '';
+  burn.value = ticket.defaults.burn ?? 'none';
+  // The subtitle track the viewer's languages chose, as a position among the text tracks (the menus' order).
+  const textPositions = info.subtitles.map((s, i) => (s.isText ? i : -1)).filter(i => i >= 0);
+  const defaultSubtitle = textPositions.indexOf(ticket.defaults.subtitle ?? -2);
+  // Once, as soon as the engine lists the tracks (hls.js does so after the manifest is parsed).
+  let subtitleChosen = false;
+  const chooseDefaultSubtitle = () => {
+    if (subtitleChosen || defaultSubtitle < 0 || !engine || engine.subtitleTracks().length <= defaultSubtitle) return;
+    subtitleChosen = true;
+    engine.setSubtitle(defaultSubtitle);
+    subtitleSelect.value = defaultSubtitle;
+  };
 
   // Watch state: sent every 10 s while playing, on pause, and as the page is left.
   let lastSent = -1;
@@ -133,8 +146,11 @@ export async function render(main, { args, params }) {
     replace(audioSelect, engine.audioTracks().map((name, i) => h('option', { value: i }, name)));
     audioSelect.value = engine.audioTrack();
   };
-  const subtitleMenu = () => replace(subtitleSelect, h('option', { value: -1 }, 'Off'),
-    engine.subtitleTracks().map((name, i) => h('option', { value: i }, name)));
+  // Rebuilt when the engine's list changes, keeping the track being shown selected.
+  const subtitleMenu = () => {
+    replace(subtitleSelect, h('option', { value: -1 }, 'Off'), engine.subtitleTracks().map((name, i) => h('option', { value: i }, name)));
+    subtitleSelect.value = engine.subtitleTrack();
+  };
   if (engine) engine.start();
 
   function hlsEngine() {
@@ -149,10 +165,12 @@ export async function render(main, { args, params }) {
       start() {
         // The menus follow hls.js's track lists, which it fills after the manifest (and again on a change).
         hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, audioMenu);
-        hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, subtitleMenu);
+        hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, () => { audioSelect.value = hls.audioTrack; });
+        hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => { subtitleMenu(); chooseDefaultSubtitle(); });
         hls.on(Hls.Events.MANIFEST_PARSED, () => {
           audioMenu();
           subtitleMenu();
+          chooseDefaultSubtitle();
           if (!holdForChoice) video.play().catch(() => {});
         });
         hls.loadSource(ticket.url);
@@ -162,6 +180,7 @@ export async function render(main, { args, params }) {
       audioTrack: () => hls.audioTrack,
       setAudio(i) { hls.audioTrack = i; },
       subtitleTracks: () => hls.subtitleTracks.map(name),
+      subtitleTrack: () => (hls.subtitleDisplay ? hls.subtitleTrack : -1),
       setSubtitle(i) { hls.subtitleTrack = i; hls.subtitleDisplay = i >= 0; },
     };
   }
@@ -176,11 +195,19 @@ export async function render(main, { args, params }) {
     let audioIndex = Number(new URL(ticket.url, location.href).searchParams.get('audio') ?? info.audio.findIndex(a => a.isDefault));
     if (!(audioIndex >= 0)) audioIndex = 0;
     const ownTracks = texts.map(({ s, i }) => {
-      const track = h('track', { kind: 'subtitles', src: `${base}s${i}/full.vtt`, label: trackName(s, i, 'Subtitles') });
+      const track = h('track', { kind: 'subtitles', src: `${base}s${i}/full.vtt`, label: ticket.subtitleNames[i] });
       if (s.language) track.srclang = s.language;
       return track;
     });
     const platformText = () => [...video.textTracks].filter(t => !ownTracks.some(o => o.track === t));
+    // The track the viewer chose (-1: none). Chromium turns on tracks of the browser's language by itself as they
+    // load; every change is brought back to the choice.
+    let shownSubtitle = -1;
+    const applySubtitle = () => {
+      const list = platformText().length ? platformText() : ownTracks.map(t => t.track);
+      list.forEach((t, n) => { const mode = n === shownSubtitle ? 'showing' : 'disabled'; if (t.mode !== mode) t.mode = mode; });
+    };
+    video.textTracks.addEventListener('change', applySubtitle);
     const streamURL = () => {
       const url = new URL(ticket.url, location.href);
       url.searchParams.set('audio', audioIndex);
@@ -195,6 +222,7 @@ export async function render(main, { args, params }) {
           if (!platformText().length && !video.querySelector('track')) video.append(...ownTracks);
           audioMenu();
           subtitleMenu();
+          chooseDefaultSubtitle();
         }, { once: true });
         audioMenu();
         subtitleMenu();
@@ -217,11 +245,14 @@ export async function render(main, { args, params }) {
           if (!paused) video.play().catch(() => {});
         }, { once: true });
       },
-      subtitleTracks: () => texts.map(({ s, i }) => trackName(s, i, 'Subtitles')),
+      subtitleTracks: () => texts.map(({ i }) => ticket.subtitleNames[i]),
+      subtitleTrack: () => {
+        const list = platformText().length ? platformText() : ownTracks.map(t => t.track);
+        return list.findIndex(t => t.mode === 'showing');
+      },
       setSubtitle(i) {
-        const own = ownTracks.map(t => t.track);
-        const list = platformText().length ? platformText() : own;
-        list.forEach((t, n) => { t.mode = n === i ? 'showing' : 'disabled'; });
+        shownSubtitle = i;
+        applySubtitle();
       },
     };
   }
@@ -237,7 +268,7 @@ export async function render(main, { args, params }) {
   const reload = () => {
     const next = new URLSearchParams();
     if (transcode.checked) next.set('transcode', '1');
-    if (burn.value !== '') next.set('burn', burn.value);
+    next.set('burn', burn.value);
     if (params.get('player')) next.set('player', params.get('player'));
     navigate(`/watch/${fileId}` + (next.size ? '?' + next : ''), { replace: true });
   };
@@ -255,6 +286,7 @@ export async function render(main, { args, params }) {
       ArrowRight: () => { video.currentTime = Math.min(video.duration || Infinity, video.currentTime + 10); },
       f: () => (document.fullscreenElement ? document.exitFullscreen() : video.parentElement.requestFullscreen()),
       m: () => { video.muted = !video.muted; },
+      s: () => skipper.skipNow(),
     };
     const action = actions[event.key];
     if (!action) return;
@@ -265,10 +297,10 @@ export async function render(main, { args, params }) {
 
   // Next episode: at the end, a 10 s countdown; Cancel stays here.
   let countdown = 0;
-  video.addEventListener('ended', () => {
+  const upNextOffer = () => {
     sendProgress();
     const next = context?.next;
-    if (!next) return;
+    if (!next || !upNext.hidden) return;
     let left = 10;
     const cancel = h('button', { type: 'button', id: 'up-next-cancel' }, 'Cancel');
     const go = h('a', { class: 'button primary', href: `/watch/${next.fileId}`, id: 'up-next-play' }, 'Play now');
@@ -284,6 +316,12 @@ export async function render(main, { args, params }) {
       tick();
       if (left <= 0) { clearInterval(countdown); navigate(`/watch/${next.fileId}`); }
     }, 1000);
+  };
+  video.addEventListener('ended', upNextOffer);
+  // Chapter marks and the skip button; a skip past the last chapter is the end of the episode.
+  const skipper = chapterSkip(video, {
+    chapters: context?.chapters || [], duration, track: seek.track, frame: main.querySelector('.video-frame'),
+    mode: prefs?.skip || 'ask', firstEpisode: Number(context?.episode) === 1, toEnd: upNextOffer,
   });
 
   if (params.get('selftest') === '1' && engine) selfTest(video, engine, ticket, { errors, warnings, phase }, say, params, seek);
@@ -297,6 +335,7 @@ export async function render(main, { args, params }) {
     document.removeEventListener('keydown', keys);
     if (hls) hls.destroy();
     seek.stop();
+    skipper.stop();
   };
 }
 

@@ -1,0 +1,36 @@
+import Accounts
+import Foundation
+import Hummingbird
+import Mirror
+import OffThread
+
+/// `GET` and `PUT /api/me/preferences`: the caller's own `ViewerPreferences` (the open install's are user 0's).
+struct PreferencesRoutes<Context: CallerRequestContext> {
+    let preferences: PreferencesStore
+    let clock: any MirrorClock
+
+    func register(on router: Router<Context>) {
+        router.get("api/me/preferences") { _, context in
+            let user = try userId(context)
+            let preferences = preferences
+            return try JSONResponse.make(try await offThread { try preferences.preferences(userId: user) })
+        }
+        router.put("api/me/preferences") { request, context in
+            let user = try userId(context)
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: 16 << 10) } catch {
+                throw APIError(status: .contentTooLarge, message: "The body is larger than 16 KiB.", dialect: .native)
+            }
+            let change = try PreferencesChange.parse(Data(body.readableBytesView))
+            let preferences = preferences
+            let now = clock.now()
+            let saved = try await offThread { try preferences.update(userId: user, now: now) { $0 = change.applied(to: $0) } }
+            return try JSONResponse.make(saved)
+        }
+    }
+
+    func userId(_ context: Context) throws -> Int64 {
+        guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
+        return caller.userId
+    }
+}
