@@ -11,6 +11,11 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     case lastAdmin(String)
     case invalidLabel
     case usersExist
+    case invalidInvite(String)
+    case inviteUnknown
+    case inviteExpired
+    case inviteUsedUp
+    case inviteRevoked
 
     public var description: String {
         switch self {
@@ -30,6 +35,11 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
             "'\(name)' is the last admin; make another user an admin first (or remove every other user)"
         case .invalidLabel: "the label must be 1 to 200 characters"
         case .usersExist: "this install has users already: sign in instead"
+        case .invalidInvite(let reason): reason
+        case .inviteUnknown: "this invitation code is not known: check the link, or ask for a new one"
+        case .inviteExpired: "this invitation has expired: ask whoever sent it for a new one"
+        case .inviteUsedUp: "this invitation has been used up: ask whoever sent it for a new one"
+        case .inviteRevoked: "this invitation was withdrawn: ask whoever sent it for a new one"
         }
     }
 }

@@ -80,5 +80,22 @@ public enum AccountsSchema {
                     """
             )
         }
+        // Invitations (`Invite`): only the SHA-256 of each code is kept.
+        migrator.registerMigration("accounts.v4-invites") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE invite (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        codeHash TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+                        createdBy INTEGER,
+                        createdAt REAL NOT NULL,
+                        expiresAt REAL NOT NULL,
+                        usesLeft INTEGER NOT NULL,
+                        revokedAt REAL
+                    )
+                    """
+            )
+        }
     }
 }

@@ -37,9 +37,9 @@ public struct UserStore: Sendable {
 
     /// Adds a user. The first one takes over the watch state kept while the install had no users.
     /// `checkStrength: false` only for a password that was already in use (the old `server.password`).
-    @discardableResult
     /// `onlyIfFirst`: refused once any user exists (the web page that creates the first admin), decided in the
     /// same transaction as the insert so two such requests cannot both win.
+    @discardableResult
     public func add(
         name: String,
         role: Role,
@@ -48,6 +48,20 @@ public struct UserStore: Sendable {
         checkStrength: Bool = true,
         onlyIfFirst: Bool = false
     ) throws -> User {
+        try add(name: name, role: role, password: password, now: now, checkStrength: checkStrength, onlyIfFirst: onlyIfFirst) { _ in nil }
+    }
+
+    /// Adds a user whose role `decide` gives inside the inserting transaction (an invitation's, checked and used up
+    /// there); `role` when it gives nil. What `decide` throws leaves everything as it was.
+    func add(
+        name: String,
+        role: Role?,
+        password: String,
+        now: Double,
+        checkStrength: Bool = true,
+        onlyIfFirst: Bool = false,
+        decide: @Sendable (Database) throws -> Role?
+    ) throws -> User {
         let name = UserNames.display(name)
         if let mixed = UserNames.mixedLetters(name) { throw AccountError.mixedScripts(name, script: mixed.script, letters: mixed.letters) }
         guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
@@ -55,12 +69,15 @@ public struct UserStore: Sendable {
         if checkStrength { try Self.checkStrength(password) }
         let hash = PasswordHash.make(password, cost: cost)
         return try writer.write { db in
+            // The invitation first: without a good code, nothing is said about which names are taken.
+            let decided = try decide(db)
             if let existing = try User.named(name).fetchOne(db) { throw AccountError.duplicateUser(existing.name) }
             if let lookalike = try User.filter(Column("nameSkeleton") == UserNames.skeleton(name)).fetchOne(db) {
                 throw AccountError.confusableName(name, existing: lookalike.name)
             }
             let first = try User.fetchCount(db) == 0
             if onlyIfFirst, !first { throw AccountError.usersExist }
+            guard let role = decided ?? role else { throw AccountError.invalidInvite("no role for the new user") }
             var user = User(id: nil, name: name, role: role, passwordHash: hash, createdAt: now)
             try user.insert(db)
             if first, let id = user.id {

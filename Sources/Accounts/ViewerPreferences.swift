@@ -25,17 +25,25 @@ public struct ViewerPreferences: Codable, Sendable, Equatable {
     public var subtitleLanguages: [String]
     public var subtitleStyle: SubtitleStyle
     public var skip: SkipMode
+    /// 18+ titles (AniDB's restricted and adult anime) left out of everything this user browses and opens.
+    public var hideRestricted: Bool
+    /// Set by an admin (a parent for a child's account): the user cannot turn `hideRestricted` off.
+    public var hideRestrictedByAdmin: Bool
 
     public init(
         audioLanguages: [String] = [],
         subtitleLanguages: [String] = [],
         subtitleStyle: SubtitleStyle = .text,
-        skip: SkipMode = .ask
+        skip: SkipMode = .ask,
+        hideRestricted: Bool = false,
+        hideRestrictedByAdmin: Bool = false
     ) {
         self.audioLanguages = audioLanguages
         self.subtitleLanguages = subtitleLanguages
         self.subtitleStyle = subtitleStyle
         self.skip = skip
+        self.hideRestricted = hideRestricted
+        self.hideRestrictedByAdmin = hideRestrictedByAdmin
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -43,5 +51,18 @@ public struct ViewerPreferences: Codable, Sendable, Equatable {
         case subtitleLanguages = "subtitle_languages"
         case subtitleStyle = "subtitle_style"
         case skip
+        case hideRestricted = "hide_restricted"
+        case hideRestrictedByAdmin = "hide_restricted_by_admin"
+    }
+
+    /// What was stored by an earlier version lacks the later keys: each missing one takes its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        audioLanguages = try container.decodeIfPresent([String].self, forKey: .audioLanguages) ?? []
+        subtitleLanguages = try container.decodeIfPresent([String].self, forKey: .subtitleLanguages) ?? []
+        subtitleStyle = try container.decodeIfPresent(SubtitleStyle.self, forKey: .subtitleStyle) ?? .text
+        skip = try container.decodeIfPresent(SkipMode.self, forKey: .skip) ?? .ask
+        hideRestricted = try container.decodeIfPresent(Bool.self, forKey: .hideRestricted) ?? false
+        hideRestrictedByAdmin = try container.decodeIfPresent(Bool.self, forKey: .hideRestrictedByAdmin) ?? false
     }
 }

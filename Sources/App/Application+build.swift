@@ -213,9 +213,12 @@ func buildParts(
         logger: logger
     )
     let throttle = SignInThrottle(limit: access.signInFailureLimit, window: access.signInWindow)
+    let viewerPreferences = PreferencesStore(writer: database.writer)
+    let restricted = RestrictedFilter(preferences: viewerPreferences, store: store)
     let router = buildRouter(
         mirror: mirror,
         streams: streams,
+        restricted: restricted,
         configuration: configuration,
         access: AccessMiddleware(
             authenticator: authenticator,
@@ -227,10 +230,16 @@ func buildParts(
     )
     AuthRoutes<AppRequestContext>(users: users, authenticator: authenticator, throttle: throttle, settings: access, clock: clock)
         .register(on: router)
+    InviteRoutes<AppRequestContext>(
+        invites: InviteStore(writer: database.writer, users: users),
+        throttle: throttle,
+        settings: access,
+        clock: clock
+    )
+    .register(on: router)
     let watch = WatchStateStore(writer: database.writer)
     let handOff = HandOffTargets(sonarr: configuration.sonarr != nil, radarr: configuration.radarr != nil)
-    WatchRoutes<AppRequestContext>(watch: watch, clock: clock).register(on: router)
-    let viewerPreferences = PreferencesStore(writer: database.writer)
+    WatchRoutes<AppRequestContext>(watch: watch, clock: clock, restricted: restricted).register(on: router)
     PreferencesRoutes<AppRequestContext>(preferences: viewerPreferences, clock: clock).register(on: router)
     let posters = PosterStore(
         store: store,
@@ -253,12 +262,14 @@ func buildParts(
             handOff: handOff,
             probes: probes
         ),
-        posters: posters
+        posters: posters,
+        restricted: restricted
     )
     .register(on: router)
     AdminRoutes<AppRequestContext>(
         mirror: mirror,
         users: users,
+        preferences: viewerPreferences,
         authenticator: authenticator,
         index: libraryIndex,
         mediaDirs: configuration.mediaDirs,
@@ -278,7 +289,7 @@ func buildParts(
         radarr: configuration.radarr
     )
     .register(on: router)
-    MatchRoutes<AppRequestContext>(matching: matching, service: matches, handOff: handOff).register(on: router)
+    MatchRoutes<AppRequestContext>(matching: matching, service: matches, handOff: handOff, restricted: restricted).register(on: router)
     MappingRoutes<AppRequestContext>(files: mappingFiles, matching: matching, matches: matches, clock: clock).register(on: router)
     StreamRoutes<AppRequestContext>(
         index: libraryIndex,
@@ -286,6 +297,7 @@ func buildParts(
         tokens: tokens,
         authenticator: authenticator,
         preferences: viewerPreferences,
+        restricted: restricted,
         now: { Date(timeIntervalSince1970: clock.now()) }
     )
     .register(on: router)
@@ -294,6 +306,7 @@ func buildParts(
         tokens: tokens,
         authenticator: authenticator,
         publicURL: access.publicURL,
+        restricted: restricted,
         now: { Date(timeIntervalSince1970: clock.now()) }
     )
     .register(on: router)
@@ -316,6 +329,7 @@ func buildParts(
 func buildRouter(
     mirror: MirrorRouteContext,
     streams: StreamService,
+    restricted: RestrictedFilter,
     configuration: AppConfiguration,
     access: AccessMiddleware<AppRequestContext>
 ) -> Router<AppRequestContext> {
@@ -339,7 +353,7 @@ func buildRouter(
     kometa.register(on: router.group(""))
     kometa.register(on: router.group("anidb-service"))
     AniDBHTTPAPIRoutes(mirror: mirror).register(on: router)
-    NativeAPIRoutes(mirror: mirror).register(on: router)
+    NativeAPIRoutes<AppRequestContext>(mirror: mirror, restricted: restricted).register(on: router)
     MetricsRoute(mirror: mirror, streams: streams).register(on: router)
     router.get("health") { _, _ in "ok\n" }
     WebRoutes<AppRequestContext>(assets: assets).register(on: router)

@@ -20,7 +20,7 @@ struct AccessPolicyTests {
             "aid": "1", "tag_id": "1", "fileId": "1",
             // Not 1: `DELETE /api/me/keys/{id}` as the admin would revoke the admin's own key (id 1) midway.
             "id": "999999", "seriesId": "1", "token": "1-0-x",
-            "rendition": "v", "segment": "0.ts", "name": "x.mkv", "sheet": "sheet-1.jpg",
+            "rendition": "v", "segment": "0.ts", "name": "x.mkv", "sheet": "sheet-1.jpg", "code": "not-a-code",
         ]
         var result = path
         for (name, value) in values { result = result.replacingOccurrences(of: "{\(name)}", with: value) }

@@ -66,7 +66,10 @@ struct WaitLimitTests {
                 database: AppDatabase.open(path: nil)
             )
             try await app.test(.live) { client in
-                try await client.execute(uri: "/anime/959?wait=10", method: .get) { #expect($0.status == .ok) }
+                // The first fetch takes the upstream slot. On a loaded machine its first try can fail and be retried:
+                // ask until it is stored, and count the requests from there.
+                #expect(await eventually { (try? await client.execute(uri: "/anime/959?wait=10", method: .get) { $0.status }) == .ok })
+                let before = fake.animeRequests.count
                 let port = try #require(client.port)
                 let http = HTTPClient(eventLoopGroupProvider: .singleton)
                 let answered = LockedBox(false)
@@ -90,7 +93,7 @@ struct WaitLimitTests {
                 let status = try outcome.get()
                 // 100 s is past the 60 s cap: 202 at once, with the clock never moved.
                 #expect(status == (held ? 200 : 202), "interval \(interval): \(status)")
-                #expect(fake.animeRequests.count == (held ? 2 : 1))
+                #expect(fake.animeRequests.count == before + (held ? 1 : 0))
             }
         }
     }

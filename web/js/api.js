@@ -32,7 +32,8 @@ async function request(method, path, body) {
 
 /** Off to the sign-in page, coming back here afterwards. */
 export function signIn() {
-  if (location.pathname === '/login') return;
+  // The pages for people without an account stay where they are.
+  if (location.pathname === '/login' || location.pathname.startsWith('/join/')) return;
   location.assign('/login?next=' + encodeURIComponent(location.pathname + location.search));
 }
 
@@ -56,6 +57,9 @@ export const api = {
   // Your languages, subtitle style and skip behaviour.
   preferences: () => request('GET', '/api/me/preferences'),
   setPreferences: change => request('PUT', '/api/me/preferences', change),
+  // Invitations: what a code offers, and the account it makes (signed in at once).
+  invite: code => request('GET', `/api/auth/invite/${encodeURIComponent(code)}`),
+  register: (code, username, password) => request('POST', '/api/auth/register', { code, username, password }),
   progress: fileId => request('GET', `/api/me/progress/${fileId}`),
   file: fileId => request('GET', `/api/library/files/${fileId}`),
   setWatched: (fileId, watched) => request(watched ? 'POST' : 'DELETE', `/api/me/watched/${fileId}`),

@@ -13,7 +13,8 @@ async function who() {
 }
 
 const me = await who().catch(() => null);
-if (!me && location.pathname !== '/login') {
+// Signing in and joining with an invitation are the pages for people without an account.
+if (!me && location.pathname !== '/login' && !location.pathname.startsWith('/join/')) {
   location.replace('/login?next=' + encodeURIComponent(location.pathname + location.search));
 } else {
   const header = new Header(document.getElementById('header'), me);

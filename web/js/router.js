@@ -11,6 +11,7 @@ const routes = [
   [/^\/mirror$/, 'mirror'],
   [/^\/settings$/, 'settings'],
   [/^\/franchises$/, 'franchises'],
+  [/^\/join\/([A-Za-z0-9_-]{1,100})$/, 'join'],
 ];
 
 let cleanup = null;

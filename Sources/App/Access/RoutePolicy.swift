@@ -29,6 +29,9 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             // Creates the first admin only while the install is open (loopback, no users); refused after.
             "GET /api/auth/setup": .open,
             "POST /api/auth/setup": .open,
+            // Joining with an invitation's code (throttled like signing in): what it offers, and the account it makes.
+            "GET /api/auth/invite/{code}": .open,
+            "POST /api/auth/register": .open,
 
             "GET /httpapi": .mirror,
             "GET /api/anime-titles.xml.gz": .mirror,
@@ -76,6 +79,10 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /api/series/{aid}/playlist.m3u": .viewer,
 
             "POST /api/library/scan": .admin,
+            "PUT /api/users/{id}": .admin,
+            "POST /api/invites": .admin,
+            "GET /api/invites": .admin,
+            "DELETE /api/invites/{id}": .admin,
             // Sonarr's and Radarr's webhooks: an admin's API key (Basic with the key as the password works).
             "POST /api/hooks/sonarr": .admin,
             "POST /api/hooks/radarr": .admin,

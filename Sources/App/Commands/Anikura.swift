@@ -9,7 +9,7 @@ struct Anikura: AsyncParsableCommand {
         abstract: "A self-hosted companion for anime libraries: AniDB mirror, library, streaming.",
         subcommands: [
             ServeCommand.self, MirrorCommand.self, ParseCommand.self, ScanCommand.self, MatchCommand.self,
-            MissingSequelsCommand.self, BackupCommand.self, UserCommand.self, APIKeyCommand.self,
+            MissingSequelsCommand.self, BackupCommand.self, UserCommand.self, APIKeyCommand.self, InviteCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -11,7 +11,8 @@ func accountChange<T: Sendable>(_ body: @escaping @Sendable () throws -> T) asyn
         let status: HTTPResponse.Status =
             switch error {
             case .duplicateUser, .confusableName, .lastAdmin, .usersExist: .conflict
-            case .noSuchUser, .noSuchKey: .notFound
+            case .noSuchUser, .noSuchKey, .inviteUnknown: .notFound
+            case .inviteExpired, .inviteUsedUp, .inviteRevoked: .gone
             default: .badRequest
             }
         throw APIError(status: status, message: error.description.prefix(1).uppercased() + error.description.dropFirst() + ".", dialect: .native)

@@ -9,16 +9,21 @@ struct PreferencesChange {
     var subtitleLanguages: [String]?
     var subtitleStyle: ViewerPreferences.SubtitleStyle?
     var skip: ViewerPreferences.SkipMode?
+    var hideRestricted: Bool?
 
     /// More languages than anyone ranks.
     static let languageLimit = 10
 
     static let hint =
-        #"Send {"audio_languages": ["jpn"], "subtitle_languages": ["eng"], "subtitle_style": "text" or "styled", "skip": "ask", "auto" or "never"}, any of them."#
+        #"Send {"audio_languages": ["jpn"], "subtitle_languages": ["eng"], "subtitle_style": "text" or "styled", "skip": "ask", "auto" or "never", "hide_restricted": true or false}, any of them."#
 
     static func parse(_ body: Data) throws(APIError) -> PreferencesChange {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw .badRequest("The body must be a JSON object. " + hint, .native)
+        }
+        // Whether an admin set 18+ hiding is theirs to say (PUT /api/users/{id}), not the user's.
+        if object["hide_restricted_by_admin"] != nil {
+            throw .badRequest("hide_restricted_by_admin is set by an admin, with PUT /api/users/{id}.", .native)
         }
         let known = ViewerPreferences.CodingKeys.allCases.map(\.rawValue)
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
@@ -29,6 +34,12 @@ struct PreferencesChange {
         change.subtitleLanguages = try languages(object["subtitle_languages"], key: "subtitle_languages")
         change.subtitleStyle = try choice(object["subtitle_style"], key: "subtitle_style")
         change.skip = try choice(object["skip"], key: "skip")
+        if let value = object["hide_restricted"] {
+            guard Self.isBoolean(value), let flag = value as? Bool else {
+                throw .badRequest("hide_restricted must be true or false.", .native)
+            }
+            change.hideRestricted = flag
+        }
         return change
     }
 
@@ -38,7 +49,14 @@ struct PreferencesChange {
         if let subtitleLanguages { result.subtitleLanguages = subtitleLanguages }
         if let subtitleStyle { result.subtitleStyle = subtitleStyle }
         if let skip { result.skip = skip }
+        if let hideRestricted { result.hideRestricted = hideRestricted }
         return result
+    }
+
+    /// JSON's true or false, not a number that would pass for one.
+    static func isBoolean(_ value: Any) -> Bool {
+        if let number = value as? NSNumber { return String(cString: number.objCType) == "c" }
+        return value is Bool
     }
 
     /// A list of ISO 639 codes (`ja`, `jpn`, `ger`), each made ISO 639-2/T.

@@ -24,6 +24,14 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
             let change = try PreferencesChange.parse(Data(body.readableBytesView))
             let preferences = preferences
             let now = clock.now()
+            let isAdmin = context.caller?.isAdmin ?? false
+            if change.hideRestricted == false, !isAdmin, try await offThread({ try preferences.preferences(userId: user).hideRestrictedByAdmin }) {
+                throw APIError(
+                    status: .forbidden,
+                    message: "An admin hides 18+ titles for this account; only an admin can show them.",
+                    dialect: .native
+                )
+            }
             let saved = try await offThread { try preferences.update(userId: user, now: now) { $0 = change.applied(to: $0) } }
             return try JSONResponse.make(saved)
         }

@@ -10,6 +10,8 @@ import OffThread
 struct AdminRoutes<Context: CallerRequestContext> {
     let mirror: MirrorRouteContext
     let users: UserStore
+    /// Each user's preferences, for the 18+ setting an admin decides for them.
+    let preferences: PreferencesStore
     let authenticator: Authenticator
     let index: LibraryIndex
     let mediaDirs: [String]
@@ -56,9 +58,29 @@ struct AdminRoutes<Context: CallerRequestContext> {
             return try JSONResponse.make(["folders": folders.map(\.json), "watching": watching] as [String: any Sendable])
         }
         api.get("users") { _, _ in
-            let users = users
-            let list = try await offThread { try users.list() }
-            return try JSONResponse.make(["users": list.map(Self.json)] as [String: any Sendable])
+            let (users, preferences) = (users, preferences)
+            let list = try await offThread { try users.list().map { ($0, try preferences.preferences(userId: $0.id ?? 0).hideRestricted) } }
+            return try JSONResponse.make(["users": list.map { Self.json($0.0, hideRestricted: $0.1) }] as [String: any Sendable])
+        }
+        // An admin hides 18+ titles for a user (a child's account); the user cannot show them again.
+        api.put("users/:id") { request, context in
+            let user = try await user(context)
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: 4 << 10) } catch {
+                throw APIError(status: .contentTooLarge, message: "The body is larger than 4 KiB.", dialect: .native)
+            }
+            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+            guard let object, object.keys.sorted() == ["hide_restricted"], let value = object["hide_restricted"],
+                PreferencesChange.isBoolean(value), let hide = value as? Bool
+            else { throw APIError.badRequest(#"Send {"hide_restricted": true or false}."#, .native) }
+            let (preferences, now, id) = (preferences, clock.now(), user.id ?? 0)
+            _ = try await offThread {
+                try preferences.update(userId: id, now: now) {
+                    $0.hideRestricted = hide
+                    $0.hideRestrictedByAdmin = hide
+                }
+            }
+            return try JSONResponse.make(Self.json(user, hideRestricted: hide))
         }
         api.post("users") { request, _ in
             let new: NewUser = try await RequestParsing.json(request, #"Send {"name", "role": "admin"|"viewer", "password"}."#)
@@ -102,8 +124,12 @@ struct AdminRoutes<Context: CallerRequestContext> {
         var json: [String: any Sendable] { ["path": path, "reachable": reachable, "files": files, "offlineFiles": offlineFiles] }
     }
 
-    static func json(_ user: User) -> [String: any Sendable] {
-        ["id": user.id ?? 0, "name": user.name, "role": user.role.rawValue, "createdAt": ISOTime.format(user.createdAt)]
+    static func json(_ user: User, hideRestricted: Bool? = nil) -> [String: any Sendable] {
+        var fields: [String: any Sendable] = [
+            "id": user.id ?? 0, "name": user.name, "role": user.role.rawValue, "createdAt": ISOTime.format(user.createdAt),
+        ]
+        if let hideRestricted { fields["hide_restricted"] = hideRestricted }
+        return fields
     }
 
     func user(_ context: Context) async throws -> User {

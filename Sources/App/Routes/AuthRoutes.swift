@@ -173,6 +173,10 @@ struct AuthRoutes<Context: CallerRequestContext> {
     /// The session cookie: not readable by scripts, sent on top-level navigation from other sites (links work)
     /// but not on their forms or fetches.
     func cookie(value: String, maxAge: Int) -> String {
+        Self.cookie(value: value, maxAge: maxAge, settings: settings)
+    }
+
+    static func cookie(value: String, maxAge: Int, settings: AccessSettings) -> String {
         "\(AccessMiddleware<Context>.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
             + (settings.secureCookies ? "; Secure" : "")
     }

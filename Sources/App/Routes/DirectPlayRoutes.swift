@@ -17,6 +17,8 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
     let tokens: StreamTokens
     let authenticator: Authenticator
     let publicURL: String
+    /// 18+ titles hidden from users who hide them: no playlist of one.
+    let restricted: RestrictedFilter
     let now: @Sendable () -> Date
     let fileIO = FileIO()
 
@@ -35,6 +37,9 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
         router.get("api/series/:aid/playlist.m3u") { request, context in
             guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            guard try await !restricted.hidden(for: caller.userId).contains(aid) else {
+                throw APIError.notFound("No file on disk is matched to anime \(aid).", .native)
+            }
             let which = request.uri.queryParameters.get("episodes") ?? "all"
             guard ["all", "regular", "specials"].contains(which) else {
                 throw APIError.badRequest("episodes must be all, regular or specials.", .native)

@@ -12,6 +12,8 @@ struct MatchRoutes<Context: CallerRequestContext> {
     let service: LibraryMatchService
     /// Sonarr and Radarr, when set up: an admin's missing sequels say where each can be sent.
     var handOff = HandOffTargets()
+    /// 18+ titles hidden from users who hide them (the missing sequels leave them out).
+    let restricted: RestrictedFilter
 
     /// `{"aid": 123}` for a series; `{"aid": 123, "episode": "S1"}` for a file.
     struct ManualMatch: Decodable {
@@ -84,7 +86,10 @@ struct MatchRoutes<Context: CallerRequestContext> {
                 throw APIError(status: .badRequest, message: "relations: a comma-separated list such as sequel,prequel, or all.", dialect: .native)
             }
             let (report, documents) = try await matching.missingRelations(types: types)
-            var entries = report.entries
+            let hidden = try await restricted.hidden(for: context.caller?.userId)
+            var entries = report.entries.filter { !hidden.contains($0.aid) }
+            for index in entries.indices { entries[index].missing.removeAll { hidden.contains($0.aid) } }
+            entries.removeAll { $0.missing.isEmpty }
             if handOff.sonarr || handOff.radarr, context.caller?.isAdmin == true {
                 let mapping = try await matching.mappingFiles.mapping()
                 for index in entries.indices {

@@ -19,8 +19,10 @@ struct AnimeWithIDs: Encodable {
 }
 
 /// The native JSON API under `/api/`: the shredded anime, its franchise graph, title search, tags, counts.
-struct NativeAPIRoutes<Context: RequestContext> {
+struct NativeAPIRoutes<Context: CallerRequestContext> {
     let mirror: MirrorRouteContext
+    /// For a signed-in user who hides 18+ titles, search leaves them out (as `mature=false`, and restricted ones too).
+    let restricted: RestrictedFilter
 
     func register(on router: Router<Context>) {
         let api = router.group("api")
@@ -42,17 +44,19 @@ struct NativeAPIRoutes<Context: RequestContext> {
             guard let franchise = try await mirror.store.franchise(aid: aid, maxNodes: maxNodes) else { throw notInMirror(aid) }
             return try JSONResponse.make(franchise)
         }
-        api.get("search") { request, _ in
+        api.get("search") { request, context in
             let query = request.uri.queryParameters
             guard let text = query.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw APIError.badRequest("q is required.", .native)
             }
             guard text.count <= 200 else { throw APIError.badRequest("q must be at most 200 characters.", .native) }
             let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 20, range: 1...200, .native)
-            let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
+            var mature = try RequestParsing.bool(query.get("mature"), name: "mature", .native)
+            let hidden = try await restricted.hidden(for: context.caller?.userId)
+            if try await restricted.hides(for: context.caller?.userId) { mature = false }
             // Searching is what needs AniDB's titles dump (anime never fetched are found by it).
             try await mirror.fetcher.needTitles()
-            let results = try await mirror.store.searchTitles(text, limit: limit, mature: mature)
+            let results = try await mirror.store.searchTitles(text, limit: limit, mature: mature).filter { !hidden.contains($0.aid) }
             return try JSONResponse.make(SearchResponse(query: text, mature: mature, results: results))
         }
         api.get("tags/:tag_id") { request, context in

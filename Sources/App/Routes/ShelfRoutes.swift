@@ -9,24 +9,31 @@ import OffThread
 struct ShelfRoutes<Context: CallerRequestContext> {
     let shelf: ShelfService
     let posters: PosterStore
+    /// 18+ titles hidden from users who hide them.
+    let restricted: RestrictedFilter
 
     func register(on router: Router<Context>) {
         let api = router.group("api")
         api.get("shelf") { _, context in
             let caller = try signedIn(context)
-            return JSONResponse.make(json: ShelfSeries.listing(try await shelf.shelf(userId: caller.userId)))
+            let hidden = try await restricted.hidden(for: caller.userId)
+            return JSONResponse.make(json: ShelfSeries.listing(try await shelf.shelf(userId: caller.userId).filter { !hidden.contains($0.aid) }))
         }
         api.get("series/:aid") { _, context in
             let caller = try signedIn(context)
             let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
-            guard let page = try await shelf.page(aid: aid, userId: caller.userId, isAdmin: caller.isAdmin) else {
+            let hidden = try await restricted.hidden(for: caller.userId)
+            // A hidden anime is answered as one that does not exist.
+            guard !hidden.contains(aid), var page = try await shelf.page(aid: aid, userId: caller.userId, isAdmin: caller.isAdmin) else {
                 throw APIError.notFound("Anime \(aid) is neither on disk nor in the mirror.", .native)
             }
+            page.relations.removeAll { hidden.contains($0.aid) }
             return try JSONResponse.make(page)
         }
         api.get("watch/:fileId") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-            guard let watch = try await shelf.watchContext(fileId: id) else {
+            let hidden = try await restricted.hidden(for: context.caller?.userId)
+            guard let watch = try await shelf.watchContext(fileId: id), !(watch.aid.map(hidden.contains) ?? false) else {
                 throw APIError.notFound("No library file \(id).", .native)
             }
             return try JSONResponse.make(watch)

@@ -16,6 +16,8 @@ struct StreamRoutes<Context: CallerRequestContext> {
     let tokens: StreamTokens
     let authenticator: Authenticator
     let preferences: PreferencesStore
+    /// 18+ titles hidden from users who hide them: their files do not play for them.
+    let restricted: RestrictedFilter
     let now: @Sendable () -> Date
     let fileIO = FileIO()
 
@@ -25,6 +27,10 @@ struct StreamRoutes<Context: CallerRequestContext> {
         router.get("api/stream/:fileId") { request, context in
             let file = try await libraryFile(context)
             guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
+            let hidden = try await restricted.hidden(for: caller.userId)
+            if !hidden.isEmpty, let aid = try await placedAid(file), hidden.contains(aid) {
+                throw APIError.notFound("No library file \(file.id).", .native)
+            }
             let info = try await run { try await streams.info(try await source(file)) }
             let preferences = preferences
             let viewer = try await offThread { try preferences.preferences(userId: caller.userId) }
@@ -239,6 +245,13 @@ struct StreamRoutes<Context: CallerRequestContext> {
             throw APIError.badRequest("\(name) must be \(expected).", .native)
         }
         return track
+    }
+
+    /// The anime a file is matched to (an applied match), if any.
+    func placedAid(_ file: LibraryFile) async throws -> Int? {
+        let index = index
+        let id = file.id
+        return try await offThread { try index.placement(fileId: id)?.aid }
     }
 
     func libraryFile(_ context: Context) async throws -> LibraryFile {

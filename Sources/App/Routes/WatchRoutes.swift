@@ -9,6 +9,8 @@ import OffThread
 struct WatchRoutes<Context: CallerRequestContext> {
     let watch: WatchStateStore
     let clock: any MirrorClock
+    /// 18+ titles hidden from users who hide them (continue watching leaves them out).
+    let restricted: RestrictedFilter
 
     struct ProgressReport: Decodable {
         var position: Double
@@ -74,7 +76,8 @@ struct WatchRoutes<Context: CallerRequestContext> {
         me.get("continue") { _, context in
             let user = try userId(context)
             let watch = watch
-            let entries = try await offThread { try watch.continueWatching(userId: user) }
+            let hidden = try await restricted.hidden(for: user)
+            let entries = try await offThread { try watch.continueWatching(userId: user) }.filter { !($0.aid.map(hidden.contains) ?? false) }
             return try JSONResponse.make(["items": entries.map(Self.view)] as [String: any Sendable])
         }
     }

@@ -9,7 +9,7 @@ struct WebRoutes<Context: RequestContext> {
 
     /// Paths a person opens, all answered with the shell; `{…}` parts are read by the page's router.
     static var pages: [String] {
-        ["/", "/login", "/library", "/series/{aid}", "/watch/{fileId}", "/attention", "/mirror", "/settings", "/franchises"]
+        ["/", "/login", "/library", "/series/{aid}", "/watch/{fileId}", "/attention", "/mirror", "/settings", "/franchises", "/join/{code}"]
     }
 
     func register(on router: Router<Context>) {

@@ -5,6 +5,8 @@ import json
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -31,6 +33,16 @@ def viewport(driver, width, height):
 
 def waiting(driver, seconds=60):
     return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+
+
+def sign_in(driver, base, user, password, next_path):
+    """Signs in on /login and waits to be sent on to `next_path`."""
+    driver.get(f"{base}/login?next={next_path}")
+    wait = waiting(driver)
+    wait.until(conditions.visibility_of_element_located((By.ID, "username"))).send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "submit").click()
+    wait.until(lambda d: d.current_url.rstrip("/").endswith(next_path.rstrip("/")) and "/login" not in d.current_url)
 
 
 class Report:

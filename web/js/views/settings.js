@@ -14,7 +14,7 @@ export async function render(main, { me, isAdmin, header }) {
     sections.push(passwordSection(), await keysSection());
   }
   if (isAdmin) {
-    if (!open) sections.push(await usersSection(me));
+    if (!open) sections.push(await usersSection(me), await invitesSection());
     sections.push(await foldersSection(header));
   }
   replace(main, sections);
@@ -43,6 +43,10 @@ async function playbackSection() {
     h('option', { value: 'never' }, 'Never'));
   style.value = prefs.subtitle_style;
   skip.value = prefs.skip;
+  // 18+ titles: the viewer's own choice, unless an admin made it for them.
+  const hide = h('input', { type: 'checkbox', id: 'hide-restricted', name: 'hide_restricted', checked: prefs.hide_restricted, disabled: prefs.hide_restricted_by_admin });
+  const hideField = h('label', { class: 'check' }, hide, ' Hide 18+ titles',
+    prefs.hide_restricted_by_admin ? h('span', { class: 'muted' }, ' (set by an admin)') : null);
   const summary = h('p', { class: 'muted', id: 'playback-summary' });
   const describe = p => {
     const audioText = p.audio_languages.length ? `Audio in ${languageList(p.audio_languages)}` : 'The file’s own audio track';
@@ -54,12 +58,14 @@ async function playbackSection() {
   const form = h('form', { class: 'stack', id: 'playback-form' },
     field('Audio languages, in order (ISO 639 codes)', audio),
     field('Subtitle languages, in order', subs),
-    field('Subtitles', style), field('Openings, endings and recaps', skip),
+    field('Subtitles', style), field('Openings, endings and recaps', skip), hideField,
     h('button', { type: 'submit', class: 'primary' }, 'Save'), message);
   form.addEventListener('submit', async event => {
     event.preventDefault();
     try {
-      const saved = await api.setPreferences({ audio_languages: codes(audio.value), subtitle_languages: codes(subs.value), subtitle_style: style.value, skip: skip.value });
+      const change = { audio_languages: codes(audio.value), subtitle_languages: codes(subs.value), subtitle_style: style.value, skip: skip.value };
+      if (!hide.disabled) change.hide_restricted = hide.checked;
+      const saved = await api.setPreferences(change);
       audio.value = saved.audio_languages.join(', ');
       subs.value = saved.subtitle_languages.join(', ');
       describe(saved);
@@ -129,8 +135,58 @@ async function usersSection(me) {
       h('ul', { class: 'rows' }, users.map(user => h('li', { dataset: { user: user.name } }, h('b', {}, user.name), user.name === me.username ? h('span', { class: 'muted' }, ' (you)') : null,
         h('select', { 'aria-label': `Role of ${user.name}`, onchange: event => act(() => api.post(`/api/users/${user.id}/role`, { role: event.target.value })) },
           ['viewer', 'admin'].map(r => h('option', { value: r, selected: r === user.role }, r === 'admin' ? 'Admin' : 'Viewer'))),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', checked: user.hide_restricted, 'aria-label': `Hide 18+ titles from ${user.name}`,
+          onchange: event => act(() => api.put(`/api/users/${user.id}`, { hide_restricted: event.target.checked })) }), ' Hide 18+'),
         user.name === me.username ? null : h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm(`Remove ${user.name} and their watch state?`)) act(() => api.delete(`/api/users/${user.id}`)); } }, 'Remove')))),
       message, form);
+  };
+  await draw();
+  return section;
+}
+
+/** Invitations: a link with which a person makes their own account, with a role, a lifetime and a number of uses. */
+async function invitesSection() {
+  const section = h('section', { class: 'panel', id: 'invites' });
+  const draw = async (made) => {
+    const { invites } = await api.get('/api/invites');
+    const message = h('p', { role: 'status', id: 'invite-message' });
+    const role = h('select', { name: 'role', id: 'invite-role' }, h('option', { value: 'viewer' }, 'Viewer'), h('option', { value: 'admin' }, 'Admin'));
+    const hours = h('select', { name: 'hours', id: 'invite-hours' },
+      [[24, '1 day'], [72, '3 days'], [168, 'a week'], [720, '30 days']].map(([value, label]) => h('option', { value, selected: value === 72 }, label)));
+    const uses = h('input', { name: 'uses', id: 'invite-uses', type: 'number', min: 1, max: 100, value: 1, required: true, inputmode: 'numeric' });
+    const form = h('form', { class: 'inline', id: 'invite-form' }, field('Role', role), field('Expires in', hours), field('Accounts', uses),
+      h('button', { type: 'submit', class: 'primary' }, 'Make an invitation'));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await draw(await api.post('/api/invites', { role: role.value, hours: Number(hours.value), uses: Number(uses.value) }));
+      } catch (error) { message.className = 'error'; message.textContent = error.message; }
+    });
+    let fresh = null;
+    if (made) {
+      const link = h('input', { id: 'invite-link', readonly: true, value: new URL(made.url, location.href).href, 'aria-label': 'Invitation link' });
+      const copy = h('button', { type: 'button', id: 'invite-copy' }, 'Copy link');
+      copy.onclick = async () => {
+        link.select();
+        try { await navigator.clipboard.writeText(link.value); copy.textContent = 'Copied'; }
+        catch { document.execCommand('copy'); copy.textContent = 'Copied'; }
+      };
+      fresh = h('div', { class: 'flash', id: 'new-invite' },
+        h('p', {}, `Send this link to the person (a ${made.role}; ${plural(made.uses_left, 'account')}; it expires ${relative(made.expires_at)}). It is not shown again:`),
+        h('div', { class: 'copy-row' }, link, copy));
+    }
+    const states = { open: 'open', expired: 'expired', used: 'used up' };
+    replace(section, h('h2', {}, 'Invitations'),
+      h('p', { class: 'muted' }, 'A link with which someone makes their own account, instead of you choosing their password.'),
+      fresh,
+      invites.length ? h('ul', { class: 'rows', id: 'invite-list' }, invites.map(invite => h('li', { dataset: { invite: invite.id, state: invite.state } },
+        h('b', {}, invite.role === 'admin' ? 'Admin' : 'Viewer'),
+        h('span', { class: invite.state === 'open' ? 'tag on' : 'tag missing' }, states[invite.state] || invite.state),
+        h('span', { class: 'muted' }, ` ${plural(invite.uses_left, 'use')} left, ${invite.state === 'expired' ? 'expired' : 'expires'} ${relative(invite.expires_at)}`),
+        h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke invitation ${invite.id}`,
+          onclick: async () => { try { await api.delete(`/api/invites/${invite.id}`); await draw(); } catch (error) { message.className = 'error'; message.textContent = error.message; } } }, 'Revoke'))))
+        : h('p', { class: 'muted' }, 'No invitations.'),
+      form, message);
   };
   await draw();
   return section;

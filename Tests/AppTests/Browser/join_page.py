@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Invitations as people meet them in headless Chromium: an admin makes one on /settings and copies its link; the
+person opens /join/{code} (desktop, and a phone in dark mode), is told clearly what is wrong with a bad name, joins
+with the keyboard alone and lands signed in; a withdrawn or unknown code gets a page that says so.
+
+Usage: join_page.py BASE_URL SCREENSHOT_DIR ADMIN ADMIN_PASSWORD
+Prints one JSON object: {"checks": N, "failures": [...]}.
+"""
+import sys
+
+from browser_kit import Report, browser, sign_in, viewport, waiting
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as conditions
+from selenium.webdriver.support.ui import Select
+
+base, shots, admin, admin_password = sys.argv[1:5]
+report = Report()
+check = report.check
+
+
+def make_invite(driver, role):
+    wait = waiting(driver)
+    Select(wait.until(conditions.visibility_of_element_located((By.ID, "invite-role")))).select_by_value(role)
+    driver.find_element(By.CSS_SELECTOR, "#invite-form button[type=submit]").click()
+    link = wait.until(conditions.visibility_of_element_located((By.ID, "invite-link")))
+    return link.get_attribute("value")
+
+
+def main():
+    admin_browser = browser(1280, 900)
+    try:
+        viewport(admin_browser, 1280, 900)
+        sign_in(admin_browser, base, admin, admin_password, "/settings")
+        link = make_invite(admin_browser, "viewer")
+        check(link.startswith(base + "/join/") and len(link) > len(base) + 30, f"settings: the new link is whole: {link!r}")
+        admin_browser.find_element(By.ID, "invite-copy").click()
+        waiting(admin_browser).until(lambda d: d.find_element(By.ID, "invite-copy").text == "Copied")
+        rows = admin_browser.find_elements(By.CSS_SELECTOR, "#invite-list li")
+        check(len(rows) == 1 and "1 use left" in rows[0].text and "open" in rows[0].text, f"settings: the invitation is listed: {[r.text for r in rows]}")
+        admin_browser.execute_script("document.getElementById('invites').scrollIntoView()")
+        admin_browser.save_screenshot(f"{shots}/settings-invites.png")
+        withdrawn = make_invite(admin_browser, "viewer")
+        admin_browser.find_elements(By.CSS_SELECTOR, "#invite-list li button")[0].click()
+        waiting(admin_browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#invite-list li")) == 1)
+        report.console_errors(admin_browser, "/settings")
+    finally:
+        admin_browser.quit()
+
+    person = browser(1280, 900)
+    try:
+        viewport(person, 1280, 900)
+        person.get(withdrawn)
+        problem = waiting(person).until(conditions.visibility_of_element_located((By.ID, "invite-problem")))
+        check("withdrawn" in problem.text, f"a withdrawn invitation says so: {problem.text!r}")
+        person.save_screenshot(f"{shots}/join-withdrawn.png")
+        person.get(link)
+        wait = waiting(person)
+        offer = wait.until(conditions.visibility_of_element_located((By.ID, "invite-offer")))
+        check("expires" in offer.text, f"join: the page says what the invitation is: {offer.text!r}")
+        person.save_screenshot(f"{shots}/join.png")
+        # The keyboard alone: the name field has the focus; a bad name first.
+        focused = person.switch_to.active_element
+        check(focused.get_attribute("id") == "username", "join: the name field has the focus")
+        focused.send_keys("two words", Keys.TAB, "a long enough password", Keys.ENTER)
+        message = person.find_element(By.ID, "message")
+        wait.until(lambda d: message.text)
+        check("not a valid user name" in message.text, f"join: a bad name is explained: {message.text!r}")
+        person.save_screenshot(f"{shots}/join-error.png")
+        name = person.find_element(By.ID, "username")
+        name.clear()
+        name.send_keys("newcomer", Keys.ENTER)
+        wait.until(lambda d: d.current_url.rstrip("/") == base)
+        wait.until(lambda d: "newcomer" in d.find_element(By.ID, "header").text)
+        check(True, "")
+        report.console_errors(person, "/join")
+    finally:
+        person.quit()
+
+    phone = browser(500, 900, dark=True)
+    try:
+        viewport(phone, 500, 900)
+        phone.get(f"{base}/join/no-such-code-at-all")
+        problem = waiting(phone).until(conditions.visibility_of_element_located((By.ID, "invite-problem")))
+        check("not known" in problem.text, f"an unknown code says so: {problem.text!r}")
+        phone.save_screenshot(f"{shots}/join-unknown-phone.png")
+        wide = phone.execute_script("return document.documentElement.scrollWidth <= innerWidth")
+        check(wide, "join on a phone: nothing wider than the window")
+    finally:
+        phone.quit()
+
+
+try:
+    main()
+except Exception as error:  # report, never hang the suite
+    report.error(error)
+report.print()
