@@ -97,5 +97,46 @@ public enum AccountsSchema {
                     """
             )
         }
+        // List sync (`ListSyncStore`): each user's link to AniList, where each anime should stand on their list and
+        // what the service last took, and the anime watched that have no id there.
+        migrator.registerMigration("accounts.v5-list-sync") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE listLink (
+                        userId INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        token TEXT NOT NULL,
+                        account TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        message TEXT,
+                        linkedAt REAL NOT NULL,
+                        PRIMARY KEY (userId, service)
+                    );
+                    CREATE TABLE listEntry (
+                        userId INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        aid INTEGER NOT NULL,
+                        mediaId INTEGER NOT NULL,
+                        progress INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        sentProgress INTEGER,
+                        sentStatus TEXT,
+                        attempts INTEGER NOT NULL,
+                        dueAt REAL NOT NULL,
+                        lastError TEXT,
+                        updatedAt REAL NOT NULL,
+                        PRIMARY KEY (userId, service, aid)
+                    );
+                    CREATE INDEX listEntry_due ON listEntry(service, dueAt);
+                    CREATE TABLE listUnsynced (
+                        userId INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        aid INTEGER NOT NULL,
+                        seenAt REAL NOT NULL,
+                        PRIMARY KEY (userId, service, aid)
+                    );
+                    """
+            )
+        }
     }
 }

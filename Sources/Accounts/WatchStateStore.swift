@@ -71,6 +71,25 @@ public struct WatchStateStore: Sendable {
     }
 
     /// Marks a file's episode watched (position back to the start) or unwatched (forgotten); false: no such file.
+    /// The highest regular episode of `aid` the user has watched (nil: none), what list services call progress.
+    public func highestWatchedEpisode(userId: Int64, aid: Int) throws -> Int? {
+        try writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(CAST(episode AS INTEGER)) FROM watchState
+                    WHERE userId = ? AND aid = ? AND watched AND episode GLOB '[0-9]*' AND episode NOT GLOB '*[^0-9]*'
+                    """,
+                arguments: [userId, aid]
+            )
+        }
+    }
+
+    /// The anime a file is matched to (an applied match), if any.
+    public func aid(ofFile fileId: Int64) throws -> Int? {
+        try writer.read { db in try Self.item(fileId: fileId, db)?.aid }
+    }
+
     public func setWatched(userId: Int64, fileId: Int64, _ watched: Bool, now: Double) throws -> Bool {
         try writer.write { db in
             guard let item = try Self.item(fileId: fileId, db) else { return false }

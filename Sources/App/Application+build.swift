@@ -6,6 +6,7 @@ import HummingbirdCore
 import Library
 import Logging
 import Mirror
+import Outside
 import ServiceLifecycle
 import Stream
 
@@ -228,8 +229,15 @@ func buildParts(
             clock: clock
         )
     )
-    AuthRoutes<AppRequestContext>(users: users, authenticator: authenticator, throttle: throttle, settings: access, clock: clock)
-        .register(on: router)
+    AuthRoutes<AppRequestContext>(
+        users: users,
+        authenticator: authenticator,
+        throttle: throttle,
+        settings: access,
+        clock: clock,
+        listLinks: ListSyncStore(writer: database.writer)
+    )
+    .register(on: router)
     InviteRoutes<AppRequestContext>(
         invites: InviteStore(writer: database.writer, users: users),
         throttle: throttle,
@@ -239,7 +247,20 @@ func buildParts(
     .register(on: router)
     let watch = WatchStateStore(writer: database.writer)
     let handOff = HandOffTargets(sonarr: configuration.sonarr != nil, radarr: configuration.radarr != nil)
-    WatchRoutes<AppRequestContext>(watch: watch, clock: clock, restricted: restricted).register(on: router)
+    let listSyncStore = ListSyncStore(writer: database.writer)
+    let listSync = ListSyncService(
+        store: listSyncStore,
+        watch: watch,
+        mirror: store,
+        mappingFiles: mappingFiles,
+        aniList: AniListClient(endpoint: configuration.listSync.aniListURL),
+        clock: clock,
+        perMinute: configuration.listSync.aniListPerMinute,
+        logger: logger
+    )
+    WatchRoutes<AppRequestContext>(watch: watch, clock: clock, restricted: restricted, listSync: listSync).register(on: router)
+    ListLinkRoutes<AppRequestContext>(store: listSyncStore, sync: listSync, aniList: listSync.aniList, mirror: store, clock: clock)
+        .register(on: router)
     PreferencesRoutes<AppRequestContext>(preferences: viewerPreferences, clock: clock).register(on: router)
     let posters = PosterStore(
         store: store,
@@ -322,7 +343,7 @@ func buildParts(
     let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
     return AppParts(
         router: router,
-        services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, alertWatch]
+        services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, listSync, alertWatch]
     )
 }
 

@@ -85,6 +85,8 @@ struct AppConfiguration: Sendable {
     var mediaDirs: [String]
     var library: LibraryEventSettings
     var sonarr: ArrSettings?
+    /// AniList list sync.
+    var listSync = ListSyncSettings()
     var radarr: ArrSettings?
     var minConfidence: Double
     var hls: HLS
@@ -274,6 +276,7 @@ struct AppConfiguration: Sendable {
         library = try LibraryEventSettings(reader)
         sonarr = try ArrSettings(reader, section: "sonarr")
         radarr = try ArrSettings(reader, section: "radarr")
+        listSync = try ListSyncSettings(reader)
         minConfidence = reader.double("matcher.min_confidence")
         guard (0...1).contains(minConfidence) else { throw reader.invalid("matcher.min_confidence", "must be 0 to 1") }
         hls = HLS(

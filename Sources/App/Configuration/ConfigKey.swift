@@ -83,6 +83,8 @@ struct ConfigKey: Sendable {
         .init(name: "radarr.api_key", kind: .string, defaultValue: .string("")),
         .init(name: "radarr.root_folder", kind: .string, defaultValue: .string("")),
         .init(name: "radarr.quality_profile", kind: .string, defaultValue: .string("")),
+        .init(name: "anilist.api_url", kind: .string, defaultValue: .string("https://graphql.anilist.co")),
+        .init(name: "anilist.requests_per_minute", kind: .int, defaultValue: .int(90)),
         .init(name: "matcher.min_confidence", kind: .double, defaultValue: .double(0.8)),
         .init(name: "hls.segment_secs", kind: .double, defaultValue: .double(6)),
         .init(name: "hls.max_sessions", kind: .int, defaultValue: .int(2)),

@@ -13,6 +13,8 @@ struct AuthRoutes<Context: CallerRequestContext> {
     let throttle: SignInThrottle
     let settings: AccessSettings
     let clock: any MirrorClock
+    /// For `/api/me`'s `links`: the accounts the caller linked (never their tokens).
+    var listLinks: ListSyncStore? = nil
 
     struct Login: Decodable {
         var username: String
@@ -45,8 +47,14 @@ struct AuthRoutes<Context: CallerRequestContext> {
                 case .apiKey: "apiKey"
                 case .basicPassword: "basic"
                 }
+            var links: [String: any Sendable] = [:]
+            if let listLinks, let link = try await offThread({ try listLinks.link(userId: caller.userId, service: ListSyncService.service) }) {
+                links["anilist"] = link.account
+            }
             return try JSONResponse.make(
-                ["username": caller.name ?? NSNull(), "role": caller.role.rawValue, "credential": credential] as [String: any Sendable]
+                [
+                    "username": caller.name ?? NSNull(), "role": caller.role.rawValue, "credential": credential, "links": links,
+                ] as [String: any Sendable]
             )
         }
         router.post("api/me/password") { request, context in

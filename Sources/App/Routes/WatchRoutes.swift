@@ -11,6 +11,8 @@ struct WatchRoutes<Context: CallerRequestContext> {
     let clock: any MirrorClock
     /// 18+ titles hidden from users who hide them (continue watching leaves them out).
     let restricted: RestrictedFilter
+    /// Told when an episode becomes watched, to update the user's AniList list.
+    var listSync: ListSyncService? = nil
 
     struct ProgressReport: Decodable {
         var position: Double
@@ -61,6 +63,9 @@ struct WatchRoutes<Context: CallerRequestContext> {
                     throw noFile(fileId)
                 }
                 let progress = try await offThread { try watch.progress(userId: user, fileId: fileId) }
+                if let listSync, let aid = try await offThread({ try watch.aid(ofFile: fileId) }) {
+                    await listSync.changed(userId: user, aid: aid)
+                }
                 return try JSONResponse.make(ProgressView(fileId: fileId, progress))
             }
             me.on("watched/series/:aid", method: method) { _, context in
@@ -70,6 +75,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
                 let now = clock.now()
                 let files = try await offThread { try watch.setSeriesWatched(userId: user, aid: aid, watched, now: now) }
                 guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).", .native) }
+                await listSync?.changed(userId: user, aid: aid, completed: watched)
                 return try JSONResponse.make(["aid": aid, "files": files, "watched": watched] as [String: any Sendable])
             }
         }
@@ -109,6 +115,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
             try watch.record(userId: user, fileId: fileId, position: report.position, duration: report.duration, now: now)
         }
         guard let progress else { throw noFile(fileId) }
+        if progress.watched, let aid = progress.aid { await listSync?.changed(userId: user, aid: aid) }
         return try JSONResponse.make(ProgressView(fileId: fileId, progress))
     }
 

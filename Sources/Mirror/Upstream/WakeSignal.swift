@@ -1,5 +1,6 @@
-/// Wakes the fetcher when work arrives. A signal sent while nobody waits is kept for the next wait.
-final class WakeSignal: Sendable {
+/// Wakes a service (the fetcher, list sync) when work arrives. A signal sent while nobody waits is kept for the next
+/// wait.
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var continuation: CheckedContinuation<Void, Never>?
@@ -7,7 +8,9 @@ final class WakeSignal: Sendable {
 
     private let state = LockedBox(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let continuation = state.continuation else {
                 state.pending = true
@@ -20,10 +23,10 @@ final class WakeSignal: Sendable {
     }
 
     /// Someone is waiting and no signal is pending: nothing will wake the waiter but a signal (or its deadline).
-    var isWaiting: Bool { state.withLock { $0.continuation != nil && !$0.pending } }
+    public var isWaiting: Bool { state.withLock { $0.continuation != nil && !$0.pending } }
 
     /// Returns at the next signal (or at once if one is pending), or when the task is cancelled.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
@@ -46,7 +49,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Waits for a signal or until `deadline` on `clock`, whichever comes first.
-    func wait(until deadline: Double, clock: any MirrorClock) async {
+    public func wait(until deadline: Double, clock: any MirrorClock) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wait() }
             group.addTask { try? await clock.sleep(until: deadline) }

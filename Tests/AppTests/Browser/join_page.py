@@ -20,11 +20,13 @@ check = report.check
 
 
 def make_invite(driver, role):
+    """Makes an invitation and returns its link, once the page shows the new one (not one made before)."""
     wait = waiting(driver)
+    before = driver.execute_script("return document.getElementById('invite-link')?.value || ''")
     Select(wait.until(conditions.visibility_of_element_located((By.ID, "invite-role")))).select_by_value(role)
     driver.find_element(By.CSS_SELECTOR, "#invite-form button[type=submit]").click()
-    link = wait.until(conditions.visibility_of_element_located((By.ID, "invite-link")))
-    return link.get_attribute("value")
+    wait.until(lambda d: d.execute_script("return document.getElementById('invite-link')?.value || ''") not in ("", before))
+    return driver.find_element(By.ID, "invite-link").get_attribute("value")
 
 
 def main():
@@ -41,8 +43,23 @@ def main():
         admin_browser.execute_script("document.getElementById('invites').scrollIntoView()")
         admin_browser.save_screenshot(f"{shots}/settings-invites.png")
         withdrawn = make_invite(admin_browser, "viewer")
-        admin_browser.find_elements(By.CSS_SELECTOR, "#invite-list li button")[0].click()
+        check(withdrawn != link, "settings: a second invitation has a link of its own")
+        # The newest is listed first: withdraw it.
+        newest = admin_browser.find_elements(By.CSS_SELECTOR, "#invite-list li")[0]
+        check(len(admin_browser.find_elements(By.CSS_SELECTOR, "#invite-list li")) == 2, "settings: both invitations listed")
+        newest.find_element(By.TAG_NAME, "button").click()
         waiting(admin_browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#invite-list li")) == 1)
+        # The AniList link: how to get a token, and a clear message when AniList cannot check it.
+        lists = admin_browser.find_element(By.ID, "lists")
+        admin_browser.execute_script("arguments[0].scrollIntoView()", lists)
+        check("anilist.co/settings/developer" in lists.text, "settings: says where an AniList token comes from")
+        admin_browser.save_screenshot(f"{shots}/settings-lists.png")
+        admin_browser.find_element(By.ID, "anilist-token").send_keys("a-token-anilist-cannot-check")
+        admin_browser.find_element(By.CSS_SELECTOR, "#anilist-form button[type=submit]").click()
+        message = admin_browser.find_element(By.ID, "lists-message")
+        waiting(admin_browser).until(lambda d: message.text)
+        check("AniList could not check the token" in message.text, f"settings: an unreachable AniList is said so: {message.text!r}")
+        admin_browser.save_screenshot(f"{shots}/settings-lists-error.png")
         report.console_errors(admin_browser, "/settings")
     finally:
         admin_browser.quit()

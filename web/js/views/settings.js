@@ -5,7 +5,7 @@ import { h, replace, relative, plural, title } from 'app/dom.js';
 export async function render(main, { me, isAdmin, header }) {
   title('Settings');
   const open = me.credential === 'open';
-  const sections = [h('h1', {}, 'Settings'), await playbackSection()];
+  const sections = [h('h1', {}, 'Settings'), await playbackSection(), await listsSection()];
   if (open) {
     sections.push(h('section', { class: 'panel' }, h('h2', {}, 'Accounts'),
       h('p', {}, 'This install has no users: anyone on this machine is its admin. Create the first admin to require sign-in.'),
@@ -73,6 +73,46 @@ async function playbackSection() {
     } catch (error) { message.className = 'error'; message.textContent = error.message; }
   });
   return h('section', { class: 'panel', id: 'playback' }, h('h2', {}, 'Playback'), summary, form);
+}
+
+/** AniList: linked as whom, whether AniList still takes the token, what waits, and what cannot be synced. */
+async function listsSection() {
+  const section = h('section', { class: 'panel', id: 'lists' });
+  const draw = async () => {
+    const { anilist } = await api.get('/api/me/links');
+    const message = h('p', { role: 'status', id: 'lists-message' });
+    const parts = [h('h2', {}, 'AniList')];
+    if (anilist.linked) {
+      const unlink = h('button', { type: 'button', class: 'danger', id: 'anilist-unlink' }, 'Unlink');
+      unlink.onclick = async () => { try { await api.delete('/api/me/links/anilist'); await draw(); } catch (error) { message.className = 'error'; message.textContent = error.message; } };
+      parts.push(h('p', { id: 'anilist-state', class: anilist.state === 'ok' ? 'health ok' : 'health warn' },
+        anilist.state === 'ok'
+          ? `Linked as ${anilist.account}: episodes you finish update your list (${plural(anilist.synced, 'anime')} up to date${anilist.pending ? `, ${anilist.pending} waiting` : ''}).`
+          : `AniList no longer takes the token for ${anilist.account}: link again with a new one. ${anilist.message || ''}`),
+        anilist.last_error && anilist.state === 'ok' ? h('p', { class: 'muted' }, `Last problem: ${anilist.last_error} (it is tried again).`) : null);
+      if (anilist.not_synced?.length) {
+        parts.push(h('details', { id: 'not-synced' }, h('summary', {}, `Not synced: ${plural(anilist.not_synced.length, 'anime')} with no AniList id`),
+          h('ul', { class: 'plain' }, anilist.not_synced.map(a => h('li', {}, h('a', { href: `/series/${a.aid}` }, a.title), h('span', { class: 'muted' }, ` — not synced: ${a.reason}`))))));
+      }
+      if (anilist.state === 'ok') parts.push(unlink);
+    }
+    const token = h('input', { id: 'anilist-token', name: 'token', type: 'password', autocomplete: 'off', required: true, placeholder: 'Paste the access token' });
+    const form = h('form', { class: 'inline', id: 'anilist-form' }, field(anilist.linked ? 'A new token' : 'AniList access token', token),
+      h('button', { type: 'submit', class: anilist.linked ? '' : 'primary' }, anilist.linked ? 'Link again' : 'Link AniList'));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try { await api.put('/api/me/links/anilist', { token: token.value.trim() }); await draw(); }
+      catch (error) { message.className = 'error'; message.textContent = error.message; }
+    });
+    if (!anilist.linked || anilist.state !== 'ok') {
+      parts.push(h('p', { class: 'muted' }, 'Make a client at ', h('a', { href: 'https://anilist.co/settings/developer', rel: 'noreferrer' }, 'anilist.co/settings/developer'),
+        ', then open https://anilist.co/api/v2/oauth/authorize?client_id=YOUR_ID&response_type=token and copy the access token it shows (AniList’s own documentation: Authentication → Implicit grant).'), form);
+    }
+    parts.push(message);
+    replace(section, parts);
+  };
+  await draw();
+  return section;
 }
 
 function passwordSection() {
