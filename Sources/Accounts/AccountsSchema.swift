@@ -138,5 +138,21 @@ public enum AccountsSchema {
                     """
             )
         }
+        // MyAnimeList's tokens expire: the refresh token and the expiry with the link; OAuth authorizations under way.
+        migrator.registerMigration("accounts.v6-list-tokens") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE listLink ADD COLUMN refreshToken TEXT;
+                    ALTER TABLE listLink ADD COLUMN expiresAt REAL;
+                    CREATE TABLE listAuthorization (
+                        stateHash TEXT PRIMARY KEY,
+                        userId INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        verifier TEXT NOT NULL,
+                        createdAt REAL NOT NULL
+                    );
+                    """
+            )
+        }
     }
 }

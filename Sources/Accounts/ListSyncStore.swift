@@ -14,9 +14,14 @@ public struct ListLink: Codable, Sendable, Equatable, FetchableRecord, Persistab
     public var state: String
     public var message: String?
     public var linkedAt: Double
+    /// For services whose access tokens expire (MyAnimeList): the refresh token and when the access token expires.
+    var refreshToken: String?
+    public var expiresAt: Double?
 
     /// The token, for the one caller that sends it to the service.
     public var secret: String { token }
+    /// The refresh token, for the one caller that renews the access token.
+    public var refreshSecret: String? { refreshToken }
 }
 
 /// Where one anime stands for one user on one service: what should be on their list (`progress`, `status`), what
@@ -52,9 +57,28 @@ public struct ListSyncStore: Sendable {
     }
 
     /// Links (or links again, with a new token) a user's account; what was waiting is due at once.
-    public func saveLink(userId: Int64, service: String, token: String, account: String, now: Double) throws {
+    public func saveLink(
+        userId: Int64,
+        service: String,
+        token: String,
+        account: String,
+        now: Double,
+        refreshToken: String? = nil,
+        expiresAt: Double? = nil
+    ) throws {
         try writer.write { db in
-            try ListLink(userId: userId, service: service, token: token, account: account, state: "ok", message: nil, linkedAt: now).save(db)
+            try ListLink(
+                userId: userId,
+                service: service,
+                token: token,
+                account: account,
+                state: "ok",
+                message: nil,
+                linkedAt: now,
+                refreshToken: refreshToken,
+                expiresAt: expiresAt
+            )
+            .save(db)
             try db.execute(
                 sql: "UPDATE listEntry SET dueAt = ?, attempts = 0 WHERE userId = ? AND service = ?",
                 arguments: [now, userId, service]
@@ -68,6 +92,40 @@ public struct ListSyncStore: Sendable {
             try db.execute(sql: "DELETE FROM listEntry WHERE userId = ? AND service = ?", arguments: [userId, service])
             try db.execute(sql: "DELETE FROM listUnsynced WHERE userId = ? AND service = ?", arguments: [userId, service])
             return try ListLink.deleteOne(db, key: ["userId": userId, "service": service])
+        }
+    }
+
+    /// Keeps renewed tokens (MyAnimeList's refresh).
+    public func updateTokens(userId: Int64, service: String, token: String, refreshToken: String, expiresAt: Double) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE listLink SET token = ?, refreshToken = ?, expiresAt = ? WHERE userId = ? AND service = ?",
+                arguments: [token, refreshToken, expiresAt, userId, service]
+            )
+        }
+    }
+
+    /// Remembers an authorization begun (OAuth's `state` and the PKCE verifier) for ten minutes.
+    public func startAuthorization(state: String, userId: Int64, service: String, verifier: String, now: Double) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM listAuthorization WHERE createdAt < ?", arguments: [now - 600])
+            try db.execute(
+                sql: "INSERT INTO listAuthorization (stateHash, userId, service, verifier, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Secrets.digest(state), userId, service, verifier, now]
+            )
+        }
+    }
+
+    /// The verifier of an authorization `userId` began with `state` in the last ten minutes; used once.
+    public func takeAuthorization(state: String, userId: Int64, service: String, now: Double) throws -> String? {
+        try writer.write { db in
+            let verifier = try String.fetchOne(
+                db,
+                sql: "SELECT verifier FROM listAuthorization WHERE stateHash = ? AND userId = ? AND service = ? AND createdAt >= ?",
+                arguments: [Secrets.digest(state), userId, service, now - 600]
+            )
+            try db.execute(sql: "DELETE FROM listAuthorization WHERE stateHash = ?", arguments: [Secrets.digest(state)])
+            return verifier
         }
     }
 

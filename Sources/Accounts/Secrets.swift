@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 
 /// Random tokens and the digests kept of them.
-enum Secrets {
+public enum Secrets {
     /// 32 random bytes as URL-safe base64 without padding (43 characters).
-    static func token() -> String {
+    public static func token() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")

@@ -248,19 +248,41 @@ func buildParts(
     let watch = WatchStateStore(writer: database.writer)
     let handOff = HandOffTargets(sonarr: configuration.sonarr != nil, radarr: configuration.radarr != nil)
     let listSyncStore = ListSyncStore(writer: database.writer)
-    let listSync = ListSyncService(
-        store: listSyncStore,
-        watch: watch,
-        mirror: store,
-        mappingFiles: mappingFiles,
-        aniList: AniListClient(endpoint: configuration.listSync.aniListURL),
-        clock: clock,
-        perMinute: configuration.listSync.aniListPerMinute,
-        logger: logger
+    let sync = configuration.listSync
+    let aniList = AniListClient(endpoint: sync.aniListURL)
+    let myAnimeList = MyAnimeListClient(
+        apiURL: sync.malAPIURL,
+        authURL: sync.malAuthURL,
+        clientId: sync.malClientId,
+        clientSecret: sync.malClientSecret
     )
-    WatchRoutes<AppRequestContext>(watch: watch, clock: clock, restricted: restricted, listSync: listSync).register(on: router)
-    ListLinkRoutes<AppRequestContext>(store: listSyncStore, sync: listSync, aniList: listSync.aniList, mirror: store, clock: clock)
-        .register(on: router)
+    let listSyncs = [
+        (AniListService(api: aniList) as any ListService, sync.aniListPerMinute),
+        (MyAnimeListService(api: myAnimeList, store: listSyncStore, clock: clock), sync.malPerMinute),
+    ].map { client, perMinute in
+        ListSyncService(
+            store: listSyncStore,
+            watch: watch,
+            mirror: store,
+            mappingFiles: mappingFiles,
+            client: client,
+            clock: clock,
+            perMinute: perMinute,
+            logger: logger
+        )
+    }
+    WatchRoutes<AppRequestContext>(watch: watch, clock: clock, restricted: restricted, listSyncs: listSyncs).register(on: router)
+    ListLinkRoutes<AppRequestContext>(
+        store: listSyncStore,
+        syncs: listSyncs,
+        aniList: aniList,
+        myAnimeList: myAnimeList,
+        malClientId: sync.malClientId,
+        publicURL: access.publicURL,
+        mirror: store,
+        clock: clock
+    )
+    .register(on: router)
     PreferencesRoutes<AppRequestContext>(preferences: viewerPreferences, clock: clock).register(on: router)
     let posters = PosterStore(
         store: store,
@@ -343,7 +365,7 @@ func buildParts(
     let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
     return AppParts(
         router: router,
-        services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching, listSync, alertWatch]
+        services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching] + listSyncs + [alertWatch]
     )
 }
 

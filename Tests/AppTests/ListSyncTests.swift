@@ -241,3 +241,84 @@ struct ListSyncTests {
         }
     }
 }
+
+/// MyAnimeList: linking by OAuth 2 with PKCE, progress sent as `num_watched_episodes` and `status`, and the access
+/// token renewed before it expires, against a stand-in written from MAL's documentation (`FakeMyAnimeList`).
+@Suite("MyAnimeList list sync")
+struct MyAnimeListSyncTests {
+    @Test("link through MAL's authorization page (PKCE, state checked), progress and completion sent, the token renewed before it expires")
+    func linkAndSync() async throws {
+        let mal = try await FakeMyAnimeList.start()
+        let aniList = try await FakeAniList.start(accounts: [:])
+        let clock = ManualClock(now: Date().timeIntervalSince1970)
+        mal.with { $0.expiresIn = 3 * 86_400 }
+        let setup = try await ListSyncTests.setup(
+            aniList: aniList,
+            extra: ["ANIKURA_MAL_CLIENT_ID": "anikura-test-client", "ANIKURA_MAL_API_URL": mal.apiURL, "ANIKURA_MAL_AUTH_URL": mal.authURL]
+        )
+        defer {
+            mal.stop()
+            aniList.stop()
+            setup.host.stop()
+        }
+        let app = try await TestApp.build(environment: setup.environment, clock: clock, database: setup.database)
+        let viewer = setup.accounts.viewerKey
+        try await app.test(.live) { client in
+            _ = try await MappingAPITests.awaitMapping(client, headers: TestAccounts.bearer(setup.accounts.adminKey))
+            let (started, start, _) = try await ListSyncTests.call(client, "/api/me/links/mal/start", viewer)
+            #expect(started == .ok)
+            let url = try #require(URLComponents(string: start["url"] as? String ?? ""))
+            let query = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { a, _ in a }
+            #expect(url.path == "/v1/oauth2/authorize" && query["response_type"] == "code" && query["client_id"] == "anikura-test-client")
+            #expect(query["code_challenge_method"] == "plain" && (43...128).contains(query["code_challenge"]?.count ?? 0))
+            let redirect = try #require(query["redirect_uri"])
+            #expect(redirect.hasSuffix("/api/me/links/mal/callback"))
+            // A forged or replayed state links nothing.
+            mal.approve(code: "code-1", challenge: query["code_challenge"] ?? "", redirect: redirect, clientId: "anikura-test-client")
+            let forged = try await client.execute(
+                uri: "/api/me/links/mal/callback?code=code-1&state=forged",
+                method: .get,
+                headers: TestAccounts.bearer(viewer)
+            ) { ($0.status, $0.headers[.location] ?? "") }
+            #expect(forged.0 == .found && forged.1.contains("link_error="), "\(forged)")
+            // The person allows Anikura on MAL's page; MAL sends the browser back with the code and the state.
+            let back = try await client.execute(
+                uri: "/api/me/links/mal/callback?code=code-1&state=\(query["state"] ?? "")",
+                method: .get,
+                headers: TestAccounts.bearer(viewer)
+            ) { ($0.status, $0.headers[.location] ?? "") }
+            #expect(back.0 == .found && back.1 == "/settings?linked=mal#lists", "\(back)")
+            let exchange = mal.requests.first { $0.form["grant_type"] == "authorization_code" }
+            #expect(exchange?.form["code_verifier"] == query["code_challenge"] && exchange?.form["redirect_uri"] == redirect)
+            let links = try await ListSyncTests.call(client, "/api/me/links", viewer)
+            #expect((links.1["mal"] as? [String: Any])?["account"] as? String == "vic_mal" && !links.2.contains("mal-access"))
+            // The state is used once.
+            let replay = try await client.execute(
+                uri: "/api/me/links/mal/callback?code=code-1&state=\(query["state"] ?? "")",
+                method: .get,
+                headers: TestAccounts.bearer(viewer)
+            ) { $0.headers[.location] ?? "" }
+            #expect(replay.contains("link_error="))
+            // Watching sends num_watched_episodes and status, with the access token.
+            try await ListSyncTests.watch(client, setup, ListSyncTests.short, 1)
+            #expect(await eventually { mal.with { $0.list[314]?.watched } == 1 })
+            #expect(mal.with { $0.list[314]?.status } == "watching")
+            #expect(mal.requests.last { $0.method == "PATCH" }?.authorization == "Bearer mal-access-1")
+            // Two and a half days on, the token expires within a day: renewed before the next save.
+            clock.advance(by: 2.5 * 86_400)
+            try await ListSyncTests.watch(client, setup, ListSyncTests.short, 2)
+            #expect(await eventually { mal.with { $0.list[314]?.status } == "completed" })
+            let refresh = mal.requests.first { $0.form["grant_type"] == "refresh_token" }
+            #expect(refresh?.form["refresh_token"] == "mal-refresh-1")
+            #expect(mal.requests.last { $0.method == "PATCH" }?.authorization == "Bearer mal-access-2")
+            #expect(mal.with { $0.list[314]?.watched } == 2)
+            #expect(try await ListSyncTests.call(client, "/api/me/links/mal", viewer, method: .delete).0 == .noContent)
+        }
+        // Without mal.client_id there is nothing to link with.
+        let off = try await TestApp.build(database: setup.database)
+        try await off.test(.live) { client in
+            let (status, answer, _) = try await ListSyncTests.call(client, "/api/me/links/mal/start", viewer)
+            #expect(status == .conflict && "\(answer)".contains("mal.client_id"))
+        }
+    }
+}

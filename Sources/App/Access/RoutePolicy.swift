@@ -53,6 +53,10 @@ enum RoutePolicy: String, Sendable, CaseIterable {
             "GET /api/me/links": .viewer,
             "PUT /api/me/links/anilist": .viewer,
             "DELETE /api/me/links/anilist": .viewer,
+            // MyAnimeList's OAuth: the start gives MAL's page; MAL sends the browser back to the callback (with its cookie).
+            "GET /api/me/links/mal/start": .viewer,
+            "GET /api/me/links/mal/callback": .viewer,
+            "DELETE /api/me/links/mal": .viewer,
             "PUT /api/me/preferences": .viewer,
             "GET /api/me/progress/{fileId}": .viewer,
             "PUT /api/me/progress/{fileId}": .viewer,

@@ -8,7 +8,7 @@ import Outside
 import ServiceLifecycle
 import Synchronization
 
-/// Keeps linked users' AniList lists up to date with what they watch in Anikura.
+/// Keeps linked users' lists on one service (AniList, MyAnimeList: `client`) up to date with what they watch in Anikura.
 ///
 /// A change to a user's watch state of an anime (`changed`) sets what their list should say — progress is the highest
 /// regular episode watched, status CURRENT, or COMPLETED at the anime's last episode — in the database, through the
@@ -17,13 +17,13 @@ import Synchronization
 /// failure (30 s doubling to an hour), and stopping for a user whose token AniList refuses until they link again.
 /// What is pending survives a restart. A `Service` in the one group.
 final class ListSyncService: Service, Sendable {
-    static let service = "anilist"
+    let client: any ListService
+    var service: String { client.name }
 
     let store: ListSyncStore
     let watch: WatchStateStore
     let mirror: MirrorStore
     let mappingFiles: MappingFiles
-    let aniList: any AniListAPI
     let clock: any MirrorClock
     let perMinute: Int
     let logger: Logger
@@ -36,7 +36,7 @@ final class ListSyncService: Service, Sendable {
         watch: WatchStateStore,
         mirror: MirrorStore,
         mappingFiles: MappingFiles,
-        aniList: any AniListAPI,
+        client: any ListService,
         clock: any MirrorClock,
         perMinute: Int,
         logger: Logger
@@ -45,7 +45,7 @@ final class ListSyncService: Service, Sendable {
         self.watch = watch
         self.mirror = mirror
         self.mappingFiles = mappingFiles
-        self.aniList = aniList
+        self.client = client
         self.clock = clock
         self.perMinute = perMinute
         self.logger = logger
@@ -55,9 +55,9 @@ final class ListSyncService: Service, Sendable {
     /// anime was marked watched.
     func changed(userId: Int64, aid: Int, completed: Bool = false) async {
         do {
-            let (store, watch, service, now) = (store, watch, Self.service, clock.now())
+            let (store, watch, service, now) = (store, watch, service, clock.now())
             guard try await offThread({ try store.link(userId: userId, service: service) }) != nil else { return }
-            guard let mediaId = try await mappingFiles.mapping().externalIDs(of: aid)?.anilist.first else {
+            guard let mediaId = try await mappingFiles.mapping().externalIDs(of: aid).flatMap(client.mediaId) else {
                 try await offThread { try store.unsynced(userId: userId, service: service, aid: aid, now: now) }
                 return
             }
@@ -88,7 +88,7 @@ final class ListSyncService: Service, Sendable {
                 await cancelWhenGracefulShutdown { await self.wake.wait(until: until, clock: self.clock) }
                 continue
             }
-            let (store, service) = (store, Self.service)
+            let (store, service) = (store, service)
             let due: [(ListEntry, ListLink)]
             do {
                 due = try await offThread { try store.due(service: service, now: now, limit: 20) }
@@ -127,27 +127,28 @@ final class ListSyncService: Service, Sendable {
         }
     }
 
-    /// Sends one entry; returns until when to pause everything (AniList asked to slow down).
+    /// Sends one entry; returns until when to pause everything (the service asked to slow down).
     func deliver(_ entry: ListEntry, _ link: ListLink) async -> Double? {
         let store = store
         let status = ListStatus(rawValue: entry.status) ?? .current
         do {
-            try await aniList.save(token: link.secret, mediaId: entry.mediaId, progress: entry.progress, status: status)
+            try await client.save(entry, status: status, link: link)
             try await offThread { try store.delivered(entry) }
             logger.info(
-                "list sync: AniList has anime \(entry.aid) (media \(entry.mediaId)) at \(entry.progress), \(status.aniList), for user \(entry.userId)"
+                "list sync: \(client.label) has anime \(entry.aid) (its \(entry.mediaId)) at \(entry.progress), \(status.rawValue), for user \(entry.userId)"
             )
             return nil
         } catch let error as OutsideError {
             let now = clock.now()
             switch error.kind {
             case .refusedKey:
-                logger.notice("list sync: AniList refused user \(entry.userId)'s token; nothing more is sent until they link again")
-                try? await offThread { try store.refuse(userId: entry.userId, service: Self.service, message: error.message) }
+                logger.notice("list sync: \(client.label) refused user \(entry.userId)'s token; nothing more is sent until they link again")
+                let service = service
+                try? await offThread { try store.refuse(userId: entry.userId, service: service, message: error.message) }
                 return nil
             case .rateLimited:
                 let until = now + max(1, error.retryAfter ?? 60)
-                logger.notice("list sync: AniList asked to wait \(Int(until - now)) s (429)")
+                logger.notice("list sync: \(client.label) asked to wait \(Int(until - now)) s (429)")
                 try? await offThread { try store.retry(entry, at: until, error: error.message, counts: false) }
                 return until
             default:

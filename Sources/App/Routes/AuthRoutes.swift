@@ -48,8 +48,12 @@ struct AuthRoutes<Context: CallerRequestContext> {
                 case .basicPassword: "basic"
                 }
             var links: [String: any Sendable] = [:]
-            if let listLinks, let link = try await offThread({ try listLinks.link(userId: caller.userId, service: ListSyncService.service) }) {
-                links["anilist"] = link.account
+            if let listLinks {
+                for service in ["anilist", "mal"] {
+                    if let link = try await offThread({ try listLinks.link(userId: caller.userId, service: service) }) {
+                        links[service] = link.account
+                    }
+                }
             }
             return try JSONResponse.make(
                 [

@@ -11,8 +11,8 @@ struct WatchRoutes<Context: CallerRequestContext> {
     let clock: any MirrorClock
     /// 18+ titles hidden from users who hide them (continue watching leaves them out).
     let restricted: RestrictedFilter
-    /// Told when an episode becomes watched, to update the user's AniList list.
-    var listSync: ListSyncService? = nil
+    /// Told when an episode becomes watched, to update the user's AniList and MyAnimeList lists.
+    var listSyncs: [ListSyncService] = []
 
     struct ProgressReport: Decodable {
         var position: Double
@@ -63,8 +63,8 @@ struct WatchRoutes<Context: CallerRequestContext> {
                     throw noFile(fileId)
                 }
                 let progress = try await offThread { try watch.progress(userId: user, fileId: fileId) }
-                if let listSync, let aid = try await offThread({ try watch.aid(ofFile: fileId) }) {
-                    await listSync.changed(userId: user, aid: aid)
+                if !listSyncs.isEmpty, let aid = try await offThread({ try watch.aid(ofFile: fileId) }) {
+                    for sync in listSyncs { await sync.changed(userId: user, aid: aid) }
                 }
                 return try JSONResponse.make(ProgressView(fileId: fileId, progress))
             }
@@ -75,7 +75,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
                 let now = clock.now()
                 let files = try await offThread { try watch.setSeriesWatched(userId: user, aid: aid, watched, now: now) }
                 guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).", .native) }
-                await listSync?.changed(userId: user, aid: aid, completed: watched)
+                for sync in listSyncs { await sync.changed(userId: user, aid: aid, completed: watched) }
                 return try JSONResponse.make(["aid": aid, "files": files, "watched": watched] as [String: any Sendable])
             }
         }
@@ -115,7 +115,9 @@ struct WatchRoutes<Context: CallerRequestContext> {
             try watch.record(userId: user, fileId: fileId, position: report.position, duration: report.duration, now: now)
         }
         guard let progress else { throw noFile(fileId) }
-        if progress.watched, let aid = progress.aid { await listSync?.changed(userId: user, aid: aid) }
+        if progress.watched, let aid = progress.aid {
+            for sync in listSyncs { await sync.changed(userId: user, aid: aid) }
+        }
         return try JSONResponse.make(ProgressView(fileId: fileId, progress))
     }
 

@@ -75,41 +75,55 @@ async function playbackSection() {
   return h('section', { class: 'panel', id: 'playback' }, h('h2', {}, 'Playback'), summary, form);
 }
 
-/** AniList: linked as whom, whether AniList still takes the token, what waits, and what cannot be synced. */
+/** AniList and MyAnimeList: linked as whom, whether the service still takes the token, what waits, what cannot be synced. */
 async function listsSection() {
   const section = h('section', { class: 'panel', id: 'lists' });
+  const problem = new URLSearchParams(location.search).get('link_error');
   const draw = async () => {
-    const { anilist } = await api.get('/api/me/links');
-    const message = h('p', { role: 'status', id: 'lists-message' });
-    const parts = [h('h2', {}, 'AniList')];
-    if (anilist.linked) {
-      const unlink = h('button', { type: 'button', class: 'danger', id: 'anilist-unlink' }, 'Unlink');
-      unlink.onclick = async () => { try { await api.delete('/api/me/links/anilist'); await draw(); } catch (error) { message.className = 'error'; message.textContent = error.message; } };
-      parts.push(h('p', { id: 'anilist-state', class: anilist.state === 'ok' ? 'health ok' : 'health warn' },
-        anilist.state === 'ok'
-          ? `Linked as ${anilist.account}: episodes you finish update your list (${plural(anilist.synced, 'anime')} up to date${anilist.pending ? `, ${anilist.pending} waiting` : ''}).`
-          : `AniList no longer takes the token for ${anilist.account}: link again with a new one. ${anilist.message || ''}`),
-        anilist.last_error && anilist.state === 'ok' ? h('p', { class: 'muted' }, `Last problem: ${anilist.last_error} (it is tried again).`) : null);
-      if (anilist.not_synced?.length) {
-        parts.push(h('details', { id: 'not-synced' }, h('summary', {}, `Not synced: ${plural(anilist.not_synced.length, 'anime')} with no AniList id`),
-          h('ul', { class: 'plain' }, anilist.not_synced.map(a => h('li', {}, h('a', { href: `/series/${a.aid}` }, a.title), h('span', { class: 'muted' }, ` — not synced: ${a.reason}`))))));
+    const links = await api.get('/api/me/links');
+    const message = h('p', { role: 'status', id: 'lists-message', class: problem ? 'error' : '' }, problem || '');
+    const fail = error => { message.className = 'error'; message.textContent = error.message; };
+    const state = (link, name, id) => {
+      const parts = [h('p', { id: `${id}-state`, class: link.state === 'ok' ? 'health ok' : 'health warn' },
+        link.state === 'ok'
+          ? `Linked as ${link.account}: episodes you finish update your ${name} list (${plural(link.synced, 'anime')} up to date${link.pending ? `, ${link.pending} waiting` : ''}).`
+          : `${name} no longer takes the token for ${link.account}: link again. ${link.message || ''}`),
+        link.last_error && link.state === 'ok' ? h('p', { class: 'muted' }, `Last problem: ${link.last_error} (it is tried again).`) : null];
+      if (link.not_synced?.length) {
+        parts.push(h('details', { id: `${id}-not-synced` }, h('summary', {}, `Not synced: ${plural(link.not_synced.length, 'anime')} with no ${name} id`),
+          h('ul', { class: 'plain' }, link.not_synced.map(a => h('li', {}, h('a', { href: `/series/${a.aid}` }, a.title), h('span', { class: 'muted' }, ` — not synced: ${a.reason}`))))));
       }
-      if (anilist.state === 'ok') parts.push(unlink);
-    }
+      if (link.state === 'ok') {
+        parts.push(h('button', { type: 'button', class: 'danger', id: `${id}-unlink`,
+          onclick: async () => { try { await api.delete(`/api/me/links/${id}`); await draw(); } catch (error) { fail(error); } } }, `Unlink ${name}`));
+      }
+      return parts;
+    };
+    // AniList: an access token pasted here.
+    const anilist = links.anilist;
     const token = h('input', { id: 'anilist-token', name: 'token', type: 'password', autocomplete: 'off', required: true, placeholder: 'Paste the access token' });
     const form = h('form', { class: 'inline', id: 'anilist-form' }, field(anilist.linked ? 'A new token' : 'AniList access token', token),
       h('button', { type: 'submit', class: anilist.linked ? '' : 'primary' }, anilist.linked ? 'Link again' : 'Link AniList'));
     form.addEventListener('submit', async event => {
       event.preventDefault();
-      try { await api.put('/api/me/links/anilist', { token: token.value.trim() }); await draw(); }
-      catch (error) { message.className = 'error'; message.textContent = error.message; }
+      try { await api.put('/api/me/links/anilist', { token: token.value.trim() }); await draw(); } catch (error) { fail(error); }
     });
+    const aniListParts = [h('h3', {}, 'AniList'), ...(anilist.linked ? state(anilist, 'AniList', 'anilist') : [])];
     if (!anilist.linked || anilist.state !== 'ok') {
-      parts.push(h('p', { class: 'muted' }, 'Make a client at ', h('a', { href: 'https://anilist.co/settings/developer', rel: 'noreferrer' }, 'anilist.co/settings/developer'),
+      aniListParts.push(h('p', { class: 'muted' }, 'Make a client at ', h('a', { href: 'https://anilist.co/settings/developer', rel: 'noreferrer' }, 'anilist.co/settings/developer'),
         ', then open https://anilist.co/api/v2/oauth/authorize?client_id=YOUR_ID&response_type=token and copy the access token it shows (AniList’s own documentation: Authentication → Implicit grant).'), form);
     }
-    parts.push(message);
-    replace(section, parts);
+    // MyAnimeList: MAL's own page asks the person, then sends them back here.
+    const mal = links.mal;
+    const malParts = [h('h3', {}, 'MyAnimeList'), ...(mal.linked ? state(mal, 'MyAnimeList', 'mal') : [])];
+    if (!mal.available) {
+      malParts.push(h('p', { class: 'muted', id: 'mal-off' }, 'Not set up: an admin registers a MyAnimeList client and sets mal.client_id.'));
+    } else if (!mal.linked || mal.state !== 'ok') {
+      malParts.push(h('button', { type: 'button', class: 'primary', id: 'mal-link',
+        onclick: async () => { try { location.assign((await api.get('/api/me/links/mal/start')).url); } catch (error) { fail(error); } } }, 'Link MyAnimeList'));
+    }
+    replace(section, h('h2', {}, 'Lists'), h('p', { class: 'muted' }, 'Episodes you finish here update your lists there, by the right season.'),
+      aniListParts, malParts, message);
   };
   await draw();
   return section;
