@@ -43,42 +43,16 @@ struct ListSyncTests {
         host.put("anime-list-master.xml", list)
         host.put("anime_ids.json", ids)
         let (database, accounts, files) = try await RawSocket.offPool { () throws -> (AppDatabase, TestAccounts, [String: Int64]) in
-            let media = NSTemporaryDirectory() + "anikura-listsync-" + UUID().uuidString
-            var names: [String: (Int, String)] = [:]
-            for (folder, name, aid, episode) in [
-                ("Short", "[Grp] Short - 01.mkv", short, "1"), ("Short", "[Grp] Short - 02.mkv", short, "2"),
-                ("Frieren", "[Grp] Frieren - 01.mkv", frieren, "1"), ("Frieren", "[Grp] Frieren - 02.mkv", frieren, "2"),
-                ("Frieren", "[Grp] Frieren - 03.mkv", frieren, "3"), ("Other", "[Grp] Other - 01.mkv", unmapped, "1"),
-            ] {
-                try FileManager.default.createDirectory(atPath: media + "/" + folder, withIntermediateDirectories: true)
-                try Data("\(name) \(UUID())".utf8).write(to: URL(fileURLWithPath: media + "/" + folder + "/" + name))
-                names[name] = (aid, episode)
-            }
             let database = try TestApp.seededDatabase()
             let accounts = try TestAccounts.add(to: database)
-            let index = LibraryIndex(writer: database.writer)
-            _ = try LibraryScanner(index: index, roots: [media]).scan()
-            var files: [String: Int64] = [:]
-            let matches = try index.files().compactMap { file -> FileMatch? in
-                let name = (file.path as NSString).lastPathComponent
-                guard let (aid, episode) = names[name] else { return nil }
-                files["\(aid)-\(episode)"] = file.id
-                return FileMatch(
-                    fileId: file.id,
-                    path: file.path,
-                    aid: aid,
-                    episode: episode,
-                    confidence: 1,
-                    source: .file,
-                    applied: true,
-                    candidates: [],
-                    note: nil
-                )
-            }
-            try index.saveMatches(matches, replaceAll: true, now: 0)
-            // As a person would fix them: the matching that follows the mapping's download keeps them.
-            for match in matches { _ = try index.setFileOverride(fileId: match.fileId, aid: match.aid ?? 0, episode: match.episode, now: 0) }
-            try index.finishedMatching(startedAt: Date().timeIntervalSince1970 + 1)
+            let files = try MatchedLibrary.make(
+                database,
+                [
+                    ("Short", "[Grp] Short - 01.mkv", short, "1"), ("Short", "[Grp] Short - 02.mkv", short, "2"),
+                    ("Frieren", "[Grp] Frieren - 01.mkv", frieren, "1"), ("Frieren", "[Grp] Frieren - 02.mkv", frieren, "2"),
+                    ("Frieren", "[Grp] Frieren - 03.mkv", frieren, "3"), ("Other", "[Grp] Other - 01.mkv", unmapped, "1"),
+                ]
+            )
             return (database, accounts, files)
         }
         var environment = [
@@ -96,10 +70,8 @@ struct ListSyncTests {
         method: HTTPRequest.Method = .get,
         body: String? = nil
     ) async throws -> (HTTPResponse.Status, [String: Any], String) {
-        try await client.execute(uri: uri, method: method, headers: TestAccounts.bearer(key), body: body.map { ByteBuffer(string: $0) }) {
-            let text = String(buffer: $0.body)
-            return ($0.status, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:], text)
-        }
+        let answer = try await keyedCall(client, uri, key, method: method, body: body)
+        return (answer.status, answer.json, answer.text)
     }
 
     /// Watches episode `episode` of `aid` to 95 %.

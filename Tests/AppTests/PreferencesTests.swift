@@ -20,9 +20,8 @@ struct PreferencesTests {
         method: HTTPRequest.Method = .get,
         body: String? = nil
     ) async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await client.execute(uri: uri, method: method, headers: TestAccounts.bearer(key), body: body.map { ByteBuffer(string: $0) }) {
-            ($0.status, (try? JSONSerialization.jsonObject(with: Data($0.bytes))) as? [String: Any] ?? [:])
-        }
+        let answer = try await keyedCall(client, uri, key, method: method, body: body)
+        return (answer.status, answer.json)
     }
 
     @Test("defaults first; a PUT changes what it names, codes made ISO 639-2/T; each user has their own")

@@ -18,40 +18,18 @@ struct RestrictedHidingTests {
 
     static func setup() async throws -> (AppDatabase, TestAccounts, [String: Int64]) {
         try await RawSocket.offPool {
-            let media = NSTemporaryDirectory() + "anikura-restricted-" + UUID().uuidString
-            for (folder, name) in [
-                ("Frieren", "[SubsPlease] Sousou no Frieren - 01 (1080p).mkv"),
-                ("Frieren", "[SubsPlease] Sousou no Frieren - 02 (1080p).mkv"),
-                ("Mankitsu", "[Grp] Mankitsu Happening - 01.mkv"),
-                ("Mankitsu", "[Grp] Mankitsu Happening - 02.mkv"),
-            ] {
-                try FileManager.default.createDirectory(atPath: media + "/" + folder, withIntermediateDirectories: true)
-                try Data("\(name) \(UUID())".utf8).write(to: URL(fileURLWithPath: media + "/" + folder + "/" + name))
-            }
             let database = try TestApp.seededDatabase()
             let accounts = try TestAccounts.add(to: database)
-            let index = LibraryIndex(writer: database.writer)
-            _ = try LibraryScanner(index: index, roots: [media]).scan()
-            var ids: [String: Int64] = [:]
-            let matches = try index.files().map { file in
-                let adult = file.path.contains("Mankitsu")
-                let episode = String(Int(file.episode ?? "0") ?? 0)
-                ids[(adult ? "adult-" : "frieren-") + episode] = file.id
-                return FileMatch(
-                    fileId: file.id,
-                    path: file.path,
-                    aid: adult ? restricted : frieren,
-                    episode: episode,
-                    confidence: 1,
-                    source: .file,
-                    applied: true,
-                    candidates: [],
-                    note: nil
-                )
-            }
-            try index.saveMatches(matches, replaceAll: true, now: 0)
-            try index.finishedMatching(startedAt: Date().timeIntervalSince1970 + 1)
-            return (database, accounts, ids)
+            let files = try MatchedLibrary.make(
+                database,
+                [
+                    ("Frieren", "[SubsPlease] Sousou no Frieren - 01 (1080p).mkv", frieren, "1"),
+                    ("Frieren", "[SubsPlease] Sousou no Frieren - 02 (1080p).mkv", frieren, "2"),
+                    ("Mankitsu", "[Grp] Mankitsu Happening - 01.mkv", restricted, "1"),
+                    ("Mankitsu", "[Grp] Mankitsu Happening - 02.mkv", restricted, "2"),
+                ]
+            )
+            return (database, accounts, files)
         }
     }
 
@@ -62,9 +40,8 @@ struct RestrictedHidingTests {
         method: HTTPRequest.Method = .get,
         body: String? = nil
     ) async throws -> (HTTPResponse.Status, String) {
-        try await client.execute(uri: uri, method: method, headers: TestAccounts.bearer(key), body: body.map { ByteBuffer(string: $0) }) {
-            ($0.status, String(buffer: $0.body))
-        }
+        let answer = try await keyedCall(client, uri, key, method: method, body: body)
+        return (answer.status, answer.text)
     }
 
     /// What each surface shows `key` of the restricted anime: true where it shows (or opens) it.
@@ -74,8 +51,8 @@ struct RestrictedHidingTests {
         seen["shelf"] = try await call(client, "/api/shelf", key).1.contains("\"aid\":\(aid)")
         seen["search"] = try await call(client, "/api/search?q=Mankitsu&mature=true", key).1.contains("\(aid)")
         seen["series page"] = try await call(client, "/api/series/\(aid)", key).0 == .ok
-        seen["player"] = try await call(client, "/api/watch/\(ids["adult-1"] ?? 0)", key).0 == .ok
-        seen["stream"] = try await call(client, "/api/stream/\(ids["adult-1"] ?? 0)", key).0 != .notFound
+        seen["player"] = try await call(client, "/api/watch/\(ids["\(restricted)-1"] ?? 0)", key).0 == .ok
+        seen["stream"] = try await call(client, "/api/stream/\(ids["\(restricted)-1"] ?? 0)", key).0 != .notFound
         seen["playlist"] = try await call(client, "/api/series/\(aid)/playlist.m3u", key).0 == .ok
         seen["continue watching"] = try await call(client, "/api/me/continue", key).1.contains("\"aid\":\(aid)")
         return seen
@@ -90,7 +67,7 @@ struct RestrictedHidingTests {
             for key in [accounts.viewerKey, accounts.adminKey] {
                 let (status, _) = try await Self.call(
                     client,
-                    "/api/me/progress/\(ids["adult-1"] ?? 0)",
+                    "/api/me/progress/\(ids["\(Self.restricted)-1"] ?? 0)",
                     key,
                     method: .put,
                     body: #"{"position": 60, "duration": 1400}"#
