@@ -1,7 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Upcoming features every target opts into (STYLE.md §10).
+/// Upcoming features every target opts into: explicit `any`, imports that say which module a member comes from,
+/// and internal imports unless an API re-exports a type.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -54,8 +55,12 @@ let package = Package(
             name: "CSQLiteConfig",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The one way blocking work leaves Swift's cooperative threads.
-        .target(name: "OffThread", swiftSettings: swiftSettings),
+        // The one way blocking work leaves Swift's cooperative threads: a bounded pool.
+        .target(
+            name: "OffThread",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Mirror",
             dependencies: [

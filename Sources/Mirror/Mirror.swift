@@ -2,7 +2,7 @@ public import Logging
 
 /// The AniDB mirror: parsing, storing, importing and querying AniDB anime documents.
 public enum Mirror {
-    /// What can go wrong with one document: the stage's typed error (STYLE.md §7).
+    /// What can go wrong with one document: the parsing stage's own error, turned into an HTTP answer only at the edge.
     public struct DocumentError: Swift.Error, Sendable, Equatable, CustomStringConvertible {
         public enum Reason: Sendable, Equatable {
             /// AniDB answered with an `<error>` body instead of a document: its `code` attribute and its text.

@@ -113,31 +113,32 @@ public final class MirrorReplicator: Service {
         }
     }
 
-    /// One notification: `queued`, `changed`, `stored AID INSTANCE`, `settled AID OUTCOME INSTANCE`,
-    /// `titles OUTCOME INSTANCE`, `mapping NAME INSTANCE`, `correction AID INSTANCE`.
+    /// One notification (`LedgerNotification` says which there are).
     func handle(_ payload: String) async throws {
-        let words = payload.split(separator: " ").map(String.init)
-        let fromHere = words.last == ledger.instance
-        switch words.first {
-        case "queued":
+        guard let notification = LedgerNotification(payload: payload) else {
+            logger.debug("replica: unknown notification \(payload)")
+            return
+        }
+        let fromHere = notification.instance == ledger.instance
+        switch notification {
+        case .queued:
             fetcher.workArrived()
-        case "changed":
+        case .changed:
             try await catchUp()
-        case "stored" where words.count >= 2:
-            guard let aid = Int(words[1]) else { return }
+        case .stored(let aid, _):
             if !fromHere { try await pull([aid]) }
             fetcher.landed(aid, .stored)
-        case "settled" where words.count >= 3:
-            guard let aid = Int(words[1]), !fromHere else { return }
-            fetcher.landed(aid, words[2] == "not_found" ? .notFound : .failed("the upstream request ended: \(words[2])"))
-        case "correction" where words.count >= 2:
+        case .settled(let aid, let outcome, _):
+            guard !fromHere else { return }
+            fetcher.landed(aid, outcome == .notFound ? .notFound : .failed("the upstream request ended: \(outcome.rawValue)"))
+        case .correction:
             if !fromHere { try await mappingFiles?.pullSharedCorrections() }
-        case "mapping" where words.count >= 2:
-            if !fromHere { try await pullMappingIfNewer(words[1]) }
-        case "titles" where words.count >= 2:
-            if words[1] == "ok", !fromHere { try await pullTitlesIfNewer() }
-        default:
-            logger.debug("replica: unknown notification \(payload)")
+        case .mapping(let name, _):
+            if !fromHere { try await pullMappingIfNewer(name) }
+        case .titles(let outcome, _):
+            if outcome == .ok, !fromHere { try await pullTitlesIfNewer() }
+            // A failed download elsewhere ends a wait for the titles here too.
+            fetcher.upstreamChanged.signal()
         }
     }
 }

@@ -29,7 +29,7 @@ extension PostgresLedger {
                     logger: logger
                 )
                 // Wakes the instance that fetches, wherever it runs.
-                try await Self.notify("queued", on: connection, logger: logger)
+                try await Self.notify(.queued, on: connection, logger: logger)
                 return try await Self.position(of: aid, on: connection, now: now, logger: logger).map { .queued($0) } ?? .full
             }
             return outcome
@@ -81,7 +81,7 @@ extension PostgresLedger {
                     )
                     outcome.queued += 1
                 }
-                if outcome.queued > 0 { try await Self.notify("queued", on: connection, logger: logger) }
+                if outcome.queued > 0 { try await Self.notify(.queued, on: connection, logger: logger) }
                 return outcome
             }
         }

@@ -265,11 +265,11 @@ public final class PostgresLedger: UpstreamLedger {
     ) async throws {
         try await ready()
         let aid = document.document.aid
-        let note = "stored \(aid) \(instance)"
+        let note = LedgerNotification.stored(aid: aid, instance: instance)
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
             try await PostgresDocuments.upsert([PostgresDocuments.Row(document, storedAt: now)], on: connection, logger: logger)
-            try await Self.finish(request: id, outcome: "ok", detail: nil, on: connection, logger: logger)
+            try await Self.finish(request: id, outcome: .ok, detail: nil, on: connection, logger: logger)
             try await connection.query("DELETE FROM mirror_missing_anime WHERE aid = \(aid)", logger: logger)
             try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
             _ = try await Self.changeState(change, on: connection, logger: logger)
@@ -282,7 +282,7 @@ public final class PostgresLedger: UpstreamLedger {
     public func settle(
         request id: Int64,
         aid: Int,
-        outcome: String,
+        outcome: UpstreamOutcome,
         detail: String?,
         dequeue: Bool,
         countsAttempt: Bool,
@@ -290,7 +290,7 @@ public final class PostgresLedger: UpstreamLedger {
         state change: @Sendable @escaping (inout UpstreamState) -> Void
     ) async throws {
         try await ready()
-        let note = "settled \(aid) \(outcome) \(instance)"
+        let note = LedgerNotification.settled(aid: aid, outcome: outcome, instance: instance)
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
             try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
@@ -320,9 +320,9 @@ public final class PostgresLedger: UpstreamLedger {
         }
     }
 
-    public func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws {
+    public func settleTitles(request id: Int64, outcome: UpstreamOutcome, detail: String?, now: Double, banPause: Double) async throws {
         try await ready()
-        let note = "titles \(outcome) \(instance)"
+        let note = LedgerNotification.titles(outcome: outcome, instance: instance)
         try await client.withTransaction(logger: logger) { connection in
             let logger = self.logger
             try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
@@ -360,7 +360,7 @@ public final class PostgresLedger: UpstreamLedger {
 
     public func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws {
         try await ready()
-        let note = "mapping \(name) \(instance)"
+        let note = LedgerNotification.mapping(name: name, instance: instance)
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query(
                 """
@@ -393,7 +393,7 @@ public final class PostgresLedger: UpstreamLedger {
     public func shareMappingCorrection(aid: Int, correction: MappingCorrection?, changedAt: Double) async throws {
         try await ready()
         let json = try correction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let note = "correction \(aid) \(instance)"
+        let note = LedgerNotification.correction(aid: aid, instance: instance)
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query(
                 """
@@ -422,16 +422,16 @@ public final class PostgresLedger: UpstreamLedger {
 
     // MARK: - Helpers
 
-    static func finish(request id: Int64, outcome: String, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
+    static func finish(request id: Int64, outcome: UpstreamOutcome, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
-            "UPDATE mirror_upstream_request SET outcome = \(outcome), detail = \(detail) WHERE id = \(id)",
+            "UPDATE mirror_upstream_request SET outcome = \(outcome.rawValue), detail = \(detail) WHERE id = \(id)",
             logger: logger
         )
     }
 
-    static func notify(_ payload: String, on connection: PostgresConnection, logger: Logger) async throws {
+    static func notify(_ notification: LedgerNotification, on connection: PostgresConnection, logger: Logger) async throws {
         // Delivered when the transaction commits, and only then.
-        try await connection.query("SELECT pg_notify(\(PostgresMirrorSchema.channel), \(payload))", logger: logger)
+        try await connection.query("SELECT pg_notify(\(PostgresMirrorSchema.channel), \(notification.payload))", logger: logger)
     }
 
     static func all<S: AsyncSequence>(_ sequence: S) async throws -> [S.Element] {

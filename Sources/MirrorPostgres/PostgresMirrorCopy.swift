@@ -81,7 +81,7 @@ public struct PostgresMirrorCopy: Sendable {
             written += aids.count
             progress(min(start + batch.count, newer.count), newer.count)
         }
-        if written > 0 { try await PostgresLedger.notify("changed", on: connection, logger: logger) }
+        if written > 0 { try await PostgresLedger.notify(.changed, on: connection, logger: logger) }
         return written
     }
 
@@ -154,7 +154,7 @@ public struct PostgresMirrorCopy: Sendable {
                 )
                 report.titles = true
             }
-            try await PostgresLedger.notify("queued", on: connection, logger: logger)
+            try await PostgresLedger.notify(.queued, on: connection, logger: logger)
             try await connection.query("COMMIT", logger: logger)
             return report
         }

@@ -28,7 +28,7 @@ struct MirrorMigrationTests {
             try await store.settle(
                 request: first,
                 aid: 5909,
-                outcome: "not_found",
+                outcome: .notFound,
                 detail: nil,
                 dequeue: true,
                 countsAttempt: true,
@@ -38,7 +38,7 @@ struct MirrorMigrationTests {
             try await store.settle(
                 request: second,
                 aid: 6000,
-                outcome: "banned",
+                outcome: .banned,
                 detail: "Banned",
                 dequeue: false,
                 countsAttempt: false,

@@ -11,7 +11,7 @@ struct AppConfiguration: Sendable {
         /// More listeners with the same routes (`server.extra_binds`), e.g. `0.0.0.0:9001` to answer clients pointed
         /// at `api.anidb.net:9001` by DNS.
         var extraBinds: [(host: String, port: Int)] = []
-        /// The old shared HTTP Basic credential: on first start it becomes an admin user (`LegacyCredentials`).
+        /// The old shared HTTP Basic credential: on first start it becomes an admin user (`AccountsStartup.migrateLegacy`).
         var username: String
         var password: String
         var limits: ConnectionLimits

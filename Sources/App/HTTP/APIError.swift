@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Every error a route can answer with, mapped to HTTP once (STYLE.md §7).
+/// Every error a route can answer with, mapped to HTTP once: the stages throw their own typed errors and only this
+/// type knows status codes and body shapes.
 ///
 /// The Kometa dialect answers like AniDB-Service (FastAPI): `{"detail": "..."}`. The native API answers
 /// `{"error": {"message": "..."}}`. The AniDB dialect never uses this type: it answers with AniDB's `<error>` bodies.

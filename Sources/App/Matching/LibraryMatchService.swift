@@ -51,17 +51,21 @@ struct LibraryMatchService: Sendable {
         }
     }
 
-    /// Asks for the titles dump when it is missing or a day old; waits for a first one when fetching is on.
+    /// Asks for the titles dump when it is missing or a day old; waits for a first one when fetching is on, looking
+    /// again each time an upstream request settles (no polling, and the dump itself is never read here).
     private static func awaitTitles(_ fetcher: Fetcher, wait: Double) async throws {
         guard fetcher.isFetching else { return }
         try await fetcher.needTitles()
-        guard fetcher.titlesDump() == nil else { return }
         let deadline = Date().addingTimeInterval(wait)
-        while Date() < deadline {
-            try await Task.sleep(for: .milliseconds(200))
+        while true {
+            let generation = fetcher.upstreamChanged.generation
+            if fetcher.hasTitlesDump { return }
             let snapshot = try await fetcher.snapshot()
-            if fetcher.titlesDump() != nil || snapshot.bannedUntil != nil || snapshot.clientError != nil { return }
+            if snapshot.bannedUntil != nil || snapshot.clientError != nil { return }
             if let error = snapshot.lastError, error.hasPrefix("titles dump") { return }
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0, await fetcher.upstreamChanged.wait(after: generation, seconds: left) else { return }
+            try Task.checkCancellation()
         }
     }
 }

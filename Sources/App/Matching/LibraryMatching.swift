@@ -32,7 +32,8 @@ final class LibraryMatching: Sendable {
 
     /// Identifies what the matcher would be built from now: documents, titles, the mapping and its corrections.
     func catalogVersion() async throws -> String {
-        try await store.matchingVersion() + "/" + mappingFiles.version()
+        let titles = fetcher.titlesDumpModified.map { String($0) } ?? "none"
+        return try await store.matchingVersion() + "/" + titles + "/" + mappingFiles.version()
     }
 
     /// The matcher for the mirror as it is now.

@@ -60,10 +60,10 @@ public final class MirrorMetrics: Sendable {
 
     /// One upstream request finished with `outcome` (`ok`, `banned`, `not_found`, `client_error`, `transient`,
     /// `invalid`); `target` is `anime` or `titles`.
-    func upstreamRequest(target: String, outcome: String) {
+    func upstreamRequest(target: String, outcome: UpstreamOutcome) {
         registry.makeCounter(
             name: "anikura_upstream_requests_total",
-            labels: [("target", target), ("outcome", outcome)],
+            labels: [("target", target), ("outcome", outcome.rawValue)],
             help: "Requests sent to AniDB, by outcome."
         ).increment()
     }

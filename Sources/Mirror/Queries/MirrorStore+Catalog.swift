@@ -51,8 +51,9 @@ extension MirrorStore {
         }
     }
 
-    /// Changes whenever a document is stored or the titles dump is replaced: a cached snapshot is good while it
-    /// stays the same.
+    /// How many documents there are and when the newest was stored, and how many titles the dump holds. Changes when
+    /// a document is stored or removed; a replaced titles dump with as many titles leaves it alone, so callers add the
+    /// dump file's own time (`Fetcher.titlesDumpModified`).
     public func matchingVersion() async throws -> String {
         try await writer.readOffCooperativePool { db in
             let anime = try Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(storedAt) FROM anime")

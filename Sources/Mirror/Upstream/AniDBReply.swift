@@ -14,15 +14,15 @@ public enum AniDBReply: Sendable {
     /// A body that is neither a document for this aid nor a known error: never stored.
     case invalid(String)
 
-    /// The short word the request log and the metrics record.
-    public var outcome: String {
+    /// What the request log and the metrics record.
+    public var outcome: UpstreamOutcome {
         switch self {
-        case .document: "ok"
-        case .banned: "banned"
-        case .notFound: "not_found"
-        case .clientError: "client_error"
-        case .transient: "transient"
-        case .invalid: "invalid"
+        case .document: .ok
+        case .banned: .banned
+        case .notFound: .notFound
+        case .clientError: .clientError
+        case .transient: .transient
+        case .invalid: .invalid
         }
     }
 

@@ -5,6 +5,15 @@ extension Fetcher {
     /// Where the titles dump is kept, as AniDB's gzip bytes.
     public var titlesDumpPath: String { settings.dataDirectory + "/anime-titles.xml.gz" }
 
+    /// A titles dump is there (without reading its megabytes).
+    public var hasTitlesDump: Bool { FileManager.default.fileExists(atPath: titlesDumpPath) }
+
+    /// When the titles dump file was last written (every replacement writes it), or nil when there is none.
+    public var titlesDumpModified: Double? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: titlesDumpPath)
+        return (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970
+    }
+
     /// The titles dump as AniDB serves it (gzip bytes), or nil when none was downloaded yet.
     public func titlesDump() -> [UInt8]? {
         FileManager.default.contents(atPath: titlesDumpPath).map { [UInt8]($0) }
@@ -16,27 +25,28 @@ extension Fetcher {
         let now = clock.now()
         let maxAge = max(UpstreamLimits.day, limits.staleAfter)
         let state = try await ledger.upstreamState()
-        if let fetched = state.titlesFetchedAt, now - fetched < maxAge, titlesDump() != nil { return }
+        if let fetched = state.titlesFetchedAt, now - fetched < maxAge, hasTitlesDump { return }
         if state.titlesWanted { return }
         try await ledger.updateUpstreamState { $0.titlesWanted = true }
         wake.signal()
     }
 
     func fetchTitles() async throws {
+        defer { upstreamChanged.signal() }
         let started = clock.now()
         guard let request = try await ledger.beginUpstreamRequest(target: "titles", aid: nil, now: started, limits: limits)
         else { return }
         // Counted as attempted before anything can fail: at most one download a day, whatever happens.
         try await ledger.updateUpstreamState { $0.titlesAttemptedAt = started }
-        let outcome: String
+        let outcome: UpstreamOutcome
         var detail: String?
         do {
             let response = try await transport.get(settings.titlesURL)
             if response.status == 429 || response.status == 503 {
-                outcome = "banned"
+                outcome = .banned
                 detail = "HTTP \(response.status)"
             } else if response.status != 200 {
-                outcome = "transient"
+                outcome = .transient
                 detail = "HTTP \(response.status)"
             } else {
                 let xml = try AniDBReply.unpack(response.body, limit: 512 * 1024 * 1024)
@@ -46,21 +56,21 @@ extension Fetcher {
                 let gzip = Gzip.isGzip(response.body) ? response.body : try Gzip.compress(xml)
                 try AtomicFile.write(gzip, to: titlesDumpPath)
                 try await ledger.shareTitlesDump(gzip, fetchedAt: clock.now())
-                outcome = "ok"
+                outcome = .ok
                 logger.info("downloaded the AniDB titles dump: \(anime.count) anime")
             }
         } catch let error as TransportError {
-            outcome = "transient"
+            outcome = .transient
             detail = settings.redact(error.description)
         } catch {
-            outcome = "invalid"
+            outcome = .invalid
             detail = settings.redact(String(describing: error))
         }
         try await ledger.requestAnswered(request, at: clock.now())
         metrics.upstreamRequest(target: "titles", outcome: outcome)
         let now = clock.now()
         try await ledger.settleTitles(request: request, outcome: outcome, detail: detail, now: now, banPause: limits.banPause)
-        if outcome != "ok" { logger.warning("titles dump download failed (\(outcome)): \(detail ?? "")") }
+        if outcome != .ok { logger.warning("titles dump download failed (\(outcome.rawValue)): \(detail ?? "")") }
     }
 }
 
@@ -78,6 +88,7 @@ extension Fetcher {
             $0.titlesFetchedAt = max($0.titlesFetchedAt ?? 0, fetchedAt)
             $0.titlesWanted = false
         }
+        upstreamChanged.signal()
         return anime.count
     }
 }

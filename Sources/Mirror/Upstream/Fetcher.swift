@@ -16,6 +16,9 @@ public final class Fetcher: Service, Sendable {
     let parser = AnimeDocumentParser()
     let waiters = FetchWaiters()
     let wake = WakeSignal()
+    /// Signalled when an upstream request settles here or on another instance, and when a titles dump arrives:
+    /// what waits for the titles dump (matching) looks again then instead of polling.
+    public let upstreamChanged = ChangeSignal()
     /// While the loop waits: until when (nil: for new work only). What lets a caller tell "nothing more will happen
     /// before the clock moves" from "nothing has happened yet".
     private let parked = LockedBox<Double??>(nil)
@@ -90,6 +93,7 @@ public final class Fetcher: Service, Sendable {
     public func landed(_ aid: Int, _ event: FetchEvent) {
         queuedStale.withLock { _ = $0.remove(aid) }
         waiters.settle(aid, with: event)
+        upstreamChanged.signal()
     }
 
     private func loop() async {
@@ -153,6 +157,7 @@ public final class Fetcher: Service, Sendable {
     // MARK: - Fetching one anime
 
     func fetchAnime(_ aid: Int) async throws {
+        defer { upstreamChanged.signal() }
         let started = clock.now()
         // Nil: another instance asked AniDB a moment ago; the loop plans again.
         guard let request = try await ledger.beginUpstreamRequest(target: "anime", aid: aid, now: started, limits: limits)
@@ -245,7 +250,7 @@ public final class Fetcher: Service, Sendable {
             )
             waiters.settle(aid, with: .failed("AniDB refused this mirror's client: \(message)"))
         case .transient(let message), .invalid(let message):
-            let isTransient = reply.outcome == "transient"
+            let isTransient = reply.outcome == .transient
             let jitter = 0.5 + random() / 2
             try await ledger.settle(
                 request: request,

@@ -243,10 +243,10 @@ extension MirrorStore {
         }
     }
 
-    static func finishUpstreamRequest(_ id: Int64, outcome: String, detail: String?, in db: Database) throws {
+    static func finishUpstreamRequest(_ id: Int64, outcome: UpstreamOutcome, detail: String?, in db: Database) throws {
         try db.execute(
             sql: "UPDATE upstreamRequest SET outcome = ?, detail = ? WHERE id = ?",
-            arguments: [outcome, detail, id]
+            arguments: [outcome.rawValue, detail, id]
         )
     }
 
@@ -329,7 +329,7 @@ extension MirrorStore {
     public func settle(
         request id: Int64,
         aid: Int,
-        outcome: String,
+        outcome: UpstreamOutcome,
         detail: String?,
         dequeue: Bool,
         countsAttempt: Bool = true,
@@ -372,7 +372,7 @@ extension MirrorStore {
         let aid = document.document.aid
         try await writer.write { db in
             try Self.store(document, in: db, replacing: true, now: now)
-            try Self.finishUpstreamRequest(id, outcome: "ok", detail: nil, in: db)
+            try Self.finishUpstreamRequest(id, outcome: .ok, detail: nil, in: db)
             try db.execute(sql: "DELETE FROM missingAnime WHERE animeId = ?", arguments: [aid])
             var state = try Self.upstreamState(db)
             change(&state)

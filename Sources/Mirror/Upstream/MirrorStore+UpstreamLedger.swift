@@ -23,7 +23,7 @@ extension MirrorStore: UpstreamLedger {
         }
     }
 
-    public func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws {
+    public func settleTitles(request id: Int64, outcome: UpstreamOutcome, detail: String?, now: Double, banPause: Double) async throws {
         try await writer.write { db in
             try Self.finishUpstreamRequest(id, outcome: outcome, detail: detail, in: db)
             var state = try Self.upstreamState(db)
@@ -49,14 +49,14 @@ extension MirrorStore: UpstreamLedger {
 
 extension UpstreamState {
     /// What the end of a titles-dump request changes.
-    public mutating func settleTitles(outcome: String, detail: String?, now: Double, banPause: Double) {
-        if outcome == "ok" {
+    public mutating func settleTitles(outcome: UpstreamOutcome, detail: String?, now: Double, banPause: Double) {
+        if outcome == .ok {
             titlesWanted = false
             titlesFetchedAt = now
         } else {
-            lastError = "titles dump: \(detail ?? outcome)"
+            lastError = "titles dump: \(detail ?? outcome.rawValue)"
             lastErrorAt = now
-            if outcome == "banned" {
+            if outcome == .banned {
                 bannedUntil = now + banPause
                 banReason = detail
             }

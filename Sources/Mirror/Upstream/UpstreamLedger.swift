@@ -38,7 +38,7 @@ public protocol UpstreamLedger: Sendable {
     func settle(
         request id: Int64,
         aid: Int,
-        outcome: String,
+        outcome: UpstreamOutcome,
         detail: String?,
         dequeue: Bool,
         countsAttempt: Bool,
@@ -46,7 +46,7 @@ public protocol UpstreamLedger: Sendable {
         state change: @Sendable @escaping (inout UpstreamState) -> Void
     ) async throws
     /// Records how a titles-dump request ended: its log entry and the state, in one transaction.
-    func settleTitles(request id: Int64, outcome: String, detail: String?, now: Double, banPause: Double) async throws
+    func settleTitles(request id: Int64, outcome: UpstreamOutcome, detail: String?, now: Double, banPause: Double) async throws
     /// Shares a downloaded titles dump with the other instances (nothing to do on one machine).
     func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws
     /// Shares a community mapping file (`anime-list-master.xml`, `anime_ids.json`) with the other instances.

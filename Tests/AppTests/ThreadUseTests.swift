@@ -1,0 +1,95 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TestMedia
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Route handlers never start a thread: blocking work goes to the one bounded pool, which is started once. Watched
+/// from outside on the real `anikura serve` (its own process, so other tests' threads do not count): the thread ids
+/// under `/proc/{pid}/task` are sampled all through a burst of requests over the routes that do blocking work.
+@Suite("thread use")
+struct ThreadUseTests {
+    static func threads(_ pid: Int32) -> Set<Int> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int($0) })
+    }
+
+    static func text(_ http: HTTPClient, _ port: Int, _ path: String) async throws -> String {
+        let response = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
+        return String(buffer: try await response.body.collect(upTo: 1 << 22))
+    }
+
+    @Test("a burst of requests over the routes that read the stores, probe files and serve segments starts no thread", .timeLimit(.minutes(3)))
+    func burstStartsNoThread() async throws {
+        let data = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let folder = NSTemporaryDirectory() + "anikura-threads-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/Show", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: await MediaFixtures.h264, toPath: folder + "/Show/[G] Show - 01.mkv")
+        let port = CrashRecoveryTests.freePort()
+        let settings = ["ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": data, "ANIKURA_LIBRARY_MEDIA_DIRS": folder]
+        let http = HTTPClient.shared
+        let (_, report) = try await ChildProcess.withRunning(
+            CommandLineTests.executable.path,
+            ["serve"],
+            environment: CrashRecoveryTests.environment(settings)
+        ) { server -> (requests: Int, failed: [String], before: Set<Int>, seen: Set<Int>) in
+            let up = await CrashRecoveryTests.waitUntil { await CrashRecoveryTests.call(http, port, "/health") != nil }
+            #expect(up)
+            #expect(await CrashRecoveryTests.call(http, port, "/api/library/scan", method: .POST)?.0 == 202)
+            var ticket: [String: Any] = [:]
+            _ = await CrashRecoveryTests.waitUntil {
+                ticket = await CrashRecoveryTests.call(http, port, "/api/stream/1")?.1 ?? [:]
+                return ticket["url"] != nil
+            }
+            let master = try #require(ticket["url"] as? String)
+            let base = String(master.split(separator: "?")[0].dropLast("master.m3u8".count))
+            let masterText = try await Self.text(http, port, master)
+            let video = try #require(masterText.split(separator: "\n").first { $0.hasPrefix("v") && $0.hasSuffix("index.m3u8") })
+            let paths = [
+                "/api/me", "/api/me/preferences", "/api/me/continue", "/api/library", "/api/library/files/1", "/api/matches",
+                "/api/shelf", "/api/attention", "/api/library/folders", "/api/users", "/api/watch/1", "/api/me/progress/1",
+                "/api/stream/1", master, base + video, base + video.dropLast("index.m3u8".count) + "0.ts", "/anime/1", "/api/anime/1",
+            ]
+            // Once over every route first: what starts lazily (the pool itself, a database connection, the first
+            // segment) has started before the count.
+            for path in paths {
+                _ = await CrashRecoveryTests.call(http, port, path)
+            }
+            let before = Self.threads(server.pid)
+            let sampling = Task {
+                var seen = Set<Int>()
+                while !Task.isCancelled {
+                    seen.formUnion(Self.threads(server.pid))
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
+                return seen
+            }
+            var failed: [String] = []
+            var requests = 0
+            for _ in 0..<10 {
+                let statuses = await withTaskGroup(of: (String, UInt?).self) { group in
+                    for path in paths { group.addTask { (path, await CrashRecoveryTests.call(http, port, path)?.0) } }
+                    return await group.reduce(into: [(String, UInt?)]()) { $0.append($1) }
+                }
+                requests += statuses.count
+                failed += statuses.filter { !(200..<300).contains($0.1 ?? 0) && $0.1 != 404 }.map {
+                    "\($0.0): \($0.1.map(String.init) ?? "no answer")"
+                }
+            }
+            sampling.cancel()
+            let seen = await sampling.value.union(Self.threads(server.pid))
+            server.send(SIGTERM)
+            return (requests, failed, before, seen)
+        }
+        #expect(report.failed.isEmpty, "\(report.failed)")
+        let started = report.seen.subtracting(report.before)
+        print("thread use: \(report.requests) requests, \(report.before.count) threads before, \(started.count) started during the burst")
+        #expect(started.count == 0, "\(started.count) threads started during \(report.requests) requests")
+    }
+}
