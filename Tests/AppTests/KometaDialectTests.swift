@@ -109,6 +109,36 @@ struct KometaDialectTests {
         }
     }
 
+    @Test("refusals by the access checks (401, 429) are worded as AniDB-Service words them on Kometa's routes, natively elsewhere")
+    func refusalsInDialect() async throws {
+        // An install with an account (anonymous readers are then rate-limited), one anonymous request per 10 s.
+        let app = try await TestApp.build(environment: [
+            "ANIKURA_SERVER_USERNAME": "kometa", "ANIKURA_SERVER_PASSWORD": "s3cret", "ANIKURA_SERVER_ANONYMOUS_BURST": "1",
+            "ANIKURA_SERVER_ANONYMOUS_RATE_PER_SEC": "0.1", "ANIKURA_SERVER_SIGNIN_FAILURE_LIMIT": "1000",
+        ])
+        try await app.test(.live) { client in
+            for (path, kometa) in [("/anime/1", true), ("/anidb-service/stats", true), ("/search/tags?tags=x", true), ("/api/anime/1", false)] {
+                try await client.execute(uri: path, method: .get, headers: [.xApiKey: "ak_wrong"]) { response in
+                    #expect(response.status == .unauthorized, "\(path)")
+                    let json = try response.json()
+                    if kometa {
+                        #expect(json["detail"] as? String == "Wrong credentials.", "\(path): \(json)")
+                    } else {
+                        #expect((json["error"] as? [String: Any])?["message"] as? String == "Wrong credentials.", "\(path): \(json)")
+                    }
+                }
+            }
+            // Anonymous readers over their burst: 429, with Retry-After.
+            _ = try await client.execute(uri: "/stats", method: .get) { $0.status }
+            try await client.execute(uri: "/stats", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] != nil)
+                let detail = try response.json()["detail"] as? String
+                #expect(detail?.contains("Too many requests") == true)
+            }
+        }
+    }
+
     @Test("unknown routes are 404, oversized request targets 414")
     func unknownAndOversized() async throws {
         let app = try await TestApp.build()

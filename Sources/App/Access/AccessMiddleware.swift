@@ -52,7 +52,7 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
             let caller = try await caller(request, context, required: !(policy == .mirror && settings.anonymousMirror))
             if let caller {
                 if policy == .admin, !caller.isAdmin {
-                    throw APIError(status: .forbidden, message: "Only an admin may do this.", dialect: .native)
+                    throw APIError(status: .forbidden, message: "Only an admin may do this.")
                 }
                 let ambient = caller.credential == .basicPassword || caller.credential.isSession
                 if ambient, !request.method.isSafe, !OriginCheck.isSameOrigin(request, publicURL: settings.publicURL) {
@@ -62,7 +62,6 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
                 throw APIError(
                     status: .tooManyRequests,
                     message: "Too many requests from this address; slow down, or use an API key.",
-                    dialect: .native,
                     headers: [.retryAfter: String(wait)]
                 )
             }
@@ -72,7 +71,7 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
     }
 
     static var crossSite: APIError {
-        APIError(status: .forbidden, message: "Cross-site request refused: send it from Anikura's own pages.", dialect: .native)
+        APIError(status: .forbidden, message: "Cross-site request refused: send it from Anikura's own pages.")
     }
 
     /// The caller, nil for none; throws 401 for a wrong credential (or none when one is `required`) and 429
@@ -114,7 +113,6 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
         APIError(
             status: .tooManyRequests,
             message: "Too many failed sign-ins; try again in \(seconds) seconds.",
-            dialect: .native,
             headers: [.retryAfter: String(seconds)]
         )
     }
@@ -125,7 +123,6 @@ struct AccessMiddleware<Context: CallerRequestContext>: RouterMiddleware {
         APIError(
             status: .unauthorized,
             message: message,
-            dialect: .native,
             headers: [.wwwAuthenticate: basic ? "Basic realm=\"anikura\", charset=\"UTF-8\"" : "Bearer realm=\"anikura\""]
         )
     }

@@ -58,8 +58,7 @@ struct ServerNames: Sendable, Equatable {
         APIError(
             status: .misdirectedRequest,
             message: "This Anikura answers only to its own names, not '\(host.prefix(100))'. To reach it by that name, add it "
-                + "to server.allowed_hosts (or set server.public_url).",
-            dialect: .native
+                + "to server.allowed_hosts (or set server.public_url)."
         )
     }
 }

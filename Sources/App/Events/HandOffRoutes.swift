@@ -17,7 +17,7 @@ struct HandOffRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         let api = router.group("api")
         api.post("anime/:aid/sonarr") { _, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             guard let sonarr else { throw Self.notSetUp("Sonarr") }
             let catalog = try await matching.matcher().catalog
             let mapping = try await mappingFiles.mapping()
@@ -28,8 +28,7 @@ struct HandOffRoutes<Context: RequestContext> {
                     status: .unprocessableContent,
                     message: movie
                         ? "\(title) (\(aid)) is a film (TMDB): send it to Radarr instead."
-                        : "The TVDB mapping places \(title) (\(aid)) in no TVDB series, so Sonarr cannot fetch it: correct the mapping on its page.",
-                    dialect: .native
+                        : "The TVDB mapping places \(title) (\(aid)) in no TVDB series, so Sonarr cannot fetch it: correct the mapping on its page."
                 )
             }
             let handOff = SonarrHandOff(
@@ -40,7 +39,7 @@ struct HandOffRoutes<Context: RequestContext> {
             return try JSONResponse.make(try await Self.answer { () async throws(OutsideError) in try await handOff.send(wanted, title: title) })
         }
         api.post("anime/:aid/radarr") { _, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             guard let radarr else { throw Self.notSetUp("Radarr") }
             let catalog = try await matching.matcher().catalog
             let mapping = try await mappingFiles.mapping()
@@ -49,8 +48,7 @@ struct HandOffRoutes<Context: RequestContext> {
                 throw APIError(
                     status: .unprocessableContent,
                     message: "The mapping gives \(title) (\(aid)) no TMDB movie, so Radarr cannot fetch it"
-                        + (mapping.entries[aid]?.tvdb.id != nil ? ": it is a TVDB series; send it to Sonarr." : "."),
-                    dialect: .native
+                        + (mapping.entries[aid]?.tvdb.id != nil ? ": it is a TVDB series; send it to Sonarr." : ".")
                 )
             }
             let handOff = RadarrHandOff(
@@ -65,8 +63,7 @@ struct HandOffRoutes<Context: RequestContext> {
     static func notSetUp(_ service: String) -> APIError {
         APIError(
             status: .conflict,
-            message: "\(service) is not set up: set [\(service.lowercased())] url and api_key in config.toml.",
-            dialect: .native
+            message: "\(service) is not set up: set [\(service.lowercased())] url and api_key in config.toml."
         )
     }
 
@@ -76,7 +73,7 @@ struct HandOffRoutes<Context: RequestContext> {
         do {
             return try await body()
         } catch {
-            throw APIError(status: error.kind == .notFound ? .unprocessableContent : .badGateway, message: error.message, dialect: .native)
+            throw APIError(status: error.kind == .notFound ? .unprocessableContent : .badGateway, message: error.message)
         }
     }
 }

@@ -47,8 +47,7 @@ struct WebhookRoutes<Context: RequestContext> {
                 throw APIError(
                     status: .unprocessableContent,
                     message:
-                        "\(program)'s path \(path)\(via) is under no media folder (\(scanner.roots.joined(separator: ", "))): map \(program)'s folders to Anikura's in [library.path_map].",
-                    dialect: .native
+                        "\(program)'s path \(path)\(via) is under no media folder (\(scanner.roots.joined(separator: ", "))): map \(program)'s folders to Anikura's in [library.path_map]."
                 )
             }
             return mapped

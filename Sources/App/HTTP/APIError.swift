@@ -12,17 +12,31 @@ struct APIError: Error, HTTPResponseError {
 
     var status: HTTPResponse.Status
     var message: String
-    var dialect: Dialect
+    /// Set by `ServerErrorMiddleware` from the request's `APISurface`; routes never choose it.
+    var dialect: Dialect = .native
     var headers: HTTPFields = [:]
     /// What the log says about a 5xx when the message shown to clients is kept general (it may name paths).
     var internalCause: String? = nil
 
-    static func badRequest(_ message: String, _ dialect: Dialect) -> APIError {
-        APIError(status: .badRequest, message: message, dialect: dialect)
+    init(status: HTTPResponse.Status, message: String, headers: HTTPFields = [:], internalCause: String? = nil) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+        self.internalCause = internalCause
     }
 
-    static func notFound(_ message: String, _ dialect: Dialect) -> APIError {
-        APIError(status: .notFound, message: message, dialect: dialect)
+    /// The edge's own answers (the error middleware), in the dialect of the request's surface.
+    init(status: HTTPResponse.Status, message: String, dialect: Dialect, headers: HTTPFields = [:]) {
+        self.init(status: status, message: message, headers: headers)
+        self.dialect = dialect
+    }
+
+    static func badRequest(_ message: String) -> APIError {
+        APIError(status: .badRequest, message: message)
+    }
+
+    static func notFound(_ message: String) -> APIError {
+        APIError(status: .notFound, message: message)
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -15,6 +15,6 @@ func accountChange<T: Sendable>(_ body: @escaping @Sendable () throws -> T) asyn
             case .inviteExpired, .inviteUsedUp, .inviteRevoked: .gone
             default: .badRequest
             }
-        throw APIError(status: status, message: error.description.prefix(1).uppercased() + error.description.dropFirst() + ".", dialect: .native)
+        throw APIError(status: status, message: error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
     }
 }

@@ -10,8 +10,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.uri.description.utf8.count <= maxTargetLength else {
             throw APIError(
                 status: .uriTooLong,
-                message: "Request target longer than \(maxTargetLength) bytes.",
-                dialect: .native
+                message: "Request target longer than \(maxTargetLength) bytes."
             )
         }
         return try await next(request, context)

@@ -8,7 +8,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let api = Self.api(request.uri.path)
+        let api = APISurface.of(request.uri.path).rawValue
         do {
             let response = try await next(request, context)
             metrics.httpRequest(api: api, status: Int(response.status.code), duration: .now - started)
@@ -18,22 +18,5 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             metrics.httpRequest(api: api, status: Int(status), duration: .now - started)
             throw error
         }
-    }
-
-    /// Which of `MirrorMetrics.apis` a path is.
-    static func api(_ path: String) -> String {
-        var path = Substring(path)
-        if path.hasPrefix("/anidb-service/") { return "kometa" }
-        if path.hasPrefix("/httpapi") { return "httpapi" }
-        if path.hasPrefix("/hls/") { return "hls" }
-        for prefix in ["/anime", "/tags", "/search", "/stats"] where path == prefix || path.hasPrefix(prefix + "/") {
-            return "kometa"
-        }
-        guard path.hasPrefix("/api/") else { return "web" }
-        path = path.dropFirst(5)
-        for prefix in ["anime/", "search", "tags/", "stats", "anime-titles.xml.gz"] where path.hasPrefix(prefix) {
-            return "native"
-        }
-        return "app"
     }
 }

@@ -12,9 +12,12 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let dataDir: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let dialect = APISurface.of(request.uri.path).errorDialect
         do {
             return try await next(request, context)
-        } catch let error as APIError {
+        } catch var error as APIError {
+            // Routes and the access checks say what went wrong; the surface says how it is worded.
+            error.dialect = dialect
             if error.status.code >= 500 {
                 log(error.internalCause ?? error.message, request, context, reference: nil)
             }
@@ -24,7 +27,7 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(
                 status: error.status,
                 message: error.body.flatMap { $0.isEmpty ? nil : $0 } ?? Self.sentence(error.status),
-                dialect: Self.isKometaPath(request.uri.path) ? .kometa : .native,
+                dialect: dialect,
                 headers: error.headers
             )
         } catch let error as any HTTPResponseError {
@@ -37,13 +40,12 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(
                 status: .serviceUnavailable,
                 message: "The shared mirror database does not answer; try again shortly (ref \(reference)).",
-                dialect: Self.isKometaPath(request.uri.path) ? .kometa : .native,
+                dialect: dialect,
                 headers: [.retryAfter: "30"]
             )
         } catch {
             let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
             log("\(error)", request, context, reference: reference)
-            let dialect: APIError.Dialect = Self.isKometaPath(request.uri.path) ? .kometa : .native
             if StorageFailure.isDiskFull(error, dataDir: dataDir) {
                 throw APIError(
                     status: .insufficientStorage,
@@ -84,9 +86,5 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.count > 2 { parts[2] = "…" }
         return parts.joined(separator: "/")
-    }
-
-    static func isKometaPath(_ path: String) -> Bool {
-        ["/anime/", "/tags/", "/search/", "/stats", "/anidb-service/"].contains { path.hasPrefix($0) }
     }
 }

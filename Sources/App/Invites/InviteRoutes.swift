@@ -32,12 +32,11 @@ struct InviteRoutes<Context: CallerRequestContext> {
             if context.caller?.credential == .openInstall {
                 throw APIError(
                     status: .conflict,
-                    message: "This install has no users yet: create the first admin on /login, then invite others.",
-                    dialect: .native
+                    message: "This install has no users yet: create the first admin on /login, then invite others."
                 )
             }
             guard let role = Role(rawValue: new.role ?? "viewer") else {
-                throw APIError.badRequest(#"role must be "viewer" or "admin"."#, .native)
+                throw APIError.badRequest(#"role must be "viewer" or "admin"."#)
             }
             let (invites, now, creator) = (invites, clock.now(), context.caller?.userId)
             let made = try await accountChange {
@@ -53,11 +52,11 @@ struct InviteRoutes<Context: CallerRequestContext> {
         }
         router.delete("api/invites/:id") { _, context in
             guard let id = Int64(context.parameters.get("id") ?? ""), id > 0 else {
-                throw APIError.badRequest("An invite id is a positive integer.", .native)
+                throw APIError.badRequest("An invite id is a positive integer.")
             }
             let (invites, now) = (invites, clock.now())
             guard try await offThread({ try invites.revoke(id: id, now: now) }) else {
-                throw APIError.notFound("No invite \(id) to revoke.", .native)
+                throw APIError.notFound("No invite \(id) to revoke.")
             }
             return Response(status: .noContent)
         }
@@ -105,7 +104,7 @@ struct InviteRoutes<Context: CallerRequestContext> {
         switch attempt {
         case .accepted(let value): return value
         case .lockedOut(let wait): throw AccessMiddleware<Context>.lockedOut(wait)
-        case .refused: throw failure ?? APIError.badRequest("This invitation cannot be used.", .native)
+        case .refused: throw failure ?? APIError.badRequest("This invitation cannot be used.")
         }
     }
 

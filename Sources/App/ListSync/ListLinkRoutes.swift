@@ -39,8 +39,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
                 token.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
             else {
                 throw APIError.badRequest(
-                    "That is not an AniList access token: it is one line of letters, digits and punctuation, up to \(Self.tokenLimit) characters.",
-                    .native
+                    "That is not an AniList access token: it is one line of letters, digits and punctuation, up to \(Self.tokenLimit) characters."
                 )
             }
             let account: ListAccount
@@ -59,8 +58,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
             guard !malClientId.isEmpty else {
                 throw APIError(
                     status: .conflict,
-                    message: "MyAnimeList linking is off: an admin registers a MAL client and sets mal.client_id.",
-                    dialect: .native
+                    message: "MyAnimeList linking is off: an admin registers a MAL client and sets mal.client_id."
                 )
             }
             // MAL takes PKCE's plain method only: the verifier is the challenge (43–128 characters).
@@ -105,7 +103,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
                 let user = try userId(context)
                 let store = store
                 guard try await offThread({ try store.removeLink(userId: user, service: service) }) else {
-                    throw APIError.notFound("No \(Self.label(service)) account is linked.", .native)
+                    throw APIError.notFound("No \(Self.label(service)) account is linked.")
                 }
                 return Response(status: .noContent)
             }
@@ -138,16 +136,15 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
     static func apiError(_ error: OutsideError, _ refused: String) -> APIError {
         switch error.kind {
         case .refusedKey:
-            return APIError.badRequest(refused, .native)
+            return APIError.badRequest(refused)
         case .rateLimited:
             return APIError(
                 status: .serviceUnavailable,
                 message: "\(error.service) asks to slow down; try again in a minute.",
-                dialect: .native,
                 headers: [.retryAfter: "\(Int(error.retryAfter ?? 60))"]
             )
         default:
-            return APIError(status: .badGateway, message: "\(error.service) could not check the token: \(error.message).", dialect: .native)
+            return APIError(status: .badGateway, message: "\(error.service) could not check the token: \(error.message).")
         }
     }
 

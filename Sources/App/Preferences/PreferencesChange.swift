@@ -19,15 +19,15 @@ struct PreferencesChange {
 
     static func parse(_ body: Data) throws(APIError) -> PreferencesChange {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            throw .badRequest("The body must be a JSON object. " + hint, .native)
+            throw .badRequest("The body must be a JSON object. " + hint)
         }
         // Whether an admin set 18+ hiding is theirs to say (PUT /api/users/{id}), not the user's.
         if object["hide_restricted_by_admin"] != nil {
-            throw .badRequest("hide_restricted_by_admin is set by an admin, with PUT /api/users/{id}.", .native)
+            throw .badRequest("hide_restricted_by_admin is set by an admin, with PUT /api/users/{id}.")
         }
         let known = ViewerPreferences.CodingKeys.allCases.map(\.rawValue)
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .badRequest("Unknown preference \"\(unknown.prefix(40))\". " + hint, .native)
+            throw .badRequest("Unknown preference \"\(unknown.prefix(40))\". " + hint)
         }
         var change = PreferencesChange()
         change.audioLanguages = try languages(object["audio_languages"], key: "audio_languages")
@@ -36,7 +36,7 @@ struct PreferencesChange {
         change.skip = try choice(object["skip"], key: "skip")
         if let value = object["hide_restricted"] {
             guard Self.isBoolean(value), let flag = value as? Bool else {
-                throw .badRequest("hide_restricted must be true or false.", .native)
+                throw .badRequest("hide_restricted must be true or false.")
             }
             change.hideRestricted = flag
         }
@@ -63,15 +63,15 @@ struct PreferencesChange {
     private static func languages(_ value: Any?, key: String) throws(APIError) -> [String]? {
         guard let value else { return nil }
         guard let list = value as? [Any], list.allSatisfy({ $0 is String }), let codes = list as? [String] else {
-            throw .badRequest("\(key) must be a list of ISO 639 language codes, such as [\"jpn\", \"eng\"].", .native)
+            throw .badRequest("\(key) must be a list of ISO 639 language codes, such as [\"jpn\", \"eng\"].")
         }
-        guard codes.count <= languageLimit else { throw .badRequest("\(key) may hold at most \(languageLimit) languages.", .native) }
+        guard codes.count <= languageLimit else { throw .badRequest("\(key) may hold at most \(languageLimit) languages.") }
         var result: [String] = []
         for code in codes {
             guard let canonical = LanguageCodes.canonical(code), !["und", "mis", "mul", "zxx"].contains(canonical) else {
-                throw .badRequest("\(key): \"\(code.prefix(20))\" is not an ISO 639 language code (such as jpn, eng, de).", .native)
+                throw .badRequest("\(key): \"\(code.prefix(20))\" is not an ISO 639 language code (such as jpn, eng, de).")
             }
-            guard !result.contains(canonical) else { throw .badRequest("\(key) names \(canonical) twice.", .native) }
+            guard !result.contains(canonical) else { throw .badRequest("\(key) names \(canonical) twice.") }
             result.append(canonical)
         }
         return result
@@ -82,7 +82,7 @@ struct PreferencesChange {
         guard let value else { return nil }
         guard let text = value as? String, let choice = T(rawValue: text) else {
             let options = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            throw .badRequest("\(key) must be one of \(options).", .native)
+            throw .badRequest("\(key) must be one of \(options).")
         }
         return choice
     }

@@ -19,7 +19,7 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
             let user = try userId(context)
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: 16 << 10) } catch {
-                throw APIError(status: .contentTooLarge, message: "The body is larger than 16 KiB.", dialect: .native)
+                throw APIError(status: .contentTooLarge, message: "The body is larger than 16 KiB.")
             }
             let change = try PreferencesChange.parse(Data(body.readableBytesView))
             let preferences = preferences
@@ -28,8 +28,7 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
             if change.hideRestricted == false, !isAdmin, try await offThread({ try preferences.preferences(userId: user).hideRestrictedByAdmin }) {
                 throw APIError(
                     status: .forbidden,
-                    message: "An admin hides 18+ titles for this account; only an admin can show them.",
-                    dialect: .native
+                    message: "An admin hides 18+ titles for this account; only an admin can show them."
                 )
             }
             let saved = try await offThread { try preferences.update(userId: user, now: now) { $0 = change.applied(to: $0) } }

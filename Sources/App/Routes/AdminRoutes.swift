@@ -67,12 +67,12 @@ struct AdminRoutes<Context: CallerRequestContext> {
             let user = try await user(context)
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: 4 << 10) } catch {
-                throw APIError(status: .contentTooLarge, message: "The body is larger than 4 KiB.", dialect: .native)
+                throw APIError(status: .contentTooLarge, message: "The body is larger than 4 KiB.")
             }
             let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
             guard let object, object.keys.sorted() == ["hide_restricted"], let value = object["hide_restricted"],
                 PreferencesChange.isBoolean(value), let hide = value as? Bool
-            else { throw APIError.badRequest(#"Send {"hide_restricted": true or false}."#, .native) }
+            else { throw APIError.badRequest(#"Send {"hide_restricted": true or false}."#) }
             let (preferences, now, id) = (preferences, clock.now(), user.id ?? 0)
             _ = try await offThread {
                 try preferences.update(userId: id, now: now) {
@@ -106,7 +106,7 @@ struct AdminRoutes<Context: CallerRequestContext> {
                 return try users.user(id: id)
             }
             authenticator.forgetCached()
-            guard let changed else { throw APIError.notFound("No user \(id).", .native) }
+            guard let changed else { throw APIError.notFound("No user \(id).") }
             return try JSONResponse.make(Self.json(changed))
         }
     }
@@ -134,10 +134,10 @@ struct AdminRoutes<Context: CallerRequestContext> {
 
     func user(_ context: Context) async throws -> User {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), id > 0 else { throw APIError.badRequest("A user id is a positive integer.", .native) }
+        guard let id = Int64(text), id > 0 else { throw APIError.badRequest("A user id is a positive integer.") }
         let users = users
         guard let user = try await offThread({ try users.user(id: id) }) else {
-            throw APIError.notFound("No user \(id).", .native)
+            throw APIError.notFound("No user \(id).")
         }
         return user
     }

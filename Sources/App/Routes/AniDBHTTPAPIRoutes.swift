@@ -19,7 +19,7 @@ struct AniDBHTTPAPIRoutes<Context: RequestContext> {
             query.get("protover") == "1"
         else { return answer(.clientVersion) }
         guard query.get("request") == "anime" else { return answer(.illegalInput) }
-        guard let aid = try? RequestParsing.aid(query.get("aid"), .native) else { return answer(.aid) }
+        guard let aid = try? RequestParsing.aid(query.get("aid")) else { return answer(.aid) }
         // A missing aid is fetched while the client waits (AniDB clients expect an answer, not a 202).
         let document: ServedBuffer
         switch try await mirror.fetcher.lookup(aid: aid, mature: true, waitSeconds: mirror.httpapiWaitSeconds) {

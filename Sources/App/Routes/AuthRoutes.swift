@@ -64,18 +64,18 @@ struct AuthRoutes<Context: CallerRequestContext> {
         router.post("api/me/password") { request, context in
             let caller = try signedIn(context)
             guard let name = caller.name else {
-                throw APIError(status: .conflict, message: "There are no users yet: add one with `anikura user add`.", dialect: .native)
+                throw APIError(status: .conflict, message: "There are no users yet: add one with `anikura user add`.")
             }
             let change: PasswordChange = try await RequestParsing.json(request, #"Send {"currentPassword", "newPassword"}."#)
             let users = users
             guard try await offThread({ try users.verify(name: name, password: change.currentPassword) }) != nil else {
-                throw APIError(status: .forbidden, message: "The current password is wrong.", dialect: .native)
+                throw APIError(status: .forbidden, message: "The current password is wrong.")
             }
             let keep: String? = if case .session(let token) = caller.credential { token } else { nil }
             do {
                 try await offThread { try users.setPassword(name: name, password: change.newPassword, keepingSession: keep) }
             } catch let error as AccountError {
-                throw APIError.badRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".", .native)
+                throw APIError.badRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
             }
             authenticator.forgetCached()
             return Response(status: .noContent)
@@ -93,7 +93,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         }
         router.post("api/auth/setup") { request, _ in
             guard try await authenticator.isOpen() else {
-                throw APIError(status: .conflict, message: "This install has users already: sign in instead.", dialect: .native)
+                throw APIError(status: .conflict, message: "This install has users already: sign in instead.")
             }
             let login: Login = try await RequestParsing.json(request, #"Send {"username", "password"}."#)
             let (users, now, lifetime) = (users, clock.now(), settings.sessionLifetime)
@@ -132,12 +132,12 @@ struct AuthRoutes<Context: CallerRequestContext> {
         router.delete("api/me/keys/:id") { _, context in
             let name = try userName(context)
             guard let id = Int64(context.parameters.get("id") ?? ""), id > 0 else {
-                throw APIError.badRequest("A key id is a positive integer.", .native)
+                throw APIError.badRequest("A key id is a positive integer.")
             }
             let users = users
             // Someone else's key is "no such key" here: its existence is not this caller's business.
             guard try await offThread({ try users.keys().contains { $0.id == id && $0.userName == name } }) else {
-                throw APIError.notFound("No API key \(id) of yours.", .native)
+                throw APIError.notFound("No API key \(id) of yours.")
             }
             try await accountChange { try users.revokeKey(id: id) }
             authenticator.forgetCached()
@@ -154,7 +154,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
 
     func userName(_ context: Context) throws -> String {
         guard let name = try signedIn(context).name else {
-            throw APIError(status: .conflict, message: "There are no users yet: create the first admin on /login.", dialect: .native)
+            throw APIError(status: .conflict, message: "There are no users yet: create the first admin on /login.")
         }
         return name
     }
@@ -171,7 +171,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         }
         guard case .accepted(let user) = attempt, let id = user.id else {
             if case .lockedOut(let wait) = attempt { throw AccessMiddleware<Context>.lockedOut(wait) }
-            throw APIError(status: .unauthorized, message: "Wrong user name or password.", dialect: .native)
+            throw APIError(status: .unauthorized, message: "Wrong user name or password.")
         }
         let now = clock.now()
         let lifetime = settings.sessionLifetime

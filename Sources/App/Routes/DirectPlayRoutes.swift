@@ -30,23 +30,23 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
             let token = context.parameters.get("token") ?? ""
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
             guard let userId = tokens.verify(token, fileId: id, now: now()), try await authenticator.linkUserIsValid(userId) else {
-                throw APIError(status: .forbidden, message: "This link is invalid or has expired.", dialect: .native)
+                throw APIError(status: .forbidden, message: "This link is invalid or has expired.")
             }
             return try await raw(try await file(context), request: request, context: context)
         }
         router.get("api/series/:aid/playlist.m3u") { request, context in
             guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             guard try await !restricted.hidden(for: caller.userId).contains(aid) else {
-                throw APIError.notFound("No file on disk is matched to anime \(aid).", .native)
+                throw APIError.notFound("No file on disk is matched to anime \(aid).")
             }
             let which = request.uri.queryParameters.get("episodes") ?? "all"
             guard ["all", "regular", "specials"].contains(which) else {
-                throw APIError.badRequest("episodes must be all, regular or specials.", .native)
+                throw APIError.badRequest("episodes must be all, regular or specials.")
             }
             let index = index
             let files = try await offThread { try index.files(aid: aid) }.filter { !$0.file.offline }
-            guard !files.isEmpty else { throw APIError.notFound("No file on disk is matched to anime \(aid).", .native) }
+            guard !files.isEmpty else { throw APIError.notFound("No file on disk is matched to anime \(aid).") }
             let base = baseURL(request)
             let chosen = Self.ordered(files).filter { entry in
                 let regular = (entry.match.episode ?? "1").allSatisfy(\.isNumber)
@@ -103,10 +103,10 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         let index = index
         guard let file = try await offThread({ try index.file(id: id) }) else {
-            throw APIError.notFound("No library file \(id).", .native)
+            throw APIError.notFound("No library file \(id).")
         }
         guard !file.offline else {
-            throw APIError(status: .serviceUnavailable, message: "Library file \(id) is offline: its folder cannot be read.", dialect: .native)
+            throw APIError(status: .serviceUnavailable, message: "Library file \(id) is offline: its folder cannot be read.")
         }
         return file
     }
@@ -119,7 +119,7 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             return (Int(info.st_size), Int(info.st_mtim.tv_sec))
         }
-        guard let status else { throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.", .native) }
+        guard let status else { throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.") }
         var headers: HTTPFields = [
             .acceptRanges: "bytes",
             .contentType: Self.contentType(path),

@@ -19,16 +19,16 @@ struct KometaRoutes<Context: RequestContext> {
     }
 
     func anime(_ request: Request, _ context: Context) async throws -> Response {
-        let aid = try RequestParsing.aid(context.parameters.get("aid"), .kometa)
+        let aid = try RequestParsing.aid(context.parameters.get("aid"))
         let query = request.uri.queryParameters
-        let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
+        let mature = try RequestParsing.bool(query.get("mature"), name: "mature")
         // Longer waits are capped, not refused: the client gets the document or the 202 a little sooner. Without
         // `?wait=` the request is held for `mirror.client_wait_secs`, but only when the fetch can start within it.
         var wait = mirror.clientWaitSeconds
         if query.get("wait") != nil {
             wait = Double(
                 min(
-                    try RequestParsing.positiveInt(query.get("wait"), name: "wait", default: 0, range: 0...86_400, .kometa),
+                    try RequestParsing.positiveInt(query.get("wait"), name: "wait", default: 0, range: 0...86_400),
                     Int(mirror.maxClientWaitSeconds)
                 )
             )
@@ -37,12 +37,11 @@ struct KometaRoutes<Context: RequestContext> {
         case .document(let document, let cache):
             return serve(document, cache: cache.rawValue, mature, request)
         case .notFound:
-            throw APIError(status: .notFound, message: "AniDB has no anime \(aid).", dialect: .kometa)
+            throw APIError(status: .notFound, message: "AniDB has no anime \(aid).")
         case .queueFull:
             throw APIError(
                 status: .serviceUnavailable,
                 message: "The fetch queue is full. Try again later.",
-                dialect: .kometa,
                 headers: [.retryAfter: "3600"]
             )
         case .queued(let estimate):
@@ -85,27 +84,26 @@ struct KometaRoutes<Context: RequestContext> {
     }
 
     func tag(_ request: Request, _ context: Context) async throws -> Response {
-        let tagID = try RequestParsing.tagID(context.parameters.get("tag_id"), .kometa)
+        let tagID = try RequestParsing.tagID(context.parameters.get("tag_id"))
         let query = request.uri.queryParameters
-        let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000, .kometa)
-        let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
+        let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 100, range: 1...1000)
+        let mature = try RequestParsing.bool(query.get("mature"), name: "mature")
         return JSONResponse.make(json: try await mirror.store.anime(withTag: tagID, limit: limit, mature: mature).json)
     }
 
     func searchTags(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let tags = query.get("tags") else { throw APIError.badRequest("tags is required.", .kometa) }
+        guard let tags = query.get("tags") else { throw APIError.badRequest("tags is required.") }
         let names = tags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             .filter { !$0.isEmpty }
-        guard !names.isEmpty, names.count <= 50 else { throw APIError.badRequest("tags must list 1 to 50 tag names.", .kometa) }
+        guard !names.isEmpty, names.count <= 50 else { throw APIError.badRequest("tags must list 1 to 50 tag names.") }
         let minWeight = try RequestParsing.positiveInt(
             query.get("min_weight"),
             name: "min_weight",
             default: 200,
-            range: 0...1000,
-            .kometa
+            range: 0...1000
         )
-        let mature = try RequestParsing.bool(query.get("mature"), name: "mature", .kometa)
+        let mature = try RequestParsing.bool(query.get("mature"), name: "mature")
         return JSONResponse.make(json: try await mirror.store.searchTags(names, minWeight: minWeight, mature: mature).json)
     }
 

@@ -22,22 +22,20 @@ struct LibraryRoutes<Context: RequestContext> {
             guard scans.hasFolders else {
                 throw APIError(
                     status: .conflict,
-                    message: "No media folders are configured: set library.media_dirs.",
-                    dialect: .native
+                    message: "No media folders are configured: set library.media_dirs."
                 )
             }
             // No body: the whole library. `{"paths": [...]}`: just those files and folders.
             let body = try await request.body.collect(upTo: 256 << 10)
             if body.readableBytes > 0 {
                 guard let wanted = try? JSONDecoder().decode(ScanRequest.self, from: Data(body.readableBytesView)) else {
-                    throw APIError.badRequest(#"Send no body to scan everything, or {"paths": ["/media/anime/Show", …]}."#, .native)
+                    throw APIError.badRequest(#"Send no body to scan everything, or {"paths": ["/media/anime/Show", …]}."#)
                 }
-                guard !wanted.paths.isEmpty else { throw APIError.badRequest(#"paths is empty: name a file or folder, or send no body."#, .native) }
+                guard !wanted.paths.isEmpty else { throw APIError.badRequest(#"paths is empty: name a file or folder, or send no body."#) }
                 for path in wanted.paths where !path.hasPrefix("/") || scans.scanner.root(of: LibraryScanner.trimmedPath(path)) == nil {
                     throw APIError(
                         status: .unprocessableContent,
-                        message: "\(path) is not inside a media folder (\(scans.scanner.roots.joined(separator: ", "))).",
-                        dialect: .native
+                        message: "\(path) is not inside a media folder (\(scans.scanner.roots.joined(separator: ", ")))."
                     )
                 }
                 let job = updates.submit(LibraryUpdates.Request(paths: wanted.paths.map(LibraryScanner.trimmedPath)))
@@ -54,7 +52,7 @@ struct LibraryRoutes<Context: RequestContext> {
             let id = try RequestParsing.fileID(context.parameters.get("id"))
             let index = index
             guard let file = try await offThread({ try index.file(id: id) }) else {
-                throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native)
+                throw APIError(status: .notFound, message: "No library file \(id).")
             }
             return try JSONResponse.make(file)
         }
@@ -86,6 +84,6 @@ struct LibraryRoutes<Context: RequestContext> {
     }
 
     func notFound(_ id: String) -> APIError {
-        APIError(status: .notFound, message: "No job \(id.prefix(64)).", dialect: .native)
+        APIError(status: .notFound, message: "No job \(id.prefix(64)).")
     }
 }

@@ -47,21 +47,21 @@ struct MappingRoutes<Context: RequestContext> {
         api.get("lookup") { request, _ in
             let parameters = request.uri.queryParameters
             let found = try await lookup { parameters.get($0) }
-            guard !found.results.isEmpty else { throw APIError.notFound("\(found.asked) is not in the mapping.", .native) }
+            guard !found.results.isEmpty else { throw APIError.notFound("\(found.asked) is not in the mapping.") }
             return try JSONResponse.make(LookupAnswer(query: found.asked, results: found.results))
         }
         api.get("kometa/anime_ids.json") { _, _ in
             guard let bytes = try await files.kometaExport() else {
-                throw APIError(status: .serviceUnavailable, message: "The mirror holds no mapping yet.", dialect: .native)
+                throw APIError(status: .serviceUnavailable, message: "The mirror holds no mapping yet.")
             }
             return JSONResponse.make(json: bytes)
         }
         api.get("anime/:aid/mapping") { _, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             return try JSONResponse.make(try await mappingOf(aid))
         }
         api.put("anime/:aid/mapping") { request, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             let body: Correction = try await RequestParsing.json(
                 request,
                 #"Send {"tvdb_id", "tvdb_season" (-1: absolute), "tvdb_offset", "tmdb_tv", "tmdb_season", "tmdb_offset"}; leave out what stays."#
@@ -75,15 +75,15 @@ struct MappingRoutes<Context: RequestContext> {
                 tmdbSeason: body.tmdbSeason,
                 tmdbOffset: body.tmdbOffset
             )
-            if let problem = correction.problem { throw APIError(status: .unprocessableContent, message: problem, dialect: .native) }
+            if let problem = correction.problem { throw APIError(status: .unprocessableContent, message: problem) }
             try await files.correct(correction, now: clock.now())
             let job = matches.start()
             return try JSONResponse.make(MappingAnswer(mapping: try await mappingOf(aid), job: job.id))
         }
         api.delete("anime/:aid/mapping") { _, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             guard try await files.removeCorrection(aid: aid, now: clock.now()) else {
-                throw APIError.notFound("Anime \(aid) has no correction.", .native)
+                throw APIError.notFound("Anime \(aid) has no correction.")
             }
             let job = matches.start()
             return try JSONResponse.make(MappingAnswer(mapping: try await mappingOf(aid), job: job.id))
@@ -127,7 +127,7 @@ struct MappingRoutes<Context: RequestContext> {
         func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = value(name) else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).", .native)
+                throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
             }
             return value
         }
@@ -147,13 +147,13 @@ struct MappingRoutes<Context: RequestContext> {
                 let asked = label + (season.map { String(format: " S%02dE%02d", $0, episode) } ?? " episode \(episode)")
                 return (asked, hit.map { [found($0.aid, episode: $0.episode, source: $0.source, rule: $0.rule)] } ?? [])
             }
-            guard season == nil else { throw APIError.badRequest("season needs episode.", .native) }
+            guard season == nil else { throw APIError.badRequest("season needs episode.") }
             var aids = mapping.anime(in: numbering, series: id)
             if numbering == .tmdb, aids.isEmpty { aids = mapping.anime(tmdbMovie: id).map(\.aid) }
             return (label, aids.map { found($0) })
         }
         if let imdb = value("imdb") {
-            guard IMDbID.isValid(imdb) else { throw APIError.badRequest("imdb must be tt and 7 to 10 digits.", .native) }
+            guard IMDbID.isValid(imdb) else { throw APIError.badRequest("imdb must be tt and 7 to 10 digits.") }
             return ("IMDb \(imdb)", mapping.anime(imdb: imdb).map { found($0.aid, episode: $0.of > 1 ? String($0.part + 1) : nil) })
         }
         if let mal = try number("mal", 1...99_999_999) { return ("MAL \(mal)", mapping.anime(mal: mal).map { found($0) }) }
@@ -161,8 +161,7 @@ struct MappingRoutes<Context: RequestContext> {
             return ("AniList \(anilist)", mapping.anime(anilist: anilist).map { found($0) })
         }
         throw APIError.badRequest(
-            "Ask with tvdb=, tmdb= (with season= and episode=, or episode= alone for absolute numbering), imdb=, mal= or anilist=.",
-            .native
+            "Ask with tvdb=, tmdb= (with season= and episode=, or episode= alone for absolute numbering), imdb=, mal= or anilist=."
         )
     }
 }

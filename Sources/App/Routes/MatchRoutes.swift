@@ -56,7 +56,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
             let manual = try await body(request, context)
             if let episode = manual.episode, !Self.isEpisode(episode) {
-                throw APIError(status: .badRequest, message: "episode must be like 5, S1, C1, T1, P1 or O1.", dialect: .native)
+                throw APIError(status: .badRequest, message: "episode must be like 5, S1, C1, T1, P1 or O1.")
             }
             let index = matching.index
             let now = Date().timeIntervalSince1970
@@ -64,7 +64,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
                 guard try index.setFileOverride(fileId: id, aid: manual.aid, episode: manual.episode, now: now) else { return nil }
                 return try index.file(id: id)
             }
-            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native) }
+            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).") }
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
             return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
         }
@@ -76,14 +76,14 @@ struct MatchRoutes<Context: CallerRequestContext> {
                 _ = try index.clearFileOverride(fileId: id)
                 return file
             }
-            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).", dialect: .native) }
+            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).") }
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
             return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
         }
         api.get("library/missing-sequels") { request, context in
             let types = MissingRelationsReport.relationTypes(request.uri.queryParameters.get("relations"))
             if types?.isEmpty == true {
-                throw APIError(status: .badRequest, message: "relations: a comma-separated list such as sequel,prequel, or all.", dialect: .native)
+                throw APIError(status: .badRequest, message: "relations: a comma-separated list such as sequel,prequel, or all.")
             }
             let (report, documents) = try await matching.missingRelations(types: types)
             let hidden = try await restricted.hidden(for: context.caller?.userId)
@@ -136,13 +136,13 @@ struct MatchRoutes<Context: CallerRequestContext> {
     func seriesID(_ context: Context) throws -> Int64 {
         let text = context.parameters.get("seriesId") ?? ""
         guard let id = Int64(text), id > 0, String(id) == text else {
-            throw APIError(status: .badRequest, message: "A series id is a positive integer.", dialect: .native)
+            throw APIError(status: .badRequest, message: "A series id is a positive integer.")
         }
         return id
     }
 
     func noSeries(_ id: Int64) -> APIError {
-        APIError(status: .notFound, message: "No library series \(id).", dialect: .native)
+        APIError(status: .notFound, message: "No library series \(id).")
     }
 
     func body(_ request: Request, _ context: Context) async throws -> ManualMatch {
@@ -152,7 +152,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
             limitKiB: 4
         )
         guard manual.aid > 0, manual.aid <= RequestParsing.maxAID else {
-            throw APIError(status: .badRequest, message: "aid must be a positive integer.", dialect: .native)
+            throw APIError(status: .badRequest, message: "aid must be a positive integer.")
         }
         return manual
     }

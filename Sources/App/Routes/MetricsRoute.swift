@@ -26,8 +26,7 @@ struct MetricsRoute<Context: RequestContext> {
                 request.uri.queryParameters.get("limit"),
                 name: "limit",
                 default: 100,
-                range: 1...5000,
-                .native
+                range: 1...5000
             )
             let entries = try await mirror.fetcher.ledger.upstreamLog(limit: limit).map { entry -> [String: any Sendable] in
                 [
@@ -60,7 +59,6 @@ struct MetricsRoute<Context: RequestContext> {
                 message: mirror.fetcher.isFetching
                     ? "The AniDB titles dump has not been downloaded yet; it is queued."
                     : "The AniDB titles dump has not been downloaded, and fetching from AniDB is off (set mirror.client).",
-                dialect: .native,
                 headers: [.retryAfter: "60"]
             )
         }

@@ -21,11 +21,11 @@ struct ShelfRoutes<Context: CallerRequestContext> {
         }
         api.get("series/:aid") { _, context in
             let caller = try signedIn(context)
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             let hidden = try await restricted.hidden(for: caller.userId)
             // A hidden anime is answered as one that does not exist.
             guard !hidden.contains(aid), var page = try await shelf.page(aid: aid, userId: caller.userId, isAdmin: caller.isAdmin) else {
-                throw APIError.notFound("Anime \(aid) is neither on disk nor in the mirror.", .native)
+                throw APIError.notFound("Anime \(aid) is neither on disk nor in the mirror.")
             }
             page.relations.removeAll { hidden.contains($0.aid) }
             return try JSONResponse.make(page)
@@ -34,7 +34,7 @@ struct ShelfRoutes<Context: CallerRequestContext> {
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
             let hidden = try await restricted.hidden(for: context.caller?.userId)
             guard let watch = try await shelf.watchContext(fileId: id), !(watch.aid.map(hidden.contains) ?? false) else {
-                throw APIError.notFound("No library file \(id).", .native)
+                throw APIError.notFound("No library file \(id).")
             }
             return try JSONResponse.make(watch)
         }
@@ -44,7 +44,7 @@ struct ShelfRoutes<Context: CallerRequestContext> {
             return try JSONResponse.make(report)
         }
         api.get("images/anime/:aid") { request, context in
-            let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+            let aid = try RequestParsing.aid(context.parameters.get("aid"))
             return try await poster(aid: aid, request: request)
         }
     }

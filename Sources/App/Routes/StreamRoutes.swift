@@ -29,7 +29,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
             guard let caller = context.caller else { throw AccessMiddleware<Context>.unauthorized(basic: false) }
             let hidden = try await restricted.hidden(for: caller.userId)
             if !hidden.isEmpty, let aid = try await placedAid(file), hidden.contains(aid) {
-                throw APIError.notFound("No library file \(file.id).", .native)
+                throw APIError.notFound("No library file \(file.id).")
             }
             let info = try await run { try await streams.info(try await source(file)) }
             let preferences = preferences
@@ -79,7 +79,6 @@ struct StreamRoutes<Context: CallerRequestContext> {
                 throw APIError(
                     status: .unprocessableContent,
                     message: "No seek previews can be made for this file.",
-                    dialect: .native,
                     internalCause: reason
                 )
             }
@@ -89,16 +88,16 @@ struct StreamRoutes<Context: CallerRequestContext> {
             let name = context.parameters.get("sheet") ?? ""
             guard name.hasPrefix("sheet-"), name.hasSuffix(".jpg"), name.count <= 16,
                 let number = Int(name.dropFirst(6).dropLast(4)), number >= 1, "sheet-\(number).jpg" == name
-            else { throw APIError.notFound("No seek preview sheet \(name.prefix(40)).", .native) }
+            else { throw APIError.notFound("No seek preview sheet \(name.prefix(40)).") }
             let source = try await source(file)
             guard case .ready(let folder) = try await run({ try await streams.seekPreviews(source) }) else {
-                throw APIError.notFound("The seek previews are not made yet.", .native)
+                throw APIError.notFound("The seek previews are not made yet.")
             }
             let path = folder + "/" + name
             guard FileManager.default.fileExists(atPath: path) else {
                 // Evicted from the cache with the segments: the set is made again.
                 await streams.trickplay.forget(source)
-                throw APIError.notFound("No seek preview sheet \(number).", .native)
+                throw APIError.notFound("No seek preview sheet \(number).")
             }
             return Response(
                 status: .ok,
@@ -128,7 +127,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
             let suffix = isSubtitles ? ".vtt" : ".ts"
             guard name.hasSuffix(suffix), let number = Int(name.dropLast(suffix.count)), number >= 0,
                 name.count <= 12, String(number) + suffix == name
-            else { throw APIError.notFound("No segment \(name.prefix(40)).", .native) }
+            else { throw APIError.notFound("No segment \(name.prefix(40)).") }
             // A stop does not wait for a segment still being made: the waiting player is told to come back (503).
             let path = try await run {
                 do {
@@ -206,8 +205,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         var profile = ClientProfile()
         profile.forceTranscode = try RequestParsing.bool(
             request.uri.queryParameters.get("transcode"),
-            name: "transcode",
-            .native
+            name: "transcode"
         )
         profile.burnSubtitle = try track(request, "burn", "a subtitle track number or none")
         profile.audioTrack = try track(request, "audio", "an audio track number")
@@ -242,7 +240,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         guard let value = request.uri.queryParameters.get(name) else { return nil }
         if value == "none" && expected.hasSuffix("or none") { return nil }
         guard value.count <= 3, let track = Int(value), track >= 0 else {
-            throw APIError.badRequest("\(name) must be \(expected).", .native)
+            throw APIError.badRequest("\(name) must be \(expected).")
         }
         return track
     }
@@ -258,7 +256,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         let index = index
         guard let file = try await offThread({ try index.file(id: id) }) else {
-            throw APIError.notFound("No library file \(id).", .native)
+            throw APIError.notFound("No library file \(id).")
         }
         return file
     }
@@ -269,14 +267,14 @@ struct StreamRoutes<Context: CallerRequestContext> {
         let token = context.parameters.get("token") ?? ""
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         guard let userId = tokens.verify(token, fileId: id, now: now()), try await authenticator.linkUserIsValid(userId) else {
-            throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.", dialect: .native)
+            throw APIError(status: .forbidden, message: "This stream link is invalid or has expired.")
         }
         return try await libraryFile(context)
     }
 
     func rendition(_ context: Context) throws -> Rendition {
         let id = context.parameters.get("rendition") ?? ""
-        guard let rendition = Rendition(id) else { throw APIError.notFound("No rendition \(id.prefix(40)).", .native) }
+        guard let rendition = Rendition(id) else { throw APIError.notFound("No rendition \(id.prefix(40)).") }
         return rendition
     }
 
@@ -284,14 +282,13 @@ struct StreamRoutes<Context: CallerRequestContext> {
         guard !file.offline else {
             throw APIError(
                 status: .serviceUnavailable,
-                message: "Library file \(file.id) is offline: its folder cannot be read (is the disk mounted?).",
-                dialect: .native
+                message: "Library file \(file.id) is offline: its folder cannot be read (is the disk mounted?)."
             )
         }
         let path = file.path
         // A file on a sleeping disk can take seconds to answer: asked off the cooperative threads.
         guard await offThread({ FileManager.default.isReadableFile(atPath: path) }) else {
-            throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.", .native)
+            throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.")
         }
         return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
     }
@@ -304,28 +301,25 @@ struct StreamRoutes<Context: CallerRequestContext> {
         } catch let error as StreamError {
             switch error {
             case .notFound(let message):
-                throw APIError.notFound(message, .native)
+                throw APIError.notFound(message)
             case .unreadable(_, let reason):
                 throw APIError(
                     status: .unprocessableContent,
                     message: "This file cannot be read as media: \(reason).",
-                    dialect: .native,
                     internalCause: error.description
                 )
             case .noVideo:
-                throw APIError(status: .unprocessableContent, message: "This file has no video stream.", dialect: .native)
+                throw APIError(status: .unprocessableContent, message: "This file has no video stream.")
             case .busy(let seconds):
                 throw APIError(
                     status: .serviceUnavailable,
                     message: error.description,
-                    dialect: .native,
                     headers: [.retryAfter: "\(seconds)"]
                 )
             case .cancelled:
                 throw APIError(
                     status: .serviceUnavailable,
                     message: "The server is stopping; try again in a moment.",
-                    dialect: .native,
                     headers: [.retryAfter: "5"]
                 )
             case .production(let reason):
@@ -335,7 +329,6 @@ struct StreamRoutes<Context: CallerRequestContext> {
                     message: diskFull
                         ? "Disk full: the segment cannot be written to the data folder."
                         : "This segment could not be made; the server log has the cause.",
-                    dialect: .native,
                     internalCause: error.description
                 )
             }

@@ -70,11 +70,11 @@ struct WatchRoutes<Context: CallerRequestContext> {
             }
             me.on("watched/series/:aid", method: method) { _, context in
                 let user = try userId(context)
-                let aid = try RequestParsing.aid(context.parameters.get("aid"), .native)
+                let aid = try RequestParsing.aid(context.parameters.get("aid"))
                 let watch = watch
                 let now = clock.now()
                 let files = try await offThread { try watch.setSeriesWatched(userId: user, aid: aid, watched, now: now) }
-                guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).", .native) }
+                guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).") }
                 for sync in listSyncs { await sync.changed(userId: user, aid: aid, completed: watched) }
                 return try JSONResponse.make(["aid": aid, "files": files, "watched": watched] as [String: any Sendable])
             }
@@ -107,7 +107,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
         guard report.position.isFinite, report.duration.isFinite, report.position >= 0, report.duration >= 0,
             report.duration <= 7 * 86_400, report.position <= max(report.duration, 1) + 5
         else {
-            throw APIError.badRequest("position and duration must be seconds, position within the duration.", .native)
+            throw APIError.badRequest("position and duration must be seconds, position within the duration.")
         }
         let watch = watch
         let now = clock.now()
@@ -135,5 +135,5 @@ struct WatchRoutes<Context: CallerRequestContext> {
         return try await offThread { try watch.fileExists(id) }
     }
 
-    func noFile(_ id: Int64) -> APIError { APIError.notFound("No library file \(id).", .native) }
+    func noFile(_ id: Int64) -> APIError { APIError.notFound("No library file \(id).") }
 }
