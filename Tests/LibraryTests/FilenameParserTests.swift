@@ -67,6 +67,7 @@ struct FilenameParserTests {
                 == #"{"title": "Summer Wars", "release_group": "UTW-TMD", "video_resolution": "720p", "video_term": "h264", "audio_term": ["TrueHD", "5.1"], "source": "BD", "file_checksum": "9F311DAB", "file_extension": "mkv"}"#
         )
         #expect(ParsedFilename.quote("a\"b\\c\u{1}") == #""a\"b\\c\u0001""#)
+        #expect(ParsedFilename.quote("t\tn\nr\r\u{1F} ä「」") == #""t\tn\nr\r\u001f ä「」""#)
     }
 
     static let hostile: [String] = [

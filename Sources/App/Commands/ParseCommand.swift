@@ -56,17 +56,24 @@ struct ParseCommand: ParsableCommand {
         for name in names {
             if name == "-" {
                 while let line = readLine(strippingNewline: true) {
-                    output.write(render(parser.parse(line), name: line))
+                    render(parser.parse(line), name: line, to: &output)
                 }
             } else {
-                output.write(render(parser.parse(name), name: name))
+                render(parser.parse(name), name: name, to: &output)
             }
         }
         output.flush()
     }
 
-    func render(_ parsed: ParsedFilename, name: String) -> String {
-        if json { return parsed.json + "\n" }
+    func render(_ parsed: ParsedFilename, name: String, to output: inout FileOutput) {
+        if json {
+            output.writeJSON(parsed)
+            return
+        }
+        output.write(text(parsed, name: name))
+    }
+
+    func text(_ parsed: ParsedFilename, name: String) -> String {
         var text = name + "\n"
         for element in FilenameElement.allCases where !parsed[element].isEmpty {
             text += "  \(element.rawValue): \(parsed[element].joined(separator: ", "))\n"
@@ -81,6 +88,13 @@ struct FileOutput {
 
     mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// One JSON line, written into the buffer without an intermediate string.
+    mutating func writeJSON(_ parsed: ParsedFilename) {
+        parsed.appendJSON(to: &buffer)
+        buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
 

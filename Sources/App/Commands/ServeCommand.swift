@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandFailure.wrap { try options.load() }
-        var logger = Logger(label: "anikura")
+        var logger = Logger(label: "anikura") { ConsoleLogHandler(label: $0) }
         logger.logLevel = .info
         ConnectionLimits.raiseFileLimit()
         let app = try await CommandFailure.wrapAsync {

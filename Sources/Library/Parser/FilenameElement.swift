@@ -104,37 +104,72 @@ public struct ParsedFilename: Sendable, Equatable {
 
     /// One JSON object: a string per element, or an array when it occurs more than once; keys in Anitomy's order.
     public var json: String {
-        var out = "{"
+        var bytes: [UInt8] = []
+        appendJSON(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `json`, written straight into `out` as UTF-8 (what `anikura parse --json -` does for every line, so no
+    /// intermediate strings).
+    public func appendJSON(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
         var first = true
         for element in FilenameElement.allCases {
-            let list = self[element]
-            guard !list.isEmpty else { continue }
-            if !first { out += ", " }
+            let ordinal = UInt8(element.ordinal)
+            let count = entries.reduce(0) { $0 + ($1.ordinal == ordinal ? 1 : 0) }
+            guard count > 0 else { continue }
+            if !first { Self.append(", ", to: &out) }
             first = false
-            out += Self.quote(element.rawValue) + ": "
-            out += list.count == 1 ? Self.quote(list[0]) : "[" + list.map(Self.quote).joined(separator: ", ") + "]"
+            Self.appendQuoted(element.rawValue, to: &out)
+            Self.append(": ", to: &out)
+            if count > 1 { out.append(UInt8(ascii: "[")) }
+            var written = 0
+            for entry in entries where entry.ordinal == ordinal {
+                if written > 0 { Self.append(", ", to: &out) }
+                Self.appendQuoted(entry.value, to: &out)
+                written += 1
+            }
+            if count > 1 { out.append(UInt8(ascii: "]")) }
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
     }
 
     static func quote(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
-        }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        appendQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A JSON string: quote and backslash escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            // Release names almost never hold a character that needs escaping: copy them whole.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                out.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"", to: &out)
+                case UInt8(ascii: "\\"): append("\\\\", to: &out)
+                case UInt8(ascii: "\n"): append("\\n", to: &out)
+                case UInt8(ascii: "\r"): append("\\r", to: &out)
+                case UInt8(ascii: "\t"): append("\\t", to: &out)
+                case 0..<0x20:
+                    let hex = "0123456789abcdef".utf8
+                    append("\\u00", to: &out)
+                    out.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte >> 4))])
+                    out.append(hex[hex.index(hex.startIndex, offsetBy: Int(byte & 0xF))])
+                default: out.append(byte)
+                }
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 }
