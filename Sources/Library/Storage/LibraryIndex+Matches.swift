@@ -52,7 +52,7 @@ extension LibraryIndex {
         try writer.read { db in
             var result: [Int: [Int64]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT aid, fileId FROM fileMatch WHERE applied AND aid IS NOT NULL") {
-                result[row[0], default: []].append(row[1])
+                result[row["aid"], default: []].append(row["fileId"])
             }
             return result
         }
@@ -125,10 +125,10 @@ extension LibraryIndex {
                     JOIN librarySeries USING (normalizedTitle, season)
                     """
             ) {
-                overrides.series[row[0]] = row[1]
+                overrides.series[row["id"]] = row["aid"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT fileId, aid, episode FROM fileOverride") {
-                overrides.files[row[0]] = (row[1], row[2])
+                overrides.files[row["fileId"]] = (row["aid"], row["episode"])
             }
             return overrides
         }
@@ -165,7 +165,7 @@ extension LibraryIndex {
     /// What a series is keyed by, which outlives its row id: its normalised title and season.
     static func seriesKey(_ id: Int64, in db: Database) throws -> (title: String, season: String)? {
         try Row.fetchOne(db, sql: "SELECT normalizedTitle, season FROM librarySeries WHERE id = ?", arguments: [id])
-            .map { ($0[0], $0[1]) }
+            .map { ($0["normalizedTitle"], $0["season"]) }
     }
 
     /// Sets one file's anime (and episode, when given); false when there is no such file.

@@ -25,7 +25,13 @@ extension LibraryIndex {
             var files: [PlacedFile] = []
             while let row = try rows.next() {
                 files.append(
-                    PlacedFile(fileId: row[0], aid: row[1], episode: row[2], firstSeenAt: row[3], offline: row[4])
+                    PlacedFile(
+                        fileId: row["fileId"],
+                        aid: row["aid"],
+                        episode: row["episode"],
+                        firstSeenAt: row["firstSeenAt"],
+                        offline: row["offline"]
+                    )
                 )
             }
             return files

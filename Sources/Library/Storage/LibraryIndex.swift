@@ -256,8 +256,8 @@ public struct LibraryIndex: Sendable {
             let grouped = Dictionary(grouping: files, by: \.seriesId)
             return try Row.fetchAll(db, sql: "SELECT id, title, season FROM librarySeries ORDER BY normalizedTitle, season")
                 .map { row in
-                    let id: Int64 = row[0]
-                    return LibrarySeries(id: id, title: row[1], season: row[2], files: grouped[id] ?? [])
+                    let id: Int64 = row["id"]
+                    return LibrarySeries(id: id, title: row["title"], season: row["season"], files: grouped[id] ?? [])
                 }
         }
     }

@@ -28,24 +28,25 @@ extension MirrorStore {
         try await writer.readOffCooperativePool { db in
             var titles: [MatchingSnapshot.Title] = []
             for table in ["title", "dumpTitle"] {
-                let rows = try Row.fetchCursor(db, sql: "SELECT animeId, type, language, text FROM \(table)")
+                let rows = try CatalogTitleRow.fetchCursor(db, sql: "SELECT animeId, type, language, text FROM \(table)")
                 while let row = try rows.next() {
-                    titles.append(.init(aid: row[0], type: row[1], language: row[2], text: row[3]))
+                    titles.append(.init(aid: row.animeId, type: row.type, language: row.language, text: row.text))
                 }
             }
             var relations: [Int: [AnimeDocument.Relation]] = [:]
-            let relationRows = try Row.fetchCursor(
+            let relationRows = try CatalogRelationRow.fetchCursor(
                 db,
                 sql: "SELECT animeId, relatedAnimeId, type, relatedTitle FROM relation ORDER BY animeId, position"
             )
             while let row = try relationRows.next() {
-                relations[row[0], default: []].append(.init(aid: row[1], type: row[2], title: row[3]))
+                relations[row.animeId, default: []].append(.init(aid: row.relatedAnimeId, type: row.type, title: row.relatedTitle))
             }
             var anime: [MatchingSnapshot.Anime] = []
-            let animeRows = try Row.fetchCursor(db, sql: "SELECT id, type, episodeCount, startDate FROM anime")
+            let animeRows = try CatalogAnimeRow.fetchCursor(db, sql: "SELECT id, type, episodeCount, startDate FROM anime")
             while let row = try animeRows.next() {
-                let aid: Int = row[0]
-                anime.append(.init(aid: aid, type: row[1], episodeCount: row[2], startDate: row[3], relations: relations[aid] ?? []))
+                anime.append(
+                    .init(aid: row.id, type: row.type, episodeCount: row.episodeCount, startDate: row.startDate, relations: relations[row.id] ?? [])
+                )
             }
             return MatchingSnapshot(titles: titles, anime: anime)
         }

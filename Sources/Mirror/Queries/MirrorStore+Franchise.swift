@@ -53,10 +53,10 @@ extension MirrorStore {
                 head += 1
                 guard try Row.fetchOne(animeStatement, arguments: [current]) != nil else { continue }  // unknown: leaf
                 var neighbours: [Int] = []
-                for row in try Row.fetchAll(outgoing, arguments: [current]) {
-                    let target: Int = row[0]
-                    edges.append(.init(from: current, to: target, type: row[1]))
-                    if fallbackTitle[target] == nil { fallbackTitle[target] = row[2] }
+                for row in try RelationRow.fetchAll(outgoing, arguments: [current]) {
+                    let target = row.relatedAnimeId
+                    edges.append(.init(from: current, to: target, type: row.type))
+                    if fallbackTitle[target] == nil { fallbackTitle[target] = row.relatedTitle }
                     neighbours.append(target)
                 }
                 neighbours += try Int.fetchAll(incoming, arguments: [current])
@@ -74,15 +74,15 @@ extension MirrorStore {
             var seen = Set<String>()
             edges = edges.filter { depth[$0.from] != nil && depth[$0.to] != nil && seen.insert("\($0.from)>\($0.to)>\($0.type)").inserted }
             let nodes = try order.map { id -> Franchise.Node in
-                if let row = try Row.fetchOne(animeStatement, arguments: [id]) {
+                if let row = try FranchiseAnimeRow.fetchOne(animeStatement, arguments: [id]) {
                     return .init(
                         aid: id,
-                        title: row[0],
-                        type: row[1],
-                        startDate: row[2],
+                        title: row.mainTitle,
+                        type: row.type,
+                        startDate: row.startDate,
                         depth: depth[id]!,
                         known: true,
-                        restricted: row[3]
+                        restricted: row.isAdult
                     )
                 }
                 return .init(

@@ -75,7 +75,7 @@ extension MirrorStore {
                 ),
                 arguments: [tagID, mature, limit]
             )
-            let results = rows.map { TagListing.Entry(aid: $0[0], weight: $0[1]) }
+            let results = rows.map { TagListing.Entry(aid: $0["animeId"], weight: $0["weight"]) }
             return TagListing(tagID: tagID, tagName: name, limit: limit, mature: mature, count: results.count, results: results)
         }
     }

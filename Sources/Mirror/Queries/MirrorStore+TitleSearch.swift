@@ -29,10 +29,11 @@ extension MirrorStore {
             + needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         return try await writer.readOffCooperativePool { db in
-            let rows = try Row.fetchAll(
+            let rows = try TitleHitRow.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT title.animeId, anime.mainTitle, title.text, title.language, title.type, title.normalized, 1
+                        SELECT title.animeId AS aid, anime.mainTitle AS title, title.text AS matchedTitle, title.language,
+                            title.type, title.normalized, 1 AS hasDocument
                         FROM title JOIN anime ON anime.id = title.animeId
                         WHERE title.normalized LIKE ?1 ESCAPE '\\' AND (?2 OR NOT anime.isAdult)
                         UNION ALL
@@ -49,8 +50,8 @@ extension MirrorStore {
             )
             var best: [Int: TitleMatch] = [:]
             for row in rows {
-                let normalized: String = row[5]
-                let type: String = row[4]
+                let normalized = row.normalized
+                let type = row.type
                 var score: Int
                 if normalized == needle {
                     score = 1000
@@ -66,13 +67,13 @@ extension MirrorStore {
                 score += ["main": 30, "official": 20, "synonym": 10, "short": 5][type] ?? 0
                 score -= min(normalized.count - needle.count, 99) / 3  // closer lengths are closer matches
                 let match = TitleMatch(
-                    aid: row[0],
-                    title: row[1],
-                    matchedTitle: row[2],
-                    language: row[3],
+                    aid: row.aid,
+                    title: row.title,
+                    matchedTitle: row.matchedTitle,
+                    language: row.language,
                     titleType: type,
                     score: score,
-                    hasDocument: row[6]
+                    hasDocument: row.hasDocument
                 )
                 if let current = best[match.aid], current.score >= score { continue }
                 best[match.aid] = match

@@ -1,7 +1,7 @@
 import Foundation
 internal import GRDB
 
-// The rows `animeRecord(aid:)` reads, one record per table, decoded by column name.
+// The rows the mirror's read paths (an anime, a title search, a franchise) read, decoded by column name.
 
 /// A row of `anime`.
 struct AnimeRow: FetchableRecord, Decodable {
@@ -150,4 +150,69 @@ struct CreatorRow: FetchableRecord, Decodable {
     var creatorId: Int
     var type: String
     var name: String
+}
+
+/// One title that matched a search: from a stored document (`hasDocument`) or from the titles dump.
+struct TitleHitRow: FetchableRecord, Decodable {
+    var aid: Int
+    /// The anime's main title; nil for a dump entry without one.
+    var title: String?
+    var matchedTitle: String
+    var language: String
+    var type: String
+    var normalized: String
+    var hasDocument: Bool
+}
+
+/// What a franchise graph shows of a stored anime.
+struct FranchiseAnimeRow: FetchableRecord, Decodable {
+    var mainTitle: String?
+    var type: String?
+    var startDate: String?
+    var isAdult: Bool
+}
+
+// The matching catalog reads every title and relation (a hundred thousand rows and more): these decode by column
+// name in `init(row:)`, which costs far less than `Decodable` per row.
+
+struct CatalogTitleRow: FetchableRecord {
+    var animeId: Int
+    var type: String
+    var language: String
+    var text: String
+
+    init(row: Row) {
+        animeId = row["animeId"]
+        type = row["type"]
+        language = row["language"]
+        text = row["text"]
+    }
+}
+
+struct CatalogRelationRow: FetchableRecord {
+    var animeId: Int
+    var relatedAnimeId: Int
+    var type: String
+    var relatedTitle: String
+
+    init(row: Row) {
+        animeId = row["animeId"]
+        relatedAnimeId = row["relatedAnimeId"]
+        type = row["type"]
+        relatedTitle = row["relatedTitle"]
+    }
+}
+
+struct CatalogAnimeRow: FetchableRecord {
+    var id: Int
+    var type: String?
+    var episodeCount: Int?
+    var startDate: String?
+
+    init(row: Row) {
+        id = row["id"]
+        type = row["type"]
+        episodeCount = row["episodeCount"]
+        startDate = row["startDate"]
+    }
 }
