@@ -10,6 +10,10 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
     case busy(retryAfter: Int)
     /// ffmpeg or the remuxer failed on a segment.
     case production(String)
+    /// A segment or its pieces could not be written: the filesystem holding them has no room left. Told from the
+    /// error number of our own writes, and for ffmpeg (whose exit status does not say) from the free space left on
+    /// the output's filesystem when it failed.
+    case diskFull(String)
     /// The client stopped waiting (its request was cancelled, or the server is stopping); the segment goes on.
     case cancelled
 
@@ -20,6 +24,7 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
         case .notFound(let what): what
         case .busy(let seconds): "all transcoding slots are busy; retry in \(seconds) s"
         case .production(let reason): "segment production failed: \(reason)"
+        case .diskFull(let what): "no space left on the disk for \(what)"
         case .cancelled: "the wait for the segment was cancelled"
         }
     }

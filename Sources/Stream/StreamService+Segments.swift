@@ -158,6 +158,8 @@ extension StreamService {
             try await tool.ffmpeg(arguments)
         } catch {
             unlink(output + ".part")
+            // ffmpeg's exit status is the same for every failure: a filesystem left with no room says which it was.
+            if case .production = error, DiskSpace.isNearlyFull(output) { throw .diskFull(output) }
             throw error
         }
         // A truncated source makes ffmpeg end "successfully" with nothing but the stream tables: never cache that.
@@ -178,6 +180,7 @@ extension StreamService {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
+            if DiskSpace.isOutOfSpace(error) { throw .diskFull(path) }
             throw .production("cannot write \(path): \(error)")
         }
     }

@@ -322,13 +322,16 @@ struct StreamRoutes<Context: CallerRequestContext> {
                     message: "The server is stopping; try again in a moment.",
                     headers: [.retryAfter: "5"]
                 )
-            case .production(let reason):
-                let diskFull = reason.contains("No space left on device")
+            case .diskFull:
                 throw APIError(
-                    status: diskFull ? .insufficientStorage : .internalServerError,
-                    message: diskFull
-                        ? "Disk full: the segment cannot be written to the data folder."
-                        : "This segment could not be made; the server log has the cause.",
+                    status: .insufficientStorage,
+                    message: "Disk full: the segment cannot be written to the data folder.",
+                    internalCause: error.description
+                )
+            case .production:
+                throw APIError(
+                    status: .internalServerError,
+                    message: "This segment could not be made; the server log has the cause.",
                     internalCause: error.description
                 )
             }

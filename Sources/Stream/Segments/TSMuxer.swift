@@ -3,6 +3,7 @@ internal import CFFmpeg
 /// A one-stream MPEG-TS file written with libavformat. Timestamps become media time plus
 /// `HLSTimeline.offset`, the same timeline the ffmpeg-made segments and the WebVTT timestamp map use.
 final class TSMuxer {
+    private let path: String
     private let context: UnsafeMutablePointer<AVFormatContext>
     private let stream: UnsafeMutablePointer<AVStream>
     private var finished = false
@@ -11,6 +12,7 @@ final class TSMuxer {
     private let reorderDelay: Int64
 
     init(path: String, copying source: UnsafeMutablePointer<AVStream>) throws(StreamError) {
+        self.path = path
         var context: UnsafeMutablePointer<AVFormatContext>?
         let allocated = avformat_alloc_output_context2(&context, nil, "mpegts", path)
         guard allocated >= 0, let context else { throw .production("mpegts muxer: \(LibAVInput.message(allocated))") }
@@ -29,13 +31,13 @@ final class TSMuxer {
         let opened = avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)
         guard opened >= 0 else {
             avformat_free_context(context)
-            throw .production("cannot write \(path): \(LibAVInput.message(opened))")
+            throw .writing(path, opened, "cannot write \(path)")
         }
         let header = avformat_write_header(context, nil)
         guard header >= 0 else {
             avio_closep(&context.pointee.pb)
             avformat_free_context(context)
-            throw .production("mpegts header: \(LibAVInput.message(header))")
+            throw .writing(path, header, "mpegts header")
         }
     }
 
@@ -65,13 +67,13 @@ final class TSMuxer {
         packet.pointee.stream_index = 0
         packet.pointee.pos = -1
         let written = av_interleaved_write_frame(context, packet)
-        guard written >= 0 else { throw .production("mpegts write: \(LibAVInput.message(written))") }
+        guard written >= 0 else { throw .writing(path, written, "mpegts write") }
     }
 
     func finish() throws(StreamError) {
         let trailer = av_write_trailer(context)
         avio_closep(&context.pointee.pb)
         finished = true
-        guard trailer >= 0 else { throw .production("mpegts trailer: \(LibAVInput.message(trailer))") }
+        guard trailer >= 0 else { throw .writing(path, trailer, "mpegts trailer") }
     }
 }
