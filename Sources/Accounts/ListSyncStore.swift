@@ -148,13 +148,12 @@ public struct ListSyncStore: Sendable {
                 sql: "DELETE FROM listUnsynced WHERE userId = ? AND service = ? AND aid = ?",
                 arguments: [userId, service, aid]
             )
-            if let existing = try ListEntry.fetchOne(db, key: ["userId": userId, "service": service, "aid": aid]),
-                existing.progress == progress, existing.status == status, existing.mediaId == mediaId
-            {
+            let existing = try ListEntry.fetchOne(db, key: ["userId": userId, "service": service, "aid": aid])
+            if let existing, existing.progress == progress, existing.status == status, existing.mediaId == mediaId {
                 return existing.isPending
             }
             var entry =
-                try ListEntry.fetchOne(db, key: ["userId": userId, "service": service, "aid": aid])
+                existing
                 ?? ListEntry(
                     userId: userId,
                     service: service,

@@ -8,7 +8,8 @@ import Glibc
 /// Lines as swift-log's `StreamLogHandler` writes them (`TIME LEVEL LABEL: key=value [SOURCE] message`), without its
 /// cost on the request path: Hummingbird sets a request id on every request's logger, and `StreamLogHandler` formats
 /// all its metadata into text on every such change (a twentieth of the server's time serving cached documents).
-/// This one keeps the metadata as it is and formats it only for a line that is written.
+/// This one keeps the metadata as it is and formats it only for a line that is written. Standard error by default,
+/// as swift-log's default handler.
 struct ConsoleLogHandler: LogHandler {
     enum Stream: Sendable {
         case standardOutput, standardError
@@ -19,7 +20,7 @@ struct ConsoleLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
-    init(label: String, stream: Stream = .standardOutput) {
+    init(label: String, stream: Stream = .standardError) {
         self.label = label
         self.stream = stream
     }

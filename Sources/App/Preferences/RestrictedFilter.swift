@@ -13,16 +13,14 @@ struct RestrictedFilter: Sendable {
 
     /// The aids hidden from `userId` (empty when nothing is hidden).
     func hidden(for userId: Int64?) async throws -> Set<Int> {
-        guard let userId else { return [] }
-        let preferences = preferences
-        guard try await offThread({ try preferences.preferences(userId: userId).hideRestricted }) else { return [] }
-        return try await store.restrictedAids()
+        try await view(for: userId).hidden
     }
 
-    /// Whether `userId` hides 18+ titles.
-    func hides(for userId: Int64?) async throws -> Bool {
-        guard let userId else { return false }
+    /// Whether `userId` hides 18+ titles, and the aids that hides, from one read of their preferences.
+    func view(for userId: Int64?) async throws -> (hides: Bool, hidden: Set<Int>) {
+        guard let userId else { return (false, []) }
         let preferences = preferences
-        return try await offThread { try preferences.preferences(userId: userId).hideRestricted }
+        guard try await offThread({ try preferences.preferences(userId: userId).hideRestricted }) else { return (false, []) }
+        return (true, try await store.restrictedAids())
     }
 }

@@ -51,8 +51,8 @@ struct NativeAPIRoutes<Context: CallerRequestContext> {
             guard text.count <= 200 else { throw APIError.badRequest("q must be at most 200 characters.") }
             let limit = try RequestParsing.positiveInt(query.get("limit"), name: "limit", default: 20, range: 1...200)
             var mature = try RequestParsing.bool(query.get("mature"), name: "mature")
-            let hidden = try await restricted.hidden(for: context.caller?.userId)
-            if try await restricted.hides(for: context.caller?.userId) { mature = false }
+            let (hides, hidden) = try await restricted.view(for: context.caller?.userId)
+            if hides { mature = false }
             // Searching is what needs AniDB's titles dump (anime never fetched are found by it).
             try await mirror.fetcher.needTitles()
             let results = try await mirror.store.searchTitles(text, limit: limit, mature: mature).filter { !hidden.contains($0.aid) }
