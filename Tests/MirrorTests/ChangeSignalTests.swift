@@ -12,8 +12,7 @@ struct ChangeSignalTests {
         let looked = signal.generation
         async let first = signal.wait(after: looked, seconds: 30)
         async let second = signal.wait(after: looked, seconds: 30)
-        // Both are waiting (or will see the change as soon as they look): either way they return true.
-        try? await Task.sleep(for: .milliseconds(50))
+        // Whether they are already waiting or look only after this, both return with the change.
         signal.signal()
         let woken = await (first, second)
         #expect(woken == (true, true))

@@ -1,10 +1,7 @@
 import Foundation
 import GRDB
 import HTTPTypes
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import Stream
 
 /// Says "disk full" when a storage error comes from a full disk, whatever SQLite calls it: when the disk fills
 /// while SQLite sets up a connection it reports a generic I/O error on whatever statement ran (`PRAGMA cache_size`),
@@ -17,7 +14,7 @@ struct StorageFailure: Error, CustomStringConvertible {
         if let error = error as? DatabaseError {
             if error.resultCode == .SQLITE_FULL { return true }
             if error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_CANTOPEN {
-                return freeBytes(dataDir).map { $0 < 1 << 20 } ?? false
+                return DiskSpace.freeBytes(dataDir).map { $0 < DiskSpace.nearlyFullBytes } ?? false
             }
         }
         if let error = error as? CocoaError, error.code == .fileWriteOutOfSpace { return true }
@@ -31,19 +28,6 @@ struct StorageFailure: Error, CustomStringConvertible {
         return StorageFailure(
             description: "disk full: the data folder \(dataDir) (storage.data_dir) has no free space left; free some and start again"
         )
-    }
-
-    /// Free bytes for unprivileged writers on the filesystem holding `path` (or its nearest existing parent).
-    static func freeBytes(_ path: String) -> Int? {
-        var candidate = path
-        while !candidate.isEmpty {
-            var info = statvfs()
-            if statvfs(candidate, &info) == 0 { return Int(info.f_bavail) * Int(info.f_frsize) }
-            let parent = (candidate as NSString).deletingLastPathComponent
-            guard parent != candidate else { break }
-            candidate = parent
-        }
-        return nil
     }
 }
 
