@@ -220,8 +220,8 @@ struct WebPageTests {
                     }
                 }
             }
-            try await client.execute(uri: "/player?file=12&selftest=1", method: .get) { response in
-                #expect(response.status == .found && response.headers[.location] == "/watch/12?selftest=1")
+            try await client.execute(uri: "/player?file=12&player=native", method: .get) { response in
+                #expect(response.status == .found && response.headers[.location] == "/watch/12?player=native")
             }
             let home = try await client.execute(uri: "/js/views/home.js", method: .get) { $0.text }
             #expect(home.contains("api.stats()"))
