@@ -101,6 +101,7 @@ let package = Package(
             name: "Library",
             dependencies: [
                 "Numbering",
+                "OffThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,8 +2,8 @@ import Foundation
 public import GRDB
 
 /// Each viewer's `ViewerPreferences`, one JSON document a user. User 0 is the sign-in-free loopback install, whose
-/// preferences the first user created takes over (as with watch state). Blocking: callers on the cooperative pool use
-/// `offThread`.
+/// preferences the first user created takes over (as with watch state). Blocking; async callers get
+/// the same methods on the `BlockingPool` (`PreferencesStore+Async.swift`).
 public struct PreferencesStore: Sendable {
     let writer: any DatabaseWriter
 

@@ -1,8 +1,8 @@
 import Foundation
 public import GRDB
 
-/// Users, their passwords (bcrypt of a SHA-256, see `PasswordHash`), sessions and API keys, in the app's database. Blocking: callers on the
-/// cooperative pool use `offThread`. bcrypt runs only when a password is set or checked.
+/// Users, their passwords (bcrypt of a SHA-256, see `PasswordHash`), sessions and API keys, in the app's database. Blocking; async callers get
+/// the same methods on the `BlockingPool` (`UserStore+Async.swift`). bcrypt runs only when a password is set or checked.
 public struct UserStore: Sendable {
     let writer: any DatabaseWriter
     /// bcrypt's cost for new hashes (2^cost rounds); a hash is checked at the cost it was made with.

@@ -3,7 +3,7 @@ public import GRDB
 
 /// Per-user watch state. A file's state belongs to its episode once the file is matched (`anime:AID:EPNO`), so
 /// it survives rescans, moves and a better release of the same episode; unmatched files keep it by file id.
-/// Blocking: callers on the cooperative pool use `offThread`.
+/// Blocking; async callers get the same methods on the `BlockingPool` (`WatchStateStore+Async.swift`).
 public struct WatchStateStore: Sendable {
     let writer: any DatabaseWriter
 

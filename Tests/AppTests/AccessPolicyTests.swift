@@ -181,13 +181,13 @@ struct AccessPolicyTests {
         let app = try await buildApplication(configuration: try TestApp.configuration(environment), logger: capture.logger, database: database)
         #expect(capture.text.contains("created the admin user 'root'"))
         #expect(!capture.text.contains("correct horse"), "the password is never logged")
-        #expect(try UserStore(writer: database.writer).user(named: "root")?.role == .admin)
+        #expect(try await UserStore(writer: database.writer).user(named: "root")?.role == .admin)
         _ = app
         // Read once: with an admin there, a changed file changes nothing.
         try Data("another long password".utf8).write(to: URL(fileURLWithPath: secret))
         _ = try await buildApplication(configuration: try TestApp.configuration(environment), logger: Logger(label: "test"), database: database)
         let users = UserStore(writer: database.writer)
-        #expect(try users.verify(name: "root", password: "correct horse battery") != nil)
+        #expect(try await users.verify(name: "root", password: "correct horse battery") != nil)
         // Too short for a secret, or missing: refused in one line, no user made.
         for (contents, expected) in [("short", "cannot create the admin user"), (nil, "cannot read")] as [(String?, String)] {
             let fresh = try TestApp.seededDatabase()
@@ -200,7 +200,7 @@ struct AccessPolicyTests {
             } catch {
                 #expect("\(error)".contains(expected) && !"\(error)".contains("\n"), "\(error)")
             }
-            #expect(try UserStore(writer: fresh.writer).hasAdmin() == false)
+            #expect(try await UserStore(writer: fresh.writer).hasAdmin() == false)
         }
     }
 
@@ -212,7 +212,7 @@ struct AccessPolicyTests {
         let app = try await TestApp.build(environment: environment, database: database, logger: capture.logger)
         #expect(capture.text.contains("created the admin user 'kometa'"))
         #expect(!capture.text.contains("s3cret"), "the password is never logged")
-        let user = try #require(try UserStore(writer: database.writer).user(named: "kometa"))
+        let user = try #require(try await UserStore(writer: database.writer).user(named: "kometa"))
         #expect(user.role == .admin)
         try await app.test(.live) { client in
             try await client.execute(uri: "/api/library", method: .get, headers: TestAccounts.basic("kometa", "s3cret")) {
@@ -228,6 +228,6 @@ struct AccessPolicyTests {
         let again = LogCapture()
         _ = try await TestApp.build(environment: environment, database: database, logger: again.logger)
         #expect(again.text.contains("no longer used"))
-        #expect(try UserStore(writer: database.writer).count() == 1)
+        #expect(try await UserStore(writer: database.writer).count() == 1)
     }
 }

@@ -231,7 +231,7 @@ struct AccessProbeTests {
         // Full-width, Unicode case and ß: the same names.
         for twin in ["ＡＤＭＩＮ１", "ADMIN1", "émile", "ÉMILE", "STRASSE", "strasse"] {
             #expect(throws: AccountError.self, "\(twin)") { try users.add(name: twin, role: .viewer, password: "another long password", now: 0) }
-            #expect(try users.user(named: twin) != nil, "\(twin) finds its user")
+            #expect(try await users.user(named: twin) != nil, "\(twin) finds its user")
         }
         // A Cyrillic а in a Latin name, a name all in look-alike Cyrillic, 0 for O, l for I.
         #expect(throws: AccountError.mixedScripts("аdmin1", script: "Cyrillic", letters: "а")) {

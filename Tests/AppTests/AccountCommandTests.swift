@@ -47,7 +47,7 @@ struct AccountCommandTests {
             let last = try await cli.run(["user", "remove", "ada"], environment: environment)
             #expect(last.status != 0 && last.standardError.contains("last admin"))
             #expect(try await cli.run(["user", "remove", "bob"], environment: environment).status == 0)
-            #expect(try store.list().map(\.name) == ["ada"])
+            #expect(try await store.list().map(\.name) == ["ada"])
         }
     }
 

@@ -80,7 +80,7 @@ struct InviteTests {
                 body: ["code": code, "username": "third", "password": "yet another password"]
             )
             #expect(third == .gone && Self.message(answer).contains("used up"), "\(answer)")
-            #expect(try accounts.users.list().map(\.name).sorted() == ["ada", "newcomer", "second", "vic"])
+            #expect(try await accounts.users.list().map(\.name).sorted() == ["ada", "newcomer", "second", "vic"])
             // An admin invitation makes an admin.
             let (_, adminInvite, _) = try await Self.call(
                 client,
@@ -168,7 +168,7 @@ struct InviteTests {
             {
                 #expect(try await Self.call(client, "/api/invites", method: .post, headers: admin, body: body).0 == .badRequest, "\(body)")
             }
-            #expect(try accounts.users.list().map(\.name).sorted() == ["ada", "goodname", "vic"])
+            #expect(try await accounts.users.list().map(\.name).sorted() == ["ada", "goodname", "vic"])
         }
     }
 
@@ -197,7 +197,7 @@ struct InviteTests {
                 body: ["code": made["code"] as? String ?? "", "username": "patient", "password": "a long enough password"]
             )
             #expect(locked == .tooManyRequests && headers[.retryAfter] != nil)
-            #expect(try accounts.users.user(named: "patient") == nil)
+            #expect(try await accounts.users.user(named: "patient") == nil)
         }
     }
 

@@ -79,7 +79,7 @@ struct RestrictedHidingTests {
             #expect(all.filter { before[$0] != true }.isEmpty, "seen before hiding: \(before)")
             // The admin hides them for the viewer.
             let users = try await Self.call(client, "/api/users", accounts.adminKey).1
-            let viewerId = try #require(accounts.users.user(named: TestAccounts.viewerName)?.id)
+            let viewerId = try #require(await accounts.users.user(named: TestAccounts.viewerName)?.id)
             #expect(users.contains(#""hide_restricted":false"#))
             let (set, _) = try await Self.call(client, "/api/users/\(viewerId)", accounts.adminKey, method: .put, body: #"{"hide_restricted": true}"#)
             #expect(set == .ok)

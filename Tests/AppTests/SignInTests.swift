@@ -248,7 +248,7 @@ struct SignInTests {
             }
             let listed = try await eventually(within: 5) { try accounts.users.keys().first { $0.userName == "vic" }?.lastUsedAt != nil }
             #expect(listed)
-            let id = try #require(try accounts.users.keys().first { $0.userName == "vic" }?.id)
+            let id = try #require(try await accounts.users.keys().first { $0.userName == "vic" }?.id)
             try accounts.users.revokeKey(id: id)
             // Revoked from another process (the command line), it stops working within the server's 5 s cache.
             var status = HTTPResponse.Status.ok

@@ -15,10 +15,10 @@ enum AccountsStartup {
         if !server.username.isEmpty || !server.password.isEmpty {
             try await migrateLegacy(username: server.username, password: server.password, users: users, logger: logger, now: now)
         }
-        if !server.firstAdminPasswordFile.isEmpty, try await offThread({ try users.hasAdmin() }) == false {
+        if !server.firstAdminPasswordFile.isEmpty, try await users.hasAdmin() == false {
             try await createFirstAdmin(server, users: users, logger: logger, now: now)
         }
-        if !server.isLoopback, try await offThread({ try users.hasAdmin() }) == false {
+        if !server.isLoopback, try await users.hasAdmin() == false {
             throw Refusal(
                 description: "listening on \(server.listeners) (server.bind, server.extra_binds) needs an admin user; add one with "
                     + "`anikura user add NAME --role admin` (it reads the password from standard input; in a container: "
@@ -52,7 +52,7 @@ enum AccountsStartup {
             logger.warning("server.username and server.password must both be set to create an admin from them; ignored")
             return
         }
-        let existing = try await offThread { try users.user(named: username) }
+        let existing = try await users.user(named: username)
         guard existing == nil else {
             logger.notice(
                 "server.username/server.password are no longer used: '\(username)' is a user; remove them from config.toml"

@@ -80,7 +80,7 @@ final class Authenticator: Sendable {
         let now = ContinuousClock.now
         if let known = userCount.withLock({ $0 }), known.until > now { return known.count == 0 }
         let users = users
-        let count = try await offThread { try users.count() }
+        let count = try await users.count()
         userCount.withLock { $0 = (count, now + cacheLifetime) }
         return count == 0
     }
@@ -106,13 +106,11 @@ final class Authenticator: Sendable {
         let time = clock.now()
         let found: SignedInUser? =
             switch credential {
-            case .session(let token): try await offThread { try users.sessionUser(token: token, now: time) }
-            case .apiKey(let key): try await offThread { try users.keyUser(key: key) }
+            case .session(let token): try await users.sessionUser(token: token, now: time)
+            case .apiKey(let key): try await users.keyUser(key: key)
             case .basic(let name, let password):
-                try await offThread {
-                    try users.verify(name: name, password: password).flatMap { user in
-                        user.id.map { SignedInUser(id: $0, name: user.name, role: user.role) }
-                    }
+                try await users.verify(name: name, password: password).flatMap { user in
+                    user.id.map { SignedInUser(id: $0, name: user.name, role: user.role) }
                 }
             }
         guard let found else { return nil }
@@ -134,7 +132,7 @@ final class Authenticator: Sendable {
     func linkUserIsValid(_ userId: Int64) async throws -> Bool {
         if userId == 0 { return try await isOpen() }
         let users = users
-        return try await offThread { try users.user(id: userId) != nil }
+        return try await users.user(id: userId) != nil
     }
 
     /// Keys' last use goes to the database at most once a minute, off the request.
@@ -153,7 +151,7 @@ final class Authenticator: Sendable {
         let logger = logger
         // A small write nobody waits for; losing it in a crash loses only a "last used" time.
         Task {
-            do { try await offThread { try users.recordKeyUse(due) } } catch {
+            do { try await users.recordKeyUse(due) } catch {
                 logger.warning("could not record API keys' last use: \(error)")
             }
         }

@@ -99,7 +99,7 @@ struct AlertWatch: Service {
         for root in roots {
             let reachable = await offThread { Self.isReadableAndNotEmpty(root) }
             guard !reachable else { continue }
-            let held = (try? await offThread { [index] in try index.fileCount(root: root) }) ?? 0
+            let held = (try? await index.fileCount(root: root)) ?? 0
             guard held > 0 else { continue }
             offline.insert(root)
             if !offlineBefore.contains(root) {

@@ -27,7 +27,7 @@ struct MatchCommand: AsyncParsableCommand {
                 FileHandleStderr.write("\r\u{1B}[Kmatching \(done)/\(total) files…")
             }
             if FileHandleStderr.isTerminal { FileHandleStderr.write("\r\u{1B}[K") }
-            return (report, try matching.index.matches())
+            return (report, try await matching.index.matches())
         }
         if json {
             for match in matches {

@@ -75,7 +75,7 @@ struct InviteRoutes<Context: CallerRequestContext> {
                 try await accountChange { try invites.register(code: form.code, name: form.username, password: form.password, now: now) }
             }
             let users = invites.users
-            let token = try await offThread { try users.createSession(userId: user.id ?? 0, now: now, lifetime: lifetime) }
+            let token = try await users.createSession(userId: user.id ?? 0, now: now, lifetime: lifetime)
             return try JSONResponse.make(
                 status: .created,
                 headers: [

@@ -61,7 +61,7 @@ final class ListSyncService: Service, Sendable {
                 try await offThread { try store.unsynced(userId: userId, service: service, aid: aid, now: now) }
                 return
             }
-            let watched = try await offThread { try watch.highestWatchedEpisode(userId: userId, aid: aid) } ?? 0
+            let watched = try await watch.highestWatchedEpisode(userId: userId, aid: aid) ?? 0
             let count = try await mirror.summaries(aids: [aid])[aid]?.episodeCount ?? 0
             let done = completed || (count > 0 && watched >= count)
             let progress = done && count > 0 ? count : watched

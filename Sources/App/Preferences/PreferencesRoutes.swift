@@ -13,7 +13,7 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
         router.get("api/me/preferences") { _, context in
             let user = try userId(context)
             let preferences = preferences
-            return try JSONResponse.make(try await offThread { try preferences.preferences(userId: user) })
+            return try JSONResponse.make(try await preferences.preferences(userId: user))
         }
         router.put("api/me/preferences") { request, context in
             let user = try userId(context)
@@ -25,13 +25,13 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
             let preferences = preferences
             let now = clock.now()
             let isAdmin = context.caller?.isAdmin ?? false
-            if change.hideRestricted == false, !isAdmin, try await offThread({ try preferences.preferences(userId: user).hideRestrictedByAdmin }) {
+            if change.hideRestricted == false, !isAdmin, try await preferences.preferences(userId: user).hideRestrictedByAdmin {
                 throw APIError(
                     status: .forbidden,
                     message: "An admin hides 18+ titles for this account; only an admin can show them."
                 )
             }
-            let saved = try await offThread { try preferences.update(userId: user, now: now) { $0 = change.applied(to: $0) } }
+            let saved = try await preferences.update(userId: user, now: now) { $0 = change.applied(to: $0) }
             return try JSONResponse.make(saved)
         }
     }

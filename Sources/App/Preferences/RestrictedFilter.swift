@@ -20,7 +20,7 @@ struct RestrictedFilter: Sendable {
     func view(for userId: Int64?) async throws -> (hides: Bool, hidden: Set<Int>) {
         guard let userId else { return (false, []) }
         let preferences = preferences
-        guard try await offThread({ try preferences.preferences(userId: userId).hideRestricted }) else { return (false, []) }
+        guard try await preferences.preferences(userId: userId).hideRestricted else { return (false, []) }
         return (true, try await store.restrictedAids())
     }
 }

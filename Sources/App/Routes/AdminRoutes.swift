@@ -74,11 +74,9 @@ struct AdminRoutes<Context: CallerRequestContext> {
                 PreferencesChange.isBoolean(value), let hide = value as? Bool
             else { throw APIError.badRequest(#"Send {"hide_restricted": true or false}."#) }
             let (preferences, now, id) = (preferences, clock.now(), user.id ?? 0)
-            _ = try await offThread {
-                try preferences.update(userId: id, now: now) {
-                    $0.hideRestricted = hide
-                    $0.hideRestrictedByAdmin = hide
-                }
+            _ = try await preferences.update(userId: id, now: now) {
+                $0.hideRestricted = hide
+                $0.hideRestrictedByAdmin = hide
             }
             return try JSONResponse.make(Self.json(user, hideRestricted: hide))
         }
@@ -136,7 +134,7 @@ struct AdminRoutes<Context: CallerRequestContext> {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0 else { throw APIError.badRequest("A user id is a positive integer.") }
         let users = users
-        guard let user = try await offThread({ try users.user(id: id) }) else {
+        guard let user = try await users.user(id: id) else {
             throw APIError.notFound("No user \(id).")
         }
         return user

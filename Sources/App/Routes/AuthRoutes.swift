@@ -33,7 +33,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         router.post("api/auth/logout") { request, _ in
             if let token = AccessMiddleware<Context>.cookie(AccessMiddleware<Context>.sessionCookie, in: request) {
                 let users = users
-                try await offThread { try users.endSession(token: token) }
+                try await users.endSession(token: token)
                 authenticator.forgetCached()
             }
             return Response(status: .noContent, headers: [.setCookie: cookie(value: "", maxAge: 0)])
@@ -68,12 +68,12 @@ struct AuthRoutes<Context: CallerRequestContext> {
             }
             let change: PasswordChange = try await RequestParsing.json(request, #"Send {"currentPassword", "newPassword"}."#)
             let users = users
-            guard try await offThread({ try users.verify(name: name, password: change.currentPassword) }) != nil else {
+            guard try await users.verify(name: name, password: change.currentPassword) != nil else {
                 throw APIError(status: .forbidden, message: "The current password is wrong.")
             }
             let keep: String? = if case .session(let token) = caller.credential { token } else { nil }
             do {
-                try await offThread { try users.setPassword(name: name, password: change.newPassword, keepingSession: keep) }
+                try await users.setPassword(name: name, password: change.newPassword, keepingSession: keep)
             } catch let error as AccountError {
                 throw APIError.badRequest(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
             }
@@ -115,7 +115,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         router.get("api/me/keys") { _, context in
             let name = try userName(context)
             let users = users
-            let keys = try await offThread { try users.keys().filter { $0.userName == name } }
+            let keys = try await users.keys().filter { $0.userName == name }
             return try JSONResponse.make(["keys": keys.map(Self.json)] as [String: any Sendable])
         }
         router.post("api/me/keys") { request, context in
@@ -136,7 +136,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
             }
             let users = users
             // Someone else's key is "no such key" here: its existence is not this caller's business.
-            guard try await offThread({ try users.keys().contains { $0.id == id && $0.userName == name } }) else {
+            guard try await users.keys().contains(where: { $0.id == id && $0.userName == name }) else {
                 throw APIError.notFound("No API key \(id) of yours.")
             }
             try await accountChange { try users.revokeKey(id: id) }
@@ -167,7 +167,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         // The slot is taken before the password is checked: a burst of guesses checks at most the limit's worth.
         let time: @Sendable () -> Double = { clock.now() }
         let attempt = try await throttle.attempt(keys, now: time) {
-            try await offThread { try users.verify(name: login.username, password: login.password) }
+            try await users.verify(name: login.username, password: login.password)
         }
         guard case .accepted(let user) = attempt, let id = user.id else {
             if case .lockedOut(let wait) = attempt { throw AccessMiddleware<Context>.lockedOut(wait) }
@@ -175,7 +175,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
         }
         let now = clock.now()
         let lifetime = settings.sessionLifetime
-        let token = try await offThread { try users.createSession(userId: id, now: now, lifetime: lifetime) }
+        let token = try await users.createSession(userId: id, now: now, lifetime: lifetime)
         return try JSONResponse.make(
             headers: [.setCookie: cookie(value: token, maxAge: Int(lifetime)), .cacheControl: "no-store"],
             ["username": user.name, "role": user.role.rawValue] as [String: any Sendable]

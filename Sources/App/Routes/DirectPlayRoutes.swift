@@ -45,7 +45,7 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
                 throw APIError.badRequest("episodes must be all, regular or specials.")
             }
             let index = index
-            let files = try await offThread { try index.files(aid: aid) }.filter { !$0.file.offline }
+            let files = try await index.files(aid: aid).filter { !$0.file.offline }
             guard !files.isEmpty else { throw APIError.notFound("No file on disk is matched to anime \(aid).") }
             let base = baseURL(request)
             let chosen = Self.ordered(files).filter { entry in
@@ -102,7 +102,7 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
     func file(_ context: Context) async throws -> LibraryFile {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         let index = index
-        guard let file = try await offThread({ try index.file(id: id) }) else {
+        guard let file = try await index.file(id: id) else {
             throw APIError.notFound("No library file \(id).")
         }
         guard !file.offline else {

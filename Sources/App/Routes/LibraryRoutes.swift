@@ -46,12 +46,12 @@ struct LibraryRoutes<Context: RequestContext> {
         }
         api.get("library") { _, _ in
             let index = index
-            return try JSONResponse.make(LibraryListing(series: try await offThread { try index.series() }))
+            return try JSONResponse.make(LibraryListing(series: try await index.series()))
         }
         api.get("library/files/:id") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("id"))
             let index = index
-            guard let file = try await offThread({ try index.file(id: id) }) else {
+            guard let file = try await index.file(id: id) else {
                 throw APIError(status: .notFound, message: "No library file \(id).")
             }
             return try JSONResponse.make(file)

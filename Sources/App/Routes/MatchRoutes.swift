@@ -29,7 +29,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
         }
         api.get("matches") { _, _ in
             let index = matching.index
-            return try JSONResponse.make(MatchListing(matches: try await offThread { try index.matches() }))
+            return try JSONResponse.make(MatchListing(matches: try await index.matches()))
         }
         api.get("matches/:seriesId/candidates") { _, context in
             try JSONResponse.make(try await series(try seriesID(context)))
@@ -39,7 +39,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
             let manual = try await body(request, context)
             let index = matching.index
             let now = Date().timeIntervalSince1970
-            guard try await offThread({ try index.setSeriesOverride(seriesId: id, aid: manual.aid, now: now) }) else {
+            guard try await index.setSeriesOverride(seriesId: id, aid: manual.aid, now: now) else {
                 throw noSeries(id)
             }
             _ = try await matching.run(seriesId: id)
@@ -48,7 +48,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
         api.delete("matches/:seriesId") { _, context in
             let id = try seriesID(context)
             let index = matching.index
-            guard try await offThread({ try index.clearOverrides(seriesId: id) }) else { throw noSeries(id) }
+            guard try await index.clearOverrides(seriesId: id) else { throw noSeries(id) }
             _ = try await matching.run(seriesId: id)
             return try JSONResponse.make(try await series(id))
         }
@@ -60,25 +60,19 @@ struct MatchRoutes<Context: CallerRequestContext> {
             }
             let index = matching.index
             let now = Date().timeIntervalSince1970
-            let file = try await offThread { () throws -> LibraryFile? in
-                guard try index.setFileOverride(fileId: id, aid: manual.aid, episode: manual.episode, now: now) else { return nil }
-                return try index.file(id: id)
-            }
-            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).") }
+            guard try await index.setFileOverride(fileId: id, aid: manual.aid, episode: manual.episode, now: now),
+                let file = try await index.file(id: id)
+            else { throw APIError(status: .notFound, message: "No library file \(id).") }
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
-            return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
+            return try JSONResponse.make(try await index.matches().first { $0.fileId == id })
         }
         api.delete("matches/files/:fileId") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("fileId"))
             let index = matching.index
-            let file = try await offThread { () throws -> LibraryFile? in
-                guard let file = try index.file(id: id) else { return nil }
-                _ = try index.clearFileOverride(fileId: id)
-                return file
-            }
-            guard let file else { throw APIError(status: .notFound, message: "No library file \(id).") }
+            guard let file = try await index.file(id: id) else { throw APIError(status: .notFound, message: "No library file \(id).") }
+            _ = try await index.clearFileOverride(fileId: id)
             if let seriesID = file.seriesId { _ = try await matching.run(seriesId: seriesID) }
-            return try JSONResponse.make(try await offThread { try index.matches().first { $0.fileId == id } })
+            return try JSONResponse.make(try await index.matches().first { $0.fileId == id })
         }
         api.get("library/missing-sequels") { request, context in
             let types = MissingRelationsReport.relationTypes(request.uri.queryParameters.get("relations"))
@@ -129,7 +123,7 @@ struct MatchRoutes<Context: CallerRequestContext> {
 
     func series(_ id: Int64) async throws -> SeriesMatches {
         let index = matching.index
-        guard let series = try await offThread({ try index.seriesMatches(id: id) }) else { throw noSeries(id) }
+        guard let series = try await index.seriesMatches(id: id) else { throw noSeries(id) }
         return series
     }
 

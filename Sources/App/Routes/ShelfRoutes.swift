@@ -40,7 +40,7 @@ struct ShelfRoutes<Context: CallerRequestContext> {
         }
         api.get("attention") { _, _ in
             let index = shelf.index
-            let report = try await offThread { AttentionReport(files: try index.files(), matches: try index.matches()) }
+            let report = AttentionReport(files: try await index.files(), matches: try await index.matches())
             return try JSONResponse.make(report)
         }
         api.get("images/anime/:aid") { request, context in

@@ -33,7 +33,7 @@ struct StreamRoutes<Context: CallerRequestContext> {
             }
             let info = try await run { try await streams.info(try await source(file)) }
             let preferences = preferences
-            let viewer = try await offThread { try preferences.preferences(userId: caller.userId) }
+            let viewer = try await preferences.preferences(userId: caller.userId)
             let client = try clientProfile(request, info: info, viewer: viewer)
             let decision = streams.decision(info, client: client)
             let token = tokens.make(fileId: file.id, userId: caller.userId, now: now())
@@ -249,13 +249,13 @@ struct StreamRoutes<Context: CallerRequestContext> {
     func placedAid(_ file: LibraryFile) async throws -> Int? {
         let index = index
         let id = file.id
-        return try await offThread { try index.placement(fileId: id)?.aid }
+        return try await index.placement(fileId: id)?.aid
     }
 
     func libraryFile(_ context: Context) async throws -> LibraryFile {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
         let index = index
-        guard let file = try await offThread({ try index.file(id: id) }) else {
+        guard let file = try await index.file(id: id) else {
             throw APIError.notFound("No library file \(id).")
         }
         return file

@@ -48,7 +48,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
         me.get("progress/:fileId") { _, context in
             let (user, fileId) = try ids(context)
             let watch = watch
-            guard let progress = try await offThread({ try watch.progress(userId: user, fileId: fileId) }) else {
+            guard let progress = try await watch.progress(userId: user, fileId: fileId) else {
                 guard try await fileExists(fileId) else { throw noFile(fileId) }
                 return try JSONResponse.make(ProgressView(fileId: fileId, nil))
             }
@@ -59,11 +59,11 @@ struct WatchRoutes<Context: CallerRequestContext> {
                 let (user, fileId) = try ids(context)
                 let watch = watch
                 let now = clock.now()
-                guard try await offThread({ try watch.setWatched(userId: user, fileId: fileId, watched, now: now) }) else {
+                guard try await watch.setWatched(userId: user, fileId: fileId, watched, now: now) else {
                     throw noFile(fileId)
                 }
-                let progress = try await offThread { try watch.progress(userId: user, fileId: fileId) }
-                if !listSyncs.isEmpty, let aid = try await offThread({ try watch.aid(ofFile: fileId) }) {
+                let progress = try await watch.progress(userId: user, fileId: fileId)
+                if !listSyncs.isEmpty, let aid = try await watch.aid(ofFile: fileId) {
                     for sync in listSyncs { await sync.changed(userId: user, aid: aid) }
                 }
                 return try JSONResponse.make(ProgressView(fileId: fileId, progress))
@@ -73,7 +73,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
                 let aid = try RequestParsing.aid(context.parameters.get("aid"))
                 let watch = watch
                 let now = clock.now()
-                let files = try await offThread { try watch.setSeriesWatched(userId: user, aid: aid, watched, now: now) }
+                let files = try await watch.setSeriesWatched(userId: user, aid: aid, watched, now: now)
                 guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).") }
                 for sync in listSyncs { await sync.changed(userId: user, aid: aid, completed: watched) }
                 return try JSONResponse.make(["aid": aid, "files": files, "watched": watched] as [String: any Sendable])
@@ -83,7 +83,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
             let user = try userId(context)
             let watch = watch
             let hidden = try await restricted.hidden(for: user)
-            let entries = try await offThread { try watch.continueWatching(userId: user) }.filter { !($0.aid.map(hidden.contains) ?? false) }
+            let entries = try await watch.continueWatching(userId: user).filter { !($0.aid.map(hidden.contains) ?? false) }
             return try JSONResponse.make(["items": entries.map(Self.view)] as [String: any Sendable])
         }
     }
@@ -111,9 +111,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
         }
         let watch = watch
         let now = clock.now()
-        let progress = try await offThread {
-            try watch.record(userId: user, fileId: fileId, position: report.position, duration: report.duration, now: now)
-        }
+        let progress = try await watch.record(userId: user, fileId: fileId, position: report.position, duration: report.duration, now: now)
         guard let progress else { throw noFile(fileId) }
         if progress.watched, let aid = progress.aid {
             for sync in listSyncs { await sync.changed(userId: user, aid: aid) }
@@ -132,7 +130,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
 
     func fileExists(_ id: Int64) async throws -> Bool {
         let watch = watch
-        return try await offThread { try watch.fileExists(id) }
+        return try await watch.fileExists(id)
     }
 
     func noFile(_ id: Int64) -> APIError { APIError.notFound("No library file \(id).") }

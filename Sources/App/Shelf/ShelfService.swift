@@ -26,8 +26,7 @@ struct ShelfService: Sendable {
 
     /// Every anime with a file on disk, in no particular order (the page sorts and filters).
     func shelf(userId: Int64) async throws -> [ShelfSeries] {
-        let (index, watch) = (index, watch)
-        let (files, states) = try await offThread { (try index.placedFiles(), try watch.all(userId: userId)) }
+        let (files, states) = (try await index.placedFiles(), try await watch.all(userId: userId))
         let byAnime = Dictionary(grouping: files, by: \.aid)
         let summaries = try await summaries.get(Array(byAnime.keys), from: store)
         let watchedByAnime = Dictionary(grouping: states.filter { $0.aid != nil }, by: { $0.aid! })
@@ -67,10 +66,7 @@ struct ShelfService: Sendable {
     /// client asking: a missing or stale document is queued for a polite refresh.
     func page(aid: Int, userId: Int64, isAdmin: Bool) async throws -> SeriesPage? {
         let lookup = try await fetcher.lookup(aid: aid, mature: true)
-        let (index, watch) = (index, watch)
-        let (files, states, placed) = try await offThread {
-            (try index.files(aid: aid), try watch.all(userId: userId), try index.placedFiles())
-        }
+        let (files, states, placed) = (try await index.files(aid: aid), try await watch.all(userId: userId), try await index.placedFiles())
         let record = try await store.animeRecord(aid: aid)
         let summary = try await store.summaries(aids: [aid])[aid]
         guard record != nil || summary != nil || !files.isEmpty else { return nil }
@@ -131,9 +127,9 @@ struct ShelfService: Sendable {
     /// episode" at the end). Nil when there is no such file.
     func watchContext(fileId: Int64) async throws -> WatchContext? {
         let index = index
-        guard let file = try await offThread({ try index.file(id: fileId) }) else { return nil }
+        guard let file = try await index.file(id: fileId) else { return nil }
         let name = (file.path as NSString).lastPathComponent
-        guard let placement = try await offThread({ try index.placement(fileId: fileId) }) else {
+        guard let placement = try await index.placement(fileId: fileId) else {
             return WatchContext(
                 fileId: fileId,
                 name: name,
@@ -147,7 +143,7 @@ struct ShelfService: Sendable {
         }
         let aid = placement.aid
         let episode = placement.episode ?? "1"
-        let files = try await offThread { try index.files(aid: aid) }
+        let files = try await index.files(aid: aid)
         let record = try await store.animeRecord(aid: aid)
         let summary = try await store.summaries(aids: [aid])[aid]
         let titles = Dictionary((record?.episodes ?? []).map { ($0.number, SeriesPage.Episode.title($0.titles)) }, uniquingKeysWith: { a, _ in a })

@@ -53,7 +53,8 @@ public struct LibrarySeries: Sendable, Codable, Equatable {
     public var files: [LibraryFile]
 }
 
-/// The library's tables behind one `DatabaseWriter`.
+/// The library's tables behind one `DatabaseWriter`. Blocking; async callers get the reads and match overrides on the
+/// `BlockingPool` (`LibraryIndex+Async.swift`).
 public struct LibraryIndex: Sendable {
     let writer: any DatabaseWriter
 
