@@ -46,7 +46,7 @@ struct InviteRoutes<Context: CallerRequestContext> {
         }
         router.get("api/invites") { _, _ in
             let invites = invites
-            let list = try await offThread { try invites.list() }
+            let list = try await invites.list()
             let now = clock.now()
             return try JSONResponse.make(["invites": list.map { view($0, now: now) }] as [String: any Sendable])
         }
@@ -55,7 +55,7 @@ struct InviteRoutes<Context: CallerRequestContext> {
                 throw APIError.badRequest("An invite id is a positive integer.")
             }
             let (invites, now) = (invites, clock.now())
-            guard try await offThread({ try invites.revoke(id: id, now: now) }) else {
+            guard try await invites.revoke(id: id, now: now) else {
                 throw APIError.notFound("No invite \(id) to revoke.")
             }
             return Response(status: .noContent)

@@ -49,7 +49,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
                 throw Self.apiError(error, "AniList refused this token: make a new one and paste it whole.")
             }
             let (store, now) = (store, clock.now())
-            try await offThread { try store.saveLink(userId: user, service: "anilist", token: token, account: account.name, now: now) }
+            try await store.saveLink(userId: user, service: "anilist", token: token, account: account.name, now: now)
             wake("anilist")
             return try JSONResponse.make(try await links(user))
         }
@@ -64,7 +64,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
             // MAL takes PKCE's plain method only: the verifier is the challenge (43–128 characters).
             let (state, verifier) = (Secrets.token(), Secrets.token() + Secrets.token())
             let (store, now) = (store, clock.now())
-            try await offThread { try store.startAuthorization(state: state, userId: user, service: "mal", verifier: verifier, now: now) }
+            try await store.startAuthorization(state: state, userId: user, service: "mal", verifier: verifier, now: now)
             let url = myAnimeList.authorizeURL(clientId: malClientId, state: state, verifier: verifier, redirectURI: redirectURI(request))
             return try JSONResponse.make(headers: [.cacheControl: "no-store"], ["url": url])
         }
@@ -75,23 +75,21 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
                 return Self.back(error: query.get("error").map { "MyAnimeList said \($0.prefix(80))" } ?? "MyAnimeList sent no code back")
             }
             let (store, now) = (store, clock.now())
-            guard let verifier = try await offThread({ try store.takeAuthorization(state: state, userId: user, service: "mal", now: now) }) else {
+            guard let verifier = try await store.takeAuthorization(state: state, userId: user, service: "mal", now: now) else {
                 return Self.back(error: "This MyAnimeList answer is not one you asked for here, or it came too late: link again")
             }
             do {
                 let tokens = try await myAnimeList.exchange(code: code, verifier: verifier, redirectURI: redirectURI(request))
                 let account = try await myAnimeList.me(accessToken: tokens.accessToken)
-                try await offThread {
-                    try store.saveLink(
-                        userId: user,
-                        service: "mal",
-                        token: tokens.accessToken,
-                        account: account.name,
-                        now: now,
-                        refreshToken: tokens.refreshToken,
-                        expiresAt: now + tokens.expiresIn
-                    )
-                }
+                try await store.saveLink(
+                    userId: user,
+                    service: "mal",
+                    token: tokens.accessToken,
+                    account: account.name,
+                    now: now,
+                    refreshToken: tokens.refreshToken,
+                    expiresAt: now + tokens.expiresIn
+                )
             } catch let error as OutsideError {
                 return Self.back(error: error.message)
             }
@@ -102,7 +100,7 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
             router.delete("api/me/links/\(service)") { _, context in
                 let user = try userId(context)
                 let store = store
-                guard try await offThread({ try store.removeLink(userId: user, service: service) }) else {
+                guard try await store.removeLink(userId: user, service: service) else {
                     throw APIError.notFound("No \(Self.label(service)) account is linked.")
                 }
                 return Response(status: .noContent)
@@ -153,12 +151,10 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
         var result: [String: any Sendable] = [:]
         for service in ["anilist", "mal"] {
             let store = store
-            let (link, entries, unsynced) = try await offThread {
-                (
-                    try store.link(userId: user, service: service), try store.entries(userId: user, service: service),
-                    try store.unsyncedAids(userId: user, service: service)
-                )
-            }
+            let (link, entries, unsynced) = (
+                try await store.link(userId: user, service: service), try await store.entries(userId: user, service: service),
+                try await store.unsyncedAids(userId: user, service: service)
+            )
             var fields: [String: any Sendable] = ["linked": link != nil]
             if service == "mal" { fields["available"] = !malClientId.isEmpty }
             if let link {

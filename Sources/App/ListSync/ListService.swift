@@ -54,15 +54,13 @@ struct MyAnimeListService: ListService {
         let tokens = try await api.refresh(refresh)
         let (store, userId, name) = (store, link.userId, name)
         do {
-            try await offThread {
-                try store.updateTokens(
-                    userId: userId,
-                    service: name,
-                    token: tokens.accessToken,
-                    refreshToken: tokens.refreshToken,
-                    expiresAt: now + tokens.expiresIn
-                )
-            }
+            try await store.updateTokens(
+                userId: userId,
+                service: name,
+                token: tokens.accessToken,
+                refreshToken: tokens.refreshToken,
+                expiresAt: now + tokens.expiresIn
+            )
         } catch {
             throw OutsideError(service: "MyAnimeList", kind: .failed, message: "the renewed MyAnimeList token could not be kept: \(error)")
         }

@@ -56,9 +56,9 @@ final class ListSyncService: Service, Sendable {
     func changed(userId: Int64, aid: Int, completed: Bool = false) async {
         do {
             let (store, watch, service, now) = (store, watch, service, clock.now())
-            guard try await offThread({ try store.link(userId: userId, service: service) }) != nil else { return }
+            guard try await store.link(userId: userId, service: service) != nil else { return }
             guard let mediaId = try await mappingFiles.mapping().externalIDs(of: aid).flatMap(client.mediaId) else {
-                try await offThread { try store.unsynced(userId: userId, service: service, aid: aid, now: now) }
+                try await store.unsynced(userId: userId, service: service, aid: aid, now: now)
                 return
             }
             let watched = try await watch.highestWatchedEpisode(userId: userId, aid: aid) ?? 0
@@ -67,9 +67,15 @@ final class ListSyncService: Service, Sendable {
             let progress = done && count > 0 ? count : watched
             guard progress > 0 || done else { return }
             let status = done ? ListStatus.completed : .current
-            let pending = try await offThread {
-                try store.want(userId: userId, service: service, aid: aid, mediaId: mediaId, progress: progress, status: status.rawValue, now: now)
-            }
+            let pending = try await store.want(
+                userId: userId,
+                service: service,
+                aid: aid,
+                mediaId: mediaId,
+                progress: progress,
+                status: status.rawValue,
+                now: now
+            )
             if pending { wake.signal() }
         } catch {
             logger.error("list sync: cannot queue anime \(aid) for user \(userId): \(error)")
@@ -91,13 +97,13 @@ final class ListSyncService: Service, Sendable {
             let (store, service) = (store, service)
             let due: [(ListEntry, ListLink)]
             do {
-                due = try await offThread { try store.due(service: service, now: now, limit: 20) }
+                due = try await store.due(service: service, now: now, limit: 20)
             } catch {
                 logger.error("list sync: cannot read what is due: \(error)")
                 due = []
             }
             if due.isEmpty {
-                let next = (try? await offThread { try store.nextDue(service: service) }) ?? nil
+                let next = (try? await store.nextDue(service: service)) ?? nil
                 let until = min(next ?? now + 3600, now + 3600)
                 if until > now { await cancelWhenGracefulShutdown { await self.wake.wait(until: until, clock: self.clock) } }
                 continue
@@ -133,7 +139,7 @@ final class ListSyncService: Service, Sendable {
         let status = ListStatus(rawValue: entry.status) ?? .current
         do {
             try await client.save(entry, status: status, link: link)
-            try await offThread { try store.delivered(entry) }
+            try await store.delivered(entry)
             logger.info(
                 "list sync: \(client.label) has anime \(entry.aid) (its \(entry.mediaId)) at \(entry.progress), \(status.rawValue), for user \(entry.userId)"
             )
@@ -144,17 +150,17 @@ final class ListSyncService: Service, Sendable {
             case .refusedKey:
                 logger.notice("list sync: \(client.label) refused user \(entry.userId)'s token; nothing more is sent until they link again")
                 let service = service
-                try? await offThread { try store.refuse(userId: entry.userId, service: service, message: error.message) }
+                try? await store.refuse(userId: entry.userId, service: service, message: error.message)
                 return nil
             case .rateLimited:
                 let until = now + max(1, error.retryAfter ?? 60)
                 logger.notice("list sync: \(client.label) asked to wait \(Int(until - now)) s (429)")
-                try? await offThread { try store.retry(entry, at: until, error: error.message, counts: false) }
+                try? await store.retry(entry, at: until, error: error.message, counts: false)
                 return until
             default:
                 let delay = min(3600, 30 * pow(2, Double(min(entry.attempts, 10))))
                 logger.warning("list sync: anime \(entry.aid) for user \(entry.userId) not sent (\(error.message)); again in \(Int(delay)) s")
-                try? await offThread { try store.retry(entry, at: now + delay, error: error.message) }
+                try? await store.retry(entry, at: now + delay, error: error.message)
                 return nil
             }
         } catch {

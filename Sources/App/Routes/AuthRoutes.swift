@@ -50,7 +50,7 @@ struct AuthRoutes<Context: CallerRequestContext> {
             var links: [String: any Sendable] = [:]
             if let listLinks {
                 for service in ["anilist", "mal"] {
-                    if let link = try await offThread({ try listLinks.link(userId: caller.userId, service: service) }) {
+                    if let link = try await listLinks.link(userId: caller.userId, service: service) {
                         links[service] = link.account
                     }
                 }
