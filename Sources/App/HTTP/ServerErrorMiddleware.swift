@@ -12,12 +12,13 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let dataDir: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let dialect = APISurface.of(request.uri.path).errorDialect
+        // Worked out only for an error: most requests never need it.
+        func dialect() -> APIError.Dialect { APISurface.of(request.uri.path).errorDialect }
         do {
             return try await next(request, context)
         } catch var error as APIError {
             // Routes and the access checks say what went wrong; the surface says how it is worded.
-            error.dialect = dialect
+            error.dialect = dialect()
             if error.status.code >= 500 {
                 log(error.internalCause ?? error.message, request, context, reference: nil)
             }
@@ -27,7 +28,7 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(
                 status: error.status,
                 message: error.body.flatMap { $0.isEmpty ? nil : $0 } ?? Self.sentence(error.status),
-                dialect: dialect,
+                dialect: dialect(),
                 headers: error.headers
             )
         } catch let error as any HTTPResponseError {
@@ -40,7 +41,7 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(
                 status: .serviceUnavailable,
                 message: "The shared mirror database does not answer; try again shortly (ref \(reference)).",
-                dialect: dialect,
+                dialect: dialect(),
                 headers: [.retryAfter: "30"]
             )
         } catch {
@@ -50,14 +51,14 @@ struct ServerErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw APIError(
                     status: .insufficientStorage,
                     message: "Disk full: the server cannot write to its data folder (ref \(reference)).",
-                    dialect: dialect
+                    dialect: dialect()
                 )
             }
             let kind = error is DatabaseError ? "a database error" : "an internal error"
             throw APIError(
                 status: .internalServerError,
                 message: "The server hit \(kind); its log has the cause (ref \(reference)).",
-                dialect: dialect
+                dialect: dialect()
             )
         }
     }
