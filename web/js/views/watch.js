@@ -42,6 +42,8 @@ export async function render(main, { args, params }) {
   try {
     ticket = await api.stream(fileId, query.toString());
   } catch (error) {
+    // Nothing to play: the message alone, not an empty player that looks as if it could start.
+    frame.remove();
     say(error.message, true);
     return;
   }
