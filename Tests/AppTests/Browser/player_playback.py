@@ -15,6 +15,7 @@ import sys
 import time
 
 from browser_kit import browser
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -31,6 +32,21 @@ def until(check, seconds):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+
+
+def choose(driver, menu, value):
+    """Picks `value` in the <select> `menu` as a person would; an engine may rebuild the options while the pick is
+    under way (the list of tracks arriving), and then the pick is made again on the new options."""
+    for _ in range(20):
+        try:
+            select = Select(driver.find_element(By.ID, menu))
+            select.select_by_value(value)
+            if select.first_selected_option.get_attribute("value") == value:
+                return True
+        except StaleElementReferenceException:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 def main(driver):
@@ -68,20 +84,18 @@ def main(driver):
     result["seekMs"] = round((time.monotonic() - t1) * 1000)
     result["continued"] = plays_on()
 
-    audio = Select(driver.find_element(By.ID, "audio"))
-    result["audioTracks"] = len(audio.options)
+    options = lambda menu: js("return document.getElementById(arguments[0]).options.length", menu)
+    result["audioTracks"] = options("audio")
     if result["audioTracks"] > 1:
         before = video("v.currentTime")
-        audio.select_by_value("1")
+        chosen = choose(driver, "audio", "1")
         fetched = lambda: js("return performance.getEntriesByType('resource').some(e => /\\/a1\\/[0-9]+\\.ts/.test(e.name))")
-        result["audioSwitched"] = (Select(driver.find_element(By.ID, "audio")).first_selected_option.get_attribute("value") == "1"
-                                   and until(fetched, 20) and until(lambda: video("!v.seeking && v.currentTime > 0"), 20)
+        result["audioSwitched"] = (chosen and until(fetched, 20) and until(lambda: video("!v.seeking && v.currentTime > 0"), 20)
                                    and plays_on() and abs(video("v.currentTime") - before) < 10)
 
-    subtitles = Select(driver.find_element(By.ID, "subtitles"))
-    result["subtitleTracks"] = len(subtitles.options) - 1  # less "Off"
+    result["subtitleTracks"] = options("subtitles") - 1  # less "Off"
     if result["subtitleTracks"]:
-        subtitles.select_by_value("0")
+        choose(driver, "subtitles", "0")
         # Paused at the cue's time, so nothing can carry playback past it; asked again if a player puts it elsewhere
         # (hls.js may restore the position it had before an audio switch).
         js(VIDEO + "v.pause()")

@@ -7,11 +7,17 @@ export function trackMenus({ defaultSubtitle }) {
   const subtitles = h('select', { id: 'subtitles' }, h('option', { value: -1 }, 'Off'));
   let engine = null;
   let subtitleChosen = false;
+  // Options are rebuilt only when the engine's list itself changes (not on every switch), so a menu a person has
+  // open is not swapped out from under them; the selection always follows the engine.
+  const fill = (select, names, first = []) => {
+    const labels = [...first, ...names];
+    if ([...select.options].map((o) => o.textContent).join('\n') === labels.join('\n')) return;
+    replace(select, first.map(() => h('option', { value: -1 }, 'Off')), names.map((name, i) => h('option', { value: i }, name)));
+  };
   const menus = () => {
-    replace(audio, engine.audioTracks().map((name, i) => h('option', { value: i }, name)));
+    fill(audio, engine.audioTracks());
     audio.value = engine.audioTrack();
-    // Rebuilt when the engine's list changes, keeping the track being shown selected.
-    replace(subtitles, h('option', { value: -1 }, 'Off'), engine.subtitleTracks().map((name, i) => h('option', { value: i }, name)));
+    fill(subtitles, engine.subtitleTracks(), ['Off']);
     subtitles.value = engine.subtitleTrack();
   };
   const listed = () => {
