@@ -245,8 +245,8 @@ public struct SeedImporter: Sendable {
     private func storedVersions() throws -> [Int: (etag: String, fetchedAt: Double)] {
         try store.writer.read { db in
             var result: [Int: (etag: String, fetchedAt: Double)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, etag, fetchedAt FROM anime")
-            while let row = try rows.next() { result[row[0]] = (row[1], row[2]) }
+            let rows = try DocumentVersionRow.fetchCursor(db, sql: "SELECT id, etag, fetchedAt FROM anime")
+            while let row = try rows.next() { result[row.id] = (row.etag, row.fetchedAt) }
             return result
         }
     }

@@ -259,15 +259,15 @@ public enum MirrorSchema {
     /// Rebuilds whatever a bulk import dropped. Run after every import and when the database opens, so an
     /// import that died midway leaves no index missing.
     public static func restoreIndexes(_ db: Database) throws {
-        let pending = try Row.fetchAll(db, sql: "SELECT name, sql FROM pendingIndex")
+        let pending = try PendingIndexRow.fetchAll(db, sql: "SELECT name, sql FROM pendingIndex")
         guard !pending.isEmpty else { return }
         // CREATE INDEX sorts with a second thread only when the rows overflow the sorter's memory, which follows
         // the page cache size: a small cache during the build splits the sort so both cores work on it (a quarter
         // faster for the 985,000 tag rows of a 20,000-anime import).
         try db.withTemporaryPragmas(["threads": 2, "cache_size": -4096]) {
-            for row in pending {
-                let name: String = row[0]
-                let sql: String = row[1]
+            for index in pending {
+                let name = index.name
+                let sql = index.sql
                 let exists =
                     try Bool.fetchOne(
                         db,
@@ -279,4 +279,10 @@ public enum MirrorSchema {
             }
         }
     }
+}
+
+/// A row of `pendingIndex`: an index a bulk import dropped, and the statement that makes it again.
+private struct PendingIndexRow: FetchableRecord, Decodable {
+    var name: String
+    var sql: String
 }

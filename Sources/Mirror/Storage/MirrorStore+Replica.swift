@@ -17,8 +17,8 @@ extension MirrorStore {
     public func documentVersions() async throws -> [Int: Double] {
         try await writer.readOffCooperativePool { db in
             var versions: [Int: Double] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, fetchedAt FROM anime")
-            while let row = try rows.next() { versions[row[0]] = row[1] }
+            let rows = try DocumentVersionRow.fetchCursor(db, sql: "SELECT id, etag, fetchedAt FROM anime")
+            while let row = try rows.next() { versions[row.id] = row.fetchedAt }
             return versions
         }
     }
@@ -44,14 +44,36 @@ extension MirrorStore {
                     """
             )
             for aid in aids {
-                guard let row = try Row.fetchOne(statement, arguments: [aid]) else { continue }
-                let xml: [UInt8] = [UInt8]((row[1] as Data?) ?? Data())
-                let safe: [UInt8]? = (row[2] as Data?).map { [UInt8]($0) }
+                guard let row = try DocumentCopyRow.fetchOne(statement, arguments: [aid]) else { continue }
                 copies.append(
-                    DocumentCopy(aid: row[0], xml: xml, matureSafeXml: safe, etag: row[3], fetchedAt: row[4], storedAt: row[5])
+                    DocumentCopy(
+                        aid: row.id,
+                        xml: [UInt8](row.xml),
+                        matureSafeXml: row.matureSafeXml.map { [UInt8]($0) },
+                        etag: row.etag,
+                        fetchedAt: row.fetchedAt,
+                        storedAt: row.storedAt
+                    )
                 )
             }
             return copies
         }
     }
+}
+
+/// The version columns of a row of `anime`: which document is stored for an aid, and from when.
+struct DocumentVersionRow: FetchableRecord, Decodable {
+    var id: Int
+    var etag: String
+    var fetchedAt: Double
+}
+
+/// A row of `anime` joined with its `document`, as a replica copies it.
+private struct DocumentCopyRow: FetchableRecord, Decodable {
+    var id: Int
+    var xml: Data
+    var matureSafeXml: Data?
+    var etag: String
+    var fetchedAt: Double
+    var storedAt: Double
 }

@@ -210,12 +210,19 @@ public struct MirrorStore: Sendable {
     public func seedFileStates() throws -> [String: SeedFileState] {
         try writer.read { db in
             var states: [String: SeedFileState] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modifiedAt, animeId FROM seedFile")
+            let rows = try SeedFileRow.fetchCursor(db, sql: "SELECT path, size, modifiedAt, animeId FROM seedFile")
             while let row = try rows.next() {
-                let state = SeedFileState(path: row[0], size: row[1], modifiedAt: row[2], aid: row[3])
-                states[state.path] = state
+                states[row.path] = SeedFileState(path: row.path, size: row.size, modifiedAt: row.modifiedAt, aid: row.animeId)
             }
             return states
         }
     }
+}
+
+/// A row of `seedFile`.
+private struct SeedFileRow: FetchableRecord, Decodable {
+    var path: String
+    var size: Int
+    var modifiedAt: Double
+    var animeId: Int?
 }

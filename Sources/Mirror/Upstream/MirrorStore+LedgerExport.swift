@@ -28,18 +28,60 @@ extension MirrorStore {
     public func ledgerExport() async throws -> LedgerExport {
         try await writer.readOffCooperativePool { db in
             var export = LedgerExport()
-            for row in try Row.fetchAll(db, sql: "SELECT startedAt, target, animeId, outcome, detail FROM upstreamRequest ORDER BY id") {
+            let requests = try UpstreamRequestRow.fetchAll(
+                db,
+                sql: "SELECT startedAt, target, animeId, outcome, detail FROM upstreamRequest ORDER BY id"
+            )
+            for row in requests {
                 // A request this store never finished stays counted, as a restart would count it.
                 export.requests.append(
-                    .init(startedAt: row[0], target: row[1], aid: row[2], outcome: row[3] ?? "interrupted", detail: row[4])
+                    .init(startedAt: row.startedAt, target: row.target, aid: row.animeId, outcome: row.outcome ?? "interrupted", detail: row.detail)
                 )
             }
-            for row in try Row.fetchAll(db, sql: "SELECT animeId, priority, enqueuedAt, requestCount, attempts FROM refreshQueue") {
-                export.queue.append(.init(aid: row[0], priority: row[1], enqueuedAt: row[2], requestCount: row[3], attempts: row[4]))
+            let queue = try RefreshQueueRow.fetchAll(
+                db,
+                sql: "SELECT animeId, priority, enqueuedAt, requestCount, attempts FROM refreshQueue"
+            )
+            for row in queue {
+                export.queue.append(
+                    .init(
+                        aid: row.animeId,
+                        priority: row.priority,
+                        enqueuedAt: row.enqueuedAt,
+                        requestCount: row.requestCount,
+                        attempts: row.attempts
+                    )
+                )
             }
-            for row in try Row.fetchAll(db, sql: "SELECT animeId, checkedAt FROM missingAnime") { export.missing[row[0]] = row[1] }
+            for row in try MissingAnimeRow.fetchAll(db, sql: "SELECT animeId, checkedAt FROM missingAnime") {
+                export.missing[row.animeId] = row.checkedAt
+            }
             export.state = try Self.upstreamState(db)
             return export
         }
     }
+}
+
+/// A row of `upstreamRequest`; `outcome` is nil while the request is in flight.
+private struct UpstreamRequestRow: FetchableRecord, Decodable {
+    var startedAt: Double
+    var target: String
+    var animeId: Int?
+    var outcome: String?
+    var detail: String?
+}
+
+/// A row of `refreshQueue`.
+struct RefreshQueueRow: FetchableRecord, Decodable {
+    var animeId: Int
+    var priority: Int
+    var enqueuedAt: Double
+    var requestCount: Int
+    var attempts: Int
+}
+
+/// A row of `missingAnime`: when AniDB last said it has no such anime.
+private struct MissingAnimeRow: FetchableRecord, Decodable {
+    var animeId: Int
+    var checkedAt: Double
 }

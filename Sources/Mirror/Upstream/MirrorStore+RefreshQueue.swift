@@ -142,14 +142,14 @@ extension MirrorStore {
     /// (an entry asked within 24 hours waits out its day and is overtaken).
     static func position(of aid: Int, in db: Database, now: Double) throws -> QueuePosition? {
         guard
-            let row = try Row.fetchOne(
+            let entry = try RefreshQueueRow.fetchOne(
                 db,
-                sql: "SELECT priority, enqueuedAt FROM refreshQueue WHERE animeId = ?",
+                sql: "SELECT animeId, priority, enqueuedAt, requestCount, attempts FROM refreshQueue WHERE animeId = ?",
                 arguments: [aid]
             )
         else { return nil }
-        let priority: Int = row[0]
-        let enqueuedAt: Double = row[1]
+        let priority = entry.priority
+        let enqueuedAt = entry.enqueuedAt
         let ahead =
             try Int.fetchOne(
                 db,
@@ -202,14 +202,14 @@ extension MirrorStore {
     /// When AniDB was last asked for `aid`, and whether that request is still in flight; nil if never.
     public func lastUpstreamRequest(aid: Int) async throws -> (startedAt: Double, inFlight: Bool)? {
         try await writer.readOffCooperativePool { db in
-            try Row.fetchOne(
+            try LastRequestRow.fetchOne(
                 db,
                 sql: """
-                    SELECT startedAt, outcome IS NULL FROM upstreamRequest
+                    SELECT startedAt, outcome IS NULL AS inFlight FROM upstreamRequest
                     WHERE animeId = ? AND target = 'anime' ORDER BY startedAt DESC LIMIT 1
                     """,
                 arguments: [aid]
-            ).map { ($0[0], $0[1]) }
+            ).map { ($0.startedAt, $0.inFlight) }
         }
     }
 
@@ -253,15 +253,15 @@ extension MirrorStore {
     /// Upstream requests by outcome over the 24 hours before `now` (in flight ones as "pending").
     public func upstreamOutcomes(now: Double) async throws -> [String: Int] {
         try await writer.readOffCooperativePool { db in
-            let rows = try Row.fetchAll(
+            let rows = try OutcomeCountRow.fetchAll(
                 db,
                 sql: """
-                    SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM upstreamRequest
+                    SELECT COALESCE(outcome, 'pending') AS outcome, COUNT(*) AS count FROM upstreamRequest
                     WHERE startedAt > ? GROUP BY 1
                     """,
                 arguments: [now - UpstreamLimits.day]
             )
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0.outcome, $0.count) })
         }
     }
 
@@ -380,4 +380,16 @@ extension MirrorStore {
         }
         cache?.invalidate([aid])
     }
+}
+
+/// The newest request for an anime: when it started and whether it has an outcome yet.
+private struct LastRequestRow: FetchableRecord, Decodable {
+    var startedAt: Double
+    var inFlight: Bool
+}
+
+/// Requests of one outcome (`pending` for those in flight).
+private struct OutcomeCountRow: FetchableRecord, Decodable {
+    var outcome: String
+    var count: Int
 }
