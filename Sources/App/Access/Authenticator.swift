@@ -131,7 +131,6 @@ final class Authenticator: Sendable {
     /// Whether a stream link made for `userId` still may be used: its user still exists (0: the install is open).
     func linkUserIsValid(_ userId: Int64) async throws -> Bool {
         if userId == 0 { return try await isOpen() }
-        let users = users
         return try await users.user(id: userId) != nil
     }
 

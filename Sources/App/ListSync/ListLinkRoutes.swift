@@ -99,7 +99,6 @@ struct ListLinkRoutes<Context: CallerRequestContext> {
         for service in ["anilist", "mal"] {
             router.delete("api/me/links/\(service)") { _, context in
                 let user = try userId(context)
-                let store = store
                 guard try await store.removeLink(userId: user, service: service) else {
                     throw APIError.notFound("No \(Self.label(service)) account is linked.")
                 }

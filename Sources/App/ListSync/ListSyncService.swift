@@ -135,7 +135,6 @@ final class ListSyncService: Service, Sendable {
 
     /// Sends one entry; returns until when to pause everything (the service asked to slow down).
     func deliver(_ entry: ListEntry, _ link: ListLink) async -> Double? {
-        let store = store
         let status = ListStatus(rawValue: entry.status) ?? .current
         do {
             try await client.save(entry, status: status, link: link)
@@ -149,7 +148,6 @@ final class ListSyncService: Service, Sendable {
             switch error.kind {
             case .refusedKey:
                 logger.notice("list sync: \(client.label) refused user \(entry.userId)'s token; nothing more is sent until they link again")
-                let service = service
                 try? await store.refuse(userId: entry.userId, service: service, message: error.message)
                 return nil
             case .rateLimited:

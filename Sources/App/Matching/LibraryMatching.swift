@@ -120,8 +120,7 @@ final class LibraryMatching: Sendable {
 
     /// Which anime are on disk (applied matches).
     func onDisk() async throws -> Set<Int> {
-        let index = index
-        return Set(try await index.filesByAnime().keys)
+        Set(try await index.filesByAnime().keys)
     }
 
     /// The missing-relations report for what is on disk; documents it lacks are queued.

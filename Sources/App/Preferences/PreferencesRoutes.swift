@@ -12,7 +12,6 @@ struct PreferencesRoutes<Context: CallerRequestContext> {
     func register(on router: Router<Context>) {
         router.get("api/me/preferences") { _, context in
             let user = try userId(context)
-            let preferences = preferences
             return try JSONResponse.make(try await preferences.preferences(userId: user))
         }
         router.put("api/me/preferences") { request, context in

@@ -19,7 +19,6 @@ struct RestrictedFilter: Sendable {
     /// Whether `userId` hides 18+ titles, and the aids that hides, from one read of their preferences.
     func view(for userId: Int64?) async throws -> (hides: Bool, hidden: Set<Int>) {
         guard let userId else { return (false, []) }
-        let preferences = preferences
         guard try await preferences.preferences(userId: userId).hideRestricted else { return (false, []) }
         return (true, try await store.restrictedAids())
     }

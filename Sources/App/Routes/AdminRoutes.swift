@@ -89,7 +89,6 @@ struct AdminRoutes<Context: CallerRequestContext> {
         }
         api.delete("users/:id") { _, context in
             let user = try await user(context)
-            let users = users
             try await accountChange { try users.remove(name: user.name) }
             authenticator.forgetCached()
             return Response(status: .noContent)
@@ -133,7 +132,6 @@ struct AdminRoutes<Context: CallerRequestContext> {
     func user(_ context: Context) async throws -> User {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0 else { throw APIError.badRequest("A user id is a positive integer.") }
-        let users = users
         guard let user = try await users.user(id: id) else {
             throw APIError.notFound("No user \(id).")
         }

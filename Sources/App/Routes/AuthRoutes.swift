@@ -32,7 +32,6 @@ struct AuthRoutes<Context: CallerRequestContext> {
         router.post("api/auth/login") { request, context in try await login(request, context) }
         router.post("api/auth/logout") { request, _ in
             if let token = AccessMiddleware<Context>.cookie(AccessMiddleware<Context>.sessionCookie, in: request) {
-                let users = users
                 try await users.endSession(token: token)
                 authenticator.forgetCached()
             }
@@ -67,7 +66,6 @@ struct AuthRoutes<Context: CallerRequestContext> {
                 throw APIError(status: .conflict, message: "There are no users yet: add one with `anikura user add`.")
             }
             let change: PasswordChange = try await RequestParsing.json(request, #"Send {"currentPassword", "newPassword"}."#)
-            let users = users
             guard try await users.verify(name: name, password: change.currentPassword) != nil else {
                 throw APIError(status: .forbidden, message: "The current password is wrong.")
             }

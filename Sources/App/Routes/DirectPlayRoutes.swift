@@ -101,7 +101,6 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
 
     func file(_ context: Context) async throws -> LibraryFile {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-        let index = index
         guard let file = try await index.file(id: id) else {
             throw APIError.notFound("No library file \(id).")
         }

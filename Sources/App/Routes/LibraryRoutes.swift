@@ -45,12 +45,10 @@ struct LibraryRoutes<Context: RequestContext> {
             return try JSONResponse.make(status: .accepted, headers: [.location: "/api/jobs/\(job.id)"], job)
         }
         api.get("library") { _, _ in
-            let index = index
-            return try JSONResponse.make(LibraryListing(series: try await index.series()))
+            try JSONResponse.make(LibraryListing(series: try await index.series()))
         }
         api.get("library/files/:id") { _, context in
             let id = try RequestParsing.fileID(context.parameters.get("id"))
-            let index = index
             guard let file = try await index.file(id: id) else {
                 throw APIError(status: .notFound, message: "No library file \(id).")
             }

@@ -32,7 +32,6 @@ struct StreamRoutes<Context: CallerRequestContext> {
                 throw APIError.notFound("No library file \(file.id).")
             }
             let info = try await run { try await streams.info(try await source(file)) }
-            let preferences = preferences
             let viewer = try await preferences.preferences(userId: caller.userId)
             let client = try clientProfile(request, info: info, viewer: viewer)
             let decision = streams.decision(info, client: client)
@@ -247,14 +246,12 @@ struct StreamRoutes<Context: CallerRequestContext> {
 
     /// The anime a file is matched to (an applied match), if any.
     func placedAid(_ file: LibraryFile) async throws -> Int? {
-        let index = index
         let id = file.id
         return try await index.placement(fileId: id)?.aid
     }
 
     func libraryFile(_ context: Context) async throws -> LibraryFile {
         let id = try RequestParsing.fileID(context.parameters.get("fileId"))
-        let index = index
         guard let file = try await index.file(id: id) else {
             throw APIError.notFound("No library file \(id).")
         }

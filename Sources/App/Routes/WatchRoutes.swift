@@ -47,7 +47,6 @@ struct WatchRoutes<Context: CallerRequestContext> {
         me.post("progress/:fileId") { request, context in try await record(request, context) }
         me.get("progress/:fileId") { _, context in
             let (user, fileId) = try ids(context)
-            let watch = watch
             guard let progress = try await watch.progress(userId: user, fileId: fileId) else {
                 guard try await fileExists(fileId) else { throw noFile(fileId) }
                 return try JSONResponse.make(ProgressView(fileId: fileId, nil))
@@ -57,7 +56,6 @@ struct WatchRoutes<Context: CallerRequestContext> {
         for (method, watched) in [(HTTPRequest.Method.post, true), (.delete, false)] {
             me.on("watched/:fileId", method: method) { _, context in
                 let (user, fileId) = try ids(context)
-                let watch = watch
                 let now = clock.now()
                 guard try await watch.setWatched(userId: user, fileId: fileId, watched, now: now) else {
                     throw noFile(fileId)
@@ -71,7 +69,6 @@ struct WatchRoutes<Context: CallerRequestContext> {
             me.on("watched/series/:aid", method: method) { _, context in
                 let user = try userId(context)
                 let aid = try RequestParsing.aid(context.parameters.get("aid"))
-                let watch = watch
                 let now = clock.now()
                 let files = try await watch.setSeriesWatched(userId: user, aid: aid, watched, now: now)
                 guard files > 0 else { throw APIError.notFound("No file on disk is matched to anime \(aid).") }
@@ -109,7 +106,6 @@ struct WatchRoutes<Context: CallerRequestContext> {
         else {
             throw APIError.badRequest("position and duration must be seconds, position within the duration.")
         }
-        let watch = watch
         let now = clock.now()
         let progress = try await watch.record(userId: user, fileId: fileId, position: report.position, duration: report.duration, now: now)
         guard let progress else { throw noFile(fileId) }
@@ -129,8 +125,7 @@ struct WatchRoutes<Context: CallerRequestContext> {
     }
 
     func fileExists(_ id: Int64) async throws -> Bool {
-        let watch = watch
-        return try await watch.fileExists(id)
+        try await watch.fileExists(id)
     }
 
     func noFile(_ id: Int64) -> APIError { APIError.notFound("No library file \(id).") }
