@@ -84,6 +84,36 @@ struct PlayerPageTests {
         }
     }
 
+    @Test("a file the server cannot play: the page says why in its status line, with no empty player left to press")
+    func unplayable() async throws {
+        let folder = try await StreamAPITests.mediaFolder()
+        // Named like an episode, so the scan lists it; not a video, so probing it fails.
+        let name = "[Grp] Show - 04 [1080p].mkv"
+        try Data(repeating: 0x5A, count: 64 * 1024).write(to: URL(fileURLWithPath: folder + "/Show/" + name))
+        let app = try await TestApp.build(environment: ["ANIKURA_LIBRARY_MEDIA_DIRS": folder])
+        try await app.test(.live) { client in
+            let files = try await StreamAPITests.library(client)
+            let id = try #require(files[name])
+            let port = try #require(client.port)
+            // What the API says is what the page must show.
+            let message = try await client.execute(uri: "/api/stream/\(id)", method: .get) { response in
+                #expect(response.status.code >= 400, "\(response.status)")
+                return (try response.json()["error"] as? [String: Any])?["message"] as? String
+            }
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/player_unplayable.py")
+            let run = try await ChildProcess.run("/usr/bin/python3", [script.path, "http://127.0.0.1:\(port)", String(id)])
+            let seen = try JSONSerialization.jsonObject(with: run.standardOutput) as? [String: Any] ?? [:]
+            #expect(seen["isError"] as? Bool == true, "\(seen) \(run.standardError.suffix(2000))")
+            #expect(seen["status"] as? String == message, "\(seen)")
+            #expect(!(message ?? "").isEmpty)
+            #expect(seen["video"] as? Bool == false && seen["frame"] as? Bool == false && seen["seekBar"] as? Bool == false, "\(seen)")
+            // The heading still says which episode this is.
+            #expect((seen["heading"] as? String ?? "").contains("Show"), "\(seen)")
+            // and a link leads back (to the library: this file is matched to no anime).
+            #expect(seen["back"] as? String == "/library", "\(seen)")
+        }
+    }
+
     /// The browser script beside this file.
     static var resumeScript: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/resume_after_reload.py").path

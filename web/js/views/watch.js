@@ -45,6 +45,9 @@ export async function render(main, { args, params }) {
     // Nothing to play: the message alone, not an empty player that looks as if it could start.
     frame.remove();
     say(error.message, true);
+    const back = context?.aid ? { href: `/series/${context.aid}`, text: `Back to ${context.seriesTitle || 'the series'}` }
+      : { href: '/library', text: 'Back to the library' };
+    status.after(h('p', {}, h('a', { id: 'watch-back', href: back.href }, back.text)));
     return;
   }
   const info = ticket.info, v = info.video, duration = info.duration;
