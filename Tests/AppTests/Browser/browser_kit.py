@@ -24,6 +24,18 @@ def browser(width, height, dark=False):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def observe(look, width=1280, height=900):
+    """Runs `look(driver)` in a fresh browser and prints what it returns as JSON, or {"failure": why} when it
+    raises: for the scripts that report what they saw rather than pass/fail checks."""
+    driver = browser(width, height)
+    try:
+        print(json.dumps(look(driver)))
+    except Exception as error:  # noqa: BLE001 — the test prints why
+        print(json.dumps({"failure": f"{type(error).__name__}: {error}"}))
+    finally:
+        driver.quit()
+
+
 def viewport(driver, width, height):
     """The page's own area at width x height (the window adds its frame)."""
     driver.set_window_size(width, height)

@@ -9,12 +9,11 @@ errors are logged there as warnings).
 Usage: player_playback.py BASE_URL FILE_ID ENGINE(hlsjs|native) CUE_SECONDS
 Prints one JSON object with what it saw (see PlayerPageTests), or {"failure": reason}.
 """
-import json
 import re
 import sys
 import time
 
-from browser_kit import browser
+from browser_kit import observe
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -140,10 +139,4 @@ def main(driver):
     return result
 
 
-driver = browser(1280, 900)
-try:
-    print(json.dumps(main(driver)))
-except Exception as error:  # noqa: BLE001 — the test prints why
-    print(json.dumps({"failure": f"{type(error).__name__}: {error}"}))
-finally:
-    driver.quit()
+observe(main)

@@ -6,11 +6,10 @@ heading, and where the way back leads.
 Usage: player_unplayable.py BASE_URL FILE_ID [SCREENSHOT]
 Prints one JSON object, or {"failure": reason}.
 """
-import json
 import sys
 import time
 
-from browser_kit import browser
+from browser_kit import observe
 
 base, file_id = sys.argv[1], sys.argv[2]
 shot = sys.argv[3] if len(sys.argv) > 3 else None
@@ -33,10 +32,4 @@ def main(driver):
     return seen
 
 
-driver = browser(1280, 900)
-try:
-    print(json.dumps(main(driver)))
-except Exception as error:  # noqa: BLE001 — the test prints why
-    print(json.dumps({"failure": f"{type(error).__name__}: {error}"}))
-finally:
-    driver.quit()
+observe(main)
