@@ -6,6 +6,7 @@ import HummingbirdCore
 import Library
 import Logging
 import Mirror
+import OffThread
 import Outside
 import ServiceLifecycle
 import Stream
@@ -122,11 +123,15 @@ func buildParts(
     let children = ChildProcessGroup(cacheRoot: configuration.segmentCachePath)
     let libraryIndex = LibraryIndex(writer: database.writer)
     let probes = ProbeCache(writer: database.writer)
+    // Calls into media folders (probes, segment reads, file checks) share one guard, so a dead mount cannot take
+    // the blocking pool from everything else.
+    let mountGuard = MountGuard(patience: .milliseconds(Int(configuration.library.diskTimeoutSeconds * 1000)))
     let streams = StreamService(
         probes: probes,
         cache: SegmentCache(root: configuration.segmentCachePath, capacityBytes: configuration.hls.cacheMegabytes << 20),
         tool: FFmpegTool(executable: configuration.hls.ffmpeg, group: children),
         settings: configuration.hls.streamSettings,
+        mountGuard: mountGuard,
         logger: logger
     )
     let tokens = StreamTokens(
@@ -303,7 +308,8 @@ func buildParts(
             watch: watch,
             mappingFiles: mappingFiles,
             handOff: handOff,
-            probes: probes
+            probes: probes,
+            mountGuard: mountGuard
         ),
         posters: posters,
         restricted: restricted
@@ -350,7 +356,8 @@ func buildParts(
         authenticator: authenticator,
         publicURL: access.publicURL,
         restricted: restricted,
-        now: { Date(timeIntervalSince1970: clock.now()) }
+        now: { Date(timeIntervalSince1970: clock.now()) },
+        mountGuard: mountGuard
     )
     .register(on: router)
     // Shut down in reverse: the alert checks stop, jobs finish, producers stop, then any ffmpeg left goes with the

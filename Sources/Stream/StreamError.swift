@@ -14,6 +14,9 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
     /// error number of our own writes, and for ffmpeg (whose exit status does not say) from the free space left on
     /// the output's filesystem when it failed.
     case diskFull(String)
+    /// The folder holding the file did not answer in time (a network mount that stopped answering, a disk that
+    /// does not wake); the call may still be waiting on it.
+    case stalled(path: String, seconds: Int)
     /// The client stopped waiting (its request was cancelled, or the server is stopping); the segment goes on.
     case cancelled
 
@@ -25,6 +28,7 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
         case .busy(let seconds): "all transcoding slots are busy; retry in \(seconds) s"
         case .production(let reason): "segment production failed: \(reason)"
         case .diskFull(let what): "no space left on the disk for \(what)"
+        case .stalled(let path, let seconds): "the folder of \(path) did not answer within \(seconds) s"
         case .cancelled: "the wait for the segment was cancelled"
         }
     }

@@ -54,7 +54,7 @@ extension StreamService {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch rendition {
         case .video(.copy):
-            try await remux(source.path, info.video!.streamIndex, info, segment.start, end, "\(folder)/\(index).ts")
+            try await remux(source, info.video!.streamIndex, info, segment.start, end, "\(folder)/\(index).ts")
         case .video(.h264(let height, let burn)):
             var burnIn: TranscodeArguments.Burn?
             if let burn {
@@ -82,7 +82,7 @@ extension StreamService {
             let audio = info.audio[track]
             let output = "\(folder)/\(index).ts"
             if copiesAudio(track, info) {
-                try await remux(source.path, audio.streamIndex, info, segment.start, end, output)
+                try await remux(source, audio.streamIndex, info, segment.start, end, output)
             } else {
                 // The AAC encoder's priming frame starts 21 ms early and its last frame runs past the end: the
                 // encoded segment is trimmed to the frames that start inside it, so neighbours never overlap.
@@ -132,7 +132,7 @@ extension StreamService {
     }
 
     private func remux(
-        _ path: String,
+        _ source: StreamSource,
         _ streamIndex: Int,
         _ info: MediaInfo,
         _ start: Double,
@@ -141,7 +141,8 @@ extension StreamService {
     ) async throws(StreamError) {
         let remuxer = self.remuxer
         let videoIndex = info.video!.streamIndex
-        try await offThread { () throws(StreamError) in
+        let path = source.path
+        try await reading(source) { () throws(StreamError) in
             try remuxer.remux(
                 path: path,
                 streamIndex: streamIndex,

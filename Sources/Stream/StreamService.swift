@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import OffThread
+public import OffThread
 public import ServiceLifecycle
 import Synchronization
 
@@ -19,6 +19,8 @@ public final class StreamService: Service, Sendable {
     let logger: Logger
     let remuxer = SegmentRemuxer()
     let gate = ProductionGate()
+    /// Keeps calls into a media folder that stopped answering from taking the blocking pool.
+    public let mountGuard: MountGuard
     /// Seek-preview sprite sheets, made one file at a time in the background.
     public let trickplay: TrickplayMaker
 
@@ -34,8 +36,16 @@ public final class StreamService: Service, Sendable {
 
     private let state = Mutex(State())
 
-    public init(probes: ProbeCache, cache: SegmentCache, tool: any MediaTool, settings: StreamSettings, logger: Logger) {
+    public init(
+        probes: ProbeCache,
+        cache: SegmentCache,
+        tool: any MediaTool,
+        settings: StreamSettings,
+        mountGuard: MountGuard = MountGuard(),
+        logger: Logger
+    ) {
         self.probes = probes
+        self.mountGuard = mountGuard
         self.cache = cache
         self.tool = tool
         self.settings = settings
@@ -49,7 +59,7 @@ public final class StreamService: Service, Sendable {
     public func info(_ source: StreamSource) async throws(StreamError) -> MediaInfo {
         if let known = state.withLock({ $0.infos[source] }) { return known }
         let probes = self.probes
-        let info = try await offThread { () throws(StreamError) -> MediaInfo in
+        let info = try await reading(source) { () throws(StreamError) -> MediaInfo in
             do {
                 return try probes.info(for: source)
             } catch let error as StreamError {
@@ -64,6 +74,16 @@ public final class StreamService: Service, Sendable {
             state.infos[source] = info
         }
         return info
+    }
+
+    /// Runs a blocking call that reads `source` from its media folder, within the folder's `MountGuard` slots.
+    func reading<T: Sendable>(
+        _ source: StreamSource,
+        _ body: @escaping @Sendable () throws(StreamError) -> T
+    ) async throws(StreamError) -> T {
+        let path = source.path
+        let seconds = Int(mountGuard.patience.components.seconds)
+        return try await mountGuard.run(folder: source.folder, stalled: StreamError.stalled(path: path, seconds: seconds), body)
     }
 
     public func decision(_ info: MediaInfo, client: ClientProfile) -> StreamDecision {

@@ -107,6 +107,9 @@ struct ConfigurationTests {
         #expect(failure("[radarr]\nurl = \"radarr:7878\"\napi_key = \"x\"")?.contains("radarr.url") == true)
         #expect(failure("[library]\nwatch_settle_secs = 0")?.contains("library.watch_settle_secs") == true)
         #expect(failure("[library]\nrescan_mins = -1")?.contains("library.rescan_mins") == true)
+        #expect(try load(nil, [:]).library.diskTimeoutSeconds == 20)
+        #expect(try load(nil, ["ANIKURA_LIBRARY_DISK_TIMEOUT_SECS": "2.5"]).library.diskTimeoutSeconds == 2.5)
+        #expect(failure("[library]\ndisk_timeout_secs = 0")?.contains("library.disk_timeout_secs") == true)
     }
 
     @Test("bad files and values stop start-up with one line naming the key")

@@ -74,6 +74,7 @@ struct ConfigKey: Sendable {
         .init(name: "library.watch", kind: .bool, defaultValue: .bool(true)),
         .init(name: "library.watch_settle_secs", kind: .double, defaultValue: .double(2)),
         .init(name: "library.rescan_mins", kind: .double, defaultValue: .double(60)),
+        .init(name: "library.disk_timeout_secs", kind: .double, defaultValue: .double(20)),
         .init(name: "library.path_map", kind: .table, defaultValue: .table([:])),
         .init(name: "sonarr.url", kind: .string, defaultValue: .string("")),
         .init(name: "sonarr.api_key", kind: .string, defaultValue: .string("")),

@@ -8,6 +8,9 @@ struct LibraryEventSettings: Sendable, Equatable {
     var settleSeconds = 2.0
     /// `library.rescan_mins`: a whole scan this often (0: never), for folders inotify cannot see (network mounts).
     var rescanMinutes = 60.0
+    /// `library.disk_timeout_secs`: how long a request waits for a media folder that does not answer (a dead network
+    /// mount) before it is told so; see `MountGuard`.
+    var diskTimeoutSeconds = 20.0
     var pathMap = PathMap([:])
 
     init() {}
@@ -18,6 +21,8 @@ struct LibraryEventSettings: Sendable, Equatable {
         guard (0.05...600).contains(settleSeconds) else { throw reader.invalid("library.watch_settle_secs", "must be 0.05 to 600") }
         rescanMinutes = reader.double("library.rescan_mins")
         guard (0...10_080).contains(rescanMinutes) else { throw reader.invalid("library.rescan_mins", "must be 0 (off) to 10080") }
+        diskTimeoutSeconds = reader.double("library.disk_timeout_secs")
+        guard (0.5...600).contains(diskTimeoutSeconds) else { throw reader.invalid("library.disk_timeout_secs", "must be 0.5 to 600") }
         let table = reader.table("library.path_map")
         for (theirs, ours) in table {
             guard !theirs.isEmpty, !ours.isEmpty else { throw reader.invalid("library.path_map", "a path is empty") }

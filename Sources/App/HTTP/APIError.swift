@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Library
 
 /// Every error a route can answer with, mapped to HTTP once: the stages throw their own typed errors and only this
 /// type knows status codes and body shapes.
@@ -49,5 +50,16 @@ struct APIError: Error, HTTPResponseError {
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension APIError {
+    /// A library file's folder did not answer within `library.disk_timeout_secs` (see `MountGuard`).
+    static func folderStalled(_ file: LibraryFile) -> APIError {
+        APIError(
+            status: .gatewayTimeout,
+            message: "The folder holding library file \(file.id) did not answer in time (is the disk or network share there?).",
+            internalCause: "no answer from \(file.root) for \(file.path)"
+        )
     }
 }

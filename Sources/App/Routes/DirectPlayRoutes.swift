@@ -20,6 +20,8 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
     /// 18+ titles hidden from users who hide them: no playlist of one.
     let restricted: RestrictedFilter
     let now: @Sendable () -> Date
+    /// The media folders' share of the blocking pool (the one the streams use).
+    let mountGuard: MountGuard
     let fileIO = FileIO()
 
     func register(on router: Router<Context>) {
@@ -113,7 +115,8 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
     func raw(_ file: LibraryFile, request: Request, context: Context) async throws -> Response {
         let path = file.path
         // Sized now, not from the index: a file replaced since the last scan is served as it is.
-        let status = await offThread { () -> (size: Int, modified: Int)? in
+        let status = try await mountGuard.run(folder: file.root, stalled: APIError.folderStalled(file)) {
+            () throws(APIError) -> (size: Int, modified: Int)? in
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             return (Int(info.st_size), Int(info.st_mtim.tv_sec))

@@ -283,11 +283,15 @@ struct StreamRoutes<Context: CallerRequestContext> {
             )
         }
         let path = file.path
-        // A file on a sleeping disk can take seconds to answer: asked off the cooperative threads.
-        guard await offThread({ FileManager.default.isReadableFile(atPath: path) }) else {
+        // A file on a sleeping disk can take seconds to answer, one on a dead mount forever: asked off the
+        // cooperative threads, within its folder's share of the blocking pool.
+        let readable = try await streams.mountGuard.run(folder: file.root, stalled: APIError.folderStalled(file)) {
+            () throws(APIError) -> Bool in FileManager.default.isReadableFile(atPath: path)
+        }
+        guard readable else {
             throw APIError.notFound("Library file \(file.id) is no longer on disk; scan the library again.")
         }
-        return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
+        return StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt, folder: file.root)
     }
 
     /// Runs stream work, mapping its errors to HTTP once. The answers name no path (the `/hls` routes are reachable
@@ -312,6 +316,12 @@ struct StreamRoutes<Context: CallerRequestContext> {
                     status: .serviceUnavailable,
                     message: error.description,
                     headers: [.retryAfter: "\(seconds)"]
+                )
+            case .stalled(_, let seconds):
+                throw APIError(
+                    status: .gatewayTimeout,
+                    message: "The folder holding this file did not answer within \(seconds) s (is the disk or network share there?).",
+                    internalCause: error.description
                 )
             case .cancelled:
                 throw APIError(

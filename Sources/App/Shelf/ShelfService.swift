@@ -20,6 +20,8 @@ struct ShelfService: Sendable {
     var handOff = HandOffTargets()
     /// The streams' probe results, for a file's chapters on the player page.
     var probes: ProbeCache? = nil
+    /// The media folders' share of the blocking pool, for the probe that reads chapters.
+    var mountGuard = MountGuard()
     /// Summaries change only when a document is stored or the titles dump replaced: kept while the mirror's
     /// matching version stays the same, so the grid reads the library and watch state alone.
     let summaries = SummaryCache()
@@ -173,8 +175,11 @@ struct ShelfService: Sendable {
     /// The file's chapters from its probe (made once, kept with the stream's); nil when it cannot be read.
     func chapters(of file: LibraryFile) async throws -> [WatchContext.Chapter]? {
         guard let probes, !file.offline else { return nil }
-        let source = StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt)
-        guard let info = try? await offThread({ try probes.info(for: source) }) else { return nil }
+        let source = StreamSource(fileId: file.id, path: file.path, size: file.size, modifiedAt: file.modifiedAt, folder: file.root)
+        let info = try? await mountGuard.run(folder: file.root, stalled: StreamError.stalled(path: file.path, seconds: 0)) {
+            () throws(StreamError) -> MediaInfo? in try? probes.info(for: source)
+        }
+        guard let info = info ?? nil else { return nil }
         return info.chapters.map { WatchContext.Chapter(title: $0.title, start: $0.start, end: $0.end, kind: $0.kind.rawValue) }
     }
 

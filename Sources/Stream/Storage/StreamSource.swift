@@ -4,12 +4,15 @@ public struct StreamSource: Sendable, Hashable {
     public var path: String
     public var size: Int
     public var modifiedAt: Double
+    /// The media folder the file is in: calls into one folder share its `MountGuard` slots.
+    public var folder: String
 
-    public init(fileId: Int64, path: String, size: Int, modifiedAt: Double) {
+    public init(fileId: Int64, path: String, size: Int, modifiedAt: Double, folder: String = "") {
         self.fileId = fileId
         self.path = path
         self.size = size
         self.modifiedAt = modifiedAt
+        self.folder = folder
     }
 
     /// Names this version of the file: segments of a file that changed are never served again.

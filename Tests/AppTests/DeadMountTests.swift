@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import TestMedia
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A media folder that stops answering (a network share gone away) while people press play. Stood in for by a
+/// FIFO under a file's name: opening it blocks, as an `open` on a dead NFS mount does, until a writer comes.
+/// Watched from outside on the real `anikura serve`, whose blocking pool is its own.
+@Suite("a media folder that stops answering")
+struct DeadMountTests {
+    @Test("plays of a file there are told so in time; the rest of the API and other folders go on; it recovers", .timeLimit(.minutes(2)))
+    func deadFolder() async throws {
+        let top = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: top) }
+        let video = await MediaFixtures.h264
+        for (folder, name) in [("dead/Show", "[G] Show - 01.mkv"), ("dead/Show", "[G] Show - 02.mkv"), ("alive/Other", "[G] Other - 01.mkv")] {
+            try FileManager.default.createDirectory(atPath: "\(top)/\(folder)", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: video, toPath: "\(top)/\(folder)/\(name)")
+        }
+        let port = CrashRecoveryTests.freePort()
+        let settings = [
+            "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": top + "/data",
+            "ANIKURA_LIBRARY_MEDIA_DIRS": "\(top)/dead:\(top)/alive", "ANIKURA_LIBRARY_WATCH": "false",
+            "ANIKURA_LIBRARY_DISK_TIMEOUT_SECS": "2",
+        ]
+        let http = HTTPClient.shared
+        let fifo = "\(top)/dead/Show/[G] Show - 02.mkv"
+        _ = try await ChildProcess.withRunning(CommandLineTests.executable.path, ["serve"], environment: CrashRecoveryTests.environment(settings)) {
+            server in
+            #expect(await CrashRecoveryTests.waitUntil { await CrashRecoveryTests.call(http, port, "/health") != nil })
+            #expect(await CrashRecoveryTests.call(http, port, "/api/library/scan", method: .POST)?.0 == 202)
+            var ids: [String: Int] = [:]
+            _ = await CrashRecoveryTests.waitUntil {
+                let series = await CrashRecoveryTests.call(http, port, "/api/library")?.1["series"] as? [[String: Any]] ?? []
+                for file in series.flatMap({ $0["files"] as? [[String: Any]] ?? [] }) {
+                    ids[(((file["path"] as? String) ?? "") as NSString).lastPathComponent] = file["id"] as? Int
+                }
+                return ids.count == 3
+            }
+            let hung = try #require(ids["[G] Show - 02.mkv"])
+            let sameFolder = try #require(ids["[G] Show - 01.mkv"])
+            let otherFolder = try #require(ids["[G] Other - 01.mkv"])
+            // The share goes away under the second episode.
+            try FileManager.default.removeItem(atPath: fifo)
+            #expect(mkfifo(fifo, 0o644) == 0)
+
+            // More plays than the blocking pool has threads (8), on a client of their own: the shared one keeps 8
+            // connections to a host, and would hold the requests below behind them.
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+            let players = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let plays = Task {
+                await withTaskGroup(of: (UInt?, Duration).self) { group in
+                    for _ in 0..<12 {
+                        group.addTask {
+                            let started = ContinuousClock.now
+                            let status = await CrashRecoveryTests.call(players, port, "/api/stream/\(hung)")?.0
+                            return (status, ContinuousClock.now - started)
+                        }
+                    }
+                    return await group.reduce(into: [(UInt?, Duration)]()) { $0.append($1) }
+                }
+            }
+            // Meanwhile everything else answers at once.
+            for path in ["/api/library", "/api/me", "/api/shelf", "/api/stream/\(otherFolder)", "/api/watch/\(otherFolder)"] {
+                let started = ContinuousClock.now
+                let status = await CrashRecoveryTests.call(http, port, path)?.0
+                #expect(status == 200, "\(path) while the folder hangs: \(status.map(String.init) ?? "no answer")")
+                #expect(ContinuousClock.now - started < .seconds(1.5), "\(path) took \(ContinuousClock.now - started)")
+            }
+            let answers = await plays.value
+            try? await players.shutdown()
+            #expect(answers.allSatisfy { $0.0 == 504 }, "\(answers)")
+            // Two waits at most: for a slot, then for the answer.
+            #expect(answers.allSatisfy { $0.1 < .seconds(6) }, "\(answers)")
+            #expect(await CrashRecoveryTests.call(http, port, "/api/stream/\(hung)")?.1.description.contains("did not answer") == true)
+            // The folder's slots stay with the calls that hang: another file there is told the same.
+            #expect(await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 504)
+
+            // The share comes back (a writer opens the FIFO, so the hung opens return): the folder plays again.
+            let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+            #expect(writer >= 0, "open the FIFO for writing: errno \(errno)")
+            close(writer)
+            let recovered = await CrashRecoveryTests.waitUntil(20) {
+                await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 200
+            }
+            #expect(recovered, "the folder plays again once it answers")
+            server.send(SIGTERM)
+        }
+    }
+}
