@@ -67,7 +67,7 @@ public final class MountGuard: Sendable {
         return try outcome.get()
     }
 
-    /// How many calls hold a slot for `folder` now (for tests and status pages).
+    /// How many calls hold a slot for `folder` now: what the log says when a caller is refused.
     public func busy(_ folder: String) -> Int { state.withLock { $0.inUse[folder, default: 0] } }
 
     // MARK: - Slots

@@ -54,12 +54,13 @@ struct APIError: Error, HTTPResponseError {
 }
 
 extension APIError {
-    /// A library file's folder did not answer within `library.disk_timeout_secs` (see `MountGuard`).
-    static func folderStalled(_ file: LibraryFile) -> APIError {
+    /// A library file's folder did not answer within `library.disk_timeout_secs` (see `MountGuard`); the log says how
+    /// many calls there still wait on it.
+    static func folderStalled(_ file: LibraryFile, hanging: Int) -> APIError {
         APIError(
             status: .gatewayTimeout,
             message: "The folder holding library file \(file.id) did not answer in time (is the disk or network share there?).",
-            internalCause: "no answer from \(file.root) for \(file.path)"
+            internalCause: "no answer from \(file.root) for \(file.path); \(hanging) call(s) there still wait on it"
         )
     }
 }

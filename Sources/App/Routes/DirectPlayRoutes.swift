@@ -115,7 +115,7 @@ struct DirectPlayRoutes<Context: CallerRequestContext> {
     func raw(_ file: LibraryFile, request: Request, context: Context) async throws -> Response {
         let path = file.path
         // Sized now, not from the index: a file replaced since the last scan is served as it is.
-        let status = try await mountGuard.run(folder: file.root, stalled: APIError.folderStalled(file)) {
+        let status = try await mountGuard.run(folder: file.root, stalled: APIError.folderStalled(file, hanging: mountGuard.busy(file.root))) {
             () throws(APIError) -> (size: Int, modified: Int)? in
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }

@@ -285,7 +285,10 @@ struct StreamRoutes<Context: CallerRequestContext> {
         let path = file.path
         // A file on a sleeping disk can take seconds to answer, one on a dead mount forever: asked off the
         // cooperative threads, within its folder's share of the blocking pool.
-        let readable = try await streams.mountGuard.run(folder: file.root, stalled: APIError.folderStalled(file)) {
+        let readable = try await streams.mountGuard.run(
+            folder: file.root,
+            stalled: APIError.folderStalled(file, hanging: streams.mountGuard.busy(file.root))
+        ) {
             () throws(APIError) -> Bool in FileManager.default.isReadableFile(atPath: path)
         }
         guard readable else {
