@@ -50,7 +50,10 @@ public final class MirrorReplicator: Service {
 
     /// Pulls every document PostgreSQL has newer than this store's, and the titles dump if it is newer.
     public func catchUp() async throws {
-        let shared = try await PostgresDocuments.versions(client: ledger.client, logger: logger)
+        // Bounded as the fetcher's steps are: a catch-up under way when the database goes silent must not hold a stop.
+        let shared = try await ledger.step("the shared documents' versions") { [ledger, logger] in
+            try await PostgresDocuments.versions(client: ledger.client, logger: logger)
+        }
         let local = try await ledger.local.documentVersions()
         let wanted = shared.filter { aid, fetchedAt in local[aid].map { $0 < fetchedAt } ?? true }.keys.sorted()
         if !wanted.isEmpty {
@@ -69,7 +72,9 @@ public final class MirrorReplicator: Service {
     }
 
     func pull(_ aids: [Int]) async throws {
-        let rows = try await PostgresDocuments.fetch(aids, client: ledger.client, logger: logger)
+        let rows = try await ledger.step("the shared documents") { [ledger, logger] in
+            try await PostgresDocuments.fetch(aids, client: ledger.client, logger: logger)
+        }
         let parser = self.parser
         let logger = self.logger
         let documents = await offThread { () -> [StoredDocument] in

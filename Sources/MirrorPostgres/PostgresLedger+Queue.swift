@@ -97,35 +97,37 @@ extension PostgresLedger {
     }
 
     public func nextQueued(now: Double, includeLibrary: Bool) async throws -> (aid: Int?, retryAt: Double?) {
-        try await ready()
-        let since = now - UpstreamLimits.day
-        let highest = includeLibrary ? RefreshPriority.library.rawValue : RefreshPriority.stale.rawValue
-        let next = try await Self.all(
-            client.query(
-                """
-                SELECT aid FROM mirror_refresh_queue AS q
-                WHERE priority <= \(highest) AND NOT EXISTS (
-                    SELECT 1 FROM mirror_upstream_request AS r
-                    WHERE r.aid = q.aid AND r.target = 'anime' AND r.started_at > \(since))
-                ORDER BY priority, enqueued_at, aid LIMIT 1
-                """,
-                logger: logger
-            ).decode(Int.self)
-        ).first
-        if let next { return (next, nil) }
-        let retryAt =
-            try await Self.all(
+        try await step("nextQueued") { [self] in
+            try await ready()
+            let since = now - UpstreamLimits.day
+            let highest = includeLibrary ? RefreshPriority.library.rawValue : RefreshPriority.stale.rawValue
+            let next = try await Self.all(
                 client.query(
                     """
-                    SELECT MIN(last) + 86400 FROM (
-                        SELECT MAX(r.started_at) AS last FROM mirror_refresh_queue AS q
-                        JOIN mirror_upstream_request AS r ON r.aid = q.aid AND r.target = 'anime'
-                        GROUP BY q.aid) AS asked
+                    SELECT aid FROM mirror_refresh_queue AS q
+                    WHERE priority <= \(highest) AND NOT EXISTS (
+                        SELECT 1 FROM mirror_upstream_request AS r
+                        WHERE r.aid = q.aid AND r.target = 'anime' AND r.started_at > \(since))
+                    ORDER BY priority, enqueued_at, aid LIMIT 1
                     """,
                     logger: logger
-                ).decode(Double?.self)
-            ).first ?? nil
-        return (nil, retryAt)
+                ).decode(Int.self)
+            ).first
+            if let next { return (next, nil) }
+            let retryAt =
+                try await Self.all(
+                    client.query(
+                        """
+                        SELECT MIN(last) + 86400 FROM (
+                            SELECT MAX(r.started_at) AS last FROM mirror_refresh_queue AS q
+                            JOIN mirror_upstream_request AS r ON r.aid = q.aid AND r.target = 'anime'
+                            GROUP BY q.aid) AS asked
+                        """,
+                        logger: logger
+                    ).decode(Double?.self)
+                ).first ?? nil
+            return (nil, retryAt)
+        }
     }
 
     public func queuedAIDs() async throws -> [Int] {

@@ -69,8 +69,20 @@ public final class PostgresLedger: UpstreamLedger {
 
     /// The work a client's request waits for, bounded by `answerWithin`: the pool would wait for a database that
     /// does not answer (a partition, a firewall dropping packets) for as long as that lasts.
+    @discardableResult
     func bounded<T: Sendable>(_ what: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withDeadline(answerWithin, what, work)
+    }
+
+    /// One step of the fetcher's own work (the next aid, a request begun or settled, a document or a file shared):
+    /// bounded too, more patiently (it may write a large file), so that a graceful stop never waits on a database
+    /// that went silent in the middle of it: the deadline answers cancellation at once, and a query PostgresNIO
+    /// sent into a partition does not (a stop under load waited for the whole stop timeout, 120 s, in a test).
+    /// A write given up on may still commit later: a request begun stays marked in flight and counts against the
+    /// budget until the next fetcher marks it interrupted, which errs on the side of asking AniDB less.
+    @discardableResult
+    func step<T: Sendable>(_ what: String, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withDeadline(max(answerWithin, 30), what, work)
     }
 
     // MARK: - The fetcher role
@@ -170,9 +182,11 @@ public final class PostgresLedger: UpstreamLedger {
 
     @discardableResult
     public func updateUpstreamState(_ change: @Sendable @escaping (inout UpstreamState) -> Void) async throws -> UpstreamState {
-        try await ready()
-        return try await client.withTransaction(logger: logger) { connection in
-            try await Self.changeState(change, on: connection, logger: self.logger)
+        try await step("updateUpstreamState") { [self] in
+            try await ready()
+            return try await client.withTransaction(logger: logger) { connection in
+                try await Self.changeState(change, on: connection, logger: self.logger)
+            }
         }
     }
 
@@ -219,42 +233,46 @@ public final class PostgresLedger: UpstreamLedger {
     }
 
     public func beginUpstreamRequest(target: String, aid: Int?, now: Double, limits: UpstreamLimits) async throws -> Int64? {
-        try await ready()
-        let instance = self.instance
-        return try await client.withTransaction(logger: logger) { connection -> Int64? in
-            let logger = self.logger
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMirrorSchema.ledgerLock))", logger: logger)
-            let starts = try await Self.starts(on: connection, client: self.client, now: now, logger: logger)
-            let state = try await Self.state(
-                from: connection.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger)
-            )
-            guard limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore) <= now else { return nil }
-            if let aid {
-                let asked = try await connection.query(
+        try await step("beginUpstreamRequest") { [self] in
+            try await ready()
+            let instance = self.instance
+            return try await client.withTransaction(logger: logger) { connection -> Int64? in
+                let logger = self.logger
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMirrorSchema.ledgerLock))", logger: logger)
+                let starts = try await Self.starts(on: connection, client: self.client, now: now, logger: logger)
+                let state = try await Self.state(
+                    from: connection.query("SELECT state FROM mirror_upstream_state WHERE id = 1", logger: logger)
+                )
+                guard limits.earliestStart(now: now, starts: starts, notBefore: state.notBefore) <= now else { return nil }
+                if let aid {
+                    let asked = try await connection.query(
+                        """
+                        SELECT 1 FROM mirror_upstream_request
+                        WHERE aid = \(aid) AND target = 'anime' AND started_at > \(now - UpstreamLimits.day)
+                        """,
+                        logger: logger
+                    )
+                    if try await Self.any(asked) { return nil }
+                }
+                let rows = try await connection.query(
                     """
-                    SELECT 1 FROM mirror_upstream_request
-                    WHERE aid = \(aid) AND target = 'anime' AND started_at > \(now - UpstreamLimits.day)
+                    INSERT INTO mirror_upstream_request (started_at, target, aid, instance)
+                    VALUES (\(now), \(target), \(aid), \(instance)) RETURNING id
                     """,
                     logger: logger
                 )
-                if try await Self.any(asked) { return nil }
+                return try await Self.all(rows.decode(Int64.self)).first
             }
-            let rows = try await connection.query(
-                """
-                INSERT INTO mirror_upstream_request (started_at, target, aid, instance)
-                VALUES (\(now), \(target), \(aid), \(instance)) RETURNING id
-                """,
-                logger: logger
-            )
-            return try await Self.all(rows.decode(Int64.self)).first
         }
     }
 
     public func requestAnswered(_ id: Int64, at time: Double) async throws {
-        try await client.query(
-            "UPDATE mirror_upstream_request SET started_at = GREATEST(started_at, \(time)) WHERE id = \(id)",
-            logger: logger
-        )
+        try await step("requestAnswered") { [self] in
+            try await client.query(
+                "UPDATE mirror_upstream_request SET started_at = GREATEST(started_at, \(time)) WHERE id = \(id)",
+                logger: logger
+            )
+        }
     }
 
     public func storeFetched(
@@ -263,20 +281,22 @@ public final class PostgresLedger: UpstreamLedger {
         now: Double,
         state change: @Sendable @escaping (inout UpstreamState) -> Void
     ) async throws {
-        try await ready()
-        let aid = document.document.aid
-        let note = LedgerNotification.stored(aid: aid, instance: instance)
-        try await client.withTransaction(logger: logger) { connection in
-            let logger = self.logger
-            try await PostgresDocuments.upsert([PostgresDocuments.Row(document, storedAt: now)], on: connection, logger: logger)
-            try await Self.finish(request: id, outcome: .ok, detail: nil, on: connection, logger: logger)
-            try await connection.query("DELETE FROM mirror_missing_anime WHERE aid = \(aid)", logger: logger)
-            try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
-            _ = try await Self.changeState(change, on: connection, logger: logger)
-            try await Self.notify(note, on: connection, logger: logger)
+        try await step("storeFetched") { [self] in
+            try await ready()
+            let aid = document.document.aid
+            let note = LedgerNotification.stored(aid: aid, instance: instance)
+            try await client.withTransaction(logger: logger) { connection in
+                let logger = self.logger
+                try await PostgresDocuments.upsert([PostgresDocuments.Row(document, storedAt: now)], on: connection, logger: logger)
+                try await Self.finish(request: id, outcome: .ok, detail: nil, on: connection, logger: logger)
+                try await connection.query("DELETE FROM mirror_missing_anime WHERE aid = \(aid)", logger: logger)
+                try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
+                _ = try await Self.changeState(change, on: connection, logger: logger)
+                try await Self.notify(note, on: connection, logger: logger)
+            }
+            // Served here at once; the others read it from PostgreSQL when the notification arrives.
+            try await local.storeReplica([document], now: now)
         }
-        // Served here at once; the others read it from PostgreSQL when the notification arrives.
-        try await local.storeReplica([document], now: now)
     }
 
     public func settle(
@@ -289,61 +309,67 @@ public final class PostgresLedger: UpstreamLedger {
         notFoundAt: Double?,
         state change: @Sendable @escaping (inout UpstreamState) -> Void
     ) async throws {
-        try await ready()
-        let note = LedgerNotification.settled(aid: aid, outcome: outcome, instance: instance)
-        try await client.withTransaction(logger: logger) { connection in
-            let logger = self.logger
-            try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
-            if dequeue {
-                try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
-            } else if countsAttempt {
-                try await connection.query(
-                    "UPDATE mirror_refresh_queue SET attempts = attempts + 1 WHERE aid = \(aid)",
-                    logger: logger
-                )
-                try await connection.query(
-                    "DELETE FROM mirror_refresh_queue WHERE aid = \(aid) AND attempts >= \(MirrorStore.maxAttempts)",
-                    logger: logger
-                )
+        try await step("settle") { [self] in
+            try await ready()
+            let note = LedgerNotification.settled(aid: aid, outcome: outcome, instance: instance)
+            try await client.withTransaction(logger: logger) { connection in
+                let logger = self.logger
+                try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
+                if dequeue {
+                    try await connection.query("DELETE FROM mirror_refresh_queue WHERE aid = \(aid)", logger: logger)
+                } else if countsAttempt {
+                    try await connection.query(
+                        "UPDATE mirror_refresh_queue SET attempts = attempts + 1 WHERE aid = \(aid)",
+                        logger: logger
+                    )
+                    try await connection.query(
+                        "DELETE FROM mirror_refresh_queue WHERE aid = \(aid) AND attempts >= \(MirrorStore.maxAttempts)",
+                        logger: logger
+                    )
+                }
+                if let notFoundAt {
+                    try await connection.query(
+                        """
+                        INSERT INTO mirror_missing_anime (aid, checked_at) VALUES (\(aid), \(notFoundAt))
+                        ON CONFLICT (aid) DO UPDATE SET checked_at = excluded.checked_at
+                        """,
+                        logger: logger
+                    )
+                }
+                _ = try await Self.changeState(change, on: connection, logger: logger)
+                try await Self.notify(note, on: connection, logger: logger)
             }
-            if let notFoundAt {
-                try await connection.query(
-                    """
-                    INSERT INTO mirror_missing_anime (aid, checked_at) VALUES (\(aid), \(notFoundAt))
-                    ON CONFLICT (aid) DO UPDATE SET checked_at = excluded.checked_at
-                    """,
-                    logger: logger
-                )
-            }
-            _ = try await Self.changeState(change, on: connection, logger: logger)
-            try await Self.notify(note, on: connection, logger: logger)
         }
     }
 
     public func settleTitles(request id: Int64, outcome: UpstreamOutcome, detail: String?, now: Double, banPause: Double) async throws {
-        try await ready()
-        let note = LedgerNotification.titles(outcome: outcome, instance: instance)
-        try await client.withTransaction(logger: logger) { connection in
-            let logger = self.logger
-            try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
-            _ = try await Self.changeState(
-                { $0.settleTitles(outcome: outcome, detail: detail, now: now, banPause: banPause) },
-                on: connection,
-                logger: logger
-            )
-            try await Self.notify(note, on: connection, logger: logger)
+        try await step("settleTitles") { [self] in
+            try await ready()
+            let note = LedgerNotification.titles(outcome: outcome, instance: instance)
+            try await client.withTransaction(logger: logger) { connection in
+                let logger = self.logger
+                try await Self.finish(request: id, outcome: outcome, detail: detail, on: connection, logger: logger)
+                _ = try await Self.changeState(
+                    { $0.settleTitles(outcome: outcome, detail: detail, now: now, banPause: banPause) },
+                    on: connection,
+                    logger: logger
+                )
+                try await Self.notify(note, on: connection, logger: logger)
+            }
         }
     }
 
     public func shareTitlesDump(_ gzip: [UInt8], fetchedAt: Double) async throws {
-        try await ready()
-        try await client.query(
-            """
-            INSERT INTO mirror_titles_dump (id, gzip, fetched_at) VALUES (1, \(ByteBuffer(bytes: gzip)), \(fetchedAt))
-            ON CONFLICT (id) DO UPDATE SET gzip = excluded.gzip, fetched_at = excluded.fetched_at
-            """,
-            logger: logger
-        )
+        try await step("shareTitlesDump") { [self] in
+            try await ready()
+            try await client.query(
+                """
+                INSERT INTO mirror_titles_dump (id, gzip, fetched_at) VALUES (1, \(ByteBuffer(bytes: gzip)), \(fetchedAt))
+                ON CONFLICT (id) DO UPDATE SET gzip = excluded.gzip, fetched_at = excluded.fetched_at
+                """,
+                logger: logger
+            )
+        }
     }
 
     /// The shared titles dump and when it was fetched, if any instance downloaded one.
@@ -359,20 +385,22 @@ public final class PostgresLedger: UpstreamLedger {
     }
 
     public func shareMappingFile(_ name: String, bytes: [UInt8], etag: String?, lastModified: String?, fetchedAt: Double) async throws {
-        try await ready()
-        let note = LedgerNotification.mapping(name: name, instance: instance)
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                """
-                INSERT INTO mirror_mapping_file (name, body, etag, last_modified, fetched_at)
-                VALUES (\(name), \(ByteBuffer(bytes: bytes)), \(etag), \(lastModified), \(fetchedAt))
-                ON CONFLICT (name) DO UPDATE SET body = excluded.body, etag = excluded.etag,
-                    last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
-                WHERE mirror_mapping_file.fetched_at < excluded.fetched_at
-                """,
-                logger: self.logger
-            )
-            try await Self.notify(note, on: connection, logger: self.logger)
+        try await step("shareMappingFile") { [self] in
+            try await ready()
+            let note = LedgerNotification.mapping(name: name, instance: instance)
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO mirror_mapping_file (name, body, etag, last_modified, fetched_at)
+                    VALUES (\(name), \(ByteBuffer(bytes: bytes)), \(etag), \(lastModified), \(fetchedAt))
+                    ON CONFLICT (name) DO UPDATE SET body = excluded.body, etag = excluded.etag,
+                        last_modified = excluded.last_modified, fetched_at = excluded.fetched_at
+                    WHERE mirror_mapping_file.fetched_at < excluded.fetched_at
+                    """,
+                    logger: self.logger
+                )
+                try await Self.notify(note, on: connection, logger: self.logger)
+            }
         }
     }
 
@@ -391,19 +419,21 @@ public final class PostgresLedger: UpstreamLedger {
     }
 
     public func shareMappingCorrection(aid: Int, correction: MappingCorrection?, changedAt: Double) async throws {
-        try await ready()
-        let json = try correction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let note = LedgerNotification.correction(aid: aid, instance: instance)
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                """
-                INSERT INTO mirror_mapping_correction (aid, correction, changed_at) VALUES (\(aid), \(json), \(changedAt))
-                ON CONFLICT (aid) DO UPDATE SET correction = excluded.correction, changed_at = excluded.changed_at
-                WHERE mirror_mapping_correction.changed_at < excluded.changed_at
-                """,
-                logger: self.logger
-            )
-            try await Self.notify(note, on: connection, logger: self.logger)
+        try await step("shareMappingCorrection") { [self] in
+            try await ready()
+            let json = try correction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            let note = LedgerNotification.correction(aid: aid, instance: instance)
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO mirror_mapping_correction (aid, correction, changed_at) VALUES (\(aid), \(json), \(changedAt))
+                    ON CONFLICT (aid) DO UPDATE SET correction = excluded.correction, changed_at = excluded.changed_at
+                    WHERE mirror_mapping_correction.changed_at < excluded.changed_at
+                    """,
+                    logger: self.logger
+                )
+                try await Self.notify(note, on: connection, logger: self.logger)
+            }
         }
     }
 

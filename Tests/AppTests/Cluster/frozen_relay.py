@@ -3,7 +3,8 @@
 Usage: frozen_relay.py PORT_FILE UNIX_SOCKET. Listens on 127.0.0.1 (a free port, written to PORT_FILE) and relays each
 connection to UNIX_SOCKET. On SIGUSR1 it freezes: nothing more passes either way and new connections are accepted
 but never answered, while every socket stays open (no FIN, no reset), so the client sees a peer that has gone
-silent. SIGTERM ends it.
+silent. While frozen, each thing it holds back (a message sent, a new connection) adds a line to PORT_FILE.held, so a
+test knows its query reached the silent database. SIGTERM ends it.
 """
 import os
 import signal
@@ -15,6 +16,11 @@ import time
 port_file, target = sys.argv[1], sys.argv[2]
 frozen = threading.Event()
 kept = []  # every socket stays referenced, so none is closed behind the client's back
+held_lock = threading.Lock()
+
+def held(what):
+    with held_lock, open(port_file + ".held", "a") as out:
+        out.write(what + "\n")
 
 def pump(source, sink):
     try:
@@ -22,6 +28,8 @@ def pump(source, sink):
             data = source.recv(65536)
             if not data:
                 break
+            if frozen.is_set():
+                held("data")
             while frozen.is_set():
                 time.sleep(3600)
             sink.sendall(data)
@@ -31,6 +39,7 @@ def pump(source, sink):
 def handle(client):
     kept.append(client)
     if frozen.is_set():
+        held("connection")
         return
     upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     upstream.connect(target)
