@@ -322,6 +322,7 @@ func buildParts(
         authenticator: authenticator,
         index: libraryIndex,
         mediaDirs: configuration.mediaDirs,
+        mountGuard: mountGuard,
         mappingFiles: mappingFiles,
         jobs: jobs,
         clock: clock,
@@ -369,7 +370,14 @@ func buildParts(
         now: { clock.now() },
         logger: logger
     )
-    let alertWatch = AlertWatch(alerts: alerts, fetcher: fetcher, index: libraryIndex, roots: configuration.mediaDirs, logger: logger)
+    let alertWatch = AlertWatch(
+        alerts: alerts,
+        fetcher: fetcher,
+        index: libraryIndex,
+        roots: configuration.mediaDirs,
+        mountGuard: mountGuard,
+        logger: logger
+    )
     return AppParts(
         router: router,
         services: [marker, alerts, children] + shared + [fetcher, mappingDownloader, streams, runner, updates, watching] + listSyncs + [alertWatch]

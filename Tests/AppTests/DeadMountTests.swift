@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 import TestMedia
 import Testing
@@ -28,7 +29,7 @@ struct DeadMountTests {
         let settings = [
             "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": top + "/data",
             "ANIKURA_LIBRARY_MEDIA_DIRS": "\(top)/dead:\(top)/alive", "ANIKURA_LIBRARY_WATCH": "false",
-            "ANIKURA_LIBRARY_DISK_TIMEOUT_SECS": "\(Self.patience)",
+            "ANIKURA_LIBRARY_DISK_TIMEOUT_SECS": "\(Self.patience)", "ANIKURA_ALERTS_CHECK_SECS": "0.5",
         ]
         let http = HTTPClient.shared
         let fifo = "\(top)/dead/Show/[G] Show - 02.mkv"
@@ -83,6 +84,15 @@ struct DeadMountTests {
             #expect(await CrashRecoveryTests.call(http, port, "/api/stream/\(hung)")?.1.description.contains("did not answer") == true)
             // The folder's slots stay with the calls that hang: another file there is told the same.
             #expect(await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 504)
+            // The settings page's list of folders says so, within the patience, and the alert check counts the folder
+            // offline; the other folder is as it was.
+            let started = ContinuousClock.now
+            let folders = try await Self.folders(http, port)
+            #expect(ContinuousClock.now - started < .seconds(Self.patience + 1), "/api/library/folders took \(ContinuousClock.now - started)")
+            #expect(folders["\(top)/dead"]?["answering"] as? Bool == false, "\(folders)")
+            #expect(folders["\(top)/dead"]?["reachable"] as? Bool == false, "\(folders)")
+            #expect(folders["\(top)/alive"]?["reachable"] as? Bool == true, "\(folders)")
+            #expect(await CrashRecoveryTests.waitUntil(20) { await Self.metrics(http, port).contains("anikura_media_folders_offline 1.0") })
 
             // The share comes back (a writer opens the FIFO, so the hung opens return): the folder plays again.
             let writer = open(fifo, O_WRONLY | O_NONBLOCK)
@@ -92,7 +102,22 @@ struct DeadMountTests {
                 await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 200
             }
             #expect(recovered, "the folder plays again once it answers")
+            #expect(try await Self.folders(http, port)["\(top)/dead"]?["answering"] as? Bool == true)
+            #expect(await CrashRecoveryTests.waitUntil(20) { await Self.metrics(http, port).contains("anikura_media_folders_offline 0.0") })
             server.send(SIGTERM)
         }
+    }
+
+    /// `/api/library/folders` by path.
+    static func folders(_ http: HTTPClient, _ port: Int) async throws -> [String: [String: Any]] {
+        let folders = try #require(await CrashRecoveryTests.call(http, port, "/api/library/folders")?.1["folders"] as? [[String: Any]])
+        return Dictionary(folders.map { (($0["path"] as? String) ?? "", $0) }) { first, _ in first }
+    }
+
+    static func metrics(_ http: HTTPClient, _ port: Int) async -> String {
+        guard let response = try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10)),
+            let body = try? await response.body.collect(upTo: 1 << 22)
+        else { return "" }
+        return String(buffer: body)
     }
 }

@@ -43,6 +43,9 @@ struct AlertWatch: Service {
     let fetcher: Fetcher
     let index: LibraryIndex
     let roots: [String]
+    /// Calls into media folders go through the guard: a share that stops answering would otherwise hold a pool
+    /// thread for every check, each `alerts.check_secs`, until the pool had none left.
+    let mountGuard: MountGuard
     let logger: Logger
 
     func run() async throws {
@@ -92,21 +95,22 @@ struct AlertWatch: Service {
         return now
     }
 
-    /// A folder that cannot be read, or is empty, while the library holds files from it is offline. Raises for folders
-    /// newly offline; returns the offline set and sets the gauge.
+    /// A folder that cannot be read, is empty or does not answer, while the library holds files from it, is offline.
+    /// Raises for folders newly offline; returns the offline set and sets the gauge.
     func checkFolders(offlineBefore: Set<String>) async -> Set<String> {
         var offline: Set<String> = []
         for root in roots {
-            let reachable = await offThread { Self.isReadableAndNotEmpty(root) }
-            guard !reachable else { continue }
+            let state = await Self.state(of: root, through: mountGuard)
+            guard state != .readable else { continue }
             let held = (try? await index.fileCount(root: root)) ?? 0
             guard held > 0 else { continue }
             offline.insert(root)
             if !offlineBefore.contains(root) {
+                let what = state == .notAnswering ? "does not answer" : state == .empty ? "is empty" : "cannot be read"
                 alerts.raise(
                     .mediaOffline,
-                    "The media folder \(root) cannot be read or is empty, but the library holds \(held) files from it "
-                        + "(an unmounted disk?). They are kept and marked offline; nothing is removed.",
+                    "The media folder \(root) \(what), but the library holds \(held) files from it "
+                        + "(an unmounted disk, a network share gone?). They are kept and marked offline; nothing is removed.",
                     details: ["folder": root, "files": "\(held)"]
                 )
             }
@@ -119,8 +123,26 @@ struct AlertWatch: Service {
         return offline
     }
 
-    static func isReadableAndNotEmpty(_ path: String) -> Bool {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
-        return !entries.isEmpty
+    enum FolderState: Equatable {
+        case readable
+        /// Readable with nothing in it: an unmounted disk's mount point, or a folder not filled yet.
+        case empty
+        /// Missing or unreadable.
+        case unreadable
+        /// The call into it did not return within the guard's patience (a network share gone).
+        case notAnswering
     }
+
+    static func state(of root: String, through mountGuard: MountGuard) async -> FolderState {
+        do {
+            return try await mountGuard.run(folder: root, stalled: FolderStalled()) { () throws(FolderStalled) -> FolderState in
+                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return .unreadable }
+                return entries.isEmpty ? .empty : .readable
+            }
+        } catch {
+            return .notAnswering
+        }
+    }
+
+    struct FolderStalled: Error {}
 }

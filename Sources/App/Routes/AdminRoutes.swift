@@ -15,6 +15,9 @@ struct AdminRoutes<Context: CallerRequestContext> {
     let authenticator: Authenticator
     let index: LibraryIndex
     let mediaDirs: [String]
+    /// Looking into a media folder goes through the guard: a share that stops answering answers "not answering"
+    /// here after the disk timeout instead of holding a pool thread per visit of the settings page.
+    let mountGuard: MountGuard
     /// The community mapping files, whose downloads `/api/mirror/status` reports.
     let mappingFiles: MappingFiles
     let jobs: JobCenter
@@ -37,20 +40,16 @@ struct AdminRoutes<Context: CallerRequestContext> {
         api.get("mirror/status") { _, _ in try JSONResponse.make(try await status()) }
         api.get("jobs") { _, _ in try JSONResponse.make(JobListing(jobs: jobs.recent(limit: 20))) }
         api.get("library/folders") { _, _ in
-            let (index, dirs) = (index, mediaDirs)
-            let folders = try await offThread { () throws -> [MediaFolder] in
-                let files = try index.files()
-                return dirs.map { dir in
-                    var isFolder: ObjCBool = false
-                    let exists = FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder) && isFolder.boolValue
-                    let here = files.filter { $0.root == dir }
-                    return MediaFolder(
-                        path: dir,
-                        reachable: exists && FileManager.default.isReadableFile(atPath: dir),
-                        files: here.count,
-                        offlineFiles: here.count(where: \.offline)
-                    )
-                }
+            let index = index
+            let files = try await offThread { try index.files() }
+            // Each folder looked at on its own, at once: one that does not answer costs its own patience only.
+            let states = await withTaskGroup(of: (String, AlertWatch.FolderState).self) { group in
+                for dir in mediaDirs { group.addTask { (dir, await AlertWatch.state(of: dir, through: mountGuard)) } }
+                return await group.reduce(into: [String: AlertWatch.FolderState]()) { $0[$1.0] = $1.1 }
+            }
+            let folders = mediaDirs.map { dir in
+                let here = files.filter { $0.root == dir }
+                return MediaFolder(path: dir, state: states[dir] ?? .unreadable, files: here.count, offlineFiles: here.count(where: \.offline))
             }
             let watch = watchStatus()
             var watching: [String: any Sendable] = ["state": watch.state, "folders": watch.watchedFolders, "rescan_mins": watch.rescanMinutes]
@@ -114,11 +113,16 @@ struct AdminRoutes<Context: CallerRequestContext> {
 
     struct MediaFolder: Sendable {
         var path: String
-        var reachable: Bool
+        var state: AlertWatch.FolderState
         var files: Int
         var offlineFiles: Int
 
-        var json: [String: any Sendable] { ["path": path, "reachable": reachable, "files": files, "offlineFiles": offlineFiles] }
+        var json: [String: any Sendable] {
+            [
+                "path": path, "reachable": state == .readable || state == .empty, "answering": state != .notAnswering, "files": files,
+                "offlineFiles": offlineFiles,
+            ]
+        }
     }
 
     static func json(_ user: User, hideRestricted: Bool? = nil) -> [String: any Sendable] {

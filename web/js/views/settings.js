@@ -260,7 +260,8 @@ async function foldersSection(header) {
   };
   return h('section', { class: 'panel', id: 'folders' }, h('h2', {}, 'Media folders'),
     folders.length ? h('ul', { class: 'rows' }, folders.map(folder => h('li', {}, h('code', {}, folder.path),
-      h('span', { class: folder.reachable ? 'tag on' : 'tag missing' }, folder.reachable ? 'reachable' : 'offline'),
+      h('span', { class: folder.reachable ? 'tag on' : 'tag missing', title: folder.answering === false ? 'Its disk or share did not answer in time' : null },
+        folder.reachable ? 'reachable' : folder.answering === false ? 'not answering' : 'offline'),
       h('span', { class: 'muted' }, ` ${plural(folder.files, 'file')}${folder.offlineFiles ? `, ${folder.offlineFiles} offline` : ''}`))))
       : h('p', { class: 'muted' }, 'No media folders: set library.media_dirs in config.toml (or ANIKURA_LIBRARY_MEDIA_DIRS) and restart.'),
     folders.length ? watchNote(watching) : null,
