@@ -12,12 +12,16 @@ struct FetcherTests {
         harness.fake.script { $0.aid == 22 ? .gzip(Fixtures.anime(22), announced: announced) : nil }
         let fetcher = harness.makeFetcher()
         try await harness.running(fetcher) {
-            guard case .queued(let estimate) = try await fetcher.lookup(aid: 22, mature: true) else {
-                Issue.record("expected the aid to be queued")
-                return
+            switch try await fetcher.lookup(aid: 22, mature: true) {
+            case .queued(let estimate):
+                #expect(estimate.position == 1)
+                #expect(estimate.fetchAt == harness.clock.now(), "nothing holds it up: it goes at once")
+            case .document(_, let cache):
+                // The fetcher, woken by the lookup, asked and stored it before the lookup's estimate was made.
+                #expect(cache == .fetched)
+            default:
+                Issue.record("expected the aid to be queued, or fetched at once")
             }
-            #expect(estimate.position == 1)
-            #expect(estimate.fetchAt == harness.clock.now(), "nothing holds it up: it goes at once")
             #expect(await harness.settle(requests: 1))
             let document = try #require(try await harness.store.servedBuffer(aid: 22, mature: true))
             #expect(document.xml == Fixtures.anime(22))

@@ -61,7 +61,11 @@ extension Fetcher {
             return .document(document, .fetched)
         case .queued(let position):
             wake.signal()
-            return .queued(try await estimate(position, aid: aid, now: now))
+            let estimate = try await estimate(position, aid: aid, now: now)
+            // The fetcher, woken above, may have asked AniDB and stored the answer before the estimate was made (it
+            // then counts its own request as the spacing to wait): the document is there, so it is the answer.
+            if let document = try await store.servedBuffer(aid: aid, mature: mature) { return .document(document, .fetched) }
+            return .queued(estimate)
         }
     }
 
