@@ -110,8 +110,9 @@ async function listsSection() {
     });
     const aniListParts = [h('h3', {}, 'AniList'), ...(anilist.linked ? state(anilist, 'AniList', 'anilist') : [])];
     if (!anilist.linked || anilist.state !== 'ok') {
-      aniListParts.push(h('p', { class: 'muted' }, 'Make a client at ', h('a', { href: 'https://anilist.co/settings/developer', rel: 'noreferrer' }, 'anilist.co/settings/developer'),
-        ', then open https://anilist.co/api/v2/oauth/authorize?client_id=YOUR_ID&response_type=token and copy the access token it shows (AniList’s own documentation: Authentication → Implicit grant).'), form);
+      aniListParts.push(h('p', { class: 'muted' }, 'Make a client at ', h('a', { href: 'https://anilist.co/settings/developer', rel: 'noreferrer', target: '_blank' }, 'anilist.co/settings/developer'),
+        ' with the redirect URL ', h('code', {}, 'https://anilist.co/api/v2/oauth/pin'), ', put its id here, and AniList shows you a token to paste below (AniList’s documentation: Authentication → Implicit grant).'),
+        aniListClient(), form);
     }
     // MyAnimeList: MAL's own page asks the person, then sends them back here.
     const mal = links.mal;
@@ -281,4 +282,24 @@ function watchNote(watching) {
     default:
       return h('p', { class: 'health warn', id: 'watching' }, (watching.message || 'Folders are not watched.') + every);
   }
+}
+
+/** The AniList client id a person made, kept in this browser, and the link to AniList's page that shows their token. */
+function aniListClient() {
+  const id = h('input', { id: 'anilist-client', name: 'client', inputmode: 'numeric', autocomplete: 'off', placeholder: 'e.g. 12345', value: localStorage.getItem('anilist-client') || '' });
+  const open = h('a', { id: 'anilist-authorize', class: 'button', target: '_blank', rel: 'noreferrer' }, 'Get a token from AniList');
+  const update = () => {
+    const value = id.value.trim();
+    if (/^[0-9]+$/.test(value)) {
+      localStorage.setItem('anilist-client', value);
+      open.href = `https://anilist.co/api/v2/oauth/authorize?client_id=${value}&response_type=token`;
+      open.removeAttribute('aria-disabled');
+    } else {
+      open.removeAttribute('href');
+      open.setAttribute('aria-disabled', 'true');
+    }
+  };
+  id.addEventListener('input', update);
+  update();
+  return h('div', { class: 'inline' }, field('AniList client id', id), open);
 }
