@@ -25,23 +25,11 @@ struct PostgresPartitionTests {
 
     @Test("SIGTERM ends the fetching instance cleanly within seconds after PostgreSQL goes silent", .timeLimit(.minutes(3)))
     func stopWhilePartitioned() async throws {
-        let databaseURL = try await TestPostgres.freshDatabase()
-        let socketFolder = try #require(databaseURL.components(separatedBy: "host=").last)
-        let databaseName = try #require(URL(string: databaseURL)?.path).dropFirst()
-        let data = TestApp.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let portFile = data + "/relay.port"
-        let (_, outcome) = try await ChildProcess.withRunning(
-            "/usr/bin/python3",
-            [Self.relayScript, portFile, socketFolder + "/.s.PGSQL.5432"]
-        ) { relay -> (status: Int32, took: Double, log: String) in
-            defer { relay.send(SIGTERM) }
-            #expect(await CrashRecoveryTests.waitUntil(20) { FileManager.default.fileExists(atPath: portFile) })
-            let relayPort = try String(contentsOfFile: portFile, encoding: .utf8)
+        let outcome = try await Self.withRelay { relay, databaseURL, data -> (status: Int32, took: Double, log: String) in
             let port = CrashRecoveryTests.freePort()
             let settings = [
                 "ANIKURA_SERVER_BIND": "127.0.0.1:\(port)", "ANIKURA_STORAGE_DATA_DIR": data,
-                "ANIKURA_MIRROR_DATABASE_URL": "postgres://anikura@127.0.0.1:\(relayPort)/\(databaseName)?sslmode=disable",
+                "ANIKURA_MIRROR_DATABASE_URL": databaseURL,
                 "ANIKURA_MIRROR_DATABASE_TIMEOUT_SECS": "2", "ANIKURA_MIRROR_CLIENT": "anikuratest", "ANIKURA_MIRROR_CLIENTVER": "1",
                 "ANIKURA_MIRROR_BASE_URL": "http://127.0.0.1:\(LocalListener.freePort())/httpapi",
                 // Far beyond what the test allows: the stop must end by itself, not by the deadline.
@@ -78,20 +66,9 @@ struct PostgresPartitionTests {
     /// aid, a query that was not bounded, and the stop waited for the whole stop timeout. Here every step is caught.
     @Test("every step of the fetcher's work ends at once when cancelled while PostgreSQL is silent", .timeLimit(.minutes(3)))
     func stepsEndWhenCancelled() async throws {
-        let databaseURL = try await TestPostgres.freshDatabase()
-        let socketFolder = try #require(databaseURL.components(separatedBy: "host=").last)
-        let databaseName = try #require(URL(string: databaseURL)?.path).dropFirst()
-        let data = TestApp.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let portFile = data + "/relay.port"
-        let (_, stuck) = try await ChildProcess.withRunning(
-            "/usr/bin/python3",
-            [Self.relayScript, portFile, socketFolder + "/.s.PGSQL.5432"]
-        ) { relay -> [String] in
-            defer { relay.send(SIGTERM) }
-            #expect(await CrashRecoveryTests.waitUntil(20) { FileManager.default.fileExists(atPath: portFile) })
-            let relayPort = try String(contentsOfFile: portFile, encoding: .utf8)
-            let address = try PostgresAddress(url: "postgres://anikura@127.0.0.1:\(relayPort)/\(databaseName)?sslmode=disable")
+        let stuck = try await Self.withRelay { relay, databaseURL, data -> [String] in
+            let portFile = data + "/relay.port"
+            let address = try PostgresAddress(url: databaseURL)
             let quiet = Logger(label: "postgres") { _ in SwiftLogNoOpLogHandler() }
             let client = PostgresClient(configuration: address.configuration, backgroundLogger: quiet)
             let running = Task { await client.run() }
@@ -145,6 +122,27 @@ struct PostgresPartitionTests {
             return stuck
         }
         #expect(stuck.isEmpty, "still waiting after cancellation: \(stuck)")
+    }
+
+    /// Runs `body` with a relay (`frozen_relay.py`) to a fresh database: the relay's process (SIGUSR1 freezes it),
+    /// the database's URL through the relay, and a data folder for the test, which holds `relay.port`.
+    static func withRelay<T: Sendable>(
+        _ body: @escaping @Sendable (ChildProcess.Running, String, String) async throws -> T
+    ) async throws -> T {
+        let databaseURL = try await TestPostgres.freshDatabase()
+        let socketFolder = try #require(databaseURL.components(separatedBy: "host=").last)
+        let databaseName = try #require(URL(string: databaseURL)?.path).dropFirst()
+        let data = TestApp.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let portFile = data + "/relay.port"
+        let (_, result) = try await ChildProcess.withRunning("/usr/bin/python3", [relayScript, portFile, socketFolder + "/.s.PGSQL.5432"]) {
+            relay -> T in
+            defer { relay.send(SIGTERM) }
+            #expect(await CrashRecoveryTests.waitUntil(20) { FileManager.default.fileExists(atPath: portFile) })
+            let relayPort = try String(contentsOfFile: portFile, encoding: .utf8)
+            return try await body(relay, "postgres://anikura@127.0.0.1:\(relayPort)/\(databaseName)?sslmode=disable", data)
+        }
+        return result
     }
 
     static func heldCount(_ portFile: String) -> Int {
