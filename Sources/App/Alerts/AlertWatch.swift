@@ -100,7 +100,7 @@ struct AlertWatch: Service {
     func checkFolders(offlineBefore: Set<String>) async -> Set<String> {
         var offline: Set<String> = []
         for root in roots {
-            let state = await Self.state(of: root, through: mountGuard)
+            let state = await MediaFolderState.of(root, through: mountGuard)
             guard state != .readable else { continue }
             let held = (try? await index.fileCount(root: root)) ?? 0
             guard held > 0 else { continue }
@@ -122,27 +122,4 @@ struct AlertWatch: Service {
         )
         return offline
     }
-
-    enum FolderState: Equatable {
-        case readable
-        /// Readable with nothing in it: an unmounted disk's mount point, or a folder not filled yet.
-        case empty
-        /// Missing or unreadable.
-        case unreadable
-        /// The call into it did not return within the guard's patience (a network share gone).
-        case notAnswering
-    }
-
-    static func state(of root: String, through mountGuard: MountGuard) async -> FolderState {
-        do {
-            return try await mountGuard.run(folder: root, stalled: FolderStalled()) { () throws(FolderStalled) -> FolderState in
-                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return .unreadable }
-                return entries.isEmpty ? .empty : .readable
-            }
-        } catch {
-            return .notAnswering
-        }
-    }
-
-    struct FolderStalled: Error {}
 }

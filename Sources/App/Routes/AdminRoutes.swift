@@ -43,9 +43,9 @@ struct AdminRoutes<Context: CallerRequestContext> {
             let index = index
             let files = try await offThread { try index.files() }
             // Each folder looked at on its own, at once: one that does not answer costs its own patience only.
-            let states = await withTaskGroup(of: (String, AlertWatch.FolderState).self) { group in
-                for dir in mediaDirs { group.addTask { (dir, await AlertWatch.state(of: dir, through: mountGuard)) } }
-                return await group.reduce(into: [String: AlertWatch.FolderState]()) { $0[$1.0] = $1.1 }
+            let states = await withTaskGroup(of: (String, MediaFolderState).self) { group in
+                for dir in mediaDirs { group.addTask { (dir, await MediaFolderState.of(dir, through: mountGuard)) } }
+                return await group.reduce(into: [String: MediaFolderState]()) { $0[$1.0] = $1.1 }
             }
             let folders = mediaDirs.map { dir in
                 let here = files.filter { $0.root == dir }
@@ -113,7 +113,7 @@ struct AdminRoutes<Context: CallerRequestContext> {
 
     struct MediaFolder: Sendable {
         var path: String
-        var state: AlertWatch.FolderState
+        var state: MediaFolderState
         var files: Int
         var offlineFiles: Int
 
