@@ -269,6 +269,9 @@ async function foldersSection(header) {
     scan, message);
 }
 
+/** A message from the server as a sentence, so another can follow it. */
+const sentence = text => /[.!?]$/.test(text) ? text : `${text}.`;
+
 /** Whether new files show up by themselves: watched (inotify), the kernel's limit reached, or off. */
 function watchNote(watching) {
   if (!watching) return null;
@@ -280,7 +283,7 @@ function watchNote(watching) {
     case 'limit':
       return h('p', { class: 'health warn', id: 'watching' }, watching.message);
     default:
-      return h('p', { class: 'health warn', id: 'watching' }, (watching.message || 'Folders are not watched.') + every);
+      return h('p', { class: 'health warn', id: 'watching' }, sentence(watching.message || 'Folders are not watched') + every);
   }
 }
 
