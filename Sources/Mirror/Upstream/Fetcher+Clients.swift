@@ -118,12 +118,14 @@ extension Fetcher {
             estimate.holdUp = "fetching is stopped: AniDB refused this mirror's client (\(error))"
             return estimate
         }
+        // The starts are read before this aid's last request: a request the fetcher begins in between then shows as
+        // this aid's own, in flight, rather than as another's spacing to wait (a CI run saw "in 4 s" so).
+        let starts = try await ledger.upstreamStarts(now: now)
         let last = try await ledger.lastUpstreamRequest(aid: aid)
         if let last, last.inFlight, now - last.startedAt < 120 {
             estimate.fetchAt = now  // being fetched right now
             return estimate
         }
-        let starts = try await ledger.upstreamStarts(now: now)
         // Requests ahead: the queue before it, and the titles dump when that is due too.
         let ahead = position.position + (state.titlesWanted ? 1 : 0)
         var fetchAt = limits.estimatedStart(ofRequest: ahead, now: now, starts: starts, notBefore: state.notBefore)
