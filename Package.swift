@@ -221,6 +221,7 @@ let package = Package(
             dependencies: [
                 "App",
                 "Mirror",
+                "OffThread",
                 "AniDBFake",
                 "TestMedia",
                 "Stream",

@@ -166,8 +166,8 @@ func buildParts(
     let offline: @Sendable (ScanReport) -> Void = { report in
         alerts.raise(
             .mediaOffline,
-            "A library scan could not reach \(report.offline) known files (their folder cannot be read or is empty: an "
-                + "unmounted disk?). They are kept and marked offline; nothing is removed.",
+            "A library scan could not reach \(report.offline) known files (their folder cannot be read, is empty or does "
+                + "not answer: an unmounted disk, a network share gone?). They are kept and marked offline; nothing is removed.",
             details: ["files": "\(report.offline)"]
         )
     }
@@ -176,6 +176,7 @@ func buildParts(
         runner: runner,
         gate: writeGate,
         logger: logger,
+        mountGuard: mountGuard,
         afterChange: { _ in _ = matches.start() },
         afterOffline: offline
     )

@@ -94,18 +94,51 @@ struct DeadMountTests {
             #expect(folders["\(top)/alive"]?["reachable"] as? Bool == true, "\(folders)")
             #expect(await CrashRecoveryTests.waitUntil(20) { await Self.metrics(http, port).contains("anikura_media_folders_offline 1.0") })
 
-            // The share comes back (a writer opens the FIFO, so the hung opens return): the folder plays again.
+            // A whole scan leaves the folder out rather than hang in it (or, here, take the FIFO for a file gone): the
+            // job ends, says why, and the files there are kept as offline; the other folder is scanned as usual.
+            let report = try await Self.scan(http, port)
+            #expect(report["offline"] as? Int == 2 && report["removed"] as? Int == 0 && report["unchanged"] as? Int == 1, "\(report)")
+            let problems = report["problems"] as? [[String: Any]] ?? []
+            #expect(problems.contains { $0["path"] as? String == "\(top)/dead" && "\($0["reason"] ?? "")".contains("did not answer") }, "\(problems)")
+            #expect(await Self.offline(http, port) == [hung: true, sameFolder: true, otherFolder: false])
+
+            // The share comes back whole (a writer opens the FIFO, so the hung opens return, and the file is a file
+            // again): it answers at once, and the next scan brings its files back online, so they play again.
             let writer = open(fifo, O_WRONLY | O_NONBLOCK)
             #expect(writer >= 0, "open the FIFO for writing: errno \(errno)")
             close(writer)
-            let recovered = await CrashRecoveryTests.waitUntil(20) {
-                await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 200
-            }
-            #expect(recovered, "the folder plays again once it answers")
-            #expect(try await Self.folders(http, port)["\(top)/dead"]?["answering"] as? Bool == true)
+            #expect(await CrashRecoveryTests.waitUntil(20) { (try? await Self.folders(http, port)["\(top)/dead"]?["answering"] as? Bool) == true })
+            try FileManager.default.removeItem(atPath: fifo)
+            try FileManager.default.copyItem(atPath: video, toPath: fifo)
+            let back = try await Self.scan(http, port)
+            #expect(back["offline"] as? Int == 0 && back["removed"] as? Int == 0, "\(back)")
+            #expect(await Self.offline(http, port) == [hung: false, sameFolder: false, otherFolder: false])
+            #expect(await CrashRecoveryTests.call(http, port, "/api/stream/\(sameFolder)")?.0 == 200, "the folder plays again once it answers")
             #expect(await CrashRecoveryTests.waitUntil(20) { await Self.metrics(http, port).contains("anikura_media_folders_offline 0.0") })
             server.send(SIGTERM)
         }
+    }
+
+    /// Runs a whole scan through the API and returns its report.
+    static func scan(_ http: HTTPClient, _ port: Int) async throws -> [String: Any] {
+        let started = await CrashRecoveryTests.call(http, port, "/api/library/scan", method: .POST)
+        #expect(started?.0 == 202)
+        let job = try #require(started?.1["id"] as? String)
+        var report: [String: Any] = [:]
+        let ended = await CrashRecoveryTests.waitUntil(30) {
+            let snapshot = await CrashRecoveryTests.call(http, port, "/api/jobs/\(job)")?.1 ?? [:]
+            report = snapshot["result"] as? [String: Any] ?? [:]
+            return snapshot["state"] as? String == "done"
+        }
+        #expect(ended, "the scan ended")
+        return report
+    }
+
+    /// Whether each file of the library is marked offline, by id.
+    static func offline(_ http: HTTPClient, _ port: Int) async -> [Int: Bool] {
+        let series = await CrashRecoveryTests.call(http, port, "/api/library")?.1["series"] as? [[String: Any]] ?? []
+        let files = series.flatMap { $0["files"] as? [[String: Any]] ?? [] }
+        return Dictionary(files.map { ($0["id"] as? Int ?? 0, $0["offline"] as? Bool ?? false) }) { first, _ in first }
     }
 
     /// `/api/library/folders` by path.

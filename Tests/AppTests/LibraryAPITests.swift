@@ -8,6 +8,7 @@ import Logging
 import Mirror
 import NIOCore
 import NIOHTTP1
+import OffThread
 import Testing
 
 @testable import App
@@ -110,6 +111,7 @@ struct LibraryAPITests {
             runner: runner,
             gate: LibraryWriteGate(),
             logger: .init(label: "test"),
+            mountGuard: MountGuard(patience: .seconds(10)),
             afterChange: { _ in changed.withLock { $0 += 1 } }
         )
         let first = service.start()

@@ -195,6 +195,28 @@ struct LibraryScannerTests {
         #expect(try fixture.index.overrides().series.count == 1)
     }
 
+    @Test("a media folder said not to answer is not walked: its files are kept offline, what changed there waits")
+    func unansweringRootIsLeftOut() throws {
+        let fixture = try Fixture()
+        try fixture.write("Show/[G] Show - 01.mkv", "one")
+        try fixture.write("Show/[G] Show - 02.mkv", "two")
+        _ = try fixture.scanner.scan()
+        // Meanwhile one file went and one came; the scan, told the folder does not answer (the root given with a
+        // trailing slash, as a setting may have it), looks at none of it.
+        try FileManager.default.removeItem(atPath: fixture.root + "/Show/[G] Show - 02.mkv")
+        try fixture.write("Show/[G] Show - 03.mkv", "three")
+        let scanner = LibraryScanner(index: fixture.index, roots: [fixture.root + "/"])
+        var report = try scanner.scan(unanswering: [fixture.root + "/"])
+        #expect(report.found == 0 && report.added == 0 && report.removed == 0 && report.offline == 2, "\(report)")
+        #expect(report.problems == [ScanProblem(path: fixture.root, reason: "folder did not answer; not scanned, its files are kept as offline")])
+        #expect(report.summary.contains("2 offline (folder unreadable, empty or not answering; kept)"))
+        #expect(try fixture.index.files().count == 2 && fixture.index.files().allSatisfy(\.offline))
+        // Answering again: the changes are seen.
+        report = try scanner.scan()
+        #expect(report.added == 1 && report.removed == 1 && report.unchanged == 1 && report.offline == 0, "\(report)")
+        #expect(try fixture.index.files().allSatisfy { !$0.offline })
+    }
+
     @Test("a linked folder whose disk is gone keeps its files; a folder that is read and lacks a file removes it")
     func unreachableSubfolder() throws {
         let fixture = try Fixture()

@@ -100,16 +100,14 @@ struct AlertWatch: Service {
     func checkFolders(offlineBefore: Set<String>) async -> Set<String> {
         var offline: Set<String> = []
         for root in roots {
-            let state = await MediaFolderState.of(root, through: mountGuard)
-            guard state != .readable else { continue }
+            guard let trouble = await MediaFolderState.of(root, through: mountGuard).trouble else { continue }
             let held = (try? await index.fileCount(root: root)) ?? 0
             guard held > 0 else { continue }
             offline.insert(root)
             if !offlineBefore.contains(root) {
-                let what = state == .notAnswering ? "does not answer" : state == .empty ? "is empty" : "cannot be read"
                 alerts.raise(
                     .mediaOffline,
-                    "The media folder \(root) \(what), but the library holds \(held) files from it "
+                    "The media folder \(root) \(trouble), but the library holds \(held) files from it "
                         + "(an unmounted disk, a network share gone?). They are kept and marked offline; nothing is removed.",
                     details: ["folder": root, "files": "\(held)"]
                 )

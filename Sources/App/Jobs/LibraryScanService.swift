@@ -12,6 +12,8 @@ struct LibraryScanService: Sendable {
     /// Shared with targeted updates: one change of the index at a time.
     let gate: LibraryWriteGate
     let logger: Logger
+    /// Looks into each media folder before the walk, so a share that does not answer is left out rather than hang it.
+    let mountGuard: MountGuard
     /// Called after a scan that changed the index.
     let afterChange: @Sendable (ScanReport) -> Void
     /// Called after a scan that found known files out of reach (an unmounted disk).
@@ -21,12 +23,18 @@ struct LibraryScanService: Sendable {
 
     /// Starts a scan, or returns the one already running.
     func start() -> JobSnapshot {
-        let (scanner, logger, afterChange, afterOffline, gate) = (scanner, logger, afterChange, afterOffline, gate)
+        let (scanner, logger, afterChange, afterOffline, gate, mountGuard) = (
+            scanner, logger, afterChange, afterOffline, gate, mountGuard
+        )
         return runner.submit(kind: "library-scan") { progress in
+            let unanswering = Set(await MediaFolderState.of(scanner.roots, through: mountGuard).filter { $0.value == .notAnswering }.keys)
+            for folder in unanswering.sorted() { logger.warning("library scan: media folder \(folder) does not answer; not scanned") }
             // The scan is synchronous file-system work: its own thread, off the cooperative pool.
             let report = try await gate.run {
                 try await offThread {
-                    try scanner.scan { step in progress(.init(phase: step.phase.rawValue, done: step.done, total: step.total)) }
+                    try scanner.scan(unanswering: unanswering) { step in
+                        progress(.init(phase: step.phase.rawValue, done: step.done, total: step.total))
+                    }
                 }
             }
             logger.info("library scan: \(report.summary)")

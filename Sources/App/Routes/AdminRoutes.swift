@@ -42,11 +42,7 @@ struct AdminRoutes<Context: CallerRequestContext> {
         api.get("library/folders") { _, _ in
             let index = index
             let files = try await offThread { try index.files() }
-            // Each folder looked at on its own, at once: one that does not answer costs its own patience only.
-            let states = await withTaskGroup(of: (String, MediaFolderState).self) { group in
-                for dir in mediaDirs { group.addTask { (dir, await MediaFolderState.of(dir, through: mountGuard)) } }
-                return await group.reduce(into: [String: MediaFolderState]()) { $0[$1.0] = $1.1 }
-            }
+            let states = await MediaFolderState.of(mediaDirs, through: mountGuard)
             let folders = mediaDirs.map { dir in
                 let here = files.filter { $0.root == dir }
                 return MediaFolder(path: dir, state: states[dir] ?? .unreadable, files: here.count, offlineFiles: here.count(where: \.offline))

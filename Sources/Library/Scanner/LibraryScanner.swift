@@ -8,14 +8,15 @@ public struct ScanReport: Sendable, Codable, Equatable {
     public var moved = 0
     public var removed = 0
     public var unchanged = 0
-    /// Known files in folders that cannot be read now (an unmounted disk): kept, marked offline.
+    /// Known files in folders that cannot be read now (an unmounted disk, a share that does not answer): kept, marked
+    /// offline.
     public var offline = 0
     public var problems: [ScanProblem] = []
     public var seconds = 0.0
 
     public var summary: String {
         "found \(found) videos: \(added) new, \(changed) changed, \(moved) moved, \(removed) gone, \(unchanged) unchanged"
-            + (offline == 0 ? "" : ", \(offline) offline (folder unreadable or empty; kept)")
+            + (offline == 0 ? "" : ", \(offline) offline (folder unreadable, empty or not answering; kept)")
             + (problems.isEmpty ? "" : ", \(problems.count) skipped") + " in \(String(format: "%.2f", seconds)) s"
     }
 }
@@ -48,14 +49,26 @@ public struct LibraryScanner: Sendable {
     }
 
     /// Runs synchronously (call it off the cooperative pool).
+    ///
+    /// `unanswering` names media folders that did not answer a look just before (a network share gone): they are not
+    /// walked, since a walk into them would hang until they answer, and the files the index holds there are kept as
+    /// offline.
     public func scan(
         now: Double? = nil,
+        unanswering: Set<String> = [],
         progress: (@Sendable (ScanProgress) -> Void)? = nil
     )
         throws -> ScanReport
     {
         let started = Date()
-        let walk = DirectoryWalker.walk(roots: roots) { progress?(ScanProgress(phase: .walking, done: $0, total: 0)) }
+        var walk = DirectoryWalker.walk(roots: roots.filter { !unanswering.contains($0) }) {
+            progress?(ScanProgress(phase: .walking, done: $0, total: 0))
+        }
+        for root in roots where unanswering.contains(root) {
+            let folder = DirectoryWalker.trimmed(root)
+            walk.unreadableFolders.insert(folder)
+            walk.problems.append(ScanProblem(path: folder, reason: "folder did not answer; not scanned, its files are kept as offline"))
+        }
         return try reconcile(walk, known: try index.knownFiles(), gone: [], started: started, now: now, progress: progress)
     }
 
