@@ -184,6 +184,25 @@ struct SeedImporterTests {
         #expect(try await store.counts().titles == 1)
     }
 
+    @Test("a batch the database refuses ends the import: the batches before it are stored, none after it")
+    func refusedBatchStopsTheRest() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        for aid in 1...40 { directory.write("\(aid).xml", SyntheticDocument.make(aid: aid)) }
+        let store = try TestDatabase.store()
+        try await store.writer.write { db in
+            try db.execute(
+                sql: "CREATE TRIGGER refuse21 BEFORE INSERT ON title WHEN NEW.animeId = 21 BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        }
+        // Batches of four, so several wait for the writer when the sixth (aids 21 to 24) is refused.
+        #expect(throws: DatabaseError.self) {
+            try SeedImporter(store: store, batchSize: 4, bulkThreshold: 1_000).run(directory: directory.path)
+        }
+        let stored = try await store.writer.read { db in try Int.fetchAll(db, sql: "SELECT id FROM anime ORDER BY id") }
+        #expect(stored == Array(1...20))
+    }
+
     @Test("a missing seed folder is a clear error")
     func missingFolder() {
         #expect(throws: SeedImportError.self) { try SeedImporter(store: try TestDatabase.store()).run(directory: "/nonexistent/seed") }

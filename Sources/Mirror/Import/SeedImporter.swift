@@ -154,8 +154,12 @@ public struct SeedImporter: Sendable {
         }
         let total = pending.count
         var done = 0
+        // The one writer is the slowest stage: it is kept busy with a batch always waiting for it, and the validators
+        // leave it a core of its own (on two cores, one validating thread keeps pace with the writer).
         let writer = DispatchQueue(label: "anikura.seed-import.writer")
         let writes = DispatchGroup()
+        let writeSlots = DispatchSemaphore(value: 2)
+        let validators = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
         let writeError = LockedBox<(any Swift.Error)?>(nil)
         let writeSeconds = LockedBox(0.0)
         var start = 0
@@ -163,7 +167,7 @@ public struct SeedImporter: Sendable {
             let batch = Array(pending[start..<min(start + batchSize, pending.count)])
             start += batch.count
             let validateStart = ContinuousClock.now
-            let outcomes = validate(batch)
+            let outcomes = validate(batch, threads: validators)
             report.validateSeconds += (ContinuousClock.now - validateStart).seconds
             var documents: [StoredDocument] = []
             var touched: [SeedFileState] = []
@@ -188,11 +192,17 @@ public struct SeedImporter: Sendable {
                     touched.append(source.state)
                 }
             }
-            // One batch is written while the next is parsed; wait so at most one write is in flight.
-            writes.wait()
-            if let error = writeError.value { throw error }
+            // Batches are written while the next ones are parsed; at most two wait for the writer or are being written.
+            writeSlots.wait()
+            if let error = writeError.value {
+                writeSlots.signal()  // the slot goes unused; libdispatch requires a semaphore whole when it is freed
+                writes.wait()
+                throw error
+            }
             let now = Date().timeIntervalSince1970
             writer.async(group: writes) { [store, documents, touched, newAIDs] in
+                defer { writeSlots.signal() }
+                guard writeError.value == nil else { return }  // a failed batch stops the ones queued behind it
                 let writeStart = ContinuousClock.now
                 do { try store.store(documents, seedFiles: touched, newAIDs: newAIDs, now: now) } catch {
                     writeError.value = error
@@ -214,28 +224,34 @@ public struct SeedImporter: Sendable {
         report.writeSeconds = writeSeconds.value
     }
 
-    private func validate(_ batch: [SeedSource]) -> [Result<StoredDocument, ValidationFailure>] {
+    /// Reads and validates `batch` on `threads` threads (the caller's among them).
+    private func validate(_ batch: [SeedSource], threads: Int) -> [Result<StoredDocument, ValidationFailure>] {
         let results = LockedBox([Result<StoredDocument, ValidationFailure>?](repeating: nil, count: batch.count))
         let parser = parser
-        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
-            let source = batch[index]
-            let outcome: Result<StoredDocument, ValidationFailure>
-            do {
-                let bytes = try source.readBytes(limit: parser.maxBytes)
-                outcome = .success(
-                    try StoredDocument.validate(
-                        bytes,
-                        expectedAID: source.aid,
-                        fileTime: source.modifiedAt > 0 ? source.modifiedAt : nil,
-                        parser: parser
-                    )
-                )
-            } catch {
-                outcome = .failure(ValidationFailure(reason: "\(error)"))
+        let threads = min(threads, batch.count)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in stride(from: thread, to: batch.count, by: threads) {
+                let outcome = Self.validate(batch[index], parser: parser)
+                results.withLock { $0[index] = outcome }
             }
-            results.withLock { $0[index] = outcome }
         }
         return results.value.map { $0! }
+    }
+
+    private static func validate(_ source: SeedSource, parser: AnimeDocumentParser) -> Result<StoredDocument, ValidationFailure> {
+        do {
+            let bytes = try source.readBytes(limit: parser.maxBytes)
+            return .success(
+                try StoredDocument.validate(
+                    bytes,
+                    expectedAID: source.aid,
+                    fileTime: source.modifiedAt > 0 ? source.modifiedAt : nil,
+                    parser: parser
+                )
+            )
+        } catch {
+            return .failure(ValidationFailure(reason: "\(error)"))
+        }
     }
 
     struct ValidationFailure: Swift.Error {
