@@ -100,14 +100,11 @@ public struct MirrorStore: Sendable {
             $0.bind(now)
         }
         try StatementBinder.run(
-            db.cachedStatement(
-                sql: "INSERT INTO document (animeId, xml, matureSafeXml) VALUES (?, ?, ?)"
-            )
-        ) {
-            $0.bind(doc.aid)
-            $0.bind(blob: stored.xml)
-            $0.bind(blob: stored.matureSafeXml)
-        }
+            db.cachedStatement(sql: "INSERT INTO document (animeId, xml, matureSafeXml) VALUES (?, ?, ?)"),
+            key: doc.aid,
+            blob: stored.xml,
+            blob: stored.matureSafeXml
+        )
         let title = try db.cachedStatement(
             sql: "INSERT INTO title (animeId, position, language, type, text, normalized) VALUES (?, ?, ?, ?, ?, ?)"
         )
