@@ -188,6 +188,7 @@ func buildParts(
         jobs: jobs,
         gate: writeGate,
         logger: logger,
+        mountGuard: mountGuard,
         afterOffline: offline
     )
     let watching = LibraryWatchService(

@@ -101,6 +101,11 @@ struct DeadMountTests {
             let problems = report["problems"] as? [[String: Any]] ?? []
             #expect(problems.contains { $0["path"] as? String == "\(top)/dead" && "\($0["reason"] ?? "")".contains("did not answer") }, "\(problems)")
             #expect(await Self.offline(http, port) == [hung: true, sameFolder: true, otherFolder: false])
+            // So does a targeted scan of a folder there (what the watcher and Sonarr's webhook ask for).
+            let update = try await Self.scan(http, port, paths: ["\(top)/dead/Show"])["scan"] as? [String: Any] ?? [:]
+            #expect(update["offline"] as? Int == 2 && update["removed"] as? Int == 0, "\(update)")
+            #expect("\(update["problems"] ?? "")".contains("did not answer"), "\(update)")
+            #expect(await Self.offline(http, port) == [hung: true, sameFolder: true, otherFolder: false])
 
             // The share comes back whole (a writer opens the FIFO, so the hung opens return, and the file is a file
             // again): it answers at once, and the next scan brings its files back online, so they play again.
@@ -119,11 +124,18 @@ struct DeadMountTests {
         }
     }
 
-    /// Runs a whole scan through the API and returns its report.
-    static func scan(_ http: HTTPClient, _ port: Int) async throws -> [String: Any] {
-        let started = await CrashRecoveryTests.call(http, port, "/api/library/scan", method: .POST)
-        #expect(started?.0 == 202)
-        let job = try #require(started?.1["id"] as? String)
+    /// Runs a scan through the API (a whole one, or of `paths`) and returns its job's result.
+    static func scan(_ http: HTTPClient, _ port: Int, paths: [String]? = nil) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/library/scan")
+        request.method = .POST
+        if let paths {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(try JSONSerialization.data(withJSONObject: ["paths": paths]))
+        }
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let started = try JSONSerialization.jsonObject(with: Data((try await response.body.collect(upTo: 1 << 20)).readableBytesView))
+        #expect(response.status.code == 202)
+        let job = try #require((started as? [String: Any])?["id"] as? String)
         var report: [String: Any] = [:]
         let ended = await CrashRecoveryTests.waitUntil(30) {
             let snapshot = await CrashRecoveryTests.call(http, port, "/api/jobs/\(job)")?.1 ?? [:]

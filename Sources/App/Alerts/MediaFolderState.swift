@@ -41,5 +41,10 @@ enum MediaFolderState: Equatable, Sendable {
         }
     }
 
+    /// Those of `roots` that do not answer a look (a scan leaves them out rather than hang in them).
+    static func unanswering(_ roots: [String], through mountGuard: MountGuard) async -> Set<String> {
+        Set(await of(roots, through: mountGuard).filter { $0.value == .notAnswering }.keys)
+    }
+
     struct Stalled: Error {}
 }

@@ -39,6 +39,9 @@ final class LibraryUpdates: Service, Sendable {
     let jobs: JobCenter
     let gate: LibraryWriteGate
     let logger: Logger
+    /// Looks into the media folders a batch touches first, so one that does not answer is left out, not waited on
+    /// with the index's write gate held.
+    let mountGuard: MountGuard
     private let pending = Mutex<Pending?>(nil)
     private let wake: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
@@ -52,6 +55,7 @@ final class LibraryUpdates: Service, Sendable {
         jobs: JobCenter,
         gate: LibraryWriteGate,
         logger: Logger,
+        mountGuard: MountGuard,
         afterOffline: @escaping @Sendable (ScanReport) -> Void = { _ in }
     ) {
         self.scanner = scanner
@@ -60,6 +64,7 @@ final class LibraryUpdates: Service, Sendable {
         self.jobs = jobs
         self.gate = gate
         self.logger = logger
+        self.mountGuard = mountGuard
         self.afterOffline = afterOffline
         (wake, wakeUp) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -103,10 +108,13 @@ final class LibraryUpdates: Service, Sendable {
         // Thousands of paths at once (a library moved in): their folders are enough.
         let paths = batch.paths.count > 200 ? Set(batch.paths.map(LibraryScanner.parent)) : batch.paths
         let (scanner, index) = (scanner, index)
+        let roots = Set(paths.compactMap { scanner.root(of: LibraryScanner.trimmedPath($0)) })
+        let unanswering = await MediaFolderState.unanswering(Array(roots), through: mountGuard)
+        for folder in unanswering.sorted() { logger.warning("library update: media folder \(folder) does not answer; not scanned") }
         do {
             let scan = try await gate.run {
                 try await offThread { () throws -> ScanReport in
-                    let report = try scanner.scan(paths: Array(paths), gone: batch.gone)
+                    let report = try scanner.scan(paths: Array(paths), gone: batch.gone, unanswering: unanswering)
                     try index.saveHints(batch.hints)
                     return report
                 }

@@ -27,7 +27,7 @@ struct LibraryScanService: Sendable {
             scanner, logger, afterChange, afterOffline, gate, mountGuard
         )
         return runner.submit(kind: "library-scan") { progress in
-            let unanswering = Set(await MediaFolderState.of(scanner.roots, through: mountGuard).filter { $0.value == .notAnswering }.keys)
+            let unanswering = await MediaFolderState.unanswering(scanner.roots, through: mountGuard)
             for folder in unanswering.sorted() { logger.warning("library scan: media folder \(folder) does not answer; not scanned") }
             // The scan is synchronous file-system work: its own thread, off the cooperative pool.
             let report = try await gate.run {

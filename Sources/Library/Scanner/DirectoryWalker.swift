@@ -60,11 +60,8 @@ enum DirectoryWalker {
     }
 
     static func walk(roots: [String], progress: ((Int) -> Void)? = nil) -> Result {
-        walk(starts: roots.map { (trimmed($0), trimmed($0)) }, progress: progress)
+        walk(starts: roots.map { (LibraryScanner.trimmed($0), LibraryScanner.trimmed($0)) }, progress: progress)
     }
-
-    /// A media folder as the walk names it: without a trailing slash.
-    static func trimmed(_ root: String) -> String { root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root }
 
     /// Walks each `folder` (a media folder, or a folder inside `root` for a targeted scan); files found are
     /// `root`'s.

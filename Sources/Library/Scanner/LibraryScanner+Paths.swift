@@ -9,8 +9,18 @@ extension LibraryScanner {
     /// and Sonarr's or Radarr's webhooks ask for. Known files at or under them are brought up to date as a whole
     /// scan would (new, changed, moved within them, gone, offline); nothing elsewhere is touched. `gone` names
     /// paths known to have been deleted (the kernel or Sonarr said so): they are removed even where an empty folder
-    /// would otherwise make them offline. Paths under no media folder are reported as problems and skipped.
-    public func scan(paths: [String], gone: Set<String> = [], now: Double? = nil) throws -> ScanReport {
+    /// would otherwise make them offline. Paths under no media folder are reported as problems and skipped, and so
+    /// are paths in the media folders named in `unanswering` (a share gone: looking there would hang), whose known
+    /// files are kept as offline.
+    public func scan(
+        paths: [String],
+        gone: Set<String> = [],
+        unanswering: Set<String> = [],
+        now: Double? = nil
+    ) throws
+        -> ScanReport
+    {
+        let unanswering = Set(unanswering.map(Self.trimmed))
         let started = Date()
         var walk = DirectoryWalker.Result()
         var starts: [(folder: String, root: String)] = []
@@ -18,6 +28,12 @@ extension LibraryScanner {
         for path in targets {
             guard let root = root(of: path) else {
                 walk.problems.append(ScanProblem(path: path, reason: "not inside a media folder"))
+                continue
+            }
+            guard !unanswering.contains(root) else {
+                let problem = ScanProblem(path: root, reason: Self.unansweringReason)
+                if !walk.problems.contains(problem) { walk.problems.append(problem) }
+                walk.unreachablePaths.insert(path)
                 continue
             }
             var info = stat()

@@ -65,12 +65,15 @@ public struct LibraryScanner: Sendable {
             progress?(ScanProgress(phase: .walking, done: $0, total: 0))
         }
         for root in roots where unanswering.contains(root) {
-            let folder = DirectoryWalker.trimmed(root)
+            let folder = Self.trimmed(root)
             walk.unreadableFolders.insert(folder)
-            walk.problems.append(ScanProblem(path: folder, reason: "folder did not answer; not scanned, its files are kept as offline"))
+            walk.problems.append(ScanProblem(path: folder, reason: Self.unansweringReason))
         }
         return try reconcile(walk, known: try index.knownFiles(), gone: [], started: started, now: now, progress: progress)
     }
+
+    /// Why a media folder was left out of a scan.
+    static let unansweringReason = "folder did not answer; not scanned, its files are kept as offline"
 
     /// Brings the index's `known` files up to date with what `walk` found where it looked.
     func reconcile(

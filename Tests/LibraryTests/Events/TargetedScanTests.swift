@@ -65,6 +65,34 @@ struct TargetedScanTests {
         #expect(report.problems.map(\.reason) == ["not inside a media folder"])
     }
 
+    @Test("paths in a media folder said not to answer are not looked at: its files are kept offline, a deletion still counts")
+    func unansweringRoot() throws {
+        let fixture = try Fixture()
+        try fixture.write("Show/[G] Eta - 01.mkv", "e1")
+        try fixture.write("Show/[G] Eta - 02.mkv", "e2")
+        _ = try fixture.scanner.scan()
+        try fixture.write("Show/[G] Eta - 03.mkv", "e3")
+        var report = try fixture.scanner.scan(
+            paths: [fixture.root + "/Show/[G] Eta - 01.mkv", fixture.root + "/Show/[G] Eta - 03.mkv"],
+            unanswering: [fixture.root + "/"]
+        )
+        #expect(report.found == 0 && report.added == 0 && report.offline == 1, "\(report)")
+        #expect(report.problems == [ScanProblem(path: fixture.root, reason: LibraryScanner.unansweringReason)], "said once")
+        #expect(try fixture.index.files().filter(\.offline).map(\.path) == [fixture.root + "/Show/[G] Eta - 01.mkv"])
+        // Sonarr said this one was deleted: it is gone whether or not the folder answers.
+        report = try fixture.scanner.scan(
+            paths: [fixture.root + "/Show/[G] Eta - 02.mkv"],
+            gone: [fixture.root + "/Show/[G] Eta - 02.mkv"],
+            unanswering: [fixture.root]
+        )
+        #expect(report.removed == 1, "\(report)")
+        // Answering again, the same paths are brought up to date.
+        report = try fixture.scanner.scan(paths: [fixture.root + "/Show/[G] Eta - 01.mkv", fixture.root + "/Show/[G] Eta - 03.mkv"])
+        #expect(report.added == 1 && report.unchanged == 1 && report.offline == 0, "\(report)")
+        #expect(try paths(fixture) == ["Show/[G] Eta - 01.mkv", "Show/[G] Eta - 03.mkv"])
+        #expect(try fixture.index.files().allSatisfy { !$0.offline })
+    }
+
     @Test("a folder left empty keeps its files offline, unless the kernel or Sonarr said they were deleted")
     func emptyFolder() throws {
         let fixture = try Fixture()
